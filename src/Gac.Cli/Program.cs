@@ -1,0 +1,1 @@
+return Gac.Cli.CliApp.Run(args, Console.Out, Console.Error);

@@ -1,0 +1,24 @@
+namespace Gac.Core.Diagnostics;
+
+public static partial class DiagnosticCatalogue
+{
+    public static readonly DiagnosticDescriptor UnknownCommand = new(
+        "GAC9001", "Unknown command",
+        "The first argument is not a gac-build command.",
+        "Run `gac-build --help` for the list of commands.");
+
+    public static readonly DiagnosticDescriptor BadArgument = new(
+        "GAC9002", "Invalid command-line argument",
+        "An option is unknown, is missing its value, has a value of the wrong type, or a required argument is missing.",
+        "Run `gac-build <command> --help` for the options the command takes.");
+
+    public static readonly DiagnosticDescriptor InputFileNotFound = new(
+        "GAC9003", "Input file not found",
+        "A file named on the command line does not exist or cannot be read.",
+        "Check the path (relative paths are resolved against the current directory).");
+
+    public static readonly DiagnosticDescriptor InternalError = new(
+        "GAC9999", "Internal error",
+        "gac-build hit a bug: an unexpected exception escaped a pipeline step.",
+        "Report it with the stack trace printed below the message; exit code 3.");
+}
