@@ -1,0 +1,45 @@
+using Gac.Core.Diagnostics;
+
+namespace Gac.Cli.Hosting;
+
+/// <summary>What a running command may use: its arguments, the output streams, the chosen format.</summary>
+public sealed class CommandContext
+{
+    public CommandContext(ParsedArguments arguments, TextWriter stdout, TextWriter stderr, OutputFormat format, string workingDirectory)
+    {
+        Arguments = arguments;
+        Out = stdout;
+        Error = stderr;
+        Format = format;
+        WorkingDirectory = workingDirectory;
+    }
+
+    public ParsedArguments Arguments { get; }
+
+    public TextWriter Out { get; }
+
+    public TextWriter Error { get; }
+
+    public OutputFormat Format { get; }
+
+    public string WorkingDirectory { get; }
+
+    /// <summary>Interactive terminals get progress lines; CI logs (CI=true) and redirected output stay quiet.</summary>
+    public bool ShowProgress => Format == OutputFormat.Text
+        && !Console.IsErrorRedirected
+        && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("CI"));
+
+    public void Report(Diagnostic diagnostic) => Error.WriteLine(diagnostic.ToCanonicalString());
+
+    /// <summary>Resolves a path argument against the working directory and fails with GAC9003 if it is absent.</summary>
+    public string ExistingFile(string path, string what)
+    {
+        var full = Path.GetFullPath(path, WorkingDirectory);
+        if (!File.Exists(full))
+        {
+            throw GacException.Create(DiagnosticCatalogue.InputFileNotFound, $"{what} '{path}' does not exist.", new SourceLocation(path));
+        }
+
+        return full;
+    }
+}

@@ -1,0 +1,84 @@
+namespace Gac.Cli.Tests;
+
+public sealed class HostContractTests
+{
+    [Fact]
+    public void Unknown_command_is_bad_input_with_GAC9001()
+    {
+        var run = CliRun.Invoke("compresss", "x.yaml");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("error GAC9001", run.Error, StringComparison.Ordinal);
+        Assert.True(run.HasNoStackTrace);
+    }
+
+    [Fact]
+    public void Unknown_option_suggests_the_nearest_one()
+    {
+        var run = CliRun.Invoke("explain", "--markdwn");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("GAC9002", run.Error, StringComparison.Ordinal);
+        Assert.Contains("Did you mean '--markdown'?", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Bad_format_value_is_bad_input()
+    {
+        var run = CliRun.Invoke("explain", "--format", "xml");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--format expects 'text' or 'json'", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Option_missing_its_value_is_bad_input()
+    {
+        var run = CliRun.Invoke("explain", "--format");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("needs a value", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Help_lists_every_command_and_exits_zero()
+    {
+        var run = CliRun.Invoke("--help");
+
+        Assert.Equal(0, run.ExitCode);
+        foreach (var command in CliApp.Commands)
+        {
+            Assert.Contains(command.Name, run.Out, StringComparison.Ordinal);
+        }
+    }
+
+    [Fact]
+    public void No_arguments_prints_help_and_is_bad_input()
+    {
+        var run = CliRun.Invoke();
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("Usage: gac-build", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_prints_cause_and_fix_of_a_known_code()
+    {
+        var run = CliRun.Invoke("explain", "gac9002");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("GAC9002", run.Out, StringComparison.Ordinal);
+        Assert.Contains("cause:", run.Out, StringComparison.Ordinal);
+        Assert.Contains("fix:", run.Out, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Explain_json_is_machine_readable()
+    {
+        var run = CliRun.Invoke("explain", "--format", "json");
+
+        Assert.Equal(0, run.ExitCode);
+        using var document = System.Text.Json.JsonDocument.Parse(run.Out);
+        Assert.Contains(document.RootElement.EnumerateArray(), e => e.GetProperty("code").GetString() == "GAC9999");
+    }
+}
