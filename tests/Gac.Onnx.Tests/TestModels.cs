@@ -61,6 +61,23 @@ internal sealed class ScratchFolder : IDisposable
         Path = Directory.CreateTempSubdirectory("gac-onnx-tests-").FullName;
     }
 
+    private ScratchFolder(string path)
+    {
+        Path = path;
+    }
+
+    /// <summary>
+    /// A folder in RAM (/dev/shm) when the machine has one: multi-gigabyte write tests then measure
+    /// the writer, not a shared disk (2.4 GB took 23 s on this project's disk, about 2 s in tmpfs).
+    /// </summary>
+    public static ScratchFolder InMemory()
+    {
+        const string Shm = "/dev/shm";
+        return Directory.Exists(Shm)
+            ? new ScratchFolder(Directory.CreateDirectory(System.IO.Path.Combine(Shm, "gac-onnx-tests-" + Guid.NewGuid().ToString("N"))).FullName)
+            : new ScratchFolder();
+    }
+
     public string Path { get; }
 
     public string File(string name) => System.IO.Path.Combine(Path, name);
