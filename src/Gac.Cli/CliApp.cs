@@ -13,7 +13,9 @@ public static class CliApp
 {
     public static IReadOnlyList<CliCommand> Commands { get; } =
     [
+        new AuditCommand(),
         new ExplainCommand(),
+        new SynthCommand(),
     ];
 
     public static string Version { get; } =
