@@ -40,7 +40,7 @@ internal static partial class ScalarTyping
         if (DecimalInteger().IsMatch(text))
         {
             return long.TryParse(text, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var integer)
-                ? integer
+                ? (object)integer
                 : double.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
         }
 

@@ -176,7 +176,7 @@ internal sealed class SchemaErrorTranslator(JsonProjection projection, JsonSchem
                 : "";
         sink.Report(
             DiagnosticCatalogue.SpecUnknownKey,
-            $"Unknown key '{name}' in {SpecWording.Place(parentPath)}.{hint} Allowed keys here: {SpecWording.List(allowed)}.",
+            $"Unknown key '{name}' {(parentPath.Length == 0 ? "at the top level" : $"in '{parentPath}'")}.{hint} Allowed keys here: {SpecWording.List(allowed)}.",
             at);
     }
 
@@ -187,7 +187,9 @@ internal sealed class SchemaErrorTranslator(JsonProjection projection, JsonSchem
         var why = property?.Description is { } d ? $" ({d.TrimEnd('.')})" : "";
         var message = name == "version" && path.Length == 0
             ? "The required field 'version' is missing. Add `version: 1` as the first line."
-            : $"{SpecWording.Place(path)} is missing the required field '{name}'{why}. Add `{name}:` {(path.Length == 0 ? "at the top level" : $"under '{path}'")}.";
+            : path.Length == 0
+                ? $"The spec is missing the required section '{name}'{why}. Add `{name}:` at the top level."
+                : $"'{path}' is missing the required field '{name}'{why}. Add `{name}:` under '{path}'.";
         sink.Report(DiagnosticCatalogue.SpecMissingField, message, at);
     }
 

@@ -137,7 +137,7 @@ internal sealed class SpecBinder(JObject doc, JsonProjection projection, string 
         (int)validation["iterations"]!,
         (int)validation["heldout_samples"]!);
 
-    private static GateSpec BindGate(JObject gate) => new(
+    private GateSpec BindGate(JObject gate) => new(
         ThresholdOf(gate["min_speedup_vs_original"]),
         ThresholdOf(gate["min_speedup_vs_unaligned"]),
         (double?)gate["max_p50_latency_ms"],
@@ -167,10 +167,13 @@ internal sealed class SpecBinder(JObject doc, JsonProjection projection, string 
             ? dims.Properties().ToDictionary(p => p.Name, p => (long)p.Value, StringComparer.Ordinal)
             : new Dictionary<string, long>(StringComparer.Ordinal);
 
-    private static Threshold? ThresholdOf(JToken? token) => token switch
+    /// <summary>Keeps the number as written ("1.20", not "1.2") for reports.</summary>
+    private Threshold? ThresholdOf(JToken? token) => token switch
     {
         JValue { Type: JTokenType.String } text => Threshold.FromPercentText((string)text!),
-        JValue { Type: JTokenType.Integer or JTokenType.Float } number => Threshold.FromNumber((double)number),
+        JValue { Type: JTokenType.Integer or JTokenType.Float } number => projection.OriginOf(number)?.Node is YamlScalar scalar
+            ? new Threshold((double)number, false, scalar.Text)
+            : Threshold.FromNumber((double)number),
         _ => null,
     };
 

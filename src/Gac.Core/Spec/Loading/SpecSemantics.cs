@@ -129,7 +129,7 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
         }
 
         var ratio = Get("compress", "ratio");
-        if (method != "none" && ratio is null)
+        if (method != "none" && !compress.ContainsKey("ratio"))
         {
             Fail(compress, DiagnosticCatalogue.SpecMissingField, $"'compress' is missing the required field 'ratio' for method {method}: the fraction of linear-layer parameters to remove, 0 <= ratio < 1. Add e.g. `ratio: 0.15` under 'compress'.", warnOnly: false, keyPosition: true);
         }

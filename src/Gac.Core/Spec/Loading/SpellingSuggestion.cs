@@ -1,9 +1,9 @@
 namespace Gac.Core.Spec.Loading;
 
-/// <summary>"Did you mean 'ratio'?" — the closest allowed word by optimal-string-alignment distance.</summary>
+/// <summary>"Did you mean 'ratio'?" — the closest allowed word by optimal-string-alignment distance, else one it abbreviates.</summary>
 internal static class SpellingSuggestion
 {
-    public static string? Closest(string word, IEnumerable<string> candidates)
+    public static string? Closest(string word, IReadOnlyList<string> candidates)
     {
         // Up to one edit for short words, two for typical keys, three for long ones; more than that
         // suggests unrelated words and would mislead.
@@ -20,7 +20,15 @@ internal static class SpellingSuggestion
             }
         }
 
-        return bestDistance <= allowed ? best : null;
+        if (bestDistance <= allowed)
+        {
+            return best;
+        }
+
+        // "nvidia-ampere" for "nvidia-ampere-fp16": a truncated name is not a typo, but it is clear.
+        return word.Length >= 3
+            ? candidates.FirstOrDefault(c => c.StartsWith(word, StringComparison.OrdinalIgnoreCase))
+            : null;
     }
 
     /// <summary>Levenshtein distance where swapping two adjacent letters ("raito") counts as one edit.</summary>

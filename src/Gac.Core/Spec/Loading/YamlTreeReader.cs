@@ -14,12 +14,12 @@ internal sealed class YamlTreeReader
     /// <summary>A valid spec nests 4 levels (alignment.profiles[i].name); 32 leaves room and keeps recursion bounded on hostile input.</summary>
     private const int MaxDepth = 32;
 
-    private readonly IParser _parser;
+    private readonly TrackingParser _parser;
     private readonly DiagnosticSink _sink;
     private readonly Dictionary<string, YamlNode> _anchors = new(StringComparer.Ordinal);
     private bool _tooDeepReported;
 
-    private YamlTreeReader(IParser parser, DiagnosticSink sink)
+    private YamlTreeReader(TrackingParser parser, DiagnosticSink sink)
     {
         _parser = parser;
         _sink = sink;
@@ -28,22 +28,49 @@ internal sealed class YamlTreeReader
     /// <summary>The root node, or null when the file holds no document or could not be parsed (reported).</summary>
     public static YamlNode? Read(string text, DiagnosticSink sink)
     {
-        var reader = new YamlTreeReader(new Parser(new StringReader(text)), sink);
+        var parser = new TrackingParser(new Parser(new StringReader(text)));
+        var reader = new YamlTreeReader(parser, sink);
         try
         {
             return reader.ReadStream();
         }
         catch (YamlException ex)
         {
-            sink.Report(DiagnosticCatalogue.SpecYamlSyntax, SyntaxMessage(ex), Position(ex.Start));
+            var at = ex.Start.Index > 0 || parser.LastGood is null ? Position(ex.Start) : Fallback(text, parser.LastGood, ex.Message);
+            sink.Report(DiagnosticCatalogue.SpecYamlSyntax, SyntaxMessage(ex), at);
             return null;
         }
         catch (Exception ex) when (ex is ArgumentException or InvalidOperationException or FormatException or IndexOutOfRangeException)
         {
-            // YamlDotNet signals a few malformed inputs with general exceptions instead of YamlException.
-            sink.Report(DiagnosticCatalogue.SpecYamlSyntax, $"The file is not valid YAML: {ex.Message}", 1, 1);
+            // YamlDotNet signals some malformed input (an unclosed '{' before a new line, for one)
+            // with general exceptions that carry no position and no useful message.
+            sink.Report(
+                DiagnosticCatalogue.SpecYamlSyntax,
+                "The file is not valid YAML from here on: look for an unclosed '{', '[' or quote, or a value that needs quoting.",
+                parser.LastGood is { } last ? Position(last.Start) : new SourcePosition(1, 1));
             return null;
         }
+    }
+
+    /// <summary>Where to point when YamlDotNet lost the position: the first tab-indented line after the last good event, or that event.</summary>
+    private static SourcePosition Fallback(string text, ParsingEvent lastGood, string message)
+    {
+        var from = (int)Math.Clamp(lastGood.Start.Line, 1, int.MaxValue);
+        if (message.Contains("tab", StringComparison.OrdinalIgnoreCase))
+        {
+            var lines = text.Split('\n');
+            for (var i = from - 1; i < lines.Length; i++)
+            {
+                var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+                var tab = lines[i].IndexOf('\t', StringComparison.Ordinal);
+                if (tab >= 0 && tab < indent)
+                {
+                    return new SourcePosition(i + 1, tab + 1);
+                }
+            }
+        }
+
+        return Position(lastGood.Start);
     }
 
     private YamlNode? ReadStream()
