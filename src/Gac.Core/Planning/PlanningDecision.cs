@@ -1,3 +1,5 @@
+using Gac.Core.Diagnostics;
+
 namespace Gac.Core.Planning;
 
 /// <summary>
@@ -41,8 +43,38 @@ public sealed record PlanningDecision
 
     public DenseOption Dense { get; init; } = DenseOption.Offered;
 
+    /// <summary>K of a low-rank layer's weight W[K,N]; null for groups.</summary>
+    public long? InFeatures { get; init; }
+
+    /// <summary>N of a low-rank layer's weight W[K,N]; null for groups.</summary>
+    public long? OutFeatures { get; init; }
+
     /// <summary>Key of this decision's GEMM shape in a <see cref="Hardware.LatencyStaircase"/>, e.g. "4096x14336".</summary>
     public string? LatencyKey { get; init; }
+
+    /// <summary>What is wrong with this decision on its own; empty when it is well formed.</summary>
+    public IEnumerable<Diagnostic> Validate()
+    {
+        if (MaxDimension <= 0 || ParamsPerUnit <= 0 || FixedParams < 0 || DenseParams <= 0 || ElementsPerUnit <= 0)
+        {
+            yield return new Diagnostic(DiagnosticCatalogue.InvalidDecision, $"Decision '{Id}': max dimension ({MaxDimension}), params per unit ({ParamsPerUnit}), dense params ({DenseParams}) and elements per unit ({ElementsPerUnit}) must be positive and fixed params ({FixedParams}) non-negative.");
+        }
+
+        if (!double.IsFinite(Target) || Target < 0 || Target > MaxDimension)
+        {
+            yield return new Diagnostic(DiagnosticCatalogue.InvalidDecision, $"Decision '{Id}': target d* = {Target} is outside [0, {MaxDimension}].");
+        }
+
+        if (!double.IsFinite(Importance) || Importance < 0)
+        {
+            yield return new Diagnostic(DiagnosticCatalogue.InvalidDecision, $"Decision '{Id}': importance {Importance} must be finite and non-negative.");
+        }
+
+        if (ErrorNorm is { } norm && (!double.IsFinite(norm) || norm <= 0))
+        {
+            yield return new Diagnostic(DiagnosticCatalogue.InvalidErrorCurve, $"Decision '{Id}': error norm {norm} must be positive.");
+        }
+    }
 
     public long ParamsAt(long dimension) => (dimension * ParamsPerUnit) + FixedParams;
 
@@ -77,6 +109,8 @@ public sealed record PlanningDecision
             ErrorNorm = errorNorm,
             Dense = dense,
             LatencyKey = $"{inFeatures}x{outFeatures}",
+            InFeatures = inFeatures,
+            OutFeatures = outFeatures,
         };
     }
 

@@ -28,25 +28,7 @@ public sealed record PlanningProblem(string Name, IReadOnlyList<PlanningDecision
 
         foreach (var d in Decisions)
         {
-            if (d.MaxDimension <= 0 || d.ParamsPerUnit <= 0 || d.FixedParams < 0 || d.DenseParams <= 0 || d.ElementsPerUnit <= 0)
-            {
-                Bad(DiagnosticCatalogue.InvalidDecision, $"Decision '{d.Id}': max dimension ({d.MaxDimension}), params per unit ({d.ParamsPerUnit}), dense params ({d.DenseParams}) and elements per unit ({d.ElementsPerUnit}) must be positive and fixed params ({d.FixedParams}) non-negative.");
-            }
-
-            if (!double.IsFinite(d.Target) || d.Target < 0 || d.Target > d.MaxDimension)
-            {
-                Bad(DiagnosticCatalogue.InvalidDecision, $"Decision '{d.Id}': target d* = {d.Target} is outside [0, {d.MaxDimension}].");
-            }
-
-            if (!double.IsFinite(d.Importance) || d.Importance < 0)
-            {
-                Bad(DiagnosticCatalogue.InvalidDecision, $"Decision '{d.Id}': importance {d.Importance} must be finite and non-negative.");
-            }
-
-            if (d.ErrorNorm is { } norm && (!double.IsFinite(norm) || norm <= 0))
-            {
-                Bad(DiagnosticCatalogue.InvalidErrorCurve, $"Decision '{d.Id}': error norm {norm} must be positive.");
-            }
+            problems.AddRange(d.Validate());
         }
 
         var budget = Budget;
@@ -54,11 +36,12 @@ public sealed record PlanningProblem(string Name, IReadOnlyList<PlanningDecision
         {
             BudgetKind.Parameters => !(budget.Value >= 1) || !double.IsFinite(budget.Value),
             BudgetKind.KeptFraction => !(budget.Value > 0 && budget.Value <= 1),
+            BudgetKind.CompressionRatio => !(budget.Value >= 0 && budget.Value < 1),
             _ => false,
         };
         if (badBudget)
         {
-            Bad(DiagnosticCatalogue.InvalidBudget, $"Budget {budget.Kind} = {budget.Value} is out of range (parameters ≥ 1, kept fraction in (0, 1]).");
+            Bad(DiagnosticCatalogue.InvalidBudget, $"Budget {budget.Kind} = {budget.Value} is out of range (parameters ≥ 1, kept fraction in (0, 1], compression ratio in [0, 1)).");
         }
 
         return problems;
