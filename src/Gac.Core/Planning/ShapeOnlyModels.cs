@@ -1,0 +1,74 @@
+namespace Gac.Core.Planning;
+
+/// <summary>
+/// Shape-only planning problems for well-known models, for tests, examples and `plan --layers`
+/// without weights. Shapes from GAC-METHOD §6.
+/// </summary>
+public static class ShapeOnlyModels
+{
+    /// <summary>ASVD's per-layer parameter-ratio grid {0.4 … 0.9, 1.0} (GAC-METHOD §5); 1.0 keeps the layer dense.</summary>
+    public static IReadOnlyList<double> AsvdRatioGrid { get; } = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
+
+    private static readonly (string Name, long In, long Out, double Sensitivity)[] Llama3Block =
+    [
+        // Relative sensitivities are synthetic (no weights here): projections that shrink the
+        // residual stream's inputs (k/v, down) are made more sensitive than q/o and gate/up.
+        ("self_attn.q_proj", 4096, 4096, 0.8),
+        ("self_attn.k_proj", 4096, 1024, 1.6),
+        ("self_attn.v_proj", 4096, 1024, 1.9),
+        ("self_attn.o_proj", 4096, 4096, 1.0),
+        ("mlp.gate_proj", 4096, 14336, 0.9),
+        ("mlp.up_proj", 4096, 14336, 0.9),
+        ("mlp.down_proj", 14336, 4096, 1.3),
+    ];
+
+    /// <summary>
+    /// Llama-3-8B (32 blocks × 7 linear layers = 224) with ASVD-style per-layer ranks at compression
+    /// ratio <paramref name="compressionRatio"/> (0.15 removes 15% of the 6,979,321,856 linear
+    /// parameters). Each layer gets the smallest grid ratio p whose synthetic sensitivity
+    /// c·(1 − p)² stays under a global threshold, the threshold being the lowest that meets the
+    /// budget (ASVD's global cut); its rank is r = floor(p·m·n/(m+n)), e.g. 327, 409, 1592
+    /// (GAC-METHOD §5–6). Sensitivities come from a fixed seed, so the problem is reproducible.
+    /// Importance is the sensitivity's slope per parameter at the chosen ratio, normalised to mean 1.
+    /// </summary>
+    public static PlanningProblem Llama3_8B_Asvd(double compressionRatio = 0.15, int seed = 2604)
+    {
+        var random = new Random(seed);
+        var layers = new List<(string Id, long In, long Out, double C)>();
+        for (var block = 0; block < 32; block++)
+        {
+            // ASVD and SVD-LLM report the first and last blocks as the most sensitive.
+            var depth = block is 0 or 1 or 31 ? 4.0 : 1.0 + (0.5 * Math.Cos(Math.PI * block / 31.0));
+            foreach (var (name, k, n, s) in Llama3Block)
+            {
+                var jitter = 0.6 + (0.8 * random.NextDouble());
+                layers.Add(($"model.layers.{block}.{name}", k, n, s * depth * jitter));
+            }
+        }
+
+        var budget = PlanningBudget.FromCompressionRatio(compressionRatio);
+        var dense = layers.Sum(l => l.In * l.Out);
+        var limit = (1 - compressionRatio) * dense;
+
+        double RatioFor((string Id, long In, long Out, double C) layer, double threshold)
+            => AsvdRatioGrid.First(p => layer.C * (1 - p) * (1 - p) <= threshold);
+        double ParamsAt(double threshold)
+            => layers.Sum(l => RatioFor(l, threshold) is var p && p >= 1.0 ? l.In * l.Out : Rank(l.In, l.Out, p) * (double)(l.In + l.Out));
+
+        var thresholds = layers.SelectMany(l => AsvdRatioGrid.Select(p => l.C * (1 - p) * (1 - p))).Distinct().Order().ToArray();
+        var cut = thresholds.First(t => ParamsAt(t) <= limit);
+
+        var slopes = layers.Select(l => 2 * l.C * (1 - RatioFor(l, cut)) / (l.In * (double)l.Out) + (1e-3 * l.C / (l.In * (double)l.Out))).ToArray();
+        var meanSlope = slopes.Average();
+        var decisions = layers.Select((l, i) =>
+        {
+            var p = RatioFor(l, cut);
+            var target = p >= 1.0 ? Math.Min(l.In, l.Out) : Rank(l.In, l.Out, p);
+            return PlanningDecision.LowRank(l.Id, l.In, l.Out, target, Math.Round(slopes[i] / meanSlope, 6));
+        }).ToList();
+        return new PlanningProblem($"llama3-8b-asvd-{compressionRatio * 100:0}", decisions, budget);
+    }
+
+    /// <summary>ASVD's rank for parameter ratio p of an m×n weight: r = floor(p·m·n/(m+n)).</summary>
+    public static long Rank(long m, long n, double p) => (long)Math.Floor((p * m * n / (m + n)) + 1e-9);
+}
