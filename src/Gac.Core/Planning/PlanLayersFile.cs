@@ -101,6 +101,19 @@ public static class PlanLayersFile
     /// </summary>
     private static IEnumerable<(string Message, JToken? Token)> Explain(ValidationError error, string prefix)
     {
+        if (error is ChildSchemaValidationError child && error.Kind is not (ValidationErrorKind.NotOneOf or ValidationErrorKind.NotAnyOf))
+        {
+            foreach (var inner in child.Errors.Values.SelectMany(e => e))
+            {
+                foreach (var explained in Explain(inner, prefix))
+                {
+                    yield return explained;
+                }
+            }
+
+            yield break;
+        }
+
         if (error.Kind == ValidationErrorKind.NotOneOf && error.Token is JObject decision
             && decision["kind"]?.Type == JTokenType.String
             && Schema.Value.Definitions.TryGetValue($"{decision["kind"]}Decision", out var branch))

@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Gac.Core.Hardware;
@@ -7,7 +8,8 @@ namespace Gac.Core.Planning;
 /// <summary>Writes a <see cref="PlanLayersDocument"/> in the layers-file format that <see cref="PlanLayersFile.Load"/> reads.</summary>
 internal static class PlanLayersWriter
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Relaxed escaping keeps "+" and "'" readable; the file is data for tools and editors, never HTML.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public static string Write(PlanLayersDocument document, string? schemaReference)
     {
