@@ -1,0 +1,34 @@
+namespace Gac.Core.Planning;
+
+/// <summary>
+/// A multiple-choice knapsack: pick exactly one option per class, Σ weight ≤ budget, maximise Σ value.
+/// Options are listed in tie-break preference order: on equal value the earlier option wins.
+/// </summary>
+public sealed record KnapsackInstance(IReadOnlyList<long[]> Weights, IReadOnlyList<double[]> Values, long Budget)
+{
+    public int Classes => Weights.Count;
+
+    /// <summary>Σ of each class's lightest option: no plan can weigh less.</summary>
+    public long MinimumWeight => Weights.Sum(w => w.Min());
+
+    public long WeightOf(IReadOnlyList<int> choices) => Enumerable.Range(0, Classes).Sum(i => Weights[i][choices[i]]);
+
+    public double ValueOf(IReadOnlyList<int> choices) => Enumerable.Range(0, Classes).Sum(i => Values[i][choices[i]]);
+}
+
+/// <summary>
+/// A solver's answer. <see cref="UpperBound"/> bounds the optimum from above when the solver is not
+/// exact (Lagrangian / LP relaxation); <see cref="Gap"/> is then how far this plan can be from optimal.
+/// </summary>
+public sealed record KnapsackSolution(
+    IReadOnlyList<int> Choices,
+    double Value,
+    long Weight,
+    string Solver,
+    bool ProvenOptimal,
+    long Unit,
+    long TableCells,
+    double? UpperBound)
+{
+    public double? Gap => UpperBound is { } ub ? Math.Max(0, ub - Value) : null;
+}

@@ -1,0 +1,136 @@
+namespace Gac.Core.Planning;
+
+/// <summary>
+/// For instances too large for the exact table: the LP relaxation of the multiple-choice knapsack,
+/// which equals its Lagrangian dual (Sinha and Zoltners, Operations Research 27(3), 1979). Each
+/// class's options are reduced to the upper convex hull of (weight, value); hull steps are taken
+/// in order of value per weight until the budget breaks. The fractional break step gives an upper
+/// bound on the optimum; the integer plan continues greedily with steps that still fit, then a
+/// single-class improvement pass. Gap = bound − plan value.
+/// </summary>
+public static class LagrangianKnapsackSolver
+{
+    public const string Name = "lagrangian-greedy";
+
+    public static KnapsackSolution? Solve(KnapsackInstance instance)
+    {
+        var n = instance.Classes;
+        var hulls = new int[n][];
+        var picks = new int[n];
+        var position = new int[n];
+        long weight = 0;
+        for (var i = 0; i < n; i++)
+        {
+            hulls[i] = UpperHull(instance.Weights[i], instance.Values[i]);
+            picks[i] = hulls[i][0];
+            weight += instance.Weights[i][picks[i]];
+        }
+
+        if (weight > instance.Budget)
+        {
+            return null;
+        }
+
+        var steps = new List<(double Efficiency, int Class, int Index, long DWeight, double DValue)>();
+        for (var i = 0; i < n; i++)
+        {
+            var h = hulls[i];
+            for (var k = 1; k < h.Length; k++)
+            {
+                var dw = instance.Weights[i][h[k]] - instance.Weights[i][h[k - 1]];
+                var dv = instance.Values[i][h[k]] - instance.Values[i][h[k - 1]];
+                steps.Add((dv / dw, i, k, dw, dv));
+            }
+        }
+
+        // Deterministic: by efficiency, then class, then hull position (keeps each class's steps in order).
+        steps.Sort((x, y) => y.Efficiency.CompareTo(x.Efficiency) is var c and not 0 ? c
+            : x.Class != y.Class ? x.Class.CompareTo(y.Class) : x.Index.CompareTo(y.Index));
+
+        var value = instance.ValueOf(picks);
+        double? bound = null;
+        foreach (var s in steps)
+        {
+            if (s.Efficiency <= 0)
+            {
+                break;
+            }
+
+            var residual = instance.Budget - weight;
+            if (position[s.Class] + 1 != s.Index)
+            {
+                continue;
+            }
+
+            if (s.DWeight <= residual)
+            {
+                position[s.Class] = s.Index;
+                picks[s.Class] = hulls[s.Class][s.Index];
+                weight += s.DWeight;
+                value += s.DValue;
+            }
+            else
+            {
+                // The first step that does not fit: its fractional part closes the LP bound.
+                bound ??= value + (s.Efficiency * residual);
+            }
+        }
+
+        ImproveSingleSwaps(instance, picks, ref weight);
+        value = instance.ValueOf(picks);
+        var upper = bound ?? value;
+        return new KnapsackSolution(picks, value, weight, Name, bound is null, 1, 0, Math.Max(upper, value));
+    }
+
+    /// <summary>Indices of the options on the upper convex hull, by increasing weight and strictly increasing value.</summary>
+    internal static int[] UpperHull(long[] weights, double[] values)
+    {
+        var order = Enumerable.Range(0, weights.Length)
+            .OrderBy(j => weights[j]).ThenByDescending(j => values[j]).ThenBy(j => j).ToArray();
+        var hull = new List<int>();
+        foreach (var j in order)
+        {
+            if (hull.Count > 0 && (weights[j] == weights[hull[^1]] || values[j] <= values[hull[^1]]))
+            {
+                continue; // same weight but not better, or heavier and not better: dominated
+            }
+
+            while (hull.Count >= 2 && !IsConcaveTurn(weights, values, hull[^2], hull[^1], j))
+            {
+                hull.RemoveAt(hull.Count - 1);
+            }
+
+            hull.Add(j);
+        }
+
+        return hull.ToArray();
+    }
+
+    private static bool IsConcaveTurn(long[] w, double[] v, int a, int b, int c)
+    {
+        // Slope a→b must exceed slope b→c for b to stay on the upper hull.
+        var left = (v[b] - v[a]) * (w[c] - w[b]);
+        var right = (v[c] - v[b]) * (double)(w[b] - w[a]);
+        return left > right;
+    }
+
+    private static void ImproveSingleSwaps(KnapsackInstance instance, int[] picks, ref long weight)
+    {
+        for (var i = 0; i < picks.Length; i++)
+        {
+            var w = instance.Weights[i];
+            var v = instance.Values[i];
+            var best = picks[i];
+            for (var j = 0; j < w.Length; j++)
+            {
+                if (v[j] > v[best] && weight - w[picks[i]] + w[j] <= instance.Budget)
+                {
+                    best = j;
+                }
+            }
+
+            weight += w[best] - w[picks[i]];
+            picks[i] = best;
+        }
+    }
+}

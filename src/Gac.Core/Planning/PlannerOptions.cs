@@ -1,0 +1,55 @@
+using System.Text.Json.Serialization;
+using Gac.Core.Hardware;
+
+namespace Gac.Core.Planning;
+
+[JsonConverter(typeof(JsonStringEnumConverter<PlanObjectiveKind>))]
+public enum PlanObjectiveKind
+{
+    /// <summary>Spectrum when every decision has an error curve, else paper.</summary>
+    Auto,
+
+    /// <summary>Maximize Σ s_i·(params_i(d) − params_i(d*_i)) (GAC paper §2).</summary>
+    Paper,
+
+    /// <summary>Minimize Σ err_i(d)/err_i(0) (GAC-METHOD §4).</summary>
+    Spectrum,
+}
+
+[JsonConverter(typeof(JsonStringEnumConverter<SolverKind>))]
+public enum SolverKind
+{
+    /// <summary>Exact table when it fits <see cref="PlannerOptions.MaxTableCells"/>; else the better of a coarser table and Lagrangian.</summary>
+    Auto,
+
+    ExactTable,
+
+    Lagrangian,
+}
+
+/// <summary>How to sweep candidates and solve. Defaults follow GAC-METHOD §2 (a = 8, R = 4).</summary>
+public sealed record PlannerOptions
+{
+    public AlignmentProfile Profile { get; init; } = BuiltInProfiles.Generic8;
+
+    /// <summary>Align to the profile's preferred multiple (64 on A100/H100) instead of the required one.</summary>
+    public bool UsePreferredMultiple { get; init; }
+
+    /// <summary>R: candidates are aligned values within ±R alignment steps of d*.</summary>
+    public int WindowSteps { get; init; } = 4;
+
+    public PlanObjectiveKind Objective { get; init; } = PlanObjectiveKind.Auto;
+
+    public SolverKind Solver { get; init; } = SolverKind.Auto;
+
+    /// <summary>Largest DP table (decisions × budget units) solved exactly; 2^25 cells is 32 MB of choices.</summary>
+    public long MaxTableCells { get; init; } = 1L << 25;
+
+    /// <summary>When set, drop candidates on a latency cliff (slower than a larger candidate).</summary>
+    public LatencyStaircase? Staircase { get; init; }
+
+    /// <summary>A candidate is on a cliff when a larger one is faster by more than this fraction (measurement noise).</summary>
+    public double CliffTolerance { get; init; } = 0.02;
+
+    public int AlignmentMultiple => UsePreferredMultiple ? Profile.PreferredMultiple : Profile.Multiple;
+}

@@ -1,0 +1,305 @@
+using Gac.Core.Diagnostics;
+using Gac.Core.Hardware;
+using Newtonsoft.Json.Linq;
+
+namespace Gac.Core.Spec.Loading;
+
+/// <summary>
+/// The rules a JSON schema cannot express well: files exist, names resolve, options agree with
+/// each other. Runs even when the schema found errors (skipping values that already failed), so
+/// one run reports everything.
+/// </summary>
+internal sealed class SpecSemantics(JObject root, JsonProjection projection, HashSet<JToken> failed, DiagnosticSink sink, string baseDirectory)
+{
+    private static readonly string[] CalibrationSources = ["tokens", "npy", "inputs"];
+
+    public void Check()
+    {
+        CheckFiniteNumbers(root);
+        CheckModel();
+        CheckCalibration();
+        CheckCompress();
+        CheckAlignment();
+        CheckExport();
+        CheckValidation();
+        CheckGate();
+        _ = Path("report", "directory");
+    }
+
+    private void CheckFiniteNumbers(JContainer token)
+    {
+        foreach (var value in token.DescendantsAndSelf().OfType<JValue>())
+        {
+            if (value.Value is double d && !double.IsFinite(d) && !failed.Contains(value))
+            {
+                Fail(value, DiagnosticCatalogue.SpecValueOutOfRange, $"{Place(value)} is {SpecWording.Literal(value)}; every number in gac.yaml must be finite.");
+            }
+        }
+    }
+
+    private void CheckModel()
+    {
+        if (Path("model", "path") is not { } model || Get("model", "path") is not { } token)
+        {
+            return;
+        }
+
+        var format = Text(Get("model", "format")) ?? "auto";
+        if (Directory.Exists(model.FullPath))
+        {
+            if (format == "onnx")
+            {
+                Fail(token, DiagnosticCatalogue.SpecNotAModel, $"model.path '{model.Text}' is a folder, but model.format is onnx. Point model.path at the .onnx file, or set format to hf-safetensors or auto.");
+            }
+            else if (!SpecPaths.IsHuggingFaceFolder(model.FullPath))
+            {
+                Fail(token, DiagnosticCatalogue.SpecNotAModel, $"model.path '{model.Text}' is a folder without config.json and *.safetensors files ({model.FullPath}). Point it at an .onnx file or a Hugging Face model folder.");
+            }
+        }
+        else if (File.Exists(model.FullPath))
+        {
+            if (format == "hf-safetensors")
+            {
+                Fail(token, DiagnosticCatalogue.SpecNotAModel, $"model.path '{model.Text}' is a file, but model.format is hf-safetensors, which reads a folder with config.json and *.safetensors. Point model.path at that folder, or set format to onnx or auto.");
+            }
+            else if (!SpecPaths.IsOnnxFile(model.FullPath))
+            {
+                Fail(token, DiagnosticCatalogue.SpecNotAModel, $"model.path '{model.Text}' is not an .onnx file. Point it at an .onnx file or at a Hugging Face model folder (config.json + *.safetensors).");
+            }
+        }
+        else
+        {
+            NotFound(token, model, "model.path", "the model (.onnx file or Hugging Face folder)");
+        }
+    }
+
+    private void CheckCalibration()
+    {
+        if (Get("calibration") is not JObject calibration)
+        {
+            return;
+        }
+
+        var given = calibration.Properties().Where(p => CalibrationSources.Contains(p.Name)).ToList();
+        foreach (var extra in given.Skip(1))
+        {
+            Fail(extra, DiagnosticCatalogue.SpecConflictingOptions, $"calibration.{extra.Name} conflicts with calibration.{given[0].Name} (line {PositionOf(given[0]).Line}): give only one calibration source — tokens (language models), npy (recorded tensors) or inputs (generated).");
+        }
+
+        if (Path("calibration", "tokens") is { } tokens)
+        {
+            ExpectFile(Get("calibration", "tokens")!, tokens, "calibration.tokens", "the token-id file");
+        }
+
+        if (Get("calibration", "npy") is JObject npy)
+        {
+            foreach (var property in npy.Properties())
+            {
+                if (Text(property.Value) is { } text && Resolve(property.Value, text) is { } file)
+                {
+                    ExpectFile(property.Value, file, $"calibration.npy.{property.Name}", $"the .npy tensor for input '{property.Name}'");
+                }
+            }
+        }
+
+        if (Get("calibration", "inputs") is JArray inputs)
+        {
+            var names = new Dictionary<string, JToken>(StringComparer.Ordinal);
+            foreach (var input in inputs.OfType<JObject>())
+            {
+                if (Text(input["name"]) is { } name && !names.TryAdd(name, input["name"]!))
+                {
+                    Fail(input["name"]!, DiagnosticCatalogue.SpecDuplicateEntry, $"calibration.inputs names '{name}' twice (first at line {PositionOf(names[name]).Line}); give each graph input one generator.");
+                }
+
+                if (Number(input["min"]) is { } min && Number(input["max"]) is { } max && min > max)
+                {
+                    Fail(input["min"]!, DiagnosticCatalogue.SpecConflictingOptions, $"{Place(input)}: min ({min}) is larger than max ({max}); swap them.");
+                }
+            }
+        }
+    }
+
+    private void CheckCompress()
+    {
+        var method = Text(Get("compress", "method"));
+        if (method is null || Get("compress") is not JObject compress)
+        {
+            return;
+        }
+
+        var ratio = Get("compress", "ratio");
+        if (method != "none" && !compress.ContainsKey("ratio"))
+        {
+            Fail(compress, DiagnosticCatalogue.SpecMissingField, $"'compress' is missing the required field 'ratio' for method {method}: the fraction of linear-layer parameters to remove, 0 <= ratio < 1. Add e.g. `ratio: 0.15` under 'compress'.", warnOnly: false, keyPosition: true);
+        }
+        else if (method == "none" && Number(ratio) is > 0)
+        {
+            Warn(ratio!, $"compress.ratio is ignored because method is none (nothing is removed). Remove ratio, or choose a method (asvd, svd, prune).");
+        }
+
+        if (method != "asvd" && Get("compress", "asvd") is { } asvd)
+        {
+            Warn(asvd, $"compress.asvd is ignored because method is {method}. Remove it, or set method: asvd.");
+        }
+
+        if (method != "prune" && Get("compress", "prune") is { } prune)
+        {
+            Warn(prune, $"compress.prune is ignored because method is {method}. Remove it, or set method: prune.");
+        }
+    }
+
+    private void CheckAlignment()
+    {
+        var userNames = new Dictionary<string, JToken>(StringComparer.OrdinalIgnoreCase);
+        if (Get("alignment", "profiles") is JArray profiles)
+        {
+            foreach (var profile in profiles.OfType<JObject>())
+            {
+                var nameToken = profile["name"];
+                if (Text(nameToken) is { } name)
+                {
+                    if (BuiltInProfiles.Find(name) is not null)
+                    {
+                        Fail(nameToken!, DiagnosticCatalogue.SpecDuplicateEntry, $"The user profile '{name}' has the name of a built-in profile; pick another name (built-ins: {SpecWording.List(BuiltInProfiles.All.Select(p => p.Name))}).");
+                    }
+                    else if (!userNames.TryAdd(name, nameToken!))
+                    {
+                        Fail(nameToken!, DiagnosticCatalogue.SpecDuplicateEntry, $"Two profiles are named '{name}' (first at line {PositionOf(userNames[name]).Line}); profile names must be unique.");
+                    }
+                }
+
+                if (Integer(profile["multiple"]) is { } multiple && Integer(profile["preferred_multiple"]) is { } preferred && preferred % multiple != 0)
+                {
+                    Fail(profile["preferred_multiple"]!, DiagnosticCatalogue.SpecConflictingOptions, $"{Place(profile)}: preferred_multiple ({preferred}) is not a multiple of multiple ({multiple}); every preferred dimension must also meet the requirement. Use {Math.Max(preferred, multiple)} or more.");
+                }
+
+                if (Text(profile["staircase"]) is { } staircaseText && Resolve(profile["staircase"]!, staircaseText) is { } staircase)
+                {
+                    ExpectFile(profile["staircase"]!, staircase, $"{Place(profile)}.staircase", "the latency staircase (made by `gac-build profile`)");
+                }
+            }
+        }
+
+        var profileToken = Get("alignment", "profile");
+        if (Text(profileToken) is { } selected && BuiltInProfiles.Find(selected) is null && !userNames.ContainsKey(selected))
+        {
+            var known = BuiltInProfiles.All.Select(p => p.Name).Concat(userNames.Keys).ToList();
+            var near = SpellingSuggestion.Closest(selected, known) is { } n ? $" Did you mean '{n}'?" : "";
+            Fail(profileToken!, DiagnosticCatalogue.SpecUnknownProfile, $"alignment.profile '{selected}' is not a known profile.{near} Known profiles: {SpecWording.List(known)}; define new ones under alignment.profiles.");
+        }
+    }
+
+    private void CheckExport()
+    {
+        if (Path("export", "path") is not { } export)
+        {
+            return;
+        }
+
+        if (Get("model", "path") is { } modelToken && Text(modelToken) is { } modelText
+            && SpecPaths.TryResolve(modelText, baseDirectory, out var model)
+            && string.Equals(model.FullPath, export.FullPath, StringComparison.Ordinal))
+        {
+            Fail(Get("export", "path")!, DiagnosticCatalogue.SpecConflictingOptions, $"export.path '{export.Text}' is the model being compressed; writing there would destroy the input. Choose another file, e.g. '{System.IO.Path.ChangeExtension(export.Text, ".gac.onnx")}'.");
+        }
+        else if (Directory.Exists(export.FullPath))
+        {
+            Fail(Get("export", "path")!, DiagnosticCatalogue.SpecConflictingOptions, $"export.path '{export.Text}' is an existing folder; give the .onnx file name to write inside it.");
+        }
+    }
+
+    private void CheckValidation()
+    {
+        if (Path("validation", "ort_native_path") is not { } native)
+        {
+            return;
+        }
+
+        var token = Get("validation", "ort_native_path")!;
+        if (!Directory.Exists(native.FullPath))
+        {
+            NotFound(token, native, "validation.ort_native_path", "the folder holding a GPU build of libonnxruntime.so");
+        }
+        else if (Text(Get("validation", "provider")) == "cpu")
+        {
+            Warn(token, "validation.ort_native_path is ignored because validation.provider is cpu (the bundled CPU runtime is used). Remove it, or set provider to cuda or auto.");
+        }
+    }
+
+    private void CheckGate()
+    {
+        if (Get("gate", "max_perplexity_increase") is { } perplexity && Get("calibration", "tokens") is null)
+        {
+            Fail(perplexity, DiagnosticCatalogue.SpecConflictingOptions, "gate.max_perplexity_increase needs token data: perplexity is measured on held-out token sequences from calibration.tokens, which is not set. Add calibration.tokens, or gate on max_relative_error / min_cosine instead.");
+        }
+
+        if (Get("gate", "min_speedup_vs_unaligned") is { } unaligned && Text(Get("alignment", "strategy")) == "none")
+        {
+            Fail(unaligned, DiagnosticCatalogue.SpecConflictingOptions, "gate.min_speedup_vs_unaligned cannot be met when alignment.strategy is none: the aligned and unaligned models are then the same. Remove the check, or choose a strategy such as gac.");
+        }
+    }
+
+    private JToken? Get(params string[] path)
+    {
+        JToken? token = root;
+        foreach (var name in path)
+        {
+            token = token is JObject obj && obj.TryGetValue(name, StringComparison.Ordinal, out var child) ? child : null;
+        }
+
+        return token is null || failed.Contains(token) ? null : token;
+    }
+
+    private SpecPath? Path(params string[] path)
+        => Get(path) is { } token && Text(token) is { } text ? Resolve(token, text) : null;
+
+    private SpecPath? Resolve(JToken token, string text)
+    {
+        if (SpecPaths.TryResolve(text, baseDirectory, out var resolved))
+        {
+            return resolved;
+        }
+
+        Fail(token, DiagnosticCatalogue.SpecInvalidPath, $"{Place(token)} '{text}' is not a valid path on this system (it contains a character such as NUL that file names cannot hold).");
+        return null;
+    }
+
+    private string? Text(JToken? token)
+        => token is JValue { Type: JTokenType.String } value && !failed.Contains(token) ? (string?)value : null;
+
+    private double? Number(JToken? token)
+        => token is JValue { Type: JTokenType.Integer or JTokenType.Float } value && !failed.Contains(token) ? (double)value : null;
+
+    private long? Integer(JToken? token)
+        => token is JValue { Type: JTokenType.Integer, Value: long value } && !failed.Contains(token) ? value : null;
+
+    private void ExpectFile(JToken token, SpecPath path, string what, string meaning)
+    {
+        if (!File.Exists(path.FullPath))
+        {
+            NotFound(token, path, what, meaning);
+        }
+    }
+
+    private void NotFound(JToken token, SpecPath path, string what, string meaning)
+        => Fail(token, DiagnosticCatalogue.SpecPathNotFound, $"{what} '{path.Text}' does not exist (looked for {path.FullPath}); it should be {meaning}. Relative paths are resolved against the folder holding gac.yaml ({baseDirectory}).");
+
+    private void Warn(JToken token, string message) => Fail(token, DiagnosticCatalogue.SpecOptionIgnored, message, warnOnly: true, keyPosition: true);
+
+    private void Fail(JToken token, DiagnosticDescriptor descriptor, string message, bool warnOnly = false, bool keyPosition = false)
+    {
+        if (!warnOnly)
+        {
+            failed.Add(token);
+        }
+
+        var origin = projection.OriginOf(token);
+        var at = origin is null ? new SourcePosition(1, 1) : keyPosition ? origin.KeyOrNodeStart : origin.Node.Start;
+        sink.Report(descriptor, message, at);
+    }
+
+    private SourcePosition PositionOf(JToken token) => projection.OriginOf(token)?.Node.Start ?? new SourcePosition(1, 1);
+
+    private string Place(JToken token) => projection.OriginOf(token)?.Path is { Length: > 0 } path ? path : "the value";
+}

@@ -1,0 +1,5 @@
+namespace Gac.Core.Spec;
+
+/// <param name="Format">Never <see cref="ModelFormat.Auto"/>: auto is resolved from the path (file → ONNX, folder → safetensors).</param>
+/// <param name="DeclaredFormat">What gac.yaml said, <see cref="ModelFormat.Auto"/> when omitted.</param>
+public sealed record ModelSpec(SpecPath Path, ModelFormat Format, ModelFormat DeclaredFormat);

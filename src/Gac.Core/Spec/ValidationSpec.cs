@@ -1,0 +1,11 @@
+namespace Gac.Core.Spec;
+
+/// <param name="OrtNativePath">Folder with a GPU build of libonnxruntime.so; null to use the bundled runtime.</param>
+/// <param name="Shapes">Symbolic-dimension values to benchmark; defaults to one entry equal to calibration.dims.</param>
+public sealed record ValidationSpec(
+    ExecutionProviderChoice Provider,
+    SpecPath? OrtNativePath,
+    IReadOnlyList<IReadOnlyDictionary<string, long>> Shapes,
+    int Warmup,
+    int Iterations,
+    int HeldoutSamples);
