@@ -13,6 +13,8 @@ public static class CliApp
 {
     public static IReadOnlyList<CliCommand> Commands { get; } =
     [
+        new CheckCommand(),
+        new InitCommand(),
         new AuditCommand(),
         new ExplainCommand(),
         new SynthCommand(),

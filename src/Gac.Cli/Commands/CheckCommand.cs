@@ -1,0 +1,65 @@
+using Gac.Cli.Hosting;
+using Gac.Core.Diagnostics;
+using Gac.Core.Spec;
+
+namespace Gac.Cli.Commands;
+
+/// <summary>
+/// <c>gac-build check gac.yaml</c>: validates a spec without touching the model. With
+/// <c>--format json</c> it also lists the files the spec reads and writes — the MSBuild task
+/// hashes those inputs to decide whether a build is up to date.
+/// </summary>
+public sealed class CheckCommand : CliCommand
+{
+    public override string Name => "check";
+
+    public override string Summary => "Validate a gac.yaml spec (schema, values, referenced files).";
+
+    public override IReadOnlyList<ArgumentSpec> Arguments => [new("spec", "The gac.yaml to validate.")];
+
+    public override int Execute(CommandContext context)
+    {
+        var given = context.Arguments.Positionals[0];
+        var result = GacSpecLoader.TryLoad(Path.GetFullPath(given, context.WorkingDirectory));
+        var diagnostics = result.Diagnostics.Select(d => Relabel(d, given)).ToList();
+        foreach (var diagnostic in diagnostics)
+        {
+            context.Report(diagnostic);
+        }
+
+        if (context.Format == OutputFormat.Json)
+        {
+            var files = result.Spec is { } s ? SpecFileSet.Of(s) : null;
+            context.Out.WriteLine(JsonOutput.Serialize(new CheckResult(
+                result.Succeeded,
+                given,
+                diagnostics.Select(d => new CheckDiagnostic(d.Code, d.Severity, d.Message, d.Location?.Line, d.Location?.Column)).ToList(),
+                files?.Inputs,
+                files?.Outputs)));
+        }
+        else if (result.Spec is { } spec)
+        {
+            context.Out.WriteLine($"{given}: OK — {Describe(spec)}");
+        }
+
+        return result.Succeeded ? ExitCodes.Success : ExitCodes.BadInput;
+    }
+
+    private static string Describe(GacSpec spec)
+    {
+        var compress = spec.Compress.Method == CompressionMethod.None
+            ? "no compression"
+            : $"{SpecEnumText.ToText(spec.Compress.Method)} removing {spec.Compress.Ratio:P0} of linear parameters";
+        return $"{compress}; alignment {SpecEnumText.ToText(spec.Alignment.Strategy)} to {spec.Alignment.Profile.Name}; writes {spec.Export.Path.Text}";
+    }
+
+    /// <summary>The loader labels diagnostics with the full path; users see the path they typed.</summary>
+    private static Diagnostic Relabel(Diagnostic diagnostic, string given)
+        => diagnostic.Location is { } location && Path.GetFileName(location.File) == Path.GetFileName(given)
+            ? diagnostic with { Location = location with { File = given } }
+            : diagnostic;
+
+    private sealed record CheckResult(bool Valid, string Spec, IReadOnlyList<CheckDiagnostic> Diagnostics, IReadOnlyList<string>? Inputs, IReadOnlyList<string>? Outputs);
+
+    private sealed record CheckDiagnostic(string Code, DiagnosticSeverity Severity, string Message, int? Line, int? Column);
+}
