@@ -16,6 +16,7 @@ public static class CliApp
         new CheckCommand(),
         new InitCommand(),
         new AuditCommand(),
+        new PlanCommand(),
         new ExplainCommand(),
         new SynthCommand(),
     ];
