@@ -176,7 +176,7 @@ internal sealed class SchemaErrorTranslator(JsonProjection projection, JsonSchem
                 : "";
         sink.Report(
             DiagnosticCatalogue.SpecUnknownKey,
-            $"Unknown key '{name}' {(parentPath.Length == 0 ? "at the top level" : $"in '{parentPath}'")}.{hint} Allowed keys here: {SpecWording.List(allowed)}.",
+            $"Unknown key '{name}' {SpecWording.Within(parentPath)}.{hint} Allowed keys here: {SpecWording.List(allowed)}.",
             at);
     }
 

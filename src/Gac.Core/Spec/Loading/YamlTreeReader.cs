@@ -168,7 +168,7 @@ internal sealed class YamlTreeReader
             {
                 _sink.Report(
                     DiagnosticCatalogue.SpecKeyNotScalar,
-                    $"A key in {Describe(path)} is a {(keyNode is YamlSequence ? "list" : "mapping")}; keys must be plain names such as 'ratio'.",
+                    $"A key {SpecWording.Within(path)} is a {(keyNode is YamlSequence ? "list" : "mapping")}; keys must be plain names such as 'ratio'.",
                     keyNode.Start);
                 ReadNode(path, depth + 1);
                 continue;
@@ -181,7 +181,7 @@ internal sealed class YamlTreeReader
             {
                 _sink.Report(
                     DiagnosticCatalogue.SpecDuplicateKey,
-                    $"The key '{name}' appears twice in {Describe(path)} (first at line {first.Key.Start.Line}); YAML does not allow repeated keys. Keep one of the two entries.",
+                    $"The key '{name}' appears twice {SpecWording.Within(path)} (first at line {first.Key.Start.Line}); YAML does not allow repeated keys. Keep one of the two entries.",
                     key.Start);
                 continue;
             }
