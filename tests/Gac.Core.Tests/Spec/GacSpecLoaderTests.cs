@@ -385,7 +385,7 @@ public sealed class GacSpecLoaderTests : IDisposable
     [Fact]
     public void Deep_nesting_is_reported_instead_of_overflowing_the_stack()
     {
-        var deep = new string('[', 5000) + new string(']', 5000);
+        var deep = new string('[', 1000) + new string(']', 1000);
 
         var result = GacSpecLoader.Parse(deep, _workspace.SpecPath);
 

@@ -176,7 +176,7 @@ internal sealed class SchemaErrorTranslator(JsonProjection projection, JsonSchem
                 : "";
         sink.Report(
             DiagnosticCatalogue.SpecUnknownKey,
-            $"Unknown key '{name}' {(parentPath.Length == 0 ? "at the top level" : $"in '{parentPath}'")}.{hint} Allowed keys here: {SpecWording.List(allowed)}.",
+            $"Unknown key '{name}' {SpecWording.Within(parentPath)}.{hint} Allowed keys here: {SpecWording.List(allowed)}.",
             at);
     }
 
@@ -232,10 +232,10 @@ internal sealed class SchemaErrorTranslator(JsonProjection projection, JsonSchem
             hint = " Put the value in quotes if it is meant as text.";
         }
 
-        var what = path.Length == 0
-            ? "gac.yaml must be a mapping of sections (version, model, compress, export, ...), but it is " + SpecWording.Found(token, quoted) + "."
-            : $"{SpecWording.Place(path)} expects {SpecWording.Expected(expected)}, but found {SpecWording.Found(token, quoted)}.";
-        sink.Report(DiagnosticCatalogue.SpecWrongType, what + hint, at);
+        var message = path.Length == 0
+            ? $"gac.yaml must be a mapping of sections (version, model, compress, export, ...), but it is {SpecWording.Found(token, quoted)}. Start from `gac-build init`."
+            : $"{SpecWording.Place(path)} expects {SpecWording.Expected(expected)}, but found {SpecWording.Found(token, quoted)}.{hint}";
+        sink.Report(DiagnosticCatalogue.SpecWrongType, message, at);
     }
 
     /// <summary>Where in the format a key of this exact name lives, for "belongs in 'compress'" hints.</summary>

@@ -9,6 +9,9 @@ internal static class SpecWording
 {
     public static string Place(string path) => path.Length == 0 ? "the top level" : $"'{path}'";
 
+    /// <summary>"at the top level" / "in 'compress'", for things found inside a mapping.</summary>
+    public static string Within(string path) => path.Length == 0 ? "at the top level" : $"in '{path}'";
+
     public static string Literal(JToken token) => token switch
     {
         JValue { Type: JTokenType.String } v => $"'{(string?)v}'",

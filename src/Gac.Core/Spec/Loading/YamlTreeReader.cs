@@ -104,7 +104,7 @@ internal sealed class YamlTreeReader
             {
                 _sink.Report(
                     DiagnosticCatalogue.SpecTooComplex,
-                    $"The value at '{Describe(path)}' nests more than {MaxDepth} levels deep; no gac.yaml setting does. Flatten it.",
+                    $"The value at {Describe(path)} nests more than {MaxDepth} levels deep; no gac.yaml setting does. Flatten it.",
                     Position(start));
                 _tooDeepReported = true;
             }
@@ -168,7 +168,7 @@ internal sealed class YamlTreeReader
             {
                 _sink.Report(
                     DiagnosticCatalogue.SpecKeyNotScalar,
-                    $"A key in '{Describe(path)}' is a {(keyNode is YamlSequence ? "list" : "mapping")}; keys must be plain names such as 'ratio'.",
+                    $"A key {SpecWording.Within(path)} is a {(keyNode is YamlSequence ? "list" : "mapping")}; keys must be plain names such as 'ratio'.",
                     keyNode.Start);
                 ReadNode(path, depth + 1);
                 continue;
@@ -181,7 +181,7 @@ internal sealed class YamlTreeReader
             {
                 _sink.Report(
                     DiagnosticCatalogue.SpecDuplicateKey,
-                    $"The key '{name}' appears twice in '{Describe(path)}' (first at line {first.Key.Start.Line}); YAML does not allow repeated keys. Keep one of the two entries.",
+                    $"The key '{name}' appears twice {SpecWording.Within(path)} (first at line {first.Key.Start.Line}); YAML does not allow repeated keys. Keep one of the two entries.",
                     key.Start);
                 continue;
             }
@@ -194,7 +194,7 @@ internal sealed class YamlTreeReader
         return entries;
     }
 
-    private static string Describe(string path) => path.Length == 0 ? "the top level" : path;
+    private static string Describe(string path) => SpecWording.Place(path);
 
     private static SourcePosition Position(Mark mark)
         => new((int)Math.Clamp(mark.Line, 1, int.MaxValue), (int)Math.Clamp(mark.Column, 1, int.MaxValue));
