@@ -194,8 +194,9 @@ public sealed class ArtifactCommit
 
     private void Step(CommitStep step, CancellationToken cancellationToken)
     {
-        cancellationToken.ThrowIfCancellationRequested();
+        // Hook first, then the token: every step, the last one before the commit point included, is a cancellation point.
         onStep?.Invoke(step);
+        cancellationToken.ThrowIfCancellationRequested();
     }
 
     private static void DeleteStaleTemps(string target)
