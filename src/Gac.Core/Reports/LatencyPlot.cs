@@ -15,7 +15,7 @@ public static class LatencyPlot
     public const string FileName = "gac.plot.svg";
     private const double Width = 1000;
     private const double Height = 440;
-    private const double Top = 50;
+    private const double Top = 62;
     private const double Bottom = 370;
     private static readonly XNamespace Svg = "http://www.w3.org/2000/svg";
     private static readonly string[] VariantColors = ["#7f7f7f", "#d62728", "#2ca02c", "#1f77b4"];
@@ -31,7 +31,7 @@ public static class LatencyPlot
             new XAttribute("font-family", "DejaVu Sans, Arial, sans-serif"),
             new XAttribute("font-size", 12),
             new XElement(Svg + "rect", new XAttribute("width", "100%"), new XAttribute("height", "100%"), new XAttribute("fill", "white")));
-        root.Add(Text(Width / 2, 22, $"gac-build: {report.Gate.Verdict} on {report.Runtime.ProviderUsed}", 15, "middle", "bold"));
+        root.Add(Text(Width / 2, 20, $"gac-build: {report.Gate.Verdict} on {report.Runtime.ProviderUsed}", 15, "middle", "bold"));
         root.Add(DimensionPanel(report.Plan, 70, 620));
         root.Add(LatencyPanel(report.Latency.FirstOrDefault(), 730, 980));
         return new XDocument(root);
@@ -43,7 +43,7 @@ public static class LatencyPlot
         var title = plan is null
             ? "Per-layer dimension (no plan)"
             : Invariant($"Per-layer dimension: {plan.AlignedPercentBefore:0.#}% → {plan.AlignedPercentAfter:0.#}% multiples of {plan.Alignment}");
-        panel.Add(Text((left + right) / 2, Top - 14, title, 13, "middle", "bold"));
+        panel.Add(Text((left + right) / 2, Top - 12, title, 13, "middle", "bold"));
         var layers = plan?.Layers ?? [];
         var max = layers.Count == 0 ? 1 : layers.Max(l => Math.Max(l.Unconstrained, l.Aligned));
         var scale = new Axis(0, NiceCeiling(max * 1.05));
@@ -62,12 +62,14 @@ public static class LatencyPlot
                 new XAttribute("class", "layer"),
                 new XElement(Svg + "title", Invariant($"{layer.Name}: {layer.Unconstrained:0.##} → {layer.Aligned} ({(layer.IsAligned ? "aligned" : "misaligned")})")),
                 Line(x, yBefore, x, yAfter, "#bbbbbb", 1),
-                Circle(x, yBefore, radius, "none", "#7f7f7f"),
-                Circle(x, yAfter, radius, color, color)));
+                Circle(x, yAfter, radius, color, color),
+                // Drawn last and larger: d* and the aligned width are usually a few units apart, so the
+                // ring stays visible around the dot instead of hiding behind it.
+                Circle(x, yBefore, radius + 1.5, "none", "#555555")));
         }
 
         var legendY = Bottom + 40;
-        panel.Add(Circle(left + 10, legendY, 4, "none", "#7f7f7f"), Text(left + 20, legendY + 4, "before alignment (d*)", 11, "start"));
+        panel.Add(Circle(left + 10, legendY, 5.5, "none", "#555555"), Text(left + 20, legendY + 4, "before alignment (d*)", 11, "start"));
         panel.Add(Circle(left + 180, legendY, 4, "#2ca02c", "#2ca02c"), Text(left + 190, legendY + 4, "after, aligned", 11, "start"));
         panel.Add(Circle(left + 300, legendY, 4, "#d62728", "#d62728"), Text(left + 310, legendY + 4, "after, misaligned", 11, "start"));
         panel.Add(Text((left + right) / 2, Bottom + 20, $"layer (planning order, {layers.Count} total)", 11, "middle"));
@@ -77,7 +79,7 @@ public static class LatencyPlot
     private static XElement LatencyPanel(LatencySection? section, double left, double right)
     {
         var panel = new XElement(Svg + "g", new XAttribute("class", "latency"));
-        panel.Add(Text((left + right) / 2, Top - 14, section is null ? "Latency (not measured)" : $"p50 latency, {section.Bucket}", 13, "middle", "bold"));
+        panel.Add(Text((left + right) / 2, Top - 12, section is null ? "Latency (not measured)" : $"p50 latency, {section.Bucket}", 13, "middle", "bold"));
         var variants = section?.Variants ?? [];
         var max = variants.Count == 0 ? 1 : variants.Max(v => Math.Max(v.P50CiHighMs, v.P50Ms));
         var scale = new Axis(0, NiceCeiling(max * 1.1));
@@ -128,7 +130,7 @@ public static class LatencyPlot
         return axis;
     }
 
-    /// <summary>Rounds up to 1, 2, 2.5 or 5 × 10^k so tick labels are short.</summary>
+    /// <summary>Rounds up to 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^k: short tick labels, little empty space.</summary>
     private static double NiceCeiling(double value)
     {
         if (value <= 0 || !double.IsFinite(value))
@@ -137,7 +139,7 @@ public static class LatencyPlot
         }
 
         var magnitude = Math.Pow(10, Math.Floor(Math.Log10(value)));
-        foreach (var factor in new[] { 1, 2, 2.5, 5, 10 })
+        foreach (var factor in new[] { 1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10 })
         {
             if (factor * magnitude >= value)
             {

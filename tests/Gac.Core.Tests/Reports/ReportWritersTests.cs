@@ -94,7 +94,7 @@ public sealed class ReportWritersTests
 
         var fills = svg.Descendants(Svg + "g")
             .Where(g => (string?)g.Attribute("class") == "layer")
-            .Select(g => (string?)g.Elements(Svg + "circle").Last().Attribute("fill"))
+            .Select(g => (string?)g.Elements(Svg + "circle").First().Attribute("fill"))
             .ToList();
         Assert.Equal(8, fills.Count(f => f == "#2ca02c"));
         Assert.Equal(2, fills.Count(f => f == "#d62728"));
