@@ -1,0 +1,132 @@
+using System.Globalization;
+using Gac.Core.Diagnostics;
+
+namespace Gac.Core.Gate;
+
+/// <summary>
+/// Decides whether a candidate is accepted. Pure: no IO, no clock. (Named QualityGate, not Gate,
+/// because a type named like its namespace cannot be referred to from inside Gac.Core.)
+/// </summary>
+public static class QualityGate
+{
+    public static Verdict Evaluate(GateGoals goals, MeasuredOutcome measured)
+    {
+        ArgumentNullException.ThrowIfNull(goals);
+        ArgumentNullException.ThrowIfNull(measured);
+        var results = new List<GoalResult>();
+
+        if (goals.MinSpeedupVsOriginal is { } vsOriginal)
+        {
+            results.Add(Speedup("speedup vs original", vsOriginal, measured.SpeedupVsOriginal, goals.Conservative));
+        }
+
+        if (goals.MinSpeedupVsUnaligned is { } vsUnaligned)
+        {
+            results.Add(Speedup("speedup vs unaligned", vsUnaligned, measured.SpeedupVsUnaligned, goals.Conservative));
+        }
+
+        if (goals.MaxP50LatencyMs is { } maxP50)
+        {
+            results.Add(AtMost("p50 latency", maxP50, measured.CandidateP50Ms, "ms", "0.###"));
+        }
+
+        if (goals.MaxRelativeError is { } maxError)
+        {
+            results.Add(AtMost("relative error", maxError, measured.RelativeError, string.Empty, "0.#####"));
+        }
+
+        if (goals.MinCosine is { } minCosine)
+        {
+            results.Add(AtLeast("cosine similarity", minCosine, measured.Cosine, string.Empty, "0.######"));
+        }
+
+        if (goals.MaxPerplexityIncrease is { } maxIncrease)
+        {
+            results.Add(PerplexityIncrease(maxIncrease, measured.OriginalPerplexity, measured.CandidatePerplexity));
+        }
+
+        if (goals.MinAlignedPercent is { } minAligned)
+        {
+            results.Add(AtLeast("aligned dimensions", minAligned, measured.AlignedPercent, "%", "0.#"));
+        }
+
+        if (goals.MaxParameters is { } maxParameters)
+        {
+            results.Add(AtMost("parameters", maxParameters, measured.Parameters, string.Empty, "#,0"));
+        }
+
+        return new Verdict(results, goals.Conservative);
+    }
+
+    /// <summary>The smallest acceptable ratio: an absolute threshold is the ratio itself; "20%" means 1.20.</summary>
+    public static double RequiredRatio(Threshold threshold)
+        => threshold.IsPercent ? 1 + threshold.Value / 100 : threshold.Value;
+
+    private static GoalResult Speedup(string name, Threshold threshold, SpeedupMeasurement? measurement, bool conservative)
+    {
+        var required = RequiredRatio(threshold);
+        var target = Invariant($"≥ {required:0.###}×") + (threshold.IsPercent ? $" ({threshold})" : string.Empty);
+        if (measurement is null)
+        {
+            return NotMeasured(name, target);
+        }
+
+        var compared = conservative ? measurement.CiLow : measurement.Ratio;
+        var what = conservative ? "95% CI lower bound" : "median ratio";
+        var measuredText = Invariant($"{measurement.Ratio:0.###}× [{measurement.CiLow:0.###}, {measurement.CiHigh:0.###}]");
+        var passed = compared >= required;
+        var reason = Invariant($"{what} {compared:0.###}× {(passed ? "≥" : "<")} {required:0.###}×");
+        return new GoalResult(name, target, measuredText, passed ? GoalStatus.Passed : GoalStatus.Failed, reason);
+    }
+
+    private static GoalResult PerplexityIncrease(Threshold threshold, double? original, double? candidate)
+    {
+        const string name = "perplexity increase";
+        var target = threshold.IsPercent ? $"≤ +{threshold}" : Invariant($"≤ +{threshold.Value:0.###}");
+        if (original is not { } before || candidate is not { } after)
+        {
+            return NotMeasured(name, target);
+        }
+
+        var increase = threshold.IsPercent ? (after / before - 1) * 100 : after - before;
+        var unit = threshold.IsPercent ? "%" : string.Empty;
+        var passed = increase <= threshold.Value;
+        var measuredText = Invariant($"{before:0.###} → {after:0.###} ({increase:+0.###;-0.###;0}{unit})");
+        var reason = Invariant($"increase {increase:+0.###;-0.###;0}{unit} {(passed ? "≤" : ">")} {threshold.Value:0.###}{unit}");
+        return new GoalResult(name, target, measuredText, passed ? GoalStatus.Passed : GoalStatus.Failed, reason);
+    }
+
+    private static GoalResult AtMost(string name, double limit, double? value, string unit, string format)
+    {
+        var target = "≤ " + Format(limit, format) + unit;
+        if (value is not { } v)
+        {
+            return NotMeasured(name, target);
+        }
+
+        var passed = v <= limit;
+        var reason = $"{Format(v, format)}{unit} {(passed ? "≤" : ">")} {Format(limit, format)}{unit}";
+        return new GoalResult(name, target, Format(v, format) + unit, passed ? GoalStatus.Passed : GoalStatus.Failed, reason);
+    }
+
+    private static GoalResult AtLeast(string name, double limit, double? value, string unit, string format)
+    {
+        var target = "≥ " + Format(limit, format) + unit;
+        if (value is not { } v)
+        {
+            return NotMeasured(name, target);
+        }
+
+        var passed = v >= limit;
+        var reason = $"{Format(v, format)}{unit} {(passed ? "≥" : "<")} {Format(limit, format)}{unit}";
+        return new GoalResult(name, target, Format(v, format) + unit, passed ? GoalStatus.Passed : GoalStatus.Failed, reason);
+    }
+
+    private static GoalResult NotMeasured(string name, string target)
+        => new(name, target, "not measured", GoalStatus.NotMeasured,
+            $"requested but not measured in this run ({DiagnosticCatalogue.GoalNotMeasured.Code})");
+
+    private static string Format(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

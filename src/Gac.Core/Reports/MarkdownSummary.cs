@@ -1,0 +1,104 @@
+using System.Globalization;
+using System.Text;
+
+namespace Gac.Core.Reports;
+
+/// <summary>A short Markdown page for people and for $GITHUB_STEP_SUMMARY: verdict first, then the tables.</summary>
+public static class MarkdownSummary
+{
+    public const string FileName = "gac.report.md";
+
+    public static string Render(RunReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var md = new StringBuilder();
+        var icon = report.Gate.Accepted ? "✅" : "❌";
+        md.AppendLine("# gac-build report");
+        md.AppendLine();
+        md.AppendLine($"**Verdict: {icon} {report.Gate.Verdict}** — {report.Gate.Goals.Count(g => g.Status == "passed")} of {report.Gate.Goals.Count} goals passed" + (report.Gate.Conservative ? " (speedups judged by the 95% CI lower bound)" : string.Empty) + ".");
+        md.AppendLine();
+        md.AppendLine($"Provider: `{report.Runtime.ProviderUsed}` (requested `{report.Runtime.ProviderRequested}`) · {Gpu(report.Runtime.Hardware)} · CPU {Cell(report.Runtime.Hardware.CpuModel)} ({report.Runtime.Hardware.LogicalCores} threads) · ONNX Runtime {report.Runtime.Hardware.OnnxRuntimeVersion} · gac-build {report.ToolVersion}");
+
+        foreach (var section in report.Latency)
+        {
+            md.AppendLine();
+            md.AppendLine($"## Latency — {section.Bucket}");
+            md.AppendLine();
+            md.AppendLine("| variant | p50 ms | p90 ms | p99 ms | mean ms | speedup vs original |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|");
+            foreach (var variant in section.Variants)
+            {
+                var speedup = section.Speedups.FirstOrDefault(s => s.Candidate == variant.Variant && s.Baseline == "original");
+                var speedupText = variant.Variant == "original" ? "1×" : speedup is null ? "—" : Ratio(speedup);
+                md.AppendLine(Invariant($"| {variant.Variant} | {variant.P50Ms:0.000} | {variant.P90Ms:0.000} | {variant.P99Ms:0.000} | {variant.MeanMs:0.000} | {speedupText} |"));
+            }
+
+            foreach (var other in section.Speedups.Where(s => s.Baseline != "original"))
+            {
+                md.AppendLine();
+                md.AppendLine($"{other.Candidate} vs {other.Baseline}: {Ratio(other)}");
+            }
+        }
+
+        if (report.Plan is { } plan)
+        {
+            md.AppendLine();
+            md.AppendLine("## Plan");
+            md.AppendLine();
+            md.AppendLine("| | aligned dims (multiple of " + plan.Alignment.ToString(CultureInfo.InvariantCulture) + ") | parameters |");
+            md.AppendLine("|---|---:|---:|");
+            md.AppendLine(Invariant($"| unaligned compressor | {plan.AlignedPercentBefore:0.#}% | {plan.ParametersUnaligned:#,0} |"));
+            md.AppendLine(Invariant($"| gac | {plan.AlignedPercentAfter:0.#}% | {plan.ParametersAligned:#,0} |"));
+            md.AppendLine(Invariant($"| original | — | {plan.ParametersOriginal:#,0} |"));
+        }
+
+        if (report.Fidelity is { } fidelity)
+        {
+            md.AppendLine();
+            md.AppendLine("## Fidelity (gac vs original)");
+            md.AppendLine();
+            md.AppendLine("| samples | relative L2 error | cosine | top-1 agreement | max abs diff | perplexity |");
+            md.AppendLine("|---:|---:|---:|---:|---:|---:|");
+            var ppl = fidelity.PerplexityOriginal is { } a && fidelity.PerplexityCandidate is { } b ? Invariant($"{a:0.###} → {b:0.###}") : "—";
+            md.AppendLine(Invariant($"| {fidelity.Samples} | {fidelity.RelativeL2Error:0.#####} | {fidelity.Cosine:0.######} | {fidelity.Top1Agreement:P1} | {fidelity.MaxAbsDiff:0.#####} | {ppl} |"));
+        }
+
+        md.AppendLine();
+        md.AppendLine("## Gate");
+        md.AppendLine();
+        md.AppendLine("| goal | target | measured | result | reason |");
+        md.AppendLine("|---|---|---|---|---|");
+        foreach (var goal in report.Gate.Goals)
+        {
+            var result = goal.Status switch
+            {
+                "passed" => "✅ passed",
+                "failed" => "❌ failed",
+                _ => "❌ not measured",
+            };
+            md.AppendLine($"| {Cell(goal.Name)} | {Cell(goal.Target)} | {Cell(goal.Measured)} | {result} | {Cell(goal.Reason)} |");
+        }
+
+        if (report.Warnings.Count > 0)
+        {
+            md.AppendLine();
+            md.AppendLine("## Warnings");
+            md.AppendLine();
+            foreach (var warning in report.Warnings)
+            {
+                md.AppendLine($"- {warning}");
+            }
+        }
+
+        return md.ToString();
+    }
+
+    private static string Gpu(HardwareSection hardware)
+        => hardware.GpuName == "n/a" ? "no GPU" : $"GPU {Cell(hardware.GpuName)} (driver {hardware.GpuDriver}, CUDA {hardware.CudaVersion})";
+
+    private static string Ratio(SpeedupEntry s) => Invariant($"{s.Ratio:0.00}× [{s.CiLow:0.00}, {s.CiHigh:0.00}]");
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

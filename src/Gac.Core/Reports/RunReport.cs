@@ -1,0 +1,96 @@
+namespace Gac.Core.Reports;
+
+/// <summary>
+/// The footprint of one run, written as gac.report.json (schema: report.schema.json beside this
+/// file). Everything a reader needs to trust or reproduce a verdict: inputs by hash, the provider
+/// that actually ran, the hardware, the plan, the measurements and the gate's reasons.
+/// </summary>
+public sealed record RunReport(
+    string ToolVersion,
+    DateTimeOffset Timestamp,
+    InputHashes Inputs,
+    RuntimeSection Runtime,
+    PlanSummary? Plan,
+    IReadOnlyList<LatencySection> Latency,
+    FidelitySection? Fidelity,
+    GateSection Gate,
+    IReadOnlyList<string> Warnings)
+{
+    /// <summary>Bumped on any breaking change to the JSON shape.</summary>
+    public const string CurrentSchemaVersion = "1";
+
+    public string SchemaVersion { get; init; } = CurrentSchemaVersion;
+}
+
+/// <summary>SHA-256 (lower-case hex) of the spec, the input model and the calibration/held-out data; null when absent.</summary>
+public sealed record InputHashes(string? Spec, string? Model, string? Data);
+
+/// <summary>The provider asked for, the one that ran, and the machine it ran on.</summary>
+public sealed record RuntimeSection(string ProviderRequested, string ProviderUsed, HardwareSection Hardware);
+
+/// <summary>GPU fields are "n/a" when no GPU was used or no probe answered.</summary>
+public sealed record HardwareSection(
+    string CpuModel,
+    int LogicalCores,
+    string Os,
+    string DotnetVersion,
+    string OnnxRuntimeVersion,
+    string GpuName,
+    string GpuDriver,
+    string CudaVersion,
+    int? IntraOpThreads);
+
+/// <summary>One planned dimension: the uncompressed width, the compressor's unconstrained target d*, and the aligned choice.</summary>
+public sealed record LayerDimension(string Name, long Original, double Unconstrained, long Aligned, bool IsAligned);
+
+public sealed record PlanSummary(
+    int Alignment,
+    IReadOnlyList<LayerDimension> Layers,
+    double AlignedPercentBefore,
+    double AlignedPercentAfter,
+    long ParametersOriginal,
+    long ParametersUnaligned,
+    long ParametersAligned);
+
+/// <summary>
+/// Latency of one model variant (original, unaligned, gac) in milliseconds; P50CiLowMs/P50CiHighMs
+/// is the bootstrap 95% confidence interval of the median (the plot's error bar).
+/// </summary>
+public sealed record VariantLatency(string Variant, double P50Ms, double P90Ms, double P99Ms, double MeanMs, int Iterations, double P50CiLowMs, double P50CiHighMs);
+
+/// <summary>Ratio of medians baseline / candidate with its bootstrap 95% confidence interval.</summary>
+public sealed record SpeedupEntry(string Candidate, string Baseline, double Ratio, double CiLow, double CiHigh);
+
+/// <summary>One shape bucket, e.g. "batch=1,seq=128", measured interleaved across variants.</summary>
+public sealed record LatencySection(string Bucket, int Warmup, IReadOnlyList<VariantLatency> Variants, IReadOnlyList<SpeedupEntry> Speedups);
+
+public sealed record FidelitySection(
+    int Samples,
+    double RelativeL2Error,
+    double Cosine,
+    double Top1Agreement,
+    double MaxAbsDiff,
+    double? PerplexityOriginal,
+    double? PerplexityCandidate);
+
+/// <summary>Status is passed | failed | notMeasured.</summary>
+public sealed record GoalEntry(string Name, string Target, string Measured, string Status, string Reason);
+
+/// <summary>Verdict is accepted | rejected.</summary>
+public sealed record GateSection(string Verdict, bool Conservative, IReadOnlyList<GoalEntry> Goals)
+{
+    public bool Accepted => Verdict == "accepted";
+
+    public static GateSection From(Gac.Core.Gate.Verdict verdict)
+        => new(
+            verdict.Accepted ? "accepted" : "rejected",
+            verdict.Conservative,
+            verdict.Goals.Select(g => new GoalEntry(g.Name, g.Target, g.Measured, StatusName(g.Status), g.Reason)).ToArray());
+
+    private static string StatusName(Gac.Core.Gate.GoalStatus status) => status switch
+    {
+        Gac.Core.Gate.GoalStatus.Passed => "passed",
+        Gac.Core.Gate.GoalStatus.Failed => "failed",
+        _ => "notMeasured",
+    };
+}

@@ -1,0 +1,128 @@
+using Gac.Core.Diagnostics;
+using Gac.Runtime.Providers;
+
+namespace Gac.Runtime.Benchmark;
+
+/// <summary>
+/// Times several model variants in one process, interleaved: iteration k runs every variant once,
+/// starting with variant k mod n, so slow drift (thermal throttling, clock boost, a noisy neighbour)
+/// and position effects land on all variants equally instead of on whichever ran last.
+/// </summary>
+public sealed class LatencyBenchmark
+{
+    private readonly BenchmarkSettings settings;
+    private readonly IBenchmarkClock clock;
+
+    public LatencyBenchmark(BenchmarkSettings settings, IBenchmarkClock? clock = null)
+    {
+        this.settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        this.clock = clock ?? StopwatchClock.Instance;
+        if (settings.Iterations < 1 || settings.Warmup < 0 || settings.BootstrapResamples < 1)
+        {
+            throw GacException.Create(DiagnosticCatalogue.BenchmarkSettingsInvalid, $"Iterations must be ≥ 1 (got {settings.Iterations}), warm-up ≥ 0 (got {settings.Warmup}), bootstrap resamples ≥ 1 (got {settings.BootstrapResamples}).");
+        }
+    }
+
+    /// <summary>Binds each session per bucket (IoBinding, seeded random inputs) and measures them interleaved.</summary>
+    public IReadOnlyList<LatencyResult> Measure(IReadOnlyList<OrtSession> sessions, IReadOnlyList<ShapeBucket> buckets, IProgress<BenchmarkProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(sessions);
+        ArgumentNullException.ThrowIfNull(buckets);
+        if (buckets.Count == 0)
+        {
+            throw GacException.Create(DiagnosticCatalogue.BenchmarkSettingsInvalid, "No shape bucket to measure.");
+        }
+
+        var results = new List<LatencyResult>();
+        foreach (var bucket in buckets)
+        {
+            var bound = new List<BoundSession>();
+            try
+            {
+                foreach (var session in sessions)
+                {
+                    bound.Add(new BoundSession(session, bucket, settings.Seed, settings.VocabSize));
+                }
+
+                results.Add(Measure(bound, bucket.Name, progress, cancellationToken));
+            }
+            finally
+            {
+                foreach (var b in bound)
+                {
+                    b.Dispose();
+                }
+            }
+        }
+
+        return results;
+    }
+
+    /// <summary>Measures ready targets; the first is the baseline of every speedup, and every later one is compared with every earlier one.</summary>
+    public LatencyResult Measure(IReadOnlyList<IBenchmarkTarget> targets, string bucket, IProgress<BenchmarkProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(targets);
+        if (targets.Count == 0)
+        {
+            throw GacException.Create(DiagnosticCatalogue.BenchmarkSettingsInvalid, "No model variant to measure.");
+        }
+
+        var n = targets.Count;
+        for (var k = 0; k < settings.Warmup; k++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            for (var j = 0; j < n; j++)
+            {
+                targets[(k + j) % n].RunOnce();
+            }
+
+            progress?.Report(new BenchmarkProgress(bucket, "warmup", k + 1, settings.Warmup));
+        }
+
+        var samples = targets.Select(_ => new double[settings.Iterations]).ToArray();
+        var reportEvery = Math.Max(1, settings.Iterations / 20);
+        for (var k = 0; k < settings.Iterations; k++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            for (var j = 0; j < n; j++)
+            {
+                var index = (k + j) % n;
+                var start = clock.GetTimestamp();
+                targets[index].RunOnce();
+                samples[index][k] = (clock.GetTimestamp() - start) / clock.TicksPerMillisecond;
+            }
+
+            if ((k + 1) % reportEvery == 0 || k + 1 == settings.Iterations)
+            {
+                progress?.Report(new BenchmarkProgress(bucket, "measure", k + 1, settings.Iterations));
+            }
+        }
+
+        var variants = targets.Select((t, i) => Summarize(t.Name, samples[i], settings.Seed + i)).ToArray();
+        var speedups = new List<SpeedupEstimate>();
+        for (var c = 1; c < n; c++)
+        {
+            for (var b = 0; b < c; b++)
+            {
+                var (low, high) = LatencyStatistics.SpeedupInterval(samples[b], samples[c], settings.BootstrapResamples, settings.Seed + 1000 * c + b);
+                speedups.Add(new SpeedupEstimate(targets[c].Name, targets[b].Name, variants[b].P50Ms / variants[c].P50Ms, low, high));
+            }
+        }
+
+        return new LatencyResult(bucket, settings.Warmup, variants, speedups);
+    }
+
+    private VariantTimings Summarize(string name, double[] samples, int seed)
+    {
+        var (low, high) = LatencyStatistics.MedianInterval(samples, settings.BootstrapResamples, seed);
+        return new VariantTimings(
+            name,
+            samples,
+            LatencyStatistics.Percentile(samples, 0.50),
+            LatencyStatistics.Percentile(samples, 0.90),
+            LatencyStatistics.Percentile(samples, 0.99),
+            samples.Average(),
+            low,
+            high);
+    }
+}

@@ -1,0 +1,113 @@
+using Gac.Core.Diagnostics;
+using Gac.Core.Reports;
+using Gac.Runtime.Benchmark;
+using Gac.Runtime.Providers;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Gac.Runtime.Fidelity;
+
+/// <param name="Samples">Held-out input sets; each is a fresh seeded random input for the bucket.</param>
+/// <param name="Seed">Kept apart from the benchmark's and calibration's seeds so the check is held out.</param>
+/// <param name="OutputName">Output to compare; null takes the model's first output.</param>
+/// <param name="TokenIdsInput">For language models: the int64 [batch, seq] input; with it, the compared output is taken as logits [batch, seq, vocab] and perplexity is computed.</param>
+public sealed record FidelitySettings(
+    ShapeBucket Bucket,
+    int Samples = 8,
+    int Seed = 7_000_001,
+    long VocabSize = 32000,
+    string? OutputName = null,
+    string? TokenIdsInput = null);
+
+public sealed record FidelityResult(
+    int Samples,
+    double RelativeL2Error,
+    double Cosine,
+    double Top1Agreement,
+    double MaxAbsDiff,
+    double? PerplexityOriginal,
+    double? PerplexityCandidate)
+{
+    public FidelitySection ToReport() => new(Samples, RelativeL2Error, Cosine, Top1Agreement, MaxAbsDiff, PerplexityOriginal, PerplexityCandidate);
+}
+
+/// <summary>Runs the original and a candidate on the same held-out inputs and compares one output.</summary>
+public static class FidelityEvaluator
+{
+    public static FidelityResult Evaluate(OrtSession original, OrtSession candidate, FidelitySettings settings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(original);
+        ArgumentNullException.ThrowIfNull(candidate);
+        ArgumentNullException.ThrowIfNull(settings);
+        var outputName = settings.OutputName ?? original.Session.OutputNames[0];
+        if (!candidate.Session.OutputNames.Contains(outputName))
+        {
+            throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Candidate '{candidate.Name}' has no output '{outputName}' (it has: {string.Join(", ", candidate.Session.OutputNames)}).");
+        }
+
+        var metrics = new FidelityMetrics();
+        var pplOriginal = settings.TokenIdsInput is null ? null : new PerplexityAccumulator();
+        var pplCandidate = settings.TokenIdsInput is null ? null : new PerplexityAccumulator();
+        using var runOptions = new RunOptions();
+        for (var s = 0; s < settings.Samples; s++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var inputs = RandomInputs.Create(original.Session, settings.Bucket, settings.Seed + s, settings.VocabSize);
+            var (reference, shape) = RunOne(original, inputs, outputName, runOptions);
+            var (compared, candidateShape) = RunOne(candidate, inputs, outputName, runOptions);
+            if (!shape.SequenceEqual(candidateShape))
+            {
+                throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Output '{outputName}' is [{string.Join(",", shape)}] from the original but [{string.Join(",", candidateShape)}] from '{candidate.Name}'.");
+            }
+
+            var lastAxis = shape.Length == 0 ? 1 : (int)shape[^1];
+            metrics.Add(reference, compared, lastAxis);
+            if (settings.TokenIdsInput is { } idsName)
+            {
+                if (shape.Length != 3)
+                {
+                    throw GacException.Create(DiagnosticCatalogue.PerplexityInputsInvalid, $"Output '{outputName}' has rank {shape.Length}; perplexity needs logits [batch, seq, vocab].");
+                }
+
+                var ids = inputs[idsName].GetTensorDataAsSpan<long>();
+                pplOriginal!.Add(reference, ids, (int)shape[0], (int)shape[1], (int)shape[2]);
+                pplCandidate!.Add(compared, ids, (int)shape[0], (int)shape[1], (int)shape[2]);
+            }
+        }
+
+        return new FidelityResult(settings.Samples, metrics.RelativeL2Error, metrics.Cosine, metrics.Top1Agreement, metrics.MaxAbsDiff, pplOriginal?.Perplexity, pplCandidate?.Perplexity);
+    }
+
+    /// <summary>Runs with the caller's inputs and returns the output as float32 (fp16 outputs widened).</summary>
+    private static (float[] Values, long[] Shape) RunOne(OrtSession session, InputSet inputs, string outputName, RunOptions runOptions)
+    {
+        try
+        {
+            using var outputs = session.Session.Run(runOptions, inputs.Names, inputs.Values, [outputName]);
+            var value = outputs[0];
+            var info = value.GetTensorTypeAndShape();
+            float[] data = info.ElementDataType switch
+            {
+                TensorElementType.Float => value.GetTensorDataAsSpan<float>().ToArray(),
+                TensorElementType.Float16 => Widen(value.GetTensorDataAsSpan<Float16>()),
+                _ => throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Output '{outputName}' of '{session.Name}' is {info.ElementDataType}; fidelity compares float32 or float16 outputs."),
+            };
+            return (data, info.Shape);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw GacException.Create(DiagnosticCatalogue.InferenceFailed, $"Running '{session.Name}' for fidelity failed: {e.Message}", inner: e);
+        }
+    }
+
+    private static float[] Widen(ReadOnlySpan<Float16> values)
+    {
+        var result = new float[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            result[i] = (float)BitConverter.UInt16BitsToHalf(values[i].value);
+        }
+
+        return result;
+    }
+}

@@ -1,0 +1,82 @@
+namespace Gac.Runtime.Fidelity;
+
+/// <summary>
+/// Accumulates output agreement between a reference and a candidate over several samples. Sums are
+/// kept in double: a language model's logits have millions of elements and float sums lose the
+/// small differences being measured.
+/// </summary>
+public sealed class FidelityMetrics
+{
+    private double squaredDifference;
+    private double referenceSquared;
+    private double candidateSquared;
+    private double dot;
+    private long rows;
+    private long agreeingRows;
+
+    public double MaxAbsDiff { get; private set; }
+
+    public long Elements { get; private set; }
+
+    /// <summary>‖c − r‖₂ / ‖r‖₂; 0 when both are zero.</summary>
+    public double RelativeL2Error => referenceSquared == 0 ? (squaredDifference == 0 ? 0 : double.PositiveInfinity) : Math.Sqrt(squaredDifference / referenceSquared);
+
+    /// <summary>r·c / (‖r‖‖c‖) over the flattened outputs; 1 when both are zero.</summary>
+    public double Cosine => referenceSquared == 0 || candidateSquared == 0
+        ? (referenceSquared == candidateSquared ? 1 : 0)
+        : dot / Math.Sqrt(referenceSquared * candidateSquared);
+
+    /// <summary>Share of rows (all axes but the last) whose argmax over the last axis agrees.</summary>
+    public double Top1Agreement => rows == 0 ? 1 : (double)agreeingRows / rows;
+
+    /// <param name="lastAxis">Length of the last axis (classes or vocabulary); rows are consecutive runs of it.</param>
+    public void Add(ReadOnlySpan<float> reference, ReadOnlySpan<float> candidate, int lastAxis)
+    {
+        if (reference.Length != candidate.Length)
+        {
+            throw new ArgumentException($"Outputs differ in length: {reference.Length} vs {candidate.Length}.");
+        }
+
+        if (lastAxis <= 0 || reference.Length % lastAxis != 0)
+        {
+            throw new ArgumentException($"Last axis {lastAxis} does not divide {reference.Length} elements.");
+        }
+
+        for (var i = 0; i < reference.Length; i++)
+        {
+            double r = reference[i];
+            double c = candidate[i];
+            var d = c - r;
+            squaredDifference += d * d;
+            referenceSquared += r * r;
+            candidateSquared += c * c;
+            dot += r * c;
+            MaxAbsDiff = Math.Max(MaxAbsDiff, Math.Abs(d));
+        }
+
+        for (var start = 0; start < reference.Length; start += lastAxis)
+        {
+            rows++;
+            if (ArgMax(reference.Slice(start, lastAxis)) == ArgMax(candidate.Slice(start, lastAxis)))
+            {
+                agreeingRows++;
+            }
+        }
+
+        Elements += reference.Length;
+    }
+
+    internal static int ArgMax(ReadOnlySpan<float> row)
+    {
+        var best = 0;
+        for (var i = 1; i < row.Length; i++)
+        {
+            if (row[i] > row[best])
+            {
+                best = i;
+            }
+        }
+
+        return best;
+    }
+}

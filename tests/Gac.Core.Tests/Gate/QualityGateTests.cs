@@ -1,0 +1,123 @@
+using Gac.Core.Diagnostics;
+using Gac.Core.Gate;
+
+namespace Gac.Core.Tests.Gate;
+
+public sealed class QualityGateTests
+{
+    private static readonly MeasuredOutcome Measured = new(
+        SpeedupVsOriginal: new SpeedupMeasurement(1.48, 1.30, 1.60),
+        SpeedupVsUnaligned: new SpeedupMeasurement(1.50, 1.10, 1.70),
+        CandidateP50Ms: 67.1,
+        RelativeError: 0.02,
+        Cosine: 0.999,
+        OriginalPerplexity: 10.0,
+        CandidatePerplexity: 10.4,
+        AlignedPercent: 100,
+        Parameters: 5_900_000_000);
+
+    [Theory]
+    [InlineData("1.2", 1.2, false)]
+    [InlineData("20%", 20, true)]
+    [InlineData(" 12.5 % ", 12.5, true)]
+    public void Thresholds_parse_as_absolute_or_percent(string text, double value, bool isPercent)
+        => Assert.Equal(new Threshold(value, isPercent), Threshold.Parse(text));
+
+    [Fact]
+    public void A_threshold_that_is_not_a_number_is_GAC5003()
+    {
+        var error = Assert.Throws<GacException>(() => Threshold.Parse("fast"));
+
+        Assert.Equal("GAC5003", error.Diagnostics[0].Code);
+    }
+
+    [Fact]
+    public void Percent_speedup_20_means_ratio_at_least_1_2()
+    {
+        Assert.Equal(1.2, QualityGate.RequiredRatio(Threshold.Parse("20%")), 12);
+        Assert.Equal(1.2, QualityGate.RequiredRatio(Threshold.Parse("1.2")), 12);
+    }
+
+    [Fact]
+    public void All_goals_met_is_accepted_with_one_row_per_requested_goal()
+    {
+        var goals = new GateGoals(
+            MinSpeedupVsOriginal: Threshold.Parse("1.2"),
+            MinSpeedupVsUnaligned: Threshold.Parse("20%"),
+            MaxP50LatencyMs: 80,
+            MaxRelativeError: 0.05,
+            MinCosine: 0.99,
+            MaxPerplexityIncrease: Threshold.Parse("5%"),
+            MinAlignedPercent: 95,
+            MaxParameters: 6_000_000_000);
+
+        var verdict = QualityGate.Evaluate(goals, Measured);
+
+        Assert.True(verdict.Accepted, verdict.ToString());
+        Assert.Equal(8, verdict.Goals.Count);
+        Assert.All(verdict.Goals, g => Assert.Equal(GoalStatus.Passed, g.Status));
+    }
+
+    [Fact]
+    public void Unrequested_goals_are_not_evaluated_and_no_goals_accepts()
+    {
+        var verdict = QualityGate.Evaluate(new GateGoals(), new MeasuredOutcome());
+
+        Assert.Empty(verdict.Goals);
+        Assert.True(verdict.Accepted);
+    }
+
+    [Fact]
+    public void A_missed_goal_rejects_and_says_why()
+    {
+        var verdict = QualityGate.Evaluate(new GateGoals(MaxRelativeError: 0.01, MinCosine: 0.99), Measured);
+
+        Assert.False(verdict.Accepted);
+        var failure = Assert.Single(verdict.Failures);
+        Assert.Equal("relative error", failure.Name);
+        Assert.Equal("0.02 > 0.01", failure.Reason);
+    }
+
+    [Fact]
+    public void A_requested_goal_without_measurement_is_not_measured_and_fails()
+    {
+        var verdict = QualityGate.Evaluate(new GateGoals(MaxPerplexityIncrease: Threshold.Parse("0.5")), Measured with { CandidatePerplexity = null });
+
+        var goal = Assert.Single(verdict.Goals);
+        Assert.Equal(GoalStatus.NotMeasured, goal.Status);
+        Assert.Equal("not measured", goal.Measured);
+        Assert.Contains("GAC5002", goal.Reason, StringComparison.Ordinal);
+        Assert.False(verdict.Accepted);
+    }
+
+    [Fact]
+    public void Perplexity_increase_absolute_and_percent_forms()
+    {
+        // 10.0 → 10.4 is +0.4 absolute and +4 %.
+        Assert.True(QualityGate.Evaluate(new GateGoals(MaxPerplexityIncrease: Threshold.Parse("0.5")), Measured).Accepted);
+        Assert.False(QualityGate.Evaluate(new GateGoals(MaxPerplexityIncrease: Threshold.Parse("0.3")), Measured).Accepted);
+        Assert.True(QualityGate.Evaluate(new GateGoals(MaxPerplexityIncrease: Threshold.Parse("5%")), Measured).Accepted);
+        Assert.False(QualityGate.Evaluate(new GateGoals(MaxPerplexityIncrease: Threshold.Parse("3%")), Measured).Accepted);
+    }
+
+    [Fact]
+    public void Conservative_mode_judges_speedup_by_the_CI_lower_bound()
+    {
+        // vs unaligned: point estimate 1.50 passes 1.2, but the CI lower bound 1.10 does not.
+        var goals = new GateGoals(MinSpeedupVsUnaligned: Threshold.Parse("1.2"));
+
+        Assert.True(QualityGate.Evaluate(goals, Measured).Accepted);
+        var conservative = QualityGate.Evaluate(goals with { Conservative = true }, Measured);
+        Assert.False(conservative.Accepted);
+        Assert.Contains("95% CI lower bound 1.1×", conservative.Goals[0].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Latency_alignment_and_parameter_limits_are_inclusive()
+    {
+        var goals = new GateGoals(MaxP50LatencyMs: 67.1, MinAlignedPercent: 100, MaxParameters: 5_900_000_000);
+
+        Assert.True(QualityGate.Evaluate(goals, Measured).Accepted);
+        Assert.False(QualityGate.Evaluate(goals, Measured with { Parameters = 5_900_000_001 }).Accepted);
+    }
+}
