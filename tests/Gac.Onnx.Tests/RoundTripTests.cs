@@ -86,7 +86,7 @@ public sealed class RoundTripTests
     }
 
     [Fact]
-    public void Loading_the_real_model_with_its_weights_re_embedded_still_computes_the_same()
+    public void The_real_model_written_with_its_Constant_node_weights_as_external_data_computes_the_same()
     {
         // Paddle2ONNX keeps every weight in a Constant node; writing them as external data and
         // reading them back must give ONNX Runtime the same tensors.
