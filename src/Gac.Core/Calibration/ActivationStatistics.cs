@@ -48,14 +48,15 @@ public sealed class ActivationStatistics
                 batchSquare[c] += x * x;
             }
         }
+        var bad = Array.FindIndex(batchSquare, s => !double.IsFinite(s));
+        if (bad >= 0)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.CalibrationNotFinite,
+                $"channel {bad} of a calibration batch holds NaN or infinity (or overflows when squared).");
+        }
         for (var c = 0; c < Channels; c++)
         {
-            if (!double.IsFinite(batchSquare[c]))
-            {
-                throw GacException.Create(
-                    DiagnosticCatalogue.CalibrationNotFinite,
-                    $"channel {c} of a calibration batch holds NaN or infinity (or overflows when squared).");
-            }
             absoluteSum[c] += batchAbs[c];
             squareSum[c] += batchSquare[c];
         }
