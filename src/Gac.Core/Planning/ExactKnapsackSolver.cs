@@ -48,6 +48,9 @@ public static class ExactKnapsackSolver
         }
 
         unit = Math.Max(unit, 1);
+
+        // One byte per cell in a single array: keep the table well inside .NET's array limits.
+        maxTableCells = Math.Clamp(maxTableCells, 1, 1L << 30);
         var capacity = slack / unit;
         var exact = true;
         if ((capacity + 1) * n > maxTableCells)
@@ -76,54 +79,77 @@ public static class ExactKnapsackSolver
     {
         var n = cost.Length;
 
-        // Row i only needs budgets up to the sum of the heaviest costs so far; beyond that the row is flat.
-        var reach = new int[n];
-        long running = 0;
+        // Row i only matters on [lo_i, hi_i]: above hi_i (Σ heaviest costs so far) the row is flat, and
+        // below lo_i (capacity − Σ heaviest costs still to come) the final budget can never be reached.
+        var hi = new int[n];
+        var lo = new int[n];
+        long prefix = 0;
         for (var i = 0; i < n; i++)
         {
-            running += cost[i].Max();
-            reach[i] = (int)Math.Min(capacity, running);
+            prefix += cost[i].Max();
+            hi[i] = (int)Math.Min(capacity, prefix);
+        }
+
+        long suffix = 0;
+        for (var i = n - 1; i >= 0; i--)
+        {
+            lo[i] = (int)Math.Max(0, capacity - suffix);
+            suffix += cost[i].Max();
         }
 
         var width = capacity + 1;
         var choice = new byte[(long)n * width];
         var prev = new double[width];
         var cur = new double[width];
-        var prevReach = 0;
+        var prevHi = capacity; // before the first row every budget is worth 0
         cells = 0;
         for (var i = 0; i < n; i++)
         {
-            var top = reach[i];
-            Array.Fill(cur, double.NegativeInfinity, 0, top + 1);
-            var row = (long)i * width;
+            int top = hi[i], bottom = lo[i];
+            if (top > prevHi)
+            {
+                prev.AsSpan(prevHi + 1, top - prevHi).Fill(prev[prevHi]);
+            }
+
+            var row = choice.AsSpan((int)((long)i * width), width);
+            var next = cur.AsSpan(0, top + 1);
+            next[bottom..].Fill(double.NegativeInfinity);
             var c = cost[i];
             var v = values[i];
             for (var j = 0; j < c.Length; j++)
             {
                 var cj = c[j];
                 var vj = v[j];
-                for (var b = cj; b <= top; b++)
+                var start = Math.Max(bottom, cj);
+                if (start > top)
                 {
-                    var from = b - cj;
-                    var candidate = prev[from <= prevReach ? from : prevReach] + vj;
-                    if (candidate > cur[b])
+                    continue;
+                }
+
+                var from = prev.AsSpan(start - cj, top + 1 - start);
+                var to = next[start..];
+                var mark = row[start..(top + 1)];
+                for (var k = 0; k < to.Length; k++)
+                {
+                    var candidate = from[k] + vj;
+                    if (candidate > to[k])
                     {
-                        cur[b] = candidate;
-                        choice[row + b] = (byte)j;
+                        to[k] = candidate;
+                        mark[k] = (byte)j;
                     }
                 }
             }
 
-            cells += top + 1;
+            cells += top + 1 - bottom;
             (prev, cur) = (cur, prev);
-            prevReach = top;
+            prevHi = top;
         }
 
         var picks = new int[n];
         var budget = capacity;
         for (var i = n - 1; i >= 0; i--)
         {
-            budget = Math.Min(budget, reach[i]);
+            budget = Math.Min(budget, hi[i]);
             var j = choice[((long)i * width) + budget];
             picks[i] = j;
             budget -= cost[i][j];
