@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Gac.Core.Planning;
 
 /// <summary>
@@ -101,6 +103,7 @@ public static class ExactKnapsackSolver
         var choice = new byte[(long)n * width];
         var prev = new double[width];
         var cur = new double[width];
+        var picked = new double[width];
         var prevHi = capacity; // before the first row every budget is worth 0
         cells = 0;
         for (var i = 0; i < n; i++)
@@ -111,33 +114,23 @@ public static class ExactKnapsackSolver
                 prev.AsSpan(prevHi + 1, top - prevHi).Fill(prev[prevHi]);
             }
 
-            var row = choice.AsSpan((int)((long)i * width), width);
             var next = cur.AsSpan(0, top + 1);
             next[bottom..].Fill(double.NegativeInfinity);
             var c = cost[i];
             var v = values[i];
             for (var j = 0; j < c.Length; j++)
             {
-                var cj = c[j];
-                var vj = v[j];
-                var start = Math.Max(bottom, cj);
-                if (start > top)
+                var start = Math.Max(bottom, c[j]);
+                if (start <= top)
                 {
-                    continue;
+                    Relax(prev.AsSpan(start - c[j], top + 1 - start), next[start..], picked.AsSpan(start, top + 1 - start), v[j], j);
                 }
+            }
 
-                var from = prev.AsSpan(start - cj, top + 1 - start);
-                var to = next[start..];
-                var mark = row[start..(top + 1)];
-                for (var k = 0; k < to.Length; k++)
-                {
-                    var candidate = from[k] + vj;
-                    if (candidate > to[k])
-                    {
-                        to[k] = candidate;
-                        mark[k] = (byte)j;
-                    }
-                }
+            var row = choice.AsSpan((int)((long)i * width), width);
+            for (var b = bottom; b <= top; b++)
+            {
+                row[b] = (byte)picked[b];
             }
 
             cells += top + 1 - bottom;
@@ -156,6 +149,37 @@ public static class ExactKnapsackSolver
         }
 
         return picks;
+    }
+
+    /// <summary>
+    /// to[k] = max(to[k], from[k] + value), remembering <paramref name="option"/> where it won. Vectorised:
+    /// the choice is kept as a double lane beside the value so one mask updates both; a strict
+    /// "greater" keeps the earlier option on ties, as the scalar loop would.
+    /// </summary>
+    private static void Relax(ReadOnlySpan<double> from, Span<double> to, Span<double> choice, double value, int option)
+    {
+        var lanes = Vector<double>.Count;
+        var add = new Vector<double>(value);
+        var mark = new Vector<double>(option);
+        var k = 0;
+        for (; k <= to.Length - lanes; k += lanes)
+        {
+            var candidate = new Vector<double>(from[k..]) + add;
+            var current = new Vector<double>(to[k..]);
+            var better = Vector.GreaterThan(candidate, current);
+            Vector.ConditionalSelect(better, candidate, current).CopyTo(to[k..]);
+            Vector.ConditionalSelect(better, mark, new Vector<double>(choice[k..])).CopyTo(choice[k..]);
+        }
+
+        for (; k < to.Length; k++)
+        {
+            var candidate = from[k] + value;
+            if (candidate > to[k])
+            {
+                to[k] = candidate;
+                choice[k] = option;
+            }
+        }
     }
 
     internal static int BestIndex(double[] values)
