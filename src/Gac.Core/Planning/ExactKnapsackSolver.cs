@@ -1,3 +1,5 @@
+using System.Numerics;
+
 namespace Gac.Core.Planning;
 
 /// <summary>
@@ -48,6 +50,9 @@ public static class ExactKnapsackSolver
         }
 
         unit = Math.Max(unit, 1);
+
+        // One byte per cell in a single array: keep the table well inside .NET's array limits.
+        maxTableCells = Math.Clamp(maxTableCells, 1, 1L << 30);
         var capacity = slack / unit;
         var exact = true;
         if ((capacity + 1) * n > maxTableCells)
@@ -76,60 +81,105 @@ public static class ExactKnapsackSolver
     {
         var n = cost.Length;
 
-        // Row i only needs budgets up to the sum of the heaviest costs so far; beyond that the row is flat.
-        var reach = new int[n];
-        long running = 0;
+        // Row i only matters on [lo_i, hi_i]: above hi_i (Σ heaviest costs so far) the row is flat, and
+        // below lo_i (capacity − Σ heaviest costs still to come) the final budget can never be reached.
+        var hi = new int[n];
+        var lo = new int[n];
+        long prefix = 0;
         for (var i = 0; i < n; i++)
         {
-            running += cost[i].Max();
-            reach[i] = (int)Math.Min(capacity, running);
+            prefix += cost[i].Max();
+            hi[i] = (int)Math.Min(capacity, prefix);
+        }
+
+        long suffix = 0;
+        for (var i = n - 1; i >= 0; i--)
+        {
+            lo[i] = (int)Math.Max(0, capacity - suffix);
+            suffix += cost[i].Max();
         }
 
         var width = capacity + 1;
         var choice = new byte[(long)n * width];
         var prev = new double[width];
         var cur = new double[width];
-        var prevReach = 0;
+        var picked = new double[width];
+        var prevHi = capacity; // before the first row every budget is worth 0
         cells = 0;
         for (var i = 0; i < n; i++)
         {
-            var top = reach[i];
-            Array.Fill(cur, double.NegativeInfinity, 0, top + 1);
-            var row = (long)i * width;
+            int top = hi[i], bottom = lo[i];
+            if (top > prevHi)
+            {
+                prev.AsSpan(prevHi + 1, top - prevHi).Fill(prev[prevHi]);
+            }
+
+            var next = cur.AsSpan(0, top + 1);
+            next[bottom..].Fill(double.NegativeInfinity);
             var c = cost[i];
             var v = values[i];
             for (var j = 0; j < c.Length; j++)
             {
-                var cj = c[j];
-                var vj = v[j];
-                for (var b = cj; b <= top; b++)
+                var start = Math.Max(bottom, c[j]);
+                if (start <= top)
                 {
-                    var from = b - cj;
-                    var candidate = prev[from <= prevReach ? from : prevReach] + vj;
-                    if (candidate > cur[b])
-                    {
-                        cur[b] = candidate;
-                        choice[row + b] = (byte)j;
-                    }
+                    Relax(prev.AsSpan(start - c[j], top + 1 - start), next[start..], picked.AsSpan(start, top + 1 - start), v[j], j);
                 }
             }
 
-            cells += top + 1;
+            var row = choice.AsSpan((int)((long)i * width), width);
+            for (var b = bottom; b <= top; b++)
+            {
+                row[b] = (byte)picked[b];
+            }
+
+            cells += top + 1 - bottom;
             (prev, cur) = (cur, prev);
-            prevReach = top;
+            prevHi = top;
         }
 
         var picks = new int[n];
         var budget = capacity;
         for (var i = n - 1; i >= 0; i--)
         {
-            budget = Math.Min(budget, reach[i]);
+            budget = Math.Min(budget, hi[i]);
             var j = choice[((long)i * width) + budget];
             picks[i] = j;
             budget -= cost[i][j];
         }
 
         return picks;
+    }
+
+    /// <summary>
+    /// to[k] = max(to[k], from[k] + value), remembering <paramref name="option"/> where it won. Vectorised:
+    /// the choice is kept as a double lane beside the value so one mask updates both; a strict
+    /// "greater" keeps the earlier option on ties, as the scalar loop would.
+    /// </summary>
+    private static void Relax(ReadOnlySpan<double> from, Span<double> to, Span<double> choice, double value, int option)
+    {
+        var lanes = Vector<double>.Count;
+        var add = new Vector<double>(value);
+        var mark = new Vector<double>(option);
+        var k = 0;
+        for (; k <= to.Length - lanes; k += lanes)
+        {
+            var candidate = new Vector<double>(from[k..]) + add;
+            var current = new Vector<double>(to[k..]);
+            var better = Vector.GreaterThan(candidate, current);
+            Vector.ConditionalSelect(better, candidate, current).CopyTo(to[k..]);
+            Vector.ConditionalSelect(better, mark, new Vector<double>(choice[k..])).CopyTo(choice[k..]);
+        }
+
+        for (; k < to.Length; k++)
+        {
+            var candidate = from[k] + value;
+            if (candidate > to[k])
+            {
+                to[k] = candidate;
+                choice[k] = option;
+            }
+        }
     }
 
     internal static int BestIndex(double[] values)
