@@ -36,8 +36,7 @@ public sealed class GacCompress : GacToolTask
         if (Provider is { } provider && !Providers.Contains(provider))
         {
             LogTaskError(TaskCodes.InvalidItemMetadata,
-                $"GacCompress item '{Spec.ItemSpec}' has Provider='{Spec.GetMetadata("Provider")}'; expected one of {string.Join(", ", Providers)}.",
-                SpecPath);
+                $"GacCompress item '{Spec.ItemSpec}' has Provider='{Spec.GetMetadata("Provider")}'; expected one of {string.Join(", ", Providers)}.");
             return false;
         }
 
@@ -71,11 +70,12 @@ public sealed class GacCompress : GacToolTask
     {
         var report = ReportDirectory is { } directory ? $"the report in {directory}" : "the report gac-build wrote (gac.report.md)";
         LogTaskError(TaskCodes.GateRejected,
-            $"GacCompress: the gate rejected {Spec.ItemSpec}; see {report}. No artifact was written or overwritten.",
-            SpecPath);
+            $"GacCompress: the gate rejected {Spec.ItemSpec}; see {report}. No artifact was written or overwritten.");
     }
 
     protected override string DescribeSubject() => Spec.ItemSpec;
+
+    protected override string SubjectFile => SpecPath;
 
     private string? FullPathMetadata(string name) =>
         Spec.GetMetadata(name) is { Length: > 0 } value ? Path.GetFullPath(value.Trim(), WorkingDirectory) : null;

@@ -40,8 +40,7 @@ public sealed class GacInspectSpec : GacToolTask
         {
             var excerpt = json.Length > 200 ? json[..200] + "…" : json;
             LogTaskError(TaskCodes.UnreadableInspection,
-                $"`gac-build check --format json` on '{Spec.ItemSpec}' printed output the build cannot use: {problem}. Output: {excerpt}. The gac-build version may not match Gac.Build.",
-                SpecPath);
+                $"`gac-build check --format json` on '{Spec.ItemSpec}' printed output the build cannot use: {problem}. Output: {excerpt}. The gac-build version may not match Gac.Build.");
             return false;
         }
 
@@ -73,6 +72,8 @@ public sealed class GacInspectSpec : GacToolTask
     }
 
     protected override string DescribeSubject() => Spec.ItemSpec;
+
+    protected override string SubjectFile => SpecPath;
 
     /// <summary>The JSON object: from the first line that opens one to the last line that closes one.</summary>
     private static string ExtractJson(string output)

@@ -42,6 +42,17 @@ public sealed class GacCompressTests : IDisposable
     }
 
     [Fact]
+    public void A_diagnostic_from_the_tool_itself_points_at_the_spec_rather_than_the_targets_file()
+    {
+        var spec = _workspace.Spec("run say gac-build: error GAC9002: --provider expects cpu, cuda or auto", "run exit 2");
+
+        Assert.False(Compress(spec).Execute());
+
+        var error = Assert.Single(_engine.Errors);
+        Assert.Equal(("GAC9002", _workspace.PathOf("gac.yaml")), (error.Code, error.File));
+    }
+
+    [Fact]
     public void A_warning_is_logged_and_the_build_stays_green()
     {
         var spec = _workspace.Spec("run say gac.yaml(9,3): warning GAC2101: layer 'mlp.fc1' keeps rank 327 (not a multiple of 8)");
@@ -64,6 +75,7 @@ public sealed class GacCompressTests : IDisposable
         Assert.Equal(["GAC5001", "GAC9501"], _engine.Errors.Select(e => e.Code));
         var rejection = _engine.Errors[1];
         Assert.Equal($"GacCompress: the gate rejected {spec.ItemSpec}; see the report in {_workspace.PathOf("reports")}. No artifact was written or overwritten.", rejection.Message);
+        Assert.Equal(_workspace.PathOf("gac.yaml"), rejection.File);
         Assert.Equal("previous accepted model", File.ReadAllText(previous));
     }
 

@@ -48,8 +48,7 @@ public abstract class GacToolTask : ToolTask
     {
         if (Command.RequiredFile is { } file && !File.Exists(file))
         {
-            Log.LogError(null, TaskCodes.ToolPathNotFound, null, null, 0, 0, 0, 0,
-                $"gac-build was not found at '{file}': {Command.InstallHint}.");
+            LogTaskError(TaskCodes.ToolPathNotFound, $"gac-build was not found at '{file}': {Command.InstallHint}.");
             return false;
         }
 
@@ -65,7 +64,9 @@ public abstract class GacToolTask : ToolTask
             return;
         }
 
-        var d = diagnostic;
+        // A diagnostic from the tool itself ("gac-build: error GAC9001: ...") is about this invocation: pin it on
+        // the spec, not on the .targets file MSBuild would otherwise show.
+        var d = diagnostic.File is null ? diagnostic with { File = SubjectFile } : diagnostic;
         switch (d.Severity)
         {
             case CanonicalSeverity.Error:
@@ -125,11 +126,14 @@ public abstract class GacToolTask : ToolTask
     {
     }
 
-    /// <summary>What the invocation is about, for messages (the spec path).</summary>
+    /// <summary>What the invocation is about, for messages (the spec as the project names it).</summary>
     protected abstract string DescribeSubject();
 
-    protected void LogTaskError(string code, string message, string? file = null) =>
-        Log.LogError(null, code, null, file, 0, 0, 0, 0, message);
+    /// <summary>The full path of the file the invocation is about (the spec): where file-less diagnostics point.</summary>
+    protected abstract string SubjectFile { get; }
+
+    protected void LogTaskError(string code, string message) =>
+        Log.LogError(null, code, null, SubjectFile, 0, 0, 0, 0, message);
 
     private string DescribeCommandLine() => $"{Command.FileName} {GenerateCommandLineCommands()}".Trim();
 
