@@ -20,7 +20,7 @@ public sealed class GacComputeInputHash : MSBuildTask
     [Required]
     public ITaskItem[] Specs { get; set; } = [];
 
-    /// <summary>The folder for stamps, the hash cache and default report folders (obj/…/gac/).</summary>
+    /// <summary>The folder for stamps, the hash cache and default report folders (obj/gac/).</summary>
     [Required]
     public string IntermediateDirectory { get; set; } = "";
 

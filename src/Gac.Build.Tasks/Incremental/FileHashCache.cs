@@ -80,12 +80,20 @@ internal sealed class FileHashCache
             return;
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         var lines = _entries
             .OrderBy(e => e.Key, StringComparer.Ordinal)
             .Select(e => string.Create(CultureInfo.InvariantCulture, $"{e.Value.Sha256}\t{e.Value.Length}\t{e.Value.LastWriteTicks}\t{e.Key}"));
-        File.WriteAllLines(path, lines);
-        _changed = false;
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllLines(path, lines);
+            _changed = false;
+        }
+        catch (IOException)
+        {
+            // Another build (a parallel inner build of a multi-targeting project) holds the file: the cache is
+            // only an optimisation, so the next build simply hashes again.
+        }
     }
 
     private sealed record Entry(string Sha256, long Length, long LastWriteTicks);
