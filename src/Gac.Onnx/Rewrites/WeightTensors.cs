@@ -46,12 +46,14 @@ internal static class WeightTensors
         if (graph.IsExclusive(value))
         {
             graph.SetConstant(value, Create(stored.Name, values, (OnnxDataType)stored.DataType, dims));
+            graph.Refresh();
             return;
         }
 
         var name = graph.FreshName(stored.Name + suffix);
         node.Input[inputIndex] = graph.AddConstant(Create(name, values, seenType, dims), graph.IsConstantNode(Root(graph, value)), node);
         graph.Retire(value);
+        graph.Refresh();
     }
 
     /// <summary>The constant value behind Identity/Cast links.</summary>
