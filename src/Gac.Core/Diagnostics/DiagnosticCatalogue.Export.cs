@@ -17,4 +17,24 @@ public static partial class DiagnosticCatalogue
         "GAC3003", "Invalid external data file name",
         "The requested external data file name is empty, a path, or names the model file itself.",
         "Give a plain file name such as 'model.onnx.data'; it is written beside the model.");
+
+    public static readonly DiagnosticDescriptor RewriteLayerNotFound = new(
+        "GAC3010", "Layer or group to rewrite not found",
+        "A rewrite names a linear layer or coupled group that discovery does not find in the model, or names it twice.",
+        "Use the names 'gac-build audit' lists for this model, each once.");
+
+    public static readonly DiagnosticDescriptor RewriteWeightsInvalid = new(
+        "GAC3011", "Replacement weights do not fit the layer",
+        "Low-rank factors or a dense weight have a length that does not match the layer's K, N and rank, or the rank is not positive.",
+        "Give A as K×r and B as r×N (row-major), or W as K×N, with the layer's K and N.");
+
+    public static readonly DiagnosticDescriptor PruneSelectionInvalid = new(
+        "GAC3012", "Invalid channels or heads to keep",
+        "The list of kept MLP channels or attention heads is empty, repeats an index, or names one outside the group.",
+        "Keep at least one channel or head, each index once, between 0 and the group's width or head count minus one.");
+
+    public static readonly DiagnosticDescriptor RewriteStructureUnsupported = new(
+        "GAC3013", "Graph structure cannot be rewritten safely",
+        "A rewrite met a structure it cannot change without risking wrong results: a shape it cannot trace, a constant that carries the pruned dimension, grouped-query attention, an unknown head layout, or a weight type other than float32/float16.",
+        "Leave this layer or group out of the plan (compress it another way), or re-export the model with static shapes and per-layer weights.");
 }

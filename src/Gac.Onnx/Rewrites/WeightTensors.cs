@@ -1,0 +1,90 @@
+using System.Runtime.InteropServices;
+using Gac.Onnx.Building;
+using Gac.Onnx.Ir;
+using Google.Protobuf;
+
+namespace Gac.Onnx.Rewrites;
+
+/// <summary>Creates float32/float16 weight tensors and swaps a node's constant operand for new values.</summary>
+internal static class WeightTensors
+{
+    public static TensorProto Create(string name, float[] values, OnnxDataType type, long[] dims) => type switch
+    {
+        OnnxDataType.Float => OnnxTensorFactory.Floats(name, values, dims),
+        OnnxDataType.Float16 => Float16(name, values, dims),
+        _ => throw new ArgumentException($"Tensor '{name}': only float32 and float16 weights can be written, not {type}.", nameof(type)),
+    };
+
+    /// <summary>
+    /// Round to nearest even, saturating at ±65504 (the largest finite float16) so an out-of-range
+    /// weight stays finite instead of becoming infinity.
+    /// </summary>
+    public static TensorProto Float16(string name, ReadOnlySpan<float> values, long[] dims)
+    {
+        var halves = new ushort[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            var v = float.IsNaN(values[i]) ? values[i] : Math.Clamp(values[i], -65504f, 65504f);
+            halves[i] = BitConverter.HalfToUInt16Bits((Half)v);
+        }
+
+        var tensor = new TensorProto { Name = name, DataType = (int)OnnxDataType.Float16, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(halves.AsSpan())) };
+        tensor.Dims.AddRange(dims);
+        return tensor;
+    }
+
+    /// <summary>
+    /// Gives input <paramref name="inputIndex"/> of <paramref name="node"/> new constant values. A
+    /// constant only this node reads is changed in place (its name, type, storage and any
+    /// Cast in front of it stay); a shared one is left alone and the node reads a fresh constant
+    /// named "&lt;tensor&gt;&lt;suffix&gt;" instead.
+    /// </summary>
+    public static void Replace(RewriteGraph graph, NodeProto node, int inputIndex, float[] values, long[] dims, OnnxDataType seenType, string suffix)
+    {
+        var value = node.Input[inputIndex];
+        var stored = graph.Index.Constant(value) ?? throw new InvalidOperationException($"'{value}' is not a constant.");
+        if (graph.IsExclusive(value))
+        {
+            graph.SetConstant(value, Create(stored.Name, values, (OnnxDataType)stored.DataType, dims));
+            graph.Refresh();
+            return;
+        }
+
+        var name = graph.FreshName(stored.Name + suffix);
+        node.Input[inputIndex] = graph.AddConstant(Create(name, values, seenType, dims), graph.IsConstantNode(Root(graph, value)), node);
+        graph.Retire(value);
+        graph.Refresh();
+    }
+
+    /// <summary>The constant value behind Identity/Cast links.</summary>
+    public static string Root(RewriteGraph graph, string value)
+    {
+        for (var hops = 0; hops < 8 && graph.Index.Producer(value) is { OpType: "Identity" or "Cast" } link; hops++)
+        {
+            value = link.Input[0];
+        }
+
+        return value;
+    }
+
+    /// <summary>The element type the node reads: the last Cast's target when the weight goes through one.</summary>
+    public static OnnxDataType SeenType(RewriteGraph graph, string value)
+    {
+        var weight = graph.Index.Constant(value) ?? throw new InvalidOperationException($"'{value}' is not a constant.");
+        for (var hops = 0; hops < 8; hops++)
+        {
+            switch (graph.Index.Producer(value))
+            {
+                case { OpType: "Cast" } cast:
+                    return (OnnxDataType)(cast.Attribute.FirstOrDefault(a => a.Name == "to")?.I ?? weight.DataType);
+                case { OpType: "Identity" } identity:
+                    value = identity.Input[0];
+                    break;
+                default:
+                    return (OnnxDataType)weight.DataType;
+            }
+        }
+
+        return (OnnxDataType)weight.DataType;
+    }
+}
