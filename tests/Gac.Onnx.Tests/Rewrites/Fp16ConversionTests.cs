@@ -12,7 +12,7 @@ public sealed class Fp16ConversionTests
     /// <summary>
     /// Each weight is rounded to float16 (relative error ≤ 2^-11 ≈ 4.9e-4, IEEE 754 binary16);
     /// through two residual blocks of 32–48-wide dot products on O(1) activations this stays well
-    /// under 1e-2 absolute (measured about 1e-3).
+    /// under 1e-2 absolute (measured 2.1e-4 here, 2.3e-3 on the PaddleOCR recognizer).
     /// </summary>
     private const double Fp16Tolerance = 1e-2;
 
