@@ -39,6 +39,11 @@ public static class SyntheticTransformer
         public ModelProto Build()
         {
             var x = _b.Input(InputName, OnnxDataType.Float, "batch", "seq", o.Hidden);
+            if (o.OutlierChannels > 0)
+            {
+                x = _b.Node("Mul", [x, Weight(OnnxTensorFactory.Floats("input.channel_scale", ChannelScale(), o.Hidden))], "input/channel_scale/Mul");
+            }
+
             if (o.Storage == WeightStorage.GemmTransposed)
             {
                 // Gemm takes 2-D operands: flatten tokens before each Gemm and restore [batch, seq, N] after.
@@ -125,11 +130,7 @@ public static class SyntheticTransformer
         {
             // Uniform(-1/√K, 1/√K), PyTorch's nn.Linear default init; keeps activations O(1) with the residuals.
             var bound = 1f / MathF.Sqrt(inFeatures);
-            var weights = new float[inFeatures * outFeatures];
-            for (var i = 0; i < weights.Length; i++)
-            {
-                weights[i] = ((float)_random.NextDouble() * 2f - 1f) * bound;
-            }
+            var weights = o.SpectralDecay > 0 ? SpectralWeights.Create(_random, inFeatures, outFeatures, bound, o.SpectralDecay) : UniformWeights(inFeatures * outFeatures, bound);
 
             float[]? biasValues = null;
             if (bias)
@@ -150,6 +151,30 @@ public static class SyntheticTransformer
             var w = Weight(OnnxTensorFactory.Floats($"{name}.weight", weights, inFeatures, outFeatures));
             var y = _b.Node("MatMul", [x, w], $"{name}/MatMul");
             return biasValues is null ? y : _b.Node("Add", [y, Weight(OnnxTensorFactory.Floats($"{name}.bias", biasValues, outFeatures))], $"{name}/Add");
+        }
+
+        private float[] UniformWeights(long count, float bound)
+        {
+            var weights = new float[count];
+            for (var i = 0; i < weights.Length; i++)
+            {
+                weights[i] = ((float)_random.NextDouble() * 2f - 1f) * bound;
+            }
+
+            return weights;
+        }
+
+        /// <summary>1 everywhere except <see cref="SyntheticTransformerOptions.OutlierChannels"/> channels; drawn from its own generator so the weights do not change.</summary>
+        private float[] ChannelScale()
+        {
+            var scale = Enumerable.Repeat(1f, o.Hidden).ToArray();
+            var random = new Random(o.Seed ^ 0x5ca1e);
+            foreach (var channel in Enumerable.Range(0, o.Hidden).OrderBy(_ => random.Next()).Take(o.OutlierChannels))
+            {
+                scale[channel] = o.OutlierScale;
+            }
+
+            return scale;
         }
 
         private string GemmLinear(string name, string x, long inFeatures, long outFeatures, float[] weightsKn, float[]? biasValues)

@@ -52,6 +52,22 @@ public sealed record SyntheticTransformerOptions
 
     public int Seed { get; init; } = 1234;
 
+    /// <summary>
+    /// 0 (default): iid Uniform(-1/√K, 1/√K) weights, PyTorch's nn.Linear init. Greater than 0:
+    /// each weight's k-th singular value decays like k^-SpectralDecay (same Frobenius norm), so a
+    /// low-rank approximation loses little, as with trained layers.
+    /// </summary>
+    public double SpectralDecay { get; init; }
+
+    /// <summary>
+    /// Hidden channels multiplied by <see cref="OutlierScale"/> right after the input (a constant
+    /// Mul), like the few large-magnitude channels of trained transformers' residual streams, so
+    /// activation-aware methods (ASVD) have something to find. 0 (default): no Mul.
+    /// </summary>
+    public int OutlierChannels { get; init; }
+
+    public float OutlierScale { get; init; } = 10f;
+
     public long OpsetVersion { get; init; } = 17;
 
     public int HeadDim => Hidden / Heads;
@@ -74,6 +90,16 @@ public sealed record SyntheticTransformerOptions
         if (Hidden <= 0 || Heads <= 0 || Intermediate <= 0 || Blocks <= 0)
         {
             throw new ArgumentException("Hidden, Heads, Intermediate and Blocks must be positive.");
+        }
+
+        if (!double.IsFinite(SpectralDecay) || SpectralDecay < 0)
+        {
+            throw new ArgumentException($"SpectralDecay must be a finite number ≥ 0, got {SpectralDecay}.");
+        }
+
+        if (OutlierChannels < 0 || OutlierChannels > Hidden || !float.IsFinite(OutlierScale) || OutlierScale <= 0)
+        {
+            throw new ArgumentException($"OutlierChannels must be within 0..Hidden and OutlierScale positive, got {OutlierChannels} and {OutlierScale}.");
         }
 
         if (Hidden % Heads != 0)
