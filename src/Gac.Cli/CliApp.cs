@@ -15,6 +15,7 @@ public static class CliApp
     [
         new CheckCommand(),
         new InitCommand(),
+        new RunCommand(),
         new AuditCommand(),
         new PlanCommand(),
         new ExplainCommand(),

@@ -17,6 +17,9 @@ public sealed class CheckCommand : CliCommand
 
     public override IReadOnlyList<ArgumentSpec> Arguments => [new("spec", "The gac.yaml to validate.")];
 
+    public override IReadOnlyList<OptionSpec> Options =>
+        [new("--output", "The artifact path a run would use instead of export.path (listed in the JSON outputs).", "path")];
+
     public override int Execute(CommandContext context)
     {
         var given = context.Arguments.Positionals[0];
@@ -30,12 +33,20 @@ public sealed class CheckCommand : CliCommand
         if (context.Format == OutputFormat.Json)
         {
             var files = result.Spec is { } s ? SpecFileSet.Of(s) : null;
+            if (files is not null && context.Arguments.Value("--output") is { } output)
+            {
+                var artifact = Path.GetFullPath(output, context.WorkingDirectory);
+                files = files with { Outputs = [artifact] };
+            }
+
             context.Out.WriteLine(JsonOutput.Serialize(new CheckResult(
+                CliApp.Version,
                 result.Succeeded,
                 given,
                 diagnostics.Select(d => new CheckDiagnostic(d.Code, d.Severity, d.Message, d.Location?.Line, d.Location?.Column)).ToList(),
                 files?.Inputs,
-                files?.Outputs)));
+                files?.Outputs,
+                files?.Reports)));
         }
         else if (result.Spec is { } spec)
         {
@@ -59,7 +70,7 @@ public sealed class CheckCommand : CliCommand
             ? diagnostic with { Location = location with { File = given } }
             : diagnostic;
 
-    private sealed record CheckResult(bool Valid, string Spec, IReadOnlyList<CheckDiagnostic> Diagnostics, IReadOnlyList<string>? Inputs, IReadOnlyList<string>? Outputs);
+    private sealed record CheckResult(string ToolVersion, bool Valid, string Spec, IReadOnlyList<CheckDiagnostic> Diagnostics, IReadOnlyList<string>? Inputs, IReadOnlyList<string>? Outputs, IReadOnlyList<string>? Reports);
 
     private sealed record CheckDiagnostic(string Code, DiagnosticSeverity Severity, string Message, int? Line, int? Column);
 }

@@ -1,6 +1,8 @@
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
 using Gac.Core.Planning;
+using Gac.Core.Spec;
+using Gac.Pipeline;
 
 namespace Gac.Cli.Commands;
 
@@ -76,11 +78,27 @@ public sealed class PlanCommand : CliCommand
 
     private static int PlanFromSpec(CommandContext context)
     {
-        if (context.Arguments.Positionals.Count == 0 || context.Arguments.Has("--layers"))
+        var args = context.Arguments;
+        if (args.Positionals.Count == 0 || args.Has("--layers"))
         {
             throw ParsedArguments.ArgumentError("give either a gac.yaml or --layers <file>, not both.");
         }
 
-        throw ParsedArguments.ArgumentError("planning from a gac.yaml needs the compressors; use --layers <file> for shape-only planning.");
+        if (args.Has("--profile") || args.Has("--align") || args.Has("--window") || args.Has("--objective"))
+        {
+            throw ParsedArguments.ArgumentError("--profile, --align, --window and --objective apply to --layers; with a gac.yaml, set them under alignment:.");
+        }
+
+        var spec = GacSpecLoader.Load(Path.GetFullPath(args.Positionals[0], context.WorkingDirectory));
+        var progress = context.ShowProgress ? new Progress<PipelineProgress>(p => context.Error.WriteLine($"[{p.Step}] {p.Message}")) : null;
+        var plan = GacPipeline.Plan(spec, progress: progress);
+        if (plan.Report is null)
+        {
+            context.Out.WriteLine(context.Format == OutputFormat.Json ? "null" : "compress.method is none: nothing to plan.");
+            return ExitCodes.Success;
+        }
+
+        Write(context, plan.Report);
+        return ExitCodes.Success;
     }
 }

@@ -25,6 +25,8 @@ public sealed class SynthCommand : CliCommand
         new("--mlp", "MLP kind: swiglu, gelu or relu (default swiglu).", "kind"),
         new("--storage", "Weight layout: initializers, constant-nodes, gemm-transposed or external (default initializers).", "kind"),
         new("--seed", "Random seed (default 1234).", "N"),
+        new("--spectral-decay", "Singular values of each weight decay like k^-D (default 0: i.i.d. uniform weights).", "D"),
+        new("--outlier-channels", "Scale this many input channels by 10, as real activations have outliers (default 0).", "N"),
     ];
 
     public override int Execute(CommandContext context)
@@ -38,6 +40,8 @@ public sealed class SynthCommand : CliCommand
             Intermediate = args.IntValue("--intermediate", 1, 262144) ?? defaults.Intermediate,
             Blocks = args.IntValue("--blocks", 1, 256) ?? defaults.Blocks,
             Seed = args.IntValue("--seed") ?? defaults.Seed,
+            SpectralDecay = args.DoubleValue("--spectral-decay", 0, 10) ?? defaults.SpectralDecay,
+            OutlierChannels = args.IntValue("--outlier-channels", 0, 65536) ?? defaults.OutlierChannels,
             Mlp = args.Value("--mlp") switch
             {
                 null or "swiglu" => MlpKind.SwiGlu,

@@ -30,6 +30,8 @@ public sealed class ArtifactLock : IDisposable
         var lockPath = LockPathFor(target);
         var ownerPath = lockPath + ".owner";
         var deadline = Stopwatch.StartNew();
+        // The artifact's folder may not exist before the first accepted run (e.g. out/).
+        CreateFolder(target);
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -92,6 +94,18 @@ public sealed class ArtifactLock : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return "holder unknown";
+        }
+    }
+
+    private static void CreateFolder(string target)
+    {
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(target))!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw GacException.Create(DiagnosticCatalogue.ArtifactWriteFailed, $"Cannot create the folder of '{target}': {e.Message}", new SourceLocation(target), e);
         }
     }
 }

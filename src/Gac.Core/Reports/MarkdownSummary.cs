@@ -19,6 +19,12 @@ public static class MarkdownSummary
         md.AppendLine();
         md.AppendLine($"Provider: `{report.Runtime.ProviderUsed}` (requested `{report.Runtime.ProviderRequested}`) · {Gpu(report.Runtime.Hardware)} · CPU {Cell(report.Runtime.Hardware.CpuModel)} ({report.Runtime.Hardware.LogicalCores} threads) · ONNX Runtime {report.Runtime.Hardware.OnnxRuntimeVersion} · gac-build {report.ToolVersion}");
 
+        if (report.Compression is { } c)
+        {
+            md.AppendLine();
+            md.AppendLine(Invariant($"Model `{c.Model}` · compressor **{c.Method}** removing {c.Ratio:P0} of linear parameters · alignment **{c.Strategy}** to `{c.Profile}` · artifact `{c.Artifact}` {(c.ArtifactWritten ? "written" : "not written")}"));
+        }
+
         foreach (var section in report.Latency)
         {
             md.AppendLine();
@@ -55,12 +61,16 @@ public static class MarkdownSummary
         if (report.Fidelity is { } fidelity)
         {
             md.AppendLine();
-            md.AppendLine("## Fidelity (gac vs original)");
+            md.AppendLine("## Fidelity (vs original)");
             md.AppendLine();
-            md.AppendLine("| samples | relative L2 error | cosine | top-1 agreement | max abs diff | perplexity |");
-            md.AppendLine("|---:|---:|---:|---:|---:|---:|");
-            var ppl = fidelity.PerplexityOriginal is { } a && fidelity.PerplexityCandidate is { } b ? Invariant($"{a:0.###} → {b:0.###}") : "—";
-            md.AppendLine(Invariant($"| {fidelity.Samples} | {fidelity.RelativeL2Error:0.#####} | {fidelity.Cosine:0.######} | {fidelity.Top1Agreement:P1} | {fidelity.MaxAbsDiff:0.#####} | {ppl} |"));
+            md.AppendLine("| variant | samples | relative L2 error | cosine | top-1 agreement | max abs diff | perplexity |");
+            md.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
+            if (report.FidelityUnaligned is { } unaligned)
+            {
+                md.AppendLine(FidelityRow("unaligned", unaligned));
+            }
+
+            md.AppendLine(FidelityRow("gac", fidelity));
         }
 
         md.AppendLine();
@@ -101,4 +111,10 @@ public static class MarkdownSummary
     private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal).ReplaceLineEndings(" ");
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    private static string FidelityRow(string variant, FidelitySection fidelity)
+    {
+        var ppl = fidelity.PerplexityOriginal is { } a && fidelity.PerplexityCandidate is { } b ? Invariant($"{a:0.###} → {b:0.###}") : "—";
+        return Invariant($"| {variant} | {fidelity.Samples} | {fidelity.RelativeL2Error:0.#####} | {fidelity.Cosine:0.######} | {fidelity.Top1Agreement:P1} | {fidelity.MaxAbsDiff:0.#####} | {ppl} |");
+    }
 }

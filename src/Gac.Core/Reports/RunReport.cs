@@ -20,6 +20,12 @@ public sealed record RunReport(
     public const string CurrentSchemaVersion = "1";
 
     public string SchemaVersion { get; init; } = CurrentSchemaVersion;
+
+    /// <summary>What was compressed, how, and where the artifact goes; null for reports not made by a run.</summary>
+    public CompressionSection? Compression { get; init; }
+
+    /// <summary>The compressor's unaligned output against the original, beside <see cref="Fidelity"/> (gac).</summary>
+    public FidelitySection? FidelityUnaligned { get; init; }
 }
 
 /// <summary>SHA-256 (lower-case hex) of the spec, the input model and the calibration/held-out data; null when absent.</summary>
@@ -94,3 +100,13 @@ public sealed record GateSection(string Verdict, bool Conservative, IReadOnlyLis
         _ => "notMeasured",
     };
 }
+
+/// <summary>The run's inputs and choices: model, compressor, alignment, artifact.</summary>
+public sealed record CompressionSection(
+    string Model,
+    string Method,
+    double Ratio,
+    string Strategy,
+    string Profile,
+    string Artifact,
+    bool ArtifactWritten);

@@ -2,9 +2,10 @@ namespace Gac.Core.Spec;
 
 /// <summary>
 /// The files a spec reads and writes. Build hosts hash <see cref="Inputs"/> to decide whether a
-/// run is up to date (content, not timestamps), and the report records the same hashes.
+/// run is up to date (content, not timestamps) and check that <see cref="Outputs"/> (the artifact)
+/// exist; <see cref="Reports"/> are kept apart because hosts may redirect them.
 /// </summary>
-public sealed record SpecFileSet(IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs)
+public sealed record SpecFileSet(IReadOnlyList<string> Inputs, IReadOnlyList<string> Outputs, IReadOnlyList<string> Reports)
 {
     public static SpecFileSet Of(GacSpec spec)
     {
@@ -23,20 +24,19 @@ public sealed record SpecFileSet(IReadOnlyList<string> Inputs, IReadOnlyList<str
 
         inputs.AddRange(spec.Alignment.UserProfiles.Where(p => p.Staircase is not null).Select(p => p.Staircase!.FullPath));
 
-        var outputs = new List<string> { spec.Export.Path.FullPath };
         var reportDirectory = spec.Report.Directory.FullPath;
-        outputs.AddRange(spec.Report.Formats.Select(f => Path.Combine(reportDirectory, ReportFileName(f))));
         return new SpecFileSet(
             inputs.Distinct(StringComparer.Ordinal).ToArray(),
-            outputs.Distinct(StringComparer.Ordinal).ToArray());
+            [spec.Export.Path.FullPath],
+            spec.Report.Formats.Select(f => Path.Combine(reportDirectory, ReportFileName(f))).ToArray());
     }
 
     public static string ReportFileName(ReportFormat format) => format switch
     {
-        ReportFormat.Json => "gac.report.json",
-        ReportFormat.Markdown => "gac.report.md",
-        ReportFormat.Junit => "gac.junit.xml",
-        ReportFormat.Plot => "gac.plot.svg",
+        ReportFormat.Json => Gac.Core.Reports.ReportJson.FileName,
+        ReportFormat.Markdown => Gac.Core.Reports.MarkdownSummary.FileName,
+        ReportFormat.Junit => Gac.Core.Reports.JUnitReport.FileName,
+        ReportFormat.Plot => Gac.Core.Reports.LatencyPlot.FileName,
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
 

@@ -41,7 +41,7 @@ public static class RandomInputs
         return new InputSet(names, values);
     }
 
-    internal static long[] ResolveShape(string input, NodeMetadata metadata, ShapeBucket bucket)
+    public static long[] ResolveShape(string input, NodeMetadata metadata, ShapeBucket bucket)
     {
         var shape = new long[metadata.Dimensions.Length];
         for (var i = 0; i < shape.Length; i++)

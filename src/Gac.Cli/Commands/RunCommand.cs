@@ -1,0 +1,123 @@
+using System.Globalization;
+using Gac.Cli.Hosting;
+using Gac.Core.Diagnostics;
+using Gac.Core.Reports;
+using Gac.Core.Spec;
+using Gac.Pipeline;
+
+namespace Gac.Cli.Commands;
+
+/// <summary>
+/// <c>gac-build run gac.yaml</c>: the whole pipeline. Exit 0 when the gate accepts (the artifact is
+/// then in place), 1 when it rejects (nothing written; reasons per goal on stderr), 2 for bad input.
+/// </summary>
+public sealed class RunCommand : CliCommand
+{
+    public override string Name => "run";
+
+    public override string Summary => "Compress, align, validate and gate a model; write the artifact only when accepted.";
+
+    public override IReadOnlyList<ArgumentSpec> Arguments => [new("spec", "The gac.yaml to run.")];
+
+    public override IReadOnlyList<OptionSpec> Options =>
+    [
+        new("--output", "Write the accepted artifact here instead of export.path.", "path"),
+        new("--report-dir", "Write the reports here instead of report.directory.", "dir"),
+        new("--provider", "Override validation.provider: auto, cuda or cpu.", "name"),
+        new("--iterations", "Override validation.iterations (latency samples per variant).", "N"),
+        new("--progress", "Print progress lines on stderr even when it is redirected (they are shown on a terminal anyway)."),
+    ];
+
+    public override int Execute(CommandContext context)
+    {
+        var args = context.Arguments;
+        var given = args.Positionals[0];
+        var spec = GacSpecLoader.Load(Path.GetFullPath(given, context.WorkingDirectory));
+        var options = new PipelineOptions
+        {
+            OutputPath = args.Value("--output") is { } output ? Path.GetFullPath(output, context.WorkingDirectory) : null,
+            ReportDirectory = args.Value("--report-dir") is { } reports ? Path.GetFullPath(reports, context.WorkingDirectory) : null,
+            Provider = args.Value("--provider") switch
+            {
+                null => null,
+                "auto" => ExecutionProviderChoice.Auto,
+                "cuda" => ExecutionProviderChoice.Cuda,
+                "cpu" => ExecutionProviderChoice.Cpu,
+                var other => throw ParsedArguments.ArgumentError($"--provider expects auto, cuda or cpu, found '{other}'."),
+            },
+            Iterations = args.IntValue("--iterations", 1, 1_000_000),
+        };
+
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            var progress = context.ShowProgress || args.Has("--progress") ? new ConsoleProgress(context.Error) : null;
+            var result = GacPipeline.RunAsync(spec, options, progress, cancellation.Token).GetAwaiter().GetResult();
+            Write(context, given, result);
+            return result.ExitCode;
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static void Write(CommandContext context, string spec, PipelineResult result)
+    {
+        foreach (var warning in result.Warnings)
+        {
+            context.Report(warning);
+        }
+
+        foreach (var goal in result.Report.Gate.Goals.Where(g => g.Status != "passed"))
+        {
+            context.Report(new Diagnostic(DiagnosticCatalogue.GateRejected, $"gate goal {goal.Name} {goal.Status}: {goal.Reason}", new SourceLocation(spec)));
+        }
+
+        if (context.Format == OutputFormat.Json)
+        {
+            context.Out.WriteLine(ReportJson.Serialize(result.Report));
+            return;
+        }
+
+        var report = result.Report;
+        var plan = report.Plan;
+        context.Out.WriteLine(result.Accepted ? $"accepted: wrote {result.ArtifactPath}" : $"rejected: {result.ArtifactPath} not written");
+        if (plan is not null)
+        {
+            context.Out.WriteLine(Invariant($"  plan       {plan.AlignedPercentBefore:0.#}% → {plan.AlignedPercentAfter:0.#}% of compressed dims aligned to multiples of {plan.Alignment}"));
+            context.Out.WriteLine(Invariant($"  params     original {plan.ParametersOriginal:N0}, unaligned {plan.ParametersUnaligned:N0}, gac {plan.ParametersAligned:N0} (linear layers)"));
+        }
+
+        if (report.Fidelity is { } fidelity)
+        {
+            context.Out.WriteLine(Invariant($"  fidelity   gac: relative error {fidelity.RelativeL2Error:0.####}, cosine {fidelity.Cosine:0.#####}") +
+                (report.FidelityUnaligned is { } u ? Invariant($"; unaligned: {u.RelativeL2Error:0.####}, {u.Cosine:0.#####}") : string.Empty));
+        }
+
+        foreach (var section in report.Latency)
+        {
+            var variants = string.Join(", ", section.Variants.Select(v => Invariant($"{v.Variant} {v.P50Ms:0.###} ms")));
+            context.Out.WriteLine($"  latency    [{section.Bucket}] p50 {variants} on {report.Runtime.ProviderUsed}");
+        }
+
+        context.Out.WriteLine($"  reports    {string.Join(", ", result.ReportFiles.Select(f => Path.GetRelativePath(context.WorkingDirectory, f)))}");
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>One line per step on stderr, so stdout stays clean for --format json.</summary>
+    private sealed class ConsoleProgress(TextWriter output) : IProgress<PipelineProgress>
+    {
+        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
+
+        public void Report(PipelineProgress value)
+            => output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{_clock.Elapsed.TotalSeconds,6:0.0}s {value.Step}] {value.Message}"));
+    }
+}

@@ -1,0 +1,22 @@
+using Gac.Core.Spec;
+
+namespace Gac.Pipeline;
+
+/// <summary>Host overrides of a spec's settings (command-line flags, MSBuild item metadata).</summary>
+public sealed record PipelineOptions
+{
+    /// <summary>Where the accepted artifact goes instead of <c>export.path</c>.</summary>
+    public string? OutputPath { get; init; }
+
+    /// <summary>Where the reports go instead of <c>report.directory</c>.</summary>
+    public string? ReportDirectory { get; init; }
+
+    /// <summary>Overrides <c>validation.provider</c>.</summary>
+    public ExecutionProviderChoice? Provider { get; init; }
+
+    /// <summary>Overrides <c>validation.iterations</c> (e.g. a quick CI smoke run).</summary>
+    public int? Iterations { get; init; }
+}
+
+/// <summary>One line of progress: which step, and what it is doing.</summary>
+public sealed record PipelineProgress(string Step, string Message);

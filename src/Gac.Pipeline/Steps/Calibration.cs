@@ -1,0 +1,69 @@
+using Gac.Core.Calibration;
+using Gac.Core.Spec;
+using Gac.Onnx.Rewrites;
+using Google.Protobuf;
+using Microsoft.ML.OnnxRuntime;
+
+namespace Gac.Pipeline.Steps;
+
+/// <summary>
+/// Step 2: run the model on calibration inputs with a tap on every compressible layer's input and
+/// accumulate per-channel statistics (abs-mean, mean square) batch by batch. Layers that share an
+/// input (q, k, v) share one accumulator.
+/// </summary>
+public static class Calibration
+{
+    public static IReadOnlyDictionary<string, ActivationStatistics> Measure(RunContext run, ImportedModel model)
+    {
+        if (run.Spec.Compress.Method == CompressionMethod.None)
+        {
+            return new Dictionary<string, ActivationStatistics>();
+        }
+
+        var tapped = ActivationTaps.Apply(model.File, model.Compressible.Select(l => l.Name).ToList());
+        using var session = run.Sessions.Open(tapped.Model.ToByteArray(), "calibration", externalDataFolder: Path.GetDirectoryName(model.Path));
+
+        var defaulted = new List<string>();
+        var bucket = ShapeBuckets.Complete(session.Session, run.Spec.Calibration.Dims, defaulted);
+        if (defaulted.Count > 0)
+        {
+            run.Report("calibrate", $"symbolic dims not in calibration.dims, using {string.Join(", ", defaulted)}");
+        }
+
+        var byOutput = new Dictionary<string, ActivationStatistics>(StringComparer.Ordinal);
+        var outputs = tapped.OutputByLayer.Values.Distinct(StringComparer.Ordinal).ToArray();
+        var batches = 0;
+        using var options = new RunOptions();
+        foreach (var batch in CalibrationFeeds.Create(run.Spec.Calibration, session.Session, bucket))
+        {
+            run.CancellationToken.ThrowIfCancellationRequested();
+            using (batch)
+            {
+                using var results = session.Session.Run(options, batch.Names, batch.Values, outputs);
+                for (var i = 0; i < outputs.Length; i++)
+                {
+                    Accumulate(byOutput, outputs[i], results[i]);
+                }
+            }
+
+            batches++;
+            run.Report("calibrate", $"batch {batches}: {outputs.Length} layer inputs");
+        }
+
+        return tapped.OutputByLayer.ToDictionary(p => p.Key, p => byOutput[p.Value], StringComparer.Ordinal);
+    }
+
+    /// <summary>The tap is [..., K]: every leading index is one token row of the layer's input.</summary>
+    private static void Accumulate(Dictionary<string, ActivationStatistics> byOutput, string name, OrtValue value)
+    {
+        var shape = value.GetTensorTypeAndShape().Shape;
+        var channels = checked((int)shape[^1]);
+        if (!byOutput.TryGetValue(name, out var statistics))
+        {
+            statistics = new ActivationStatistics(channels);
+            byOutput[name] = statistics;
+        }
+
+        statistics.Accumulate(value.GetTensorDataAsSpan<float>());
+    }
+}

@@ -1,0 +1,233 @@
+using System.Globalization;
+using Gac.Core.Calibration;
+using Gac.Core.Diagnostics;
+using Gac.Core.Spec;
+using Gac.Runtime.Benchmark;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Gac.Pipeline.Steps;
+
+/// <summary>
+/// The calibration inputs a spec describes, produced one batch at a time so activations are never
+/// all held at once: generated from the model's input metadata (default), a seeded uniform
+/// generator per input, one .npy tensor per input, or a token-id file cut into windows.
+/// </summary>
+public static class CalibrationFeeds
+{
+    /// <summary>Token ids for generated int64 inputs; the spec has no vocabulary size, so a small safe range.</summary>
+    public const long GeneratedVocabulary = 256;
+
+    public static IEnumerable<CalibrationBatch> Create(CalibrationSpec spec, InferenceSession session, ShapeBucket bucket)
+        => spec.Source switch
+        {
+            CalibrationSource.Inputs => FromGenerators(spec, session),
+            CalibrationSource.Npy => FromNpy(spec, session),
+            CalibrationSource.Tokens => FromTokens(spec, session, bucket),
+            _ => Generated(spec, session, bucket),
+        };
+
+    private static IEnumerable<CalibrationBatch> Generated(CalibrationSpec spec, InferenceSession session, ShapeBucket bucket)
+    {
+        for (var i = 0; i < spec.Samples; i++)
+        {
+            var inputs = RandomInputs.Create(session, bucket, spec.Seed + i, GeneratedVocabulary);
+            // The batch takes ownership of the OrtValues; InputSet is not disposed here on purpose.
+            yield return new CalibrationBatch(inputs.Names, inputs.Values);
+        }
+    }
+
+    private static IEnumerable<CalibrationBatch> FromGenerators(CalibrationSpec spec, InferenceSession session)
+    {
+        foreach (var name in session.InputMetadata.Keys)
+        {
+            if (spec.Inputs.All(i => i.Name != name))
+            {
+                throw Mismatch($"the model input '{name}' has no entry in calibration.inputs; list every input ({string.Join(", ", session.InputMetadata.Keys)}).");
+            }
+        }
+
+        var random = new Random(spec.Seed);
+        for (var sample = 0; sample < spec.Samples; sample++)
+        {
+            var names = new List<string>();
+            var values = new List<OrtValue>();
+            foreach (var input in spec.Inputs)
+            {
+                if (!session.InputMetadata.TryGetValue(input.Name, out var metadata))
+                {
+                    throw Mismatch($"calibration.inputs names '{input.Name}', which the model does not have; its inputs are {string.Join(", ", session.InputMetadata.Keys)}.");
+                }
+
+                CheckShape(input.Name, metadata, input.Shape);
+                names.Add(input.Name);
+                values.Add(Uniform(input, random));
+            }
+
+            yield return new CalibrationBatch(names, values);
+        }
+    }
+
+    private static IEnumerable<CalibrationBatch> FromNpy(CalibrationSpec spec, InferenceSession session)
+    {
+        var names = new List<string>();
+        var values = new List<OrtValue>();
+        foreach (var (name, path) in spec.Npy)
+        {
+            if (!session.InputMetadata.TryGetValue(name, out var metadata))
+            {
+                throw Mismatch($"calibration.npy names '{name}', which the model does not have; its inputs are {string.Join(", ", session.InputMetadata.Keys)}.");
+            }
+
+            var array = NpyArray.Load(path.FullPath);
+            CheckShape(name, metadata, array.Shape);
+            names.Add(name);
+            values.Add(FromNpyArray(array));
+        }
+
+        yield return new CalibrationBatch(names, values);
+    }
+
+    private static IEnumerable<CalibrationBatch> FromTokens(CalibrationSpec spec, InferenceSession session, ShapeBucket bucket)
+    {
+        var integerInputs = session.InputMetadata.Where(m => m.Value.ElementDataType == TensorElementType.Int64).ToList();
+        if (integerInputs.Count != 1 || session.InputMetadata.Count != 1 || integerInputs[0].Value.Dimensions.Length != 2)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.CalibrationDataUnsupported,
+                $"calibration.tokens needs a model with one int64 input of shape [batch, seq]; this model's inputs are {string.Join(", ", session.InputMetadata.Select(m => $"{m.Key} ({m.Value.ElementDataType}, rank {m.Value.Dimensions.Length})"))}.");
+        }
+
+        var (name, metadata) = (integerInputs[0].Key, integerInputs[0].Value);
+        var shape = RandomInputs.ResolveShape(name, metadata, bucket);
+        var window = checked((int)(shape[0] * shape[1]));
+        var tokens = ReadTokens(spec.Tokens!.FullPath);
+        var windows = Math.Min(spec.Samples, tokens.Length / window);
+        if (windows == 0)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.CalibrationDataMalformed,
+                $"'{spec.Tokens.Text}' holds {tokens.Length} token ids; one calibration window of shape [{shape[0]}, {shape[1]}] needs {window}.",
+                new SourceLocation(spec.Tokens.Text));
+        }
+
+        for (var i = 0; i < windows; i++)
+        {
+            var slice = tokens.AsSpan(i * window, window).ToArray();
+            yield return new CalibrationBatch([name], [OrtValue.CreateTensorValueFromMemory(slice, shape)]);
+        }
+    }
+
+    internal static long[] ReadTokens(string path)
+    {
+        string text;
+        try
+        {
+            text = File.ReadAllText(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw GacException.Create(DiagnosticCatalogue.CalibrationDataMalformed, $"Token file '{path}' cannot be read: {e.Message}", new SourceLocation(path), e);
+        }
+
+        var tokens = new List<long>();
+        var line = 1;
+        foreach (var rawLine in text.Split('\n'))
+        {
+            foreach (var word in rawLine.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (!long.TryParse(word, NumberStyles.Integer, CultureInfo.InvariantCulture, out var id) || id < 0)
+                {
+                    throw GacException.Create(
+                        DiagnosticCatalogue.CalibrationDataMalformed,
+                        $"'{word}' is not a token id (a non-negative integer).",
+                        new SourceLocation(path, line));
+                }
+
+                tokens.Add(id);
+            }
+
+            line++;
+        }
+
+        return tokens.ToArray();
+    }
+
+    private static void CheckShape(string name, NodeMetadata metadata, IReadOnlyList<long> shape)
+    {
+        var fits = shape.Count == metadata.Dimensions.Length
+            && shape.Select((d, i) => metadata.Dimensions[i] <= 0 || metadata.Dimensions[i] == d).All(ok => ok);
+        if (!fits)
+        {
+            var expected = string.Join(", ", metadata.Dimensions.Select((d, i) => d > 0 ? d.ToString(CultureInfo.InvariantCulture) : metadata.SymbolicDimensions.ElementAtOrDefault(i) ?? "?"));
+            throw Mismatch($"input '{name}' expects shape [{expected}], calibration data has [{string.Join(", ", shape)}].");
+        }
+    }
+
+    private static OrtValue Uniform(CalibrationInput input, Random random)
+    {
+        var shape = input.Shape.ToArray();
+        var count = checked((int)shape.Aggregate(1L, (a, b) => a * b));
+        switch (input.DType)
+        {
+            case TensorDType.Int64:
+            {
+                var data = new long[count];
+                for (var i = 0; i < count; i++)
+                {
+                    data[i] = (long)Math.Floor(input.Min + (random.NextDouble() * (input.Max - input.Min + 1)));
+                }
+
+                return OrtValue.CreateTensorValueFromMemory(data, shape);
+            }
+
+            case TensorDType.Int32:
+            {
+                var data = new int[count];
+                for (var i = 0; i < count; i++)
+                {
+                    data[i] = (int)Math.Floor(input.Min + (random.NextDouble() * (input.Max - input.Min + 1)));
+                }
+
+                return OrtValue.CreateTensorValueFromMemory(data, shape);
+            }
+
+            case TensorDType.Float16:
+            {
+                var data = new Float16[count];
+                for (var i = 0; i < count; i++)
+                {
+                    data[i] = (Float16)(float)(input.Min + (random.NextDouble() * (input.Max - input.Min)));
+                }
+
+                return OrtValue.CreateTensorValueFromMemory(data, shape);
+            }
+
+            default:
+            {
+                var data = new float[count];
+                for (var i = 0; i < count; i++)
+                {
+                    data[i] = (float)(input.Min + (random.NextDouble() * (input.Max - input.Min)));
+                }
+
+                return OrtValue.CreateTensorValueFromMemory(data, shape);
+            }
+        }
+    }
+
+    private static OrtValue FromNpyArray(NpyArray array)
+    {
+        var shape = array.Shape.ToArray();
+        return array.DType switch
+        {
+            "float32" => OrtValue.CreateTensorValueFromMemory(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(array.Data).ToArray(), shape),
+            "float16" => OrtValue.CreateTensorValueFromMemory(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Float16>(array.Data).ToArray(), shape),
+            "int64" => OrtValue.CreateTensorValueFromMemory(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(array.Data).ToArray(), shape),
+            _ => OrtValue.CreateTensorValueFromMemory(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(array.Data).ToArray(), shape),
+        };
+    }
+
+    private static GacException Mismatch(string message)
+        => GacException.Create(DiagnosticCatalogue.CalibrationInputMismatch, "Calibration data does not fit the model: " + message);
+}

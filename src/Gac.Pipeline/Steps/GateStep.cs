@@ -1,0 +1,51 @@
+using Gac.Core.Gate;
+using Gac.Core.Spec;
+using SpecThreshold = Gac.Core.Spec.Threshold;
+using GateThreshold = Gac.Core.Gate.Threshold;
+
+namespace Gac.Pipeline.Steps;
+
+/// <summary>
+/// Step 7: the spec's goals against what was measured. Speedups and latency use the worst shape
+/// bucket, so a candidate must hold its promise at every shape the spec lists.
+/// </summary>
+public static class GateStep
+{
+    public static Verdict Decide(RunContext run, AlignedPlan plan, ModelVariants variants, ValidationResult validation)
+    {
+        var goals = Goals(run.Spec.Gate);
+        var outcome = new MeasuredOutcome(
+            SpeedupVsOriginal: WorstSpeedup(validation, ModelVariant.OriginalName),
+            SpeedupVsUnaligned: WorstSpeedup(validation, ModelVariant.UnalignedName),
+            CandidateP50Ms: validation.Latency.Max(l => l.Variant(ModelVariant.AlignedName).P50Ms),
+            RelativeError: validation.AlignedFidelity.RelativeL2Error,
+            Cosine: validation.AlignedFidelity.Cosine,
+            OriginalPerplexity: validation.AlignedFidelity.PerplexityOriginal,
+            CandidatePerplexity: validation.AlignedFidelity.PerplexityCandidate,
+            AlignedPercent: plan.AlignedPercentAfter,
+            Parameters: variants.Aligned.LinearParameters);
+        var verdict = QualityGate.Evaluate(goals, outcome);
+        run.Report("gate", verdict.Accepted ? "accepted" : $"rejected: {string.Join("; ", verdict.Failures.Select(f => f.Reason))}");
+        return verdict;
+    }
+
+    internal static GateGoals Goals(GateSpec gate) => new(
+        MinSpeedupVsOriginal: Convert(gate.MinSpeedupVsOriginal),
+        MinSpeedupVsUnaligned: Convert(gate.MinSpeedupVsUnaligned),
+        MaxP50LatencyMs: gate.MaxP50LatencyMs,
+        MaxRelativeError: gate.MaxRelativeError,
+        MinCosine: gate.MinCosine,
+        MaxPerplexityIncrease: Convert(gate.MaxPerplexityIncrease),
+        MinAlignedPercent: gate.MinAlignedPercent,
+        MaxParameters: gate.MaxParameters);
+
+    private static GateThreshold? Convert(SpecThreshold? threshold)
+        => threshold is null ? null : new GateThreshold(threshold.Value, threshold.IsPercent);
+
+    private static SpeedupMeasurement? WorstSpeedup(ValidationResult validation, string baseline)
+        => validation.Latency
+            .Select(l => l.Speedup(ModelVariant.AlignedName, baseline))
+            .Where(s => s is not null)
+            .MinBy(s => s!.Ratio)?
+            .ToMeasurement();
+}

@@ -1,0 +1,78 @@
+using Gac.Compression;
+using Gac.Compression.LowRank;
+using Gac.Core.Calibration;
+using Gac.Core.Diagnostics;
+using Gac.Core.Model;
+using Gac.Core.Planning;
+using Gac.Core.Spec;
+
+namespace Gac.Pipeline.Steps;
+
+/// <summary>
+/// Step 3: the wrapped low-rank compressor, unconstrained. Each layer's (activation-scaled) spectrum
+/// gives its sensitivity on ASVD's ratio grid and its error curve; ASVD allocates ranks by
+/// sensitivity under the global budget, SVD uses one ratio for all. One layer is decomposed at a
+/// time and its native tensors freed before the next.
+/// </summary>
+public static class LowRankCompression
+{
+    public static UnconstrainedPlan Plan(RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics)
+    {
+        var compress = run.Spec.Compress;
+        switch (compress.Method)
+        {
+            case CompressionMethod.None:
+                return UnconstrainedPlan.Empty("none");
+            case CompressionMethod.Prune:
+                throw GacException.Create(
+                    DiagnosticCatalogue.PruningNotAvailable,
+                    "compress.method 'prune' cannot rewrite ONNX graphs in this version; use 'asvd' or 'svd'.",
+                    new SourceLocation(run.Spec.File.Text));
+        }
+
+        TorchRuntime.EnsureLoaded();
+        var factorizer = new LowRankFactorizer();
+        var sensitivities = new List<LayerSensitivity>();
+        foreach (var (layer, index) in model.Compressible.Select((l, i) => (l, i)))
+        {
+            run.CancellationToken.ThrowIfCancellationRequested();
+            run.Report("compress", $"[{index + 1}/{model.Compressible.Count}] spectrum of {layer.Name} ({layer.InFeatures}×{layer.OutFeatures})");
+            using var decomposition = Decompose(run, factorizer, model, layer, statistics);
+            sensitivities.Add(LayerSensitivity.FromSpectrum(decomposition));
+        }
+
+        var allocation = compress.Method == CompressionMethod.Asvd
+            ? RankAllocator.Allocate(sensitivities, compress.Ratio)
+            : RankAllocator.Uniform(model.Compressible.Select(l => (l.Name, l.InFeatures, l.OutFeatures)).ToList(), compress.Ratio);
+        var targets = allocation.ToTargets(sensitivities).ToDictionary(t => t.Name, StringComparer.Ordinal);
+        var decisions = model.Compressible.Zip(sensitivities, (layer, sensitivity) =>
+        {
+            var rank = allocation.Layers.Single(l => l.Name == layer.Name).Rank;
+            var curve = sensitivity.ErrorCurve is { } c ? ErrorCurve.FromDense(c) : null;
+            return PlanningDecision.LowRank(
+                layer.Name,
+                layer.InFeatures,
+                layer.OutFeatures,
+                rank ?? Math.Min(layer.InFeatures, layer.OutFeatures),
+                importance: targets[layer.Name].Importance,
+                hasBias: layer.HasBias,
+                errorCurve: curve);
+        }).ToList();
+
+        var method = SpecEnumText.ToText(compress.Method);
+        var problem = new PlanningProblem($"{Path.GetFileNameWithoutExtension(model.Path)}-{method}", decisions, PlanningBudget.SameAsTargets);
+        var kept = allocation.Layers.Count(l => l.Rank is null);
+        run.Report("compress", $"{method}: {allocation.Parameters:N0} of {allocation.DenseParameters:N0} weights kept, {kept} layer(s) left dense");
+        return new UnconstrainedPlan(method, model.Compressible, allocation, problem);
+    }
+
+    /// <summary>ASVD decomposes diag(S)·W with S from the layer's calibration statistics; SVD decomposes W.</summary>
+    internal static LowRankDecomposition Decompose(
+        RunContext run, LowRankFactorizer factorizer, ImportedModel model, LinearLayer layer, IReadOnlyDictionary<string, ActivationStatistics> statistics)
+    {
+        var weight = new WeightMatrix(checked((int)layer.InFeatures), checked((int)layer.OutFeatures), model.Weights.Weight(layer));
+        return run.Spec.Compress.Method == CompressionMethod.Asvd && statistics.TryGetValue(layer.Name, out var stats)
+            ? factorizer.DecomposeActivationAware(layer.Name, weight, stats, run.Spec.Compress.Asvd.Alpha)
+            : factorizer.Decompose(layer.Name, weight);
+    }
+}

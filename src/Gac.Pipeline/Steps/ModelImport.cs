@@ -1,0 +1,50 @@
+using Gac.Core.Diagnostics;
+using Gac.Core.Model;
+using Gac.Core.Spec;
+using Gac.Onnx;
+using Gac.Onnx.Discovery;
+
+namespace Gac.Pipeline.Steps;
+
+/// <summary>Step 1: read the model's graph and find the linear layers worth compressing.</summary>
+public static class ModelImport
+{
+    public static ImportedModel Load(RunContext run)
+    {
+        var spec = run.Spec.Model;
+        if (spec.Format == ModelFormat.HfSafetensors)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.CheckpointImportUnsupported,
+                $"'{spec.Path.Text}' is a Hugging Face checkpoint folder; this version of gac-build compresses ONNX models only. Export the model to ONNX first.",
+                new SourceLocation(run.Spec.File.Text));
+        }
+
+        run.Report("import", $"reading {spec.Path.Text}");
+        var file = OnnxModelFile.Load(spec.Path.FullPath);
+        var inventory = LinearLayerDiscovery.Discover(file);
+        var compressible = SelectCompressible(inventory);
+        if (compressible.Count == 0 && run.Spec.Compress.Method != CompressionMethod.None)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.NoCompressibleLayers,
+                $"'{spec.Path.Text}' has no linear layer with a constant 2-D weight (MatMul or Gemm); there is nothing to compress.",
+                new SourceLocation(spec.Path.Text));
+        }
+
+        run.Report("import", $"{inventory.Layers.Count} linear layers, {compressible.Count} compressible, {inventory.LinearParameters:N0} linear parameters");
+        return new ImportedModel(file, inventory, compressible);
+    }
+
+    /// <summary>
+    /// Layers inside recognised attention/MLP blocks. A classifier or embedding projection outside
+    /// any block is left dense, as ASVD and SVD-LLM do for the LM head: it is small relative to the
+    /// blocks and its error goes straight to the output. A model with no recognised block compresses
+    /// every linear layer.
+    /// </summary>
+    internal static IReadOnlyList<LinearLayer> SelectCompressible(ModelInventory inventory)
+    {
+        var inBlocks = inventory.Layers.Where(l => l.Group is not null).ToList();
+        return inBlocks.Count > 0 ? inBlocks : inventory.Layers;
+    }
+}

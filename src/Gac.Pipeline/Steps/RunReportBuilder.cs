@@ -1,0 +1,57 @@
+using System.Reflection;
+using Gac.Core.Gate;
+using Gac.Core.Reports;
+using Gac.Core.Spec;
+
+namespace Gac.Pipeline.Steps;
+
+/// <summary>Assembles the run's footprint: inputs, hardware, plan, latency, fidelity, verdict.</summary>
+public static class RunReportBuilder
+{
+    public static string ToolVersion { get; } =
+        typeof(GacPipeline).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    public static RunReport Build(
+        RunContext run, ImportedModel model, AlignedPlan plan, ModelVariants variants, ValidationResult validation, Verdict verdict, bool artifactWritten)
+    {
+        var spec = run.Spec;
+        return new RunReport(
+            ToolVersion,
+            DateTimeOffset.UtcNow,
+            InputHashing.Of(spec.File.FullPath, model.Path, model.DataPath),
+            new RuntimeSection(SpecEnumText.ToText(run.ProviderChoice), validation.Provider.ToString().ToLowerInvariant(), validation.Hardware.ToReport()),
+            Plan(plan, variants, run.Profile.Multiple),
+            validation.Latency.Select(l => l.ToReport()).ToList(),
+            validation.AlignedFidelity.ToReport(),
+            GateSection.From(verdict),
+            run.Warnings.Select(w => w.ToCanonicalString()).ToList())
+        {
+            Compression = new CompressionSection(
+                spec.Model.Path.Text,
+                SpecEnumText.ToText(spec.Compress.Method),
+                spec.Compress.Ratio,
+                plan.Strategy,
+                run.Profile.Name,
+                run.ArtifactPath,
+                artifactWritten),
+            FidelityUnaligned = validation.UnalignedFidelity.ToReport(),
+        };
+    }
+
+    private static PlanSummary Plan(AlignedPlan plan, ModelVariants variants, int multiple)
+    {
+        var layers = plan.Report?.Decisions.Select(d =>
+        {
+            var aligned = plan.AlignedRanks[d.Id] ?? d.MaxDimension;
+            return new LayerDimension(d.Id, d.MaxDimension, d.Target, aligned, aligned == d.MaxDimension || aligned % multiple == 0);
+        }).ToList() ?? [];
+        return new PlanSummary(
+            multiple,
+            layers,
+            plan.AlignedPercentBefore,
+            layers.Count == 0 ? 100 : 100.0 * layers.Count(l => l.IsAligned) / layers.Count,
+            variants.Original.LinearParameters,
+            variants.Unaligned.LinearParameters,
+            variants.Aligned.LinearParameters);
+    }
+}

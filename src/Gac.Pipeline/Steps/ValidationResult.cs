@@ -1,0 +1,14 @@
+using Gac.Runtime.Benchmark;
+using Gac.Runtime.Fidelity;
+using Gac.Runtime.Hardware;
+using Gac.Runtime.Providers;
+
+namespace Gac.Pipeline.Steps;
+
+/// <summary>What validation measured: fidelity of both candidates, latency of all three variants per shape.</summary>
+public sealed record ValidationResult(
+    ExecutionProvider Provider,
+    HardwareFingerprint Hardware,
+    FidelityResult AlignedFidelity,
+    FidelityResult UnalignedFidelity,
+    IReadOnlyList<LatencyResult> Latency);
