@@ -30,6 +30,12 @@ public static class LowRankCompression
                     new SourceLocation(run.Spec.File.Text));
         }
 
+        if (compress.Ratio <= 0)
+        {
+            run.Report("compress", "ratio 0: every layer stays dense");
+            return UnconstrainedPlan.Empty(SpecEnumText.ToText(compress.Method));
+        }
+
         TorchRuntime.EnsureLoaded();
         var factorizer = new LowRankFactorizer();
         var sensitivities = new List<LayerSensitivity>();
