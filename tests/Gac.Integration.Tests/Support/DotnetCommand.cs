@@ -34,6 +34,10 @@ public static class DotnetCommand
         }
 
         start.Environment["NUGET_PACKAGES"] = nugetPackages;
+        // Local tools are resolved through a cache under DOTNET_CLI_HOME (~/.dotnet/toolResolverCache).
+        // Keep it beside this run's packages: a global entry pointing into a deleted temp folder would
+        // break the user's own `dotnet tool run gac-build` after the tests.
+        start.Environment["DOTNET_CLI_HOME"] = Path.Combine(nugetPackages, "..", "cli-home");
         start.Environment["DOTNET_CLI_DO_NOT_USE_MSBUILD_SERVER"] = "1";
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         start.Environment["DOTNET_NOLOGO"] = "1";
