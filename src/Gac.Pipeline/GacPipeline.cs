@@ -20,9 +20,11 @@ public static class GacPipeline
 
         var model = ModelImport.Load(run);                                  // ONNX → linear layers + groups
         var statistics = Calibration.Measure(run, model);                   // per-channel input statistics
-        var unconstrained = LowRankCompression.Plan(run, model, statistics); // d*, importance, error curves
+        var unconstrained = Compress(run, model, statistics);               // d*, importance, error curves
         var plan = Alignment.Choose(run, unconstrained);                    // aligned dims, same budget
-        var variants = LowRankApply.Write(run, model, statistics, plan);    // unaligned + aligned ONNX
+        var variants = plan.Unconstrained.IsPruning                         // unaligned + aligned ONNX
+            ? PruneApply.Write(run, model, plan)
+            : LowRankApply.Write(run, model, statistics, plan);
         var validation = Validation.Measure(run, model, variants);          // fidelity + latency A/B/C
         var verdict = GateStep.Decide(run, plan, variants, validation);     // goals → verdict
         return await Publish.CommitAsync(run, model, plan, variants, validation, verdict).ConfigureAwait(false);
@@ -41,7 +43,11 @@ public static class GacPipeline
         using var run = new RunContext(spec, options ?? new PipelineOptions(), progress, cancellationToken);
         var model = ModelImport.Load(run);
         var statistics = Calibration.Measure(run, model);
-        var unconstrained = LowRankCompression.Plan(run, model, statistics);
-        return Alignment.Choose(run, unconstrained);
+        return Alignment.Choose(run, Compress(run, model, statistics));
     }
+
+    private static UnconstrainedPlan Compress(RunContext run, ImportedModel model, IReadOnlyDictionary<string, Core.Calibration.ActivationStatistics> statistics)
+        => run.Spec.Compress.Method == CompressionMethod.Prune && run.Spec.Compress.Ratio > 0
+            ? PruneCompression.Plan(run, model, statistics)
+            : LowRankCompression.Plan(run, model, statistics);
 }

@@ -24,6 +24,7 @@ public sealed class PipelineWorkspace : IDisposable
         Intermediate = 200,
         Blocks = 2,
         SpectralDecay = 1.0,
+        OutlierChannels = 4,
     };
 
     public string Folder { get; }

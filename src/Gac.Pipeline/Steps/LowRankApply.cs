@@ -1,8 +1,5 @@
 using Gac.Compression.LowRank;
 using Gac.Core.Calibration;
-using Gac.Core.Spec;
-using Gac.Onnx;
-using Gac.Onnx.Discovery;
 using Gac.Onnx.Ir;
 using Gac.Onnx.Rewrites;
 using RewriteFactors = Gac.Onnx.Rewrites.LowRankFactors;
@@ -50,39 +47,18 @@ public static class LowRankApply
 
         return new ModelVariants(
             original,
-            Save(run, model, unalignedFactors, ModelVariant.UnalignedName),
-            Save(run, model, alignedFactors, ModelVariant.AlignedName));
+            VariantWriter.Save(run, model, Rewrite(model, unalignedFactors), ModelVariant.UnalignedName, $"{unalignedFactors.Count} layers factored"),
+            VariantWriter.Save(run, model, Rewrite(model, alignedFactors), ModelVariant.AlignedName, $"{alignedFactors.Count} layers factored"));
     }
+
+    private static ModelProto Rewrite(ImportedModel model, IReadOnlyList<RewriteFactors> factors)
+        => factors.Count == 0 ? model.File.Model.Clone() : LowRankRewrite.Apply(model.File, factors);
 
     private static RewriteFactors Cut(LowRankDecomposition decomposition, string layer, int rank)
     {
         var factors = decomposition.Factorize(rank);
         return new RewriteFactors(layer, rank, factors.A, factors.B);
     }
-
-    private static ModelVariant Save(RunContext run, ImportedModel model, IReadOnlyList<RewriteFactors> factors, string name)
-    {
-        var rewritten = factors.Count == 0 ? model.File.Model.Clone() : LowRankRewrite.Apply(model.File, factors);
-        if (run.Spec.Export.DType == ExportDType.Fp16)
-        {
-            rewritten = Fp16Conversion.Apply(OnnxModelFile.FromModel(rewritten, model.Path));
-        }
-
-        var path = run.Scratch($"{name}.onnx");
-        // Wrapped with the original's path so tensors it left in external data still resolve.
-        var source = OnnxModelFile.FromModel(rewritten, model.Path);
-        OnnxModelWriter.Write(source, path, new OnnxSaveOptions { ExternalData = ExternalDataFor(run.Spec.Export.ExternalData) });
-        var parameters = LinearLayerDiscovery.Discover(rewritten).LinearParameters;
-        run.Report("apply", $"{name}: {parameters:N0} linear parameters ({factors.Count} layers factored)");
-        return new ModelVariant(name, path, parameters);
-    }
-
-    private static ExternalDataPolicy ExternalDataFor(ExternalDataMode mode) => mode switch
-    {
-        ExternalDataMode.Always => ExternalDataPolicy.External,
-        ExternalDataMode.Never => ExternalDataPolicy.Embed,
-        _ => ExternalDataPolicy.Auto,
-    };
 
     private static string Show(int? rank) => rank?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "dense";
 }

@@ -1,7 +1,6 @@
 using Gac.Compression;
 using Gac.Compression.LowRank;
 using Gac.Core.Calibration;
-using Gac.Core.Diagnostics;
 using Gac.Core.Model;
 using Gac.Core.Planning;
 using Gac.Core.Spec;
@@ -23,11 +22,6 @@ public static class LowRankCompression
         {
             case CompressionMethod.None:
                 return UnconstrainedPlan.Empty("none");
-            case CompressionMethod.Prune:
-                throw GacException.Create(
-                    DiagnosticCatalogue.PruningNotAvailable,
-                    "compress.method 'prune' cannot rewrite ONNX graphs in this version; use 'asvd' or 'svd'.",
-                    new SourceLocation(run.Spec.File.Text));
         }
 
         if (compress.Ratio <= 0)
@@ -69,7 +63,7 @@ public static class LowRankCompression
         var problem = new PlanningProblem($"{Path.GetFileNameWithoutExtension(model.Path)}-{method}", decisions, PlanningBudget.SameAsTargets);
         var kept = allocation.Layers.Count(l => l.Rank is null);
         run.Report("compress", $"{method}: {allocation.Parameters:N0} of {allocation.DenseParameters:N0} weights kept, {kept} layer(s) left dense");
-        return new UnconstrainedPlan(method, model.Compressible, allocation, problem);
+        return new UnconstrainedPlan(method, model.Compressible, problem);
     }
 
     /// <summary>ASVD decomposes diag(S)·W with S from the layer's calibration statistics; SVD decomposes W.</summary>

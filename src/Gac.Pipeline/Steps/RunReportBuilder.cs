@@ -40,10 +40,12 @@ public static class RunReportBuilder
 
     private static PlanSummary Plan(AlignedPlan plan, ModelVariants variants, int multiple)
     {
-        var layers = plan.Report?.Decisions.Select(d =>
+        // Heads are aligned when heads × head_dim is a multiple (ElementsPerUnit = head_dim), ranks and
+        // channels when the dim itself is; a layer or group kept at its original size counts as aligned.
+        var layers = plan.Unconstrained.Problem?.Decisions.Select(d =>
         {
             var aligned = plan.AlignedRanks[d.Id] ?? d.MaxDimension;
-            return new LayerDimension(d.Id, d.MaxDimension, d.Target, aligned, aligned == d.MaxDimension || aligned % multiple == 0);
+            return new LayerDimension(d.Id, d.MaxDimension, d.Target, aligned, aligned == d.MaxDimension || aligned * d.ElementsPerUnit % multiple == 0);
         }).ToList() ?? [];
         return new PlanSummary(
             multiple,

@@ -1,0 +1,63 @@
+namespace Gac.Pipeline.Tests;
+
+public sealed class CompressorTests
+{
+    /// <summary>Linear weights of <see cref="PipelineWorkspace.DefaultModel"/>: 2 × (4·96² + 3·96·200); biases excluded.</summary>
+    private const long DenseWeights = 2 * ((4 * 96 * 96) + (3 * 96 * 200));
+
+    /// <summary>One rank of every layer: Σ (K + N), the granularity of a uniform-ratio SVD.</summary>
+    private const long OneRankEach = 2 * ((4 * (96 + 96)) + (3 * (96 + 200)));
+
+    /// <summary>q/k/v/o biases, which compression keeps: 2 blocks × 4 × 96.</summary>
+    private const long Biases = 2 * 4 * 96;
+
+    [Fact]
+    public async Task Asvd_is_more_faithful_than_plain_svd_at_the_same_budget()
+    {
+        using var workspace = new PipelineWorkspace();
+
+        var svd = await GacPipeline.RunAsync(workspace.Spec(method: "svd", ratio: 0.3, strategy: "none", name: "svd.yaml"));
+        var asvd = await GacPipeline.RunAsync(workspace.Spec(method: "asvd", ratio: 0.3, strategy: "none", name: "asvd.yaml"));
+
+        // ASVD fills its budget to within 1% (grid allocation plus slack filling); uniform SVD floors one
+        // rank per layer, so it stays under the budget by less than one rank of every layer.
+        var budget = 0.7 * DenseWeights;
+        Assert.InRange(asvd.Report.Plan!.ParametersUnaligned - Biases, budget * 0.99, budget * 1.01);
+        Assert.InRange(svd.Report.Plan!.ParametersUnaligned - Biases, budget - OneRankEach, budget);
+        Assert.True(
+            asvd.Report.FidelityUnaligned!.RelativeL2Error < svd.Report.FidelityUnaligned!.RelativeL2Error,
+            $"ASVD {asvd.Report.FidelityUnaligned.RelativeL2Error} vs SVD {svd.Report.FidelityUnaligned.RelativeL2Error}");
+    }
+
+    [Fact]
+    public async Task Unconstrained_asvd_ranks_are_mostly_misaligned_and_gac_aligns_all_within_the_same_budget()
+    {
+        using var workspace = new PipelineWorkspace();
+
+        var plan = GacPipeline.Plan(workspace.Spec(method: "asvd", ratio: 0.3));
+
+        var report = plan.Report!;
+        var factored = report.Decisions.Where(d => !d.ChosenIsDense || d.Target < d.MaxDimension).ToList();
+        Assert.NotEmpty(factored);
+        Assert.True(report.Totals.AlignedPercentBefore < 100);
+        Assert.Equal(100, report.Totals.AlignedPercentAfter);
+        Assert.True(report.Totals.PlannedParams <= report.Totals.Budget);
+    }
+
+    [Fact]
+    public async Task Pruning_slices_mlp_channels_and_heads_and_gac_aligns_every_group()
+    {
+        using var workspace = new PipelineWorkspace();
+
+        var result = await GacPipeline.RunAsync(workspace.Spec(method: "prune", ratio: 0.25));
+
+        Assert.True(result.Accepted);
+        var plan = result.Report.Plan!;
+        Assert.Equal(100, plan.AlignedPercentAfter);
+        Assert.True(plan.ParametersUnaligned < plan.ParametersOriginal);
+        Assert.True(plan.ParametersAligned <= plan.ParametersUnaligned, $"{plan.ParametersAligned} > {plan.ParametersUnaligned}");
+        Assert.Contains(plan.Layers, l => l.Name.EndsWith(".attn", StringComparison.Ordinal) && l.Aligned < l.Original);
+        Assert.Contains(plan.Layers, l => l.Name.EndsWith(".mlp", StringComparison.Ordinal) && l.Aligned < l.Original);
+        Assert.True(result.Report.Fidelity!.Cosine > 0.9, $"cosine {result.Report.Fidelity.Cosine}");
+    }
+}
