@@ -24,7 +24,7 @@ public static class Calibration
         using var session = run.Sessions.Open(tapped.Model.ToByteArray(), "calibration", externalDataFolder: Path.GetDirectoryName(model.Path));
 
         var defaulted = new List<string>();
-        var bucket = ShapeBuckets.Complete(session.Session, run.Spec.Calibration.Dims, defaulted);
+        var bucket = ShapeBuckets.Complete(session.Session, run.Spec.Calibration.Dims, defaulted, run.Spec.Calibration.Inputs);
         if (defaulted.Count > 0)
         {
             run.Report("calibrate", $"symbolic dims not in calibration.dims, using {string.Join(", ", defaulted)}");

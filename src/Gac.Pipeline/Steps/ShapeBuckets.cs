@@ -4,18 +4,36 @@ using Microsoft.ML.OnnxRuntime;
 namespace Gac.Pipeline.Steps;
 
 /// <summary>
-/// Binds a model's symbolic input dimensions. Values the spec gives win; any other symbolic dim gets
-/// a default (1 for a batch-like name, else 128 — a prefill length that keeps CPU runs short) and
-/// the run records which defaults it used.
+/// Binds a model's symbolic input dimensions. Values the spec gives win, then the concrete shapes of
+/// <c>calibration.inputs</c> (position by position); any other symbolic dim gets a default (1 for a
+/// batch-like name, else 128 — a prefill length that keeps CPU runs short) and the run records which
+/// defaults it used.
 /// </summary>
 public static class ShapeBuckets
 {
     public const long DefaultBatch = 1;
     public const long DefaultLength = 128;
 
-    public static ShapeBucket Complete(InferenceSession session, IReadOnlyDictionary<string, long> given, ICollection<string>? defaulted = null)
+    public static ShapeBucket Complete(
+        InferenceSession session,
+        IReadOnlyDictionary<string, long> given,
+        ICollection<string>? defaulted = null,
+        IReadOnlyList<Core.Spec.CalibrationInput>? calibrationInputs = null)
     {
         var dims = new Dictionary<string, long>(given, StringComparer.Ordinal);
+        foreach (var (name, metadata) in session.InputMetadata)
+        {
+            var shape = calibrationInputs?.FirstOrDefault(i => i.Name == name)?.Shape;
+            for (var i = 0; shape is not null && i < Math.Min(shape.Count, metadata.SymbolicDimensions.Length); i++)
+            {
+                var symbol = metadata.SymbolicDimensions[i];
+                if (metadata.Dimensions[i] <= 0 && !string.IsNullOrEmpty(symbol))
+                {
+                    dims.TryAdd(symbol, shape[i]);
+                }
+            }
+        }
+
         foreach (var metadata in session.InputMetadata.Values)
         {
             for (var i = 0; i < metadata.Dimensions.Length; i++)

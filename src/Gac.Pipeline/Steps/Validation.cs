@@ -21,8 +21,8 @@ public static class Validation
         using var aligned = sessions.Open(variants.Aligned.Path, ModelVariant.AlignedName);
 
         var buckets = run.Spec.Validation.Shapes
-            .Select(shape => ShapeBuckets.Complete(original.Session, shape))
-            .DefaultIfEmpty(ShapeBuckets.Complete(original.Session, run.Spec.Calibration.Dims))
+            .Select(shape => ShapeBuckets.Complete(original.Session, shape, calibrationInputs: run.Spec.Calibration.Inputs))
+            .DefaultIfEmpty(ShapeBuckets.Complete(original.Session, run.Spec.Calibration.Dims, calibrationInputs: run.Spec.Calibration.Inputs))
             .ToList();
         var fidelity = new FidelitySettings(buckets[0], Samples: run.Spec.Validation.HeldoutSamples, Seed: run.Spec.Calibration.Seed + 1_000_003, VocabSize: CalibrationFeeds.GeneratedVocabulary);
         run.Report("validate", $"fidelity on {fidelity.Samples} held-out inputs ({buckets[0]})");
