@@ -1,5 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
 using BenchmarkDotNet.Engines;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Gac.Compression;
 using Gac.Compression.LowRank;
 using TorchSharp;
@@ -11,13 +14,29 @@ namespace Gac.Benchmarks;
 /// Per-layer low-rank decomposition of one Llama-3-8B MLP weight (4096×14336, GAC-METHOD §6) through
 /// <see cref="LowRankFactorizer"/> against the bare TorchSharp calls it wraps (Gram product + eigh,
 /// then the rank-r factor products). Target: API/bare ≤ 1.2. Each operation takes seconds on the
-/// project's 2-core machines, so the job is two measured single invocations (TorchSharp is initialised in the setup, and a multi-second
-/// operation leaves JIT warm-up negligible).
+/// project's 2-core machines, so the job is one warm-up and three measured single invocations.
 /// Run: dotnet run -c Release --project tests/Gac.Benchmarks -- --filter '*Decomposition*'
 /// </summary>
-[SimpleJob(RunStrategy.Monitoring, launchCount: 1, warmupCount: 0, iterationCount: 2)]
+[Config(typeof(SecondsPerOperation))]
 public class DecompositionBenchmarks
 {
+    /// <summary>
+    /// In-process: the generated project would copy libtorch (≈460 MB) again and exceeds BenchmarkDotNet's
+    /// 2-minute build timeout on a loaded machine; the in-process default timeout is also too short.
+    /// </summary>
+    private sealed class SecondsPerOperation : ManualConfig
+    {
+        public SecondsPerOperation()
+        {
+            AddJob(Job.Default
+                .WithStrategy(RunStrategy.Monitoring)
+                .WithLaunchCount(1)
+                .WithWarmupCount(1)
+                .WithIterationCount(3)
+                .WithToolchain(new InProcessEmitToolchain(TimeSpan.FromMinutes(30), logOutput: true)));
+        }
+    }
+
     private const int Rows = 4096;
     private const int Columns = 14336;
 

@@ -50,7 +50,7 @@ public sealed class LowRankDecomposition : IDisposable
 
     public int MaxRank => squaredSingularValues.Length;
 
-    /// <summary>‖W‖_F of the decomposed (scaled) matrix, computed directly in fp64.</summary>
+    /// <summary>‖W‖_F of the decomposed (scaled) matrix: sqrt(trace of the Gram matrix), summed in fp64.</summary>
     public double FrobeniusNorm { get; }
 
     /// <summary>σ₁ ≥ σ₂ ≥ … of the decomposed (scaled) matrix, min(K,N) of them.</summary>
@@ -130,14 +130,14 @@ public sealed class LowRankDecomposition : IDisposable
         if (leftBasis)
         {
             var projected = q.t().mm(weight);                 // U_rᵀ·W = Σ_r·V_rᵀ  [r, N]
-            captured = projected.to_type(ScalarType.Float64).square().sum().item<double>();
+            captured = projected.square().sum(ScalarType.Float64).item<double>();
             a = q.mul(root.unsqueeze(0));                     // U_r·√Σ
             b = projected.div(root.unsqueeze(1));             // √Σ·V_rᵀ
         }
         else
         {
             var projected = weight.mm(q);                     // W·V_r = U_r·Σ_r  [K, r]
-            captured = projected.to_type(ScalarType.Float64).square().sum().item<double>();
+            captured = projected.square().sum(ScalarType.Float64).item<double>();
             a = projected.div(root.unsqueeze(0));             // U_r·√Σ
             b = q.t().mul(root.unsqueeze(1));                 // √Σ·V_rᵀ
         }

@@ -74,13 +74,14 @@ public sealed class LowRankFactorizer
         {
             wg.Dispose();
         }
+        // ‖W‖_F² = trace(Gram), summed in fp64; avoids a second full-size fp64 copy of W (470 MB at 4096×14336).
+        var frobeniusSquared = gram.diagonal().sum(ScalarType.Float64).item<double>();
         var (eigenvalues, eigenvectors) = linalg.eigh(gram);
         gram.Dispose();
 
         // eigh returns ascending order; the factors want the largest first.
         var basis = eigenvectors.flip(1);
         var squares = eigenvalues.flip(0).to_type(ScalarType.Float64).clamp_min(0).data<double>().ToArray();
-        var frobeniusSquared = w.to_type(ScalarType.Float64).square().sum().item<double>();
 
         return new LowRankDecomposition(
             name, weight.Rows, weight.Columns, leftBasis, squares, frobeniusSquared,
