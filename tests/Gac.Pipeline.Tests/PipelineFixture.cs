@@ -36,7 +36,7 @@ public sealed class PipelineWorkspace : IDisposable
     public string ReportPath(string file) => Path.Combine(Folder, "out", file);
 
     /// <summary>Writes gac.yaml with the given method/ratio/strategy and gate lines; returns the loaded spec.</summary>
-    public GacSpec Spec(string method = "asvd", double ratio = 0.3, string strategy = "gac", string gate = "", string provider = "cpu", string name = "gac.yaml")
+    public GacSpec Spec(string method = "asvd", double ratio = 0.3, string strategy = "gac", string gate = "", string provider = "cpu", string name = "gac.yaml", string dtype = "fp32")
     {
         var text = $"""
             version: 1
@@ -53,6 +53,7 @@ public sealed class PipelineWorkspace : IDisposable
               profile: generic-8
             export:
               path: out/model.gac.onnx
+              dtype: {dtype}
             validation:
               provider: {provider}
               warmup: 2

@@ -91,7 +91,7 @@ public sealed class RunCommand : CliCommand
         context.Out.WriteLine(result.Accepted ? $"accepted: wrote {result.ArtifactPath}" : $"rejected: {result.ArtifactPath} not written");
         if (plan is not null)
         {
-            context.Out.WriteLine(Invariant($"  plan       {plan.AlignedPercentBefore:0.#}% → {plan.AlignedPercentAfter:0.#}% of compressed dims aligned to multiples of {plan.Alignment}"));
+            context.Out.WriteLine(Invariant($"  plan       compressor left {plan.MisalignedBefore} of {plan.CompressedBefore} compressed dims misaligned; after alignment {plan.AlignedPercentAfter:0.#}% aligned to multiples of {plan.Alignment}"));
             context.Out.WriteLine(Invariant($"  params     original {plan.ParametersOriginal:N0}, unaligned {plan.ParametersUnaligned:N0}, gac {plan.ParametersAligned:N0} (linear layers)"));
         }
 

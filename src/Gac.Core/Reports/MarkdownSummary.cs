@@ -56,6 +56,8 @@ public static class MarkdownSummary
             md.AppendLine(Invariant($"| unaligned compressor | {plan.AlignedPercentBefore:0.#}% | {plan.ParametersUnaligned:#,0} |"));
             md.AppendLine(Invariant($"| gac | {plan.AlignedPercentAfter:0.#}% | {plan.ParametersAligned:#,0} |"));
             md.AppendLine(Invariant($"| original | — | {plan.ParametersOriginal:#,0} |"));
+            md.AppendLine();
+            md.AppendLine(Invariant($"The compressor changed {plan.CompressedBefore} dims and left {plan.MisalignedBefore} of them misaligned; a layer or group kept at its original size counts as aligned."));
         }
 
         if (report.Fidelity is { } fidelity)

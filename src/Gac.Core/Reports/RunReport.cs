@@ -47,7 +47,11 @@ public sealed record HardwareSection(
     int? IntraOpThreads);
 
 /// <summary>One planned dimension: the uncompressed width, the compressor's unconstrained target d*, and the aligned choice.</summary>
-public sealed record LayerDimension(string Name, long Original, double Unconstrained, long Aligned, bool IsAligned);
+public sealed record LayerDimension(string Name, long Original, double Unconstrained, long Aligned, bool IsAligned)
+{
+    /// <summary>Whether the compressor's own dim d* was aligned; null when it left the layer at its original size.</summary>
+    public bool? UnconstrainedIsAligned { get; init; }
+}
 
 public sealed record PlanSummary(
     int Alignment,
@@ -56,7 +60,14 @@ public sealed record PlanSummary(
     double AlignedPercentAfter,
     long ParametersOriginal,
     long ParametersUnaligned,
-    long ParametersAligned);
+    long ParametersAligned)
+{
+    /// <summary>Layers or groups the compressor changed (d* below the original dim).</summary>
+    public int CompressedBefore => Layers.Count(l => l.UnconstrainedIsAligned is not null);
+
+    /// <summary>Of those, how many the compressor left misaligned — the paper's "95% misaligned" figure.</summary>
+    public int MisalignedBefore => Layers.Count(l => l.UnconstrainedIsAligned == false);
+}
 
 /// <summary>
 /// Latency of one model variant (original, unaligned, gac) in milliseconds; P50CiLowMs/P50CiHighMs

@@ -45,7 +45,11 @@ public static class RunReportBuilder
         var layers = plan.Unconstrained.Problem?.Decisions.Select(d =>
         {
             var aligned = plan.AlignedRanks[d.Id] ?? d.MaxDimension;
-            return new LayerDimension(d.Id, d.MaxDimension, d.Target, aligned, aligned == d.MaxDimension || aligned * d.ElementsPerUnit % multiple == 0);
+            var before = plan.UnalignedRanks[d.Id];
+            return new LayerDimension(d.Id, d.MaxDimension, d.Target, aligned, aligned == d.MaxDimension || aligned * d.ElementsPerUnit % multiple == 0)
+            {
+                UnconstrainedIsAligned = before is { } b ? b * d.ElementsPerUnit % multiple == 0 : null,
+            };
         }).ToList() ?? [];
         return new PlanSummary(
             multiple,

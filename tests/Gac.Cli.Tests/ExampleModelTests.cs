@@ -1,0 +1,28 @@
+namespace Gac.Cli.Tests;
+
+public sealed class ExampleModelTests
+{
+    [Fact]
+    public void The_bundled_example_model_is_what_its_documented_command_generates()
+    {
+        using var folder = new TempFolder();
+        var regenerated = folder.File("tiny-transformer.onnx");
+
+        // The command documented in examples/models/README.md.
+        var run = CliRun.Invoke(
+            "synth", regenerated, "--hidden", "128", "--heads", "4", "--intermediate", "344", "--blocks", "4",
+            "--spectral-decay", "0.8", "--outlier-channels", "4", "--seed", "2604");
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("--spectral-decay 0.8 --outlier-channels 4 --seed 2604", File.ReadAllText(RepositoryFiles.Path("examples", "models", "README.md")), StringComparison.Ordinal);
+        Assert.Equal(File.ReadAllBytes(RepositoryFiles.Path("examples", "models", "tiny-transformer.onnx")), File.ReadAllBytes(regenerated));
+    }
+
+    [Fact]
+    public void The_example_specs_pass_check()
+    {
+        var run = CliRun.Invoke("check", RepositoryFiles.Path("examples", "csproj-gac", "gac.yaml"));
+
+        Assert.Equal(0, run.ExitCode);
+    }
+}
