@@ -59,8 +59,7 @@ public static class QualityGate
     }
 
     /// <summary>The smallest acceptable ratio: an absolute threshold is the ratio itself; "20%" means 1.20.</summary>
-    public static double RequiredRatio(Threshold threshold)
-        => threshold.IsPercent ? 1 + threshold.Value / 100 : threshold.Value;
+    public static double RequiredRatio(Threshold threshold) => threshold.AsSpeedupFactor();
 
     private static GoalResult Speedup(string name, Threshold threshold, SpeedupMeasurement? measurement, bool conservative)
     {

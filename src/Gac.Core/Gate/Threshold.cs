@@ -4,12 +4,18 @@ using Gac.Core.Diagnostics;
 namespace Gac.Core.Gate;
 
 /// <summary>
-/// A goal's number in one of two forms, as Olive's metric goals allow: an absolute value (a speedup
+/// A goal's number as gac.yaml writes it and the gate reads it, in one of two forms, as Olive's metric goals allow: an absolute value (a speedup
 /// ratio of 1.2, a perplexity increase of 0.5) or a percentage relative to the baseline ("20%").
 /// </summary>
 public sealed record Threshold(double Value, bool IsPercent)
 {
     public static Threshold Absolute(double value) => new(value, false);
+
+    /// <summary>Speedup reading: <c>1.2</c> is 1.2x; <c>"20%"</c> is 1.2x; <c>"-5%"</c> tolerates a 5% slowdown (0.95x).</summary>
+    public double AsSpeedupFactor() => IsPercent ? 1.0 + (Value / 100.0) : Value;
+
+    /// <summary>Increase reading: a plain number is absolute; a percent is relative to <paramref name="baseline"/>.</summary>
+    public double AllowedIncrease(double baseline) => IsPercent ? baseline * Value / 100.0 : Value;
 
     public static Threshold Percent(double value) => new(value, true);
 

@@ -1,3 +1,5 @@
+using Gac.Core.Gate;
+
 namespace Gac.Core.Spec;
 
 /// <summary>What the result must prove; a null member is a check the user did not ask for.</summary>

@@ -18,7 +18,7 @@ public static class CalibrationFeeds
     /// <summary>Token ids for generated int64 inputs; the spec has no vocabulary size, so a small safe range.</summary>
     public const long GeneratedVocabulary = 256;
 
-    public static IEnumerable<CalibrationBatch> Create(CalibrationSpec spec, InferenceSession session, ShapeBucket bucket)
+    public static IEnumerable<InputSet> Create(CalibrationSpec spec, InferenceSession session, ShapeBucket bucket)
         => spec.Source switch
         {
             CalibrationSource.Inputs => FromGenerators(spec, session),
@@ -27,17 +27,15 @@ public static class CalibrationFeeds
             _ => Generated(spec, session, bucket),
         };
 
-    private static IEnumerable<CalibrationBatch> Generated(CalibrationSpec spec, InferenceSession session, ShapeBucket bucket)
+    private static IEnumerable<InputSet> Generated(CalibrationSpec spec, InferenceSession session, ShapeBucket bucket)
     {
         for (var i = 0; i < spec.Samples; i++)
         {
-            var inputs = RandomInputs.Create(session, bucket, spec.Seed + i, GeneratedVocabulary);
-            // The batch takes ownership of the OrtValues; InputSet is not disposed here on purpose.
-            yield return new CalibrationBatch(inputs.Names, inputs.Values);
+            yield return RandomInputs.Create(session, bucket, spec.Seed + i, GeneratedVocabulary);
         }
     }
 
-    private static IEnumerable<CalibrationBatch> FromGenerators(CalibrationSpec spec, InferenceSession session)
+    private static IEnumerable<InputSet> FromGenerators(CalibrationSpec spec, InferenceSession session)
     {
         foreach (var name in session.InputMetadata.Keys)
         {
@@ -64,11 +62,11 @@ public static class CalibrationFeeds
                 values.Add(Uniform(input, random));
             }
 
-            yield return new CalibrationBatch(names, values);
+            yield return new InputSet(names, values);
         }
     }
 
-    private static IEnumerable<CalibrationBatch> FromNpy(CalibrationSpec spec, InferenceSession session)
+    private static IEnumerable<InputSet> FromNpy(CalibrationSpec spec, InferenceSession session)
     {
         var names = new List<string>();
         var values = new List<OrtValue>();
@@ -85,10 +83,10 @@ public static class CalibrationFeeds
             values.Add(FromNpyArray(array));
         }
 
-        yield return new CalibrationBatch(names, values);
+        yield return new InputSet(names, values);
     }
 
-    private static IEnumerable<CalibrationBatch> FromTokens(CalibrationSpec spec, InferenceSession session, ShapeBucket bucket)
+    private static IEnumerable<InputSet> FromTokens(CalibrationSpec spec, InferenceSession session, ShapeBucket bucket)
     {
         var integerInputs = session.InputMetadata.Where(m => m.Value.ElementDataType == TensorElementType.Int64).ToList();
         if (integerInputs.Count != 1 || session.InputMetadata.Count != 1 || integerInputs[0].Value.Dimensions.Length != 2)
@@ -114,7 +112,7 @@ public static class CalibrationFeeds
         for (var i = 0; i < windows; i++)
         {
             var slice = tokens.AsSpan(i * window, window).ToArray();
-            yield return new CalibrationBatch([name], [OrtValue.CreateTensorValueFromMemory(slice, shape)]);
+            yield return new InputSet([name], [OrtValue.CreateTensorValueFromMemory(slice, shape)]);
         }
     }
 

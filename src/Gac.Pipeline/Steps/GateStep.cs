@@ -1,7 +1,5 @@
 using Gac.Core.Gate;
 using Gac.Core.Spec;
-using SpecThreshold = Gac.Core.Spec.Threshold;
-using GateThreshold = Gac.Core.Gate.Threshold;
 
 namespace Gac.Pipeline.Steps;
 
@@ -30,17 +28,14 @@ public static class GateStep
     }
 
     internal static GateGoals Goals(GateSpec gate) => new(
-        MinSpeedupVsOriginal: Convert(gate.MinSpeedupVsOriginal),
-        MinSpeedupVsUnaligned: Convert(gate.MinSpeedupVsUnaligned),
+        MinSpeedupVsOriginal: gate.MinSpeedupVsOriginal,
+        MinSpeedupVsUnaligned: gate.MinSpeedupVsUnaligned,
         MaxP50LatencyMs: gate.MaxP50LatencyMs,
         MaxRelativeError: gate.MaxRelativeError,
         MinCosine: gate.MinCosine,
-        MaxPerplexityIncrease: Convert(gate.MaxPerplexityIncrease),
+        MaxPerplexityIncrease: gate.MaxPerplexityIncrease,
         MinAlignedPercent: gate.MinAlignedPercent,
         MaxParameters: gate.MaxParameters);
-
-    private static GateThreshold? Convert(SpecThreshold? threshold)
-        => threshold is null ? null : new GateThreshold(threshold.Value, threshold.IsPercent);
 
     private static SpeedupMeasurement? WorstSpeedup(ValidationResult validation, string baseline)
         => validation.Latency

@@ -5,7 +5,7 @@ namespace Gac.Runtime.Benchmark;
 /// <summary>One named tensor per model input; owns the OrtValues (and their pinned buffers).</summary>
 public sealed class InputSet : IDisposable
 {
-    internal InputSet(IReadOnlyList<string> names, IReadOnlyList<OrtValue> values)
+    public InputSet(IReadOnlyList<string> names, IReadOnlyList<OrtValue> values)
     {
         Names = names;
         Values = values;

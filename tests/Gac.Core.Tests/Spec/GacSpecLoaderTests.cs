@@ -110,8 +110,8 @@ public sealed class GacSpecLoaderTests : IDisposable
         Assert.Equal([1L, 4L], validation.Shapes.Select(s => s["batch"]));
 
         var gate = spec.Gate;
-        Assert.Equal(new Threshold(1.2, false, "1.20"), gate.MinSpeedupVsOriginal);
-        Assert.Equal(new Threshold(5, true, "5%"), gate.MinSpeedupVsUnaligned);
+        Assert.Equal(Gac.Core.Gate.Threshold.Absolute(1.2), gate.MinSpeedupVsOriginal);
+        Assert.Equal(Gac.Core.Gate.Threshold.Percent(5), gate.MinSpeedupVsUnaligned);
         Assert.Equal((50.0, 0.05, 0.99, 100.0, 1_000_000L), (gate.MaxP50LatencyMs!.Value, gate.MaxRelativeError!.Value, gate.MinCosine!.Value, gate.MinAlignedPercent!.Value, gate.MaxParameters!.Value));
         Assert.Null(gate.MaxPerplexityIncrease);
 

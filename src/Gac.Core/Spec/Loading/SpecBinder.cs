@@ -1,3 +1,4 @@
+using Gac.Core.Gate;
 using Gac.Core.Hardware;
 using Newtonsoft.Json.Linq;
 
@@ -168,12 +169,11 @@ internal sealed class SpecBinder(JObject doc, JsonProjection projection, string 
             : new Dictionary<string, long>(StringComparer.Ordinal);
 
     /// <summary>Keeps the number as written ("1.20", not "1.2") for reports.</summary>
-    private Threshold? ThresholdOf(JToken? token) => token switch
+    private static Threshold? ThresholdOf(JToken? token) => token switch
     {
-        JValue { Type: JTokenType.String } text => Threshold.FromPercentText((string)text!),
-        JValue { Type: JTokenType.Integer or JTokenType.Float } number => projection.OriginOf(number)?.Node is YamlScalar scalar
-            ? new Threshold((double)number, false, scalar.Text)
-            : Threshold.FromNumber((double)number),
+        // The schema's pattern has already checked the "20%" form.
+        JValue { Type: JTokenType.String } text => Threshold.Parse((string)text!),
+        JValue { Type: JTokenType.Integer or JTokenType.Float } number => Threshold.Absolute((double)number),
         _ => null,
     };
 
