@@ -92,6 +92,12 @@ public sealed class ProfileCommand : CliCommand
                 $"  {s.Key,-20} {s.Points,4} point(s), d {s.MinDimension}..{s.MaxDimension}, {s.FastestMs:0.###}–{s.SlowestMs:0.###} ms, {s.CliffPoints} on a cliff (a larger d is > {tolerance * 100:0.#}% faster)"));
         }
 
+        if (result.Provider == ExecutionProvider.Cpu)
+        {
+            // PLATFORM-NOTES: ORT's CPU MatMul shows no alignment effect; step-to-step differences are noise.
+            context.Out.WriteLine("  note: measured on the CPU, which shows no alignment steps; points \"on a cliff\" here are timing noise. Profile on the GPU you deploy to.");
+        }
+
         return ExitCodes.Success;
     }
 
