@@ -20,6 +20,8 @@ public static class CliApp
         new PlanCommand(),
         new ExplainCommand(),
         new SynthCommand(),
+        new BenchCommand(),
+        new ProfileCommand(),
     ];
 
     public static string Version { get; } =
