@@ -81,4 +81,13 @@ public sealed class HostContractTests
         using var document = System.Text.Json.JsonDocument.Parse(run.Out);
         Assert.Contains(document.RootElement.EnumerateArray(), e => e.GetProperty("code").GetString() == "GAC9999");
     }
+
+    [Fact]
+    public void A_repeated_option_is_bad_input_instead_of_silently_keeping_the_last()
+    {
+        var run = CliRun.Invoke("explain", "--format", "json", "--format", "text");
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("given twice", run.Error, StringComparison.Ordinal);
+    }
 }

@@ -56,4 +56,36 @@ public sealed class PlanCommandTests
         Assert.Matches(@"error GAC2\d{3}", run.Error);
         Assert.True(run.HasNoStackTrace, run.Error);
     }
+
+    [Fact]
+    public void A_latency_staircase_drops_a_cliff_candidate_from_the_plan()
+    {
+        using var folder = new TempFolder();
+        // One 4096x4096 layer at d* = 1000; the staircase says 1000 is 30% slower than the larger 1008.
+        File.WriteAllText(folder.File("layers.json"), """
+            { "formatVersion": 1, "name": "cliff", "budget": { "parameters": 8200000 },
+              "decisions": [ { "id": "w", "kind": "lowRank", "inFeatures": 4096, "outFeatures": 4096, "target": 1000, "importance": 1 } ] }
+            """);
+        File.WriteAllText(folder.File("staircase.json"), """
+            { "device": "test", "dtype": "fp16", "tokens": 1024, "series": [ { "key": "4096x4096", "points": [
+              { "dimension": 984, "milliseconds": 0.098 }, { "dimension": 992, "milliseconds": 0.099 },
+              { "dimension": 1000, "milliseconds": 0.13 }, { "dimension": 1008, "milliseconds": 0.1 },
+              { "dimension": 1016, "milliseconds": 0.101 } ] } ] }
+            """);
+
+        var without = CliRun.Invoke("plan", "--layers", folder.File("layers.json"), "--format", "json");
+        var with = CliRun.Invoke("plan", "--layers", folder.File("layers.json"), "--staircase", folder.File("staircase.json"), "--format", "json");
+
+        Assert.Equal(0, without.ExitCode);
+        Assert.Equal(0, with.ExitCode);
+        Assert.Equal(1000, Chosen(without.Out));
+        Assert.NotEqual(1000, Chosen(with.Out));
+        Assert.Contains("cliff", with.Out, StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static long Chosen(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        return document.RootElement.GetProperty("decisions")[0].GetProperty("chosen").GetInt64();
+    }
 }

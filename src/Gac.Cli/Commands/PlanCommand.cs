@@ -1,5 +1,6 @@
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
+using Gac.Core.Hardware;
 using Gac.Core.Planning;
 using Gac.Core.Spec;
 using Gac.Pipeline;
@@ -26,6 +27,7 @@ public sealed class PlanCommand : CliCommand
         new("--align", "Override with a plain multiple (e.g. 8, 16, 64).", "N"),
         new("--window", "Override the candidate window: ± this many aligned steps around d*.", "R"),
         new("--objective", "Override the objective: auto, paper or spectrum.", "name"),
+        new("--staircase", "A latency staircase JSON (made by `gac-build profile`): drop candidates on latency cliffs.", "file"),
         new("--rows", "Show at most this many decisions in the text table (default all).", "N"),
     ];
 
@@ -42,6 +44,11 @@ public sealed class PlanCommand : CliCommand
 
         var document = PlanLayersFile.Load(context.ExistingFile(layers, "Layers file"));
         var options = WithOverrides(document.Options, args);
+        if (args.Value("--staircase") is { } staircase)
+        {
+            options = options with { Staircase = LatencyStaircase.Load(context.ExistingFile(staircase, "Latency staircase")) };
+        }
+
         var report = GacPlanner.Plan(document.Problem, options);
         Write(context, report);
         return ExitCodes.Success;
@@ -84,9 +91,9 @@ public sealed class PlanCommand : CliCommand
             throw ParsedArguments.ArgumentError("give either a gac.yaml or --layers <file>, not both.");
         }
 
-        if (args.Has("--profile") || args.Has("--align") || args.Has("--window") || args.Has("--objective"))
+        if (args.Has("--profile") || args.Has("--align") || args.Has("--window") || args.Has("--objective") || args.Has("--staircase"))
         {
-            throw ParsedArguments.ArgumentError("--profile, --align, --window and --objective apply to --layers; with a gac.yaml, set them under alignment:.");
+            throw ParsedArguments.ArgumentError("--profile, --align, --window, --objective and --staircase apply to --layers; with a gac.yaml, set them under alignment: (alignment.staircase).");
         }
 
         var spec = GacSpecLoader.Load(Path.GetFullPath(args.Positionals[0], context.WorkingDirectory));

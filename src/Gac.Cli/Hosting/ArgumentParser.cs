@@ -43,6 +43,12 @@ public static class ArgumentParser
                 continue;
             }
 
+            if (options.ContainsKey(name))
+            {
+                // Silently keeping the last of two values would drop the user's first one.
+                throw ParsedArguments.ArgumentError($"option {name} is given twice; give it once (options that take several values accept a comma-separated list).");
+            }
+
             string value;
             if (eq > 0)
             {
