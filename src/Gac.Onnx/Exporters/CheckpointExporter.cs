@@ -7,7 +7,7 @@ namespace Gac.Onnx.Exporters;
 
 /// <summary>
 /// Writes a Hugging Face decoder checkpoint (Llama family or GPT-2) as an ONNX prefill model:
-/// input "input_ids" int64 [batch, sequence], output "logits" float [batch, sequence, vocab],
+/// input "input_ids" int64 [batch, seq], output "logits" float [batch, seq, vocab] (symbolic dims named as calibration.dims names them),
 /// opset 17, fp32. Linear layers are MatMul nodes on [in, out] initializers named after the HF
 /// modules ("model.layers.0.self_attn.q_proj.weight"), so discovery and the compression rewrites
 /// work on the result as on any exported model. Weights are read from the checkpoint one tensor

@@ -24,7 +24,7 @@ internal sealed class DecoderGraph
         Positions = positions;
         Names = CheckpointTensorNames.Detect(config.Family, weights);
         Builder = new OnnxGraphBuilder(config.ModelType);
-        InputIds = Builder.Input(CheckpointExport.InputName, OnnxDataType.Int64, "batch", "sequence");
+        InputIds = Builder.Input(CheckpointExport.InputName, OnnxDataType.Int64, "batch", "seq");
     }
 
     public TransformerConfig Config { get; }
@@ -156,7 +156,7 @@ internal sealed class DecoderGraph
 
         var shape = new TensorShapeProto();
         shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "sequence" });
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "seq" });
         shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = Config.VocabSize });
         model.Graph.Output.Add(new ValueInfoProto
         {
