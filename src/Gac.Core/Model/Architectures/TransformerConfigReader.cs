@@ -135,6 +135,11 @@ public static class TransformerConfigReader
             throw Malformed(f.Source, $"activation_function \"{activation}\" is not supported; GPT-2 export implements gelu_new (the tanh approximation).");
         }
 
+        if (f.OptionalBool("scale_attn_by_inverse_layer_idx") == true || f.OptionalBool("scale_attn_weights") == false)
+        {
+            throw Malformed(f.Source, "scale_attn_by_inverse_layer_idx = true and scale_attn_weights = false are not supported; the export scales attention scores by 1/sqrt(head_dim) as GPT-2 does.");
+        }
+
         return new TransformerConfig
         {
             ModelType = "gpt2",
