@@ -147,18 +147,53 @@ internal static class AttentionMatcher
                     reshapes?.Add(node);
                     value = node.Input[0];
                     break;
-                case "Transpose" or "Slice" or "Squeeze" or "Unsqueeze" or "Gather" or "Split" or "Cast" or "Identity" or "Flatten":
+                case "Transpose" or "Slice" or "Squeeze" or "Unsqueeze" or "Gather" or "Split" or "Cast" or "Identity" or "Flatten" or "Neg" or "Expand":
                     value = node.Input[0];
                     break;
                 case "Mul" or "Div" or "Add" when node.Input.Count(i => !index.IsConstant(i)) == 1:
                     value = node.Input.First(i => !index.IsConstant(i));
                     break;
+                case "Mul" or "Add" or "Sub" or "Concat":
+                    return TraceBranches(index, byOutput, node, reshapes);
                 default:
                     return null;
             }
         }
 
         return null;
+    }
+
+    /// <summary>
+    /// Rotary embeddings combine two activations of the same projection, x·cos + rotate_half(x)·sin
+    /// (rotate_half = Concat(−x₂, x₁)), with cos/sin sliced from position tables at run time. The
+    /// operand traces to a projection when every branch that reaches one reaches the same one.
+    /// </summary>
+    private static LinearCandidate? TraceBranches(GraphIndex index, Dictionary<string, LinearCandidate> byOutput, NodeProto node, List<NodeProto>? reshapes)
+    {
+        LinearCandidate? found = null;
+        foreach (var input in node.Input.Where(i => i.Length > 0 && !index.IsConstant(i)))
+        {
+            var branchReshapes = new List<NodeProto>();
+            var layer = TraceToLayer(index, byOutput, input, branchReshapes);
+            if (layer is null)
+            {
+                continue;
+            }
+
+            if (found is not null && !ReferenceEquals(found, layer))
+            {
+                return null;
+            }
+
+            if (found is null)
+            {
+                reshapes?.AddRange(branchReshapes);
+            }
+
+            found = layer;
+        }
+
+        return found;
     }
 
     private static LinearCandidate? TraceForwardToLayer(GraphIndex index, Dictionary<NodeProto, LinearCandidate> byNode, string value)

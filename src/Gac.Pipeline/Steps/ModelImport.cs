@@ -1,8 +1,11 @@
+using Gac.Compression.Checkpoints;
 using Gac.Core.Diagnostics;
 using Gac.Core.Model;
+using Gac.Core.Model.Architectures;
 using Gac.Core.Spec;
 using Gac.Onnx;
 using Gac.Onnx.Discovery;
+using Gac.Onnx.Exporters;
 
 namespace Gac.Pipeline.Steps;
 
@@ -12,16 +15,17 @@ public static class ModelImport
     public static ImportedModel Load(RunContext run)
     {
         var spec = run.Spec.Model;
+        var path = spec.Path.FullPath;
         if (spec.Format == ModelFormat.HfSafetensors)
         {
-            throw GacException.Create(
-                DiagnosticCatalogue.CheckpointImportUnsupported,
-                $"'{spec.Path.Text}' is a Hugging Face checkpoint folder; this version of gac-build compresses ONNX models only. Export the model to ONNX first.",
-                new SourceLocation(run.Spec.File.Text));
+            // A Hugging Face folder is exported to an fp32 ONNX prefill model in the scratch folder; every later step sees ONNX.
+            run.Report("import", $"exporting Hugging Face checkpoint {spec.Path.Text} to ONNX");
+            using var checkpoint = SafetensorsCheckpoint.Open(path);
+            path = CheckpointExporter.Export(TransformerConfigReader.Load(Path.Combine(path, "config.json")), checkpoint, run.Scratch("imported.onnx")).ModelPath;
         }
 
         run.Report("import", $"reading {spec.Path.Text}");
-        var file = OnnxModelFile.Load(spec.Path.FullPath);
+        var file = OnnxModelFile.Load(path);
         var inventory = LinearLayerDiscovery.Discover(file);
         var compressible = SelectCompressible(inventory);
         if (compressible.Count == 0 && run.Spec.Compress.Method != CompressionMethod.None)

@@ -1,0 +1,68 @@
+namespace Gac.Core.Model.Architectures;
+
+/// <summary>
+/// A decoder-only language model's shape and numeric constants, read from a Hugging Face
+/// config.json (<see cref="TransformerConfigReader"/>). One record for both families; GPT-2's
+/// n_embd/n_layer/n_head/n_inner map onto the same fields.
+/// </summary>
+public sealed record TransformerConfig
+{
+    public required string ModelType { get; init; }
+
+    public required TransformerFamily Family { get; init; }
+
+    public required int HiddenSize { get; init; }
+
+    public required int IntermediateSize { get; init; }
+
+    public required int Layers { get; init; }
+
+    public required int Heads { get; init; }
+
+    /// <summary>Grouped-query attention: k/v heads, each shared by Heads / KvHeads query heads. GPT-2: Heads.</summary>
+    public required int KvHeads { get; init; }
+
+    /// <summary>hidden_size / heads unless config.json says head_dim.</summary>
+    public required int HeadDim { get; init; }
+
+    public required int VocabSize { get; init; }
+
+    public required int MaxPositions { get; init; }
+
+    /// <summary>RMSNorm epsilon (Llama) or LayerNorm epsilon (GPT-2).</summary>
+    public required double NormEpsilon { get; init; }
+
+    public double RopeTheta { get; init; } = 10000.0;
+
+    public RopeScaling RopeScaling { get; init; } = RopeScaling.None;
+
+    /// <summary>The LM head reuses the token embedding (GPT-2 always; Llama when tie_word_embeddings).</summary>
+    public bool TieWordEmbeddings { get; init; }
+
+    /// <summary>Bias on q, k and v (Qwen2 always; Llama with attention_bias; GPT-2 always).</summary>
+    public bool QkvBias { get; init; }
+
+    /// <summary>Bias on the attention output projection (Llama with attention_bias; GPT-2 always).</summary>
+    public bool OutputBias { get; init; }
+
+    /// <summary>Bias on the MLP projections (Llama with mlp_bias; GPT-2 always).</summary>
+    public bool MlpBias { get; init; }
+
+    /// <summary>Mistral/Qwen2 sliding-window attention span; null when every token sees all earlier ones.</summary>
+    public int? SlidingWindow { get; init; }
+
+    public int QueryWidth => Heads * HeadDim;
+
+    public int KeyValueWidth => KvHeads * HeadDim;
+
+    /// <summary>
+    /// Rows of the position tables an export bakes in: the model's context, capped at 4096 to keep
+    /// the file modest (a 128K-context table at head_dim 128 would add 64 MB per table), and at the
+    /// sliding window so that a longer prompt fails loudly instead of attending too far.
+    /// </summary>
+    public int ExportPositions(int cap = 4096)
+    {
+        var positions = Math.Min(MaxPositions, cap);
+        return SlidingWindow is { } window ? Math.Min(positions, window) : positions;
+    }
+}

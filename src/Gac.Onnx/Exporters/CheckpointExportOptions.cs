@@ -1,0 +1,28 @@
+namespace Gac.Onnx.Exporters;
+
+/// <summary>How <see cref="CheckpointExporter"/> writes a checkpoint as ONNX.</summary>
+public sealed record CheckpointExportOptions
+{
+    public static CheckpointExportOptions Default { get; } = new();
+
+    /// <summary>
+    /// Rows of the RoPE / position tables baked into the graph, further capped by the model's
+    /// context and sliding window (<see cref="Gac.Core.Model.Architectures.TransformerConfig.ExportPositions"/>).
+    /// </summary>
+    public int MaxPositions { get; init; } = 4096;
+
+    /// <summary>
+    /// Auto: weights inside the .onnx file when the model is estimated below
+    /// <see cref="SingleFileLimitBytes"/>, otherwise streamed to "&lt;file&gt;.data" beside it.
+    /// </summary>
+    public ExternalDataPolicy ExternalData { get; init; } = ExternalDataPolicy.Auto;
+
+    /// <summary>Protobuf's 2 GB limit less 64 MB for the graph itself and the small inline tensors.</summary>
+    public long SingleFileLimitBytes { get; init; } = OnnxModelFile.ProtobufMessageLimit - (64L << 20);
+
+    /// <summary>Store weights as float16 (each followed by a Cast, see Gac.Onnx.Rewrites.Fp16Conversion); arithmetic stays fp32.</summary>
+    public bool Float16Weights { get; init; }
+
+    /// <summary>fsync before renaming into place (off in tests for speed).</summary>
+    public bool FlushToDisk { get; init; } = true;
+}

@@ -1,0 +1,107 @@
+using Gac.Core.Diagnostics;
+using Gac.Core.Model.Architectures;
+using Gac.Onnx.Ir;
+using Gac.Onnx.Rewrites;
+
+namespace Gac.Onnx.Exporters;
+
+/// <summary>
+/// Writes a Hugging Face decoder checkpoint (Llama family or GPT-2) as an ONNX prefill model:
+/// input "input_ids" int64 [batch, seq], output "logits" float [batch, seq, vocab] (symbolic dims named as calibration.dims names them),
+/// opset 17, fp32. Linear layers are MatMul nodes on [in, out] initializers named after the HF
+/// modules ("model.layers.0.self_attn.q_proj.weight"), so discovery and the compression rewrites
+/// work on the result as on any exported model. Weights are read from the checkpoint one tensor
+/// at a time and, for large models, streamed straight into the external data file.
+/// No past key/values: the graph recomputes the whole prefix (no decode-step graph yet).
+/// </summary>
+public static class CheckpointExporter
+{
+    public static CheckpointExport Export(TransformerConfig config, ICheckpointTensors weights, string outputPath, CheckpointExportOptions? options = null)
+    {
+        options ??= CheckpointExportOptions.Default;
+        var target = Path.GetFullPath(outputPath);
+        var positions = config.ExportPositions(options.MaxPositions);
+        var policy = options.ExternalData;
+        if (policy == ExternalDataPolicy.Auto)
+        {
+            policy = EstimatedBytes(config, positions) >= options.SingleFileLimitBytes ? ExternalDataPolicy.External : ExternalDataPolicy.Embed;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw GacException.Create(DiagnosticCatalogue.CheckpointExportFailed, $"Cannot create the folder of '{target}': {e.Message}", new SourceLocation(target), e);
+        }
+
+        ModelProto model;
+        string? dataPath = null;
+        long parameters;
+        var saveOptions = OnnxSaveOptions.Default with { FlushToDisk = options.FlushToDisk };
+        if (policy == ExternalDataPolicy.External)
+        {
+            var dataName = Path.GetFileName(target) + ".data";
+            dataPath = Path.Combine(Path.GetDirectoryName(target)!, dataName);
+            ModelProto? built = null;
+            long floats = 0;
+            AtomicFile.Write(
+                dataPath,
+                stream =>
+                {
+                    var sink = InitializerSink.External(stream, dataName);
+                    built = Build(config, weights, sink, positions);
+                    floats = sink.FloatCount;
+                },
+                options.FlushToDisk);
+            model = built!;
+            parameters = floats;
+            // The references are already in place: Auto keeps them when saving into the same folder.
+            saveOptions = saveOptions with { ExternalData = ExternalDataPolicy.Auto };
+        }
+        else
+        {
+            var sink = InitializerSink.Inline();
+            model = Build(config, weights, sink, positions);
+            parameters = sink.FloatCount;
+            saveOptions = saveOptions with { ExternalData = ExternalDataPolicy.Embed };
+        }
+
+        if (options.Float16Weights)
+        {
+            model = Fp16Conversion.Apply(OnnxModelFile.FromModel(model, target));
+        }
+
+        OnnxModelWriter.Write(OnnxModelFile.FromModel(model, target), target, saveOptions);
+        return new CheckpointExport(target, dataPath, positions, parameters);
+    }
+
+    /// <summary>The graph alone, weights inline: for tests and small models.</summary>
+    public static ModelProto BuildInMemory(TransformerConfig config, ICheckpointTensors weights, int maxPositions = 4096)
+        => Build(config, weights, InitializerSink.Inline(), config.ExportPositions(maxPositions));
+
+    private static ModelProto Build(TransformerConfig config, ICheckpointTensors weights, InitializerSink sink, int positions)
+    {
+        var graph = new DecoderGraph(config, weights, sink, positions);
+        if (config.Family == TransformerFamily.Llama)
+        {
+            LlamaGraph.Build(graph);
+        }
+        else
+        {
+            Gpt2Graph.Build(graph);
+        }
+
+        return graph.Build();
+    }
+
+    /// <summary>Bytes of fp32 weights the export will hold: linear layers, embeddings, head, position tables.</summary>
+    private static long EstimatedBytes(TransformerConfig config, int positions)
+    {
+        var linear = ArchitectureShapes.FromConfig(config).LinearParameters;
+        var embeddings = (long)config.VocabSize * config.HiddenSize * (config.TieWordEmbeddings ? 1 : 2);
+        var tables = config.Family == TransformerFamily.Llama ? 2L * positions * config.HeadDim : (long)positions * config.HiddenSize;
+        return 4 * (linear + embeddings + tables);
+    }
+}

@@ -1,0 +1,210 @@
+using Gac.Core.Diagnostics;
+using Gac.Core.Model.Architectures;
+using Gac.Onnx.Building;
+using Gac.Onnx.Ir;
+
+namespace Gac.Onnx.Exporters;
+
+/// <summary>
+/// The pieces both decoder exports share: checkpoint tensors checked against config.json and
+/// turned into initializers, linear layers as MatMul on [in, out] weights named after the HF module,
+/// the causal mask, and scaled dot-product attention spelled out with opset-17 operators.
+/// </summary>
+internal sealed class DecoderGraph
+{
+    private readonly ICheckpointTensors _weights;
+    private readonly InitializerSink _sink;
+    private readonly Dictionary<string, string> _constants = new(StringComparer.Ordinal);
+
+    public DecoderGraph(TransformerConfig config, ICheckpointTensors weights, InitializerSink sink, int positions)
+    {
+        Config = config;
+        _weights = weights;
+        _sink = sink;
+        Positions = positions;
+        Names = CheckpointTensorNames.Detect(config.Family, weights);
+        Builder = new OnnxGraphBuilder(config.ModelType);
+        InputIds = Builder.Input(CheckpointExport.InputName, OnnxDataType.Int64, "batch", "seq");
+    }
+
+    public TransformerConfig Config { get; }
+
+    public CheckpointTensorNames Names { get; }
+
+    public OnnxGraphBuilder Builder { get; }
+
+    public int Positions { get; }
+
+    public string InputIds { get; }
+
+    /// <summary>The sequence length as a scalar and as a 1-element vector (Slice bounds want the vector).</summary>
+    public (string Scalar, string Vector) SequenceLength { get; private set; }
+
+    /// <summary>[seq] int64: 0, 1, …, seq − 1 (prefill without past keys).</summary>
+    public string PositionIds { get; private set; } = "";
+
+    /// <summary>[seq, seq] float: 0 where a token may attend, −∞ above the diagonal.</summary>
+    public string CausalMask { get; private set; } = "";
+
+    public void BuildSequencePositions()
+    {
+        var shape = Builder.Node("Shape", [InputIds], "sequence/Shape");
+        var vector = Builder.Node("Slice", [shape, Int64s("const.one", 1), Int64s("const.two", 2)], "sequence/Slice");
+        var scalar = Builder.Node("Squeeze", [vector], "sequence/Squeeze");
+        SequenceLength = (scalar, vector);
+        PositionIds = Builder.Node("Range", [Int64Scalar("const.zero.i64", 0), scalar, Int64Scalar("const.one.i64", 1)], "positions/Range");
+
+        var rows = Builder.Node("Unsqueeze", [PositionIds, Int64s("const.axis1", 1)], "mask/rows");
+        var columns = Builder.Node("Unsqueeze", [PositionIds, Int64s("const.axis0", 0)], "mask/columns");
+        var future = Builder.Node("Greater", [columns, rows], "mask/Greater");
+        CausalMask = Builder.Node("Where", [future, FloatScalar("const.minus_inf", float.NegativeInfinity), FloatScalar("const.zero", 0f)], "mask/Where");
+    }
+
+    /// <summary>A checkpoint tensor with its shape checked against what the config implies (GAC1207).</summary>
+    public float[] Read(string name, params long[] expected)
+    {
+        if (!_weights.Contains(name))
+        {
+            throw GacException.Create(DiagnosticCatalogue.CheckpointTensorMissing, $"The checkpoint '{_weights.Source}' has no tensor '{name}' ({Config.ModelType} needs it).", new SourceLocation(_weights.Source));
+        }
+
+        var shape = _weights.Shape(name);
+        if (!shape.SequenceEqual(expected))
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.CheckpointTensorMissing,
+                $"Tensor '{name}' in '{_weights.Source}' is [{string.Join(", ", shape)}]; config.json implies [{string.Join(", ", expected)}].",
+                new SourceLocation(_weights.Source));
+        }
+
+        return _weights.ReadFloat32(name);
+    }
+
+    public string Initializer(string name, float[] values, params long[] dims) => Builder.Initializer(_sink.Floats(name, values, dims));
+
+    /// <summary>A checkpoint tensor copied as it is.</summary>
+    public string Copy(string name, params long[] dims) => Initializer(name, Read(name, dims), dims);
+
+    /// <summary>
+    /// y = x·W (+ b) with W an [in, out] initializer "&lt;module&gt;.weight", the layout discovery and
+    /// the rewrites expect. <paramref name="storedOutIn"/>: the checkpoint stores W as nn.Linear
+    /// does, [out, in], and is transposed here; GPT-2's Conv1D stores [in, out] already.
+    /// </summary>
+    public string Linear(string module, string x, long inFeatures, long outFeatures, bool bias, bool storedOutIn)
+    {
+        float[] weight;
+        if (storedOutIn)
+        {
+            var stored = Read(module + ".weight", outFeatures, inFeatures);
+            weight = Transpose(stored, outFeatures, inFeatures);
+        }
+        else
+        {
+            weight = Read(module + ".weight", inFeatures, outFeatures);
+        }
+
+        var w = Initializer(module + ".weight", weight, inFeatures, outFeatures);
+        var y = Builder.Node("MatMul", [x, w], $"{module}/MatMul");
+        return bias ? Builder.Node("Add", [y, Copy(module + ".bias", outFeatures)], $"{module}/Add") : y;
+    }
+
+    /// <summary>[b, s, heads·d] → [b, heads, s, d]; the Reshape constant [0, 0, heads, d] tells discovery the head count.</summary>
+    public string SplitHeads(string prefix, string x, int heads)
+    {
+        var reshaped = Builder.Node("Reshape", [x, Int64s($"shape.heads.{heads}x{Config.HeadDim}", 0, 0, heads, Config.HeadDim)], $"{prefix}/Reshape");
+        return Builder.Node("Transpose", [reshaped], $"{prefix}/Transpose", OnnxAttributes.Ints("perm", 0, 2, 1, 3));
+    }
+
+    /// <summary>softmax(q·kᵀ/√d + mask)·v for q, k, v as [b, heads, s, d], merged to [b, s, heads·d].</summary>
+    public string Attention(string prefix, string q, string k, string v)
+    {
+        var keysT = Builder.Node("Transpose", [k], $"{prefix}/k/Transpose_scores", OnnxAttributes.Ints("perm", 0, 1, 3, 2));
+        var scores = Builder.Node("MatMul", [q, keysT], $"{prefix}/scores/MatMul");
+        var scaled = Builder.Node("Mul", [scores, FloatScalar($"const.attention_scale.{Config.HeadDim}", (float)(1.0 / Math.Sqrt(Config.HeadDim)))], $"{prefix}/scores/Mul");
+        var masked = Builder.Node("Add", [scaled, CausalMask], $"{prefix}/scores/Add_mask");
+        var probabilities = Builder.Node("Softmax", [masked], $"{prefix}/Softmax", OnnxAttributes.Int("axis", -1));
+        var context = Builder.Node("MatMul", [probabilities, v], $"{prefix}/context/MatMul");
+        var merged = Builder.Node("Transpose", [context], $"{prefix}/context/Transpose", OnnxAttributes.Ints("perm", 0, 2, 1, 3));
+        return Builder.Node("Reshape", [merged, Int64s($"shape.merge.{Config.QueryWidth}", 0, 0, Config.QueryWidth)], $"{prefix}/context/Reshape");
+    }
+
+    /// <summary>logits = h·Eᵀ (tied embedding, transposed once at load by ORT's constant folding) or h·W_head.</summary>
+    public void Logits(string h, string? tiedEmbedding)
+    {
+        string logits;
+        if (tiedEmbedding is not null)
+        {
+            var transposed = Builder.Node("Transpose", [tiedEmbedding], "lm_head/Transpose_tied", OnnxAttributes.Ints("perm", 1, 0));
+            logits = Builder.Node("MatMul", [h, transposed], "lm_head/MatMul");
+        }
+        else
+        {
+            logits = Linear(Names.LmHead, h, Config.HiddenSize, Config.VocabSize, bias: false, storedOutIn: true);
+        }
+
+        Builder.Node("Identity", [logits], CheckpointExport.OutputName);
+    }
+
+    public ModelProto Build()
+    {
+        var model = Builder.Build();
+        // The builder names node outputs "<node>_output"; the graph output is plainly "logits".
+        foreach (var node in model.Graph.Node.Where(n => n.Name == CheckpointExport.OutputName))
+        {
+            node.Output[0] = CheckpointExport.OutputName;
+        }
+
+        var shape = new TensorShapeProto();
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "seq" });
+        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = Config.VocabSize });
+        model.Graph.Output.Add(new ValueInfoProto
+        {
+            Name = CheckpointExport.OutputName,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)OnnxDataType.Float, Shape = shape } },
+        });
+        return model;
+    }
+
+    public string FloatScalar(string name, float value)
+        => Constant(name, () => OnnxTensorFactory.FloatScalar(name, value));
+
+    public string Int64s(string name, params long[] values)
+        => Constant(name, () => OnnxTensorFactory.Int64Vector(name, values));
+
+    private string Int64Scalar(string name, long value)
+        => Constant(name, () => OnnxTensorFactory.Int64s(name, [value]));
+
+    private string Constant(string name, Func<TensorProto> create)
+    {
+        if (!_constants.TryGetValue(name, out var existing))
+        {
+            existing = Builder.Initializer(create());
+            _constants[name] = existing;
+        }
+
+        return existing;
+    }
+
+    private static float[] Transpose(float[] values, long rows, long columns)
+    {
+        var result = GC.AllocateUninitializedArray<float>(values.Length);
+        // Blocked so both sides stay in cache for the large (vocab × hidden) matrices.
+        const int Block = 64;
+        for (long r0 = 0; r0 < rows; r0 += Block)
+        {
+            for (long c0 = 0; c0 < columns; c0 += Block)
+            {
+                for (var r = r0; r < Math.Min(r0 + Block, rows); r++)
+                {
+                    for (var c = c0; c < Math.Min(c0 + Block, columns); c++)
+                    {
+                        result[(c * rows) + r] = values[(r * columns) + c];
+                    }
+                }
+            }
+        }
+
+        return result;
+    }
+}

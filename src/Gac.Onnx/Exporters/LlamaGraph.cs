@@ -1,0 +1,101 @@
+using Gac.Core.Model.Architectures;
+using Gac.Onnx.Building;
+
+namespace Gac.Onnx.Exporters;
+
+/// <summary>
+/// Llama / Mistral / Qwen2 prefill (transformers' modeling_llama): embedding, per block
+/// RMSNorm → attention with RoPE and grouped-query k/v → residual → RMSNorm → SwiGLU MLP →
+/// residual, final RMSNorm, LM head.
+/// </summary>
+internal static class LlamaGraph
+{
+    public static void Build(DecoderGraph g)
+    {
+        var c = g.Config;
+        var b = g.Builder;
+        var n = g.Names;
+        g.BuildSequencePositions();
+        var embedding = g.Copy(n.Embedding, c.VocabSize, c.HiddenSize);
+        var h = b.Node("Gather", [embedding, g.InputIds], "embed_tokens/Gather", OnnxAttributes.Int("axis", 0));
+
+        var rotary = RotaryTables.Create(c, g.Positions);
+        var cosTable = g.Initializer("rotary.cos", rotary.Cos, g.Positions, c.HeadDim);
+        var sinTable = g.Initializer("rotary.sin", rotary.Sin, g.Positions, c.HeadDim);
+        var zero = g.Int64s("const.zero.vector", 0);
+        var cos = b.Node("Slice", [cosTable, zero, g.SequenceLength.Vector, zero], "rotary/cos/Slice");
+        var sin = b.Node("Slice", [sinTable, zero, g.SequenceLength.Vector, zero], "rotary/sin/Slice");
+
+        for (var i = 0; i < c.Layers; i++)
+        {
+            var x = RmsNorm(g, n.BlockNorm(i, true), h);
+            var prefix = n.Attention(i);
+            var q = g.SplitHeads($"{prefix}/q", g.Linear(n.AttentionLinear(i, "q_proj"), x, c.HiddenSize, c.QueryWidth, c.QkvBias, storedOutIn: true), c.Heads);
+            var k = g.SplitHeads($"{prefix}/k", g.Linear(n.AttentionLinear(i, "k_proj"), x, c.HiddenSize, c.KeyValueWidth, c.QkvBias, storedOutIn: true), c.KvHeads);
+            var v = g.SplitHeads($"{prefix}/v", g.Linear(n.AttentionLinear(i, "v_proj"), x, c.HiddenSize, c.KeyValueWidth, c.QkvBias, storedOutIn: true), c.KvHeads);
+            q = Rotate(g, $"{prefix}/q/rotary", q, cos, sin);
+            k = Rotate(g, $"{prefix}/k/rotary", k, cos, sin);
+            k = RepeatKeyValueHeads(g, $"{prefix}/k", k);
+            v = RepeatKeyValueHeads(g, $"{prefix}/v", v);
+            var context = g.Attention(prefix, q, k, v);
+            var attention = g.Linear(n.AttentionLinear(i, "o_proj"), context, c.QueryWidth, c.HiddenSize, c.OutputBias, storedOutIn: true);
+            h = b.Node("Add", [h, attention], $"{prefix}/residual/Add");
+
+            x = RmsNorm(g, n.BlockNorm(i, false), h);
+            var mlp = n.Mlp(i);
+            var gate = g.Linear(n.MlpLinear(i, "gate_proj"), x, c.HiddenSize, c.IntermediateSize, c.MlpBias, storedOutIn: true);
+            var up = g.Linear(n.MlpLinear(i, "up_proj"), x, c.HiddenSize, c.IntermediateSize, c.MlpBias, storedOutIn: true);
+            // SiLU(g) = g · sigmoid(g), spelled out (ONNX has no SiLU operator before opset 22's Swish).
+            var silu = b.Node("Mul", [gate, b.Node("Sigmoid", [gate], $"{mlp}/act/Sigmoid")], $"{mlp}/act/Mul");
+            var gated = b.Node("Mul", [silu, up], $"{mlp}/gate/Mul");
+            var down = g.Linear(n.MlpLinear(i, "down_proj"), gated, c.IntermediateSize, c.HiddenSize, c.MlpBias, storedOutIn: true);
+            h = b.Node("Add", [h, down], $"{mlp}/residual/Add");
+        }
+
+        h = RmsNorm(g, n.FinalNorm, h);
+        g.Logits(h, c.TieWordEmbeddings ? embedding : null);
+    }
+
+    /// <summary>RMSNorm: w · x / √(mean(x²) + ε), with Pow/ReduceMean/Sqrt/Div (no RMSNorm operator in opset 17).</summary>
+    private static string RmsNorm(DecoderGraph g, string module, string x)
+    {
+        var b = g.Builder;
+        var squared = b.Node("Pow", [x, g.FloatScalar("const.two.f32", 2f)], $"{module}/Pow");
+        var mean = b.Node("ReduceMean", [squared], $"{module}/ReduceMean", OnnxAttributes.Ints("axes", -1), OnnxAttributes.Int("keepdims", 1));
+        var shifted = b.Node("Add", [mean, g.FloatScalar($"const.norm_epsilon", (float)g.Config.NormEpsilon)], $"{module}/Add_epsilon");
+        var normalized = b.Node("Div", [x, b.Node("Sqrt", [shifted], $"{module}/Sqrt")], $"{module}/Div");
+        return b.Node("Mul", [normalized, g.Copy(module + ".weight", g.Config.HiddenSize)], $"{module}/Mul");
+    }
+
+    /// <summary>x·cos + rotate_half(x)·sin with rotate_half(x) = [−x₂, x₁] on [b, heads, s, d] and cos/sin [s, d].</summary>
+    private static string Rotate(DecoderGraph g, string prefix, string x, string cos, string sin)
+    {
+        var b = g.Builder;
+        var halves = b.Node("Split", [x], 2, $"{prefix}/Split", OnnxAttributes.Int("axis", -1));
+        var negated = b.Node("Neg", [halves[1]], $"{prefix}/Neg");
+        var rotated = b.Node("Concat", [negated, halves[0]], $"{prefix}/Concat", OnnxAttributes.Int("axis", -1));
+        var cosTerm = b.Node("Mul", [x, cos], $"{prefix}/Mul_cos");
+        var sinTerm = b.Node("Mul", [rotated, sin], $"{prefix}/Mul_sin");
+        return b.Node("Add", [cosTerm, sinTerm], $"{prefix}/Add");
+    }
+
+    /// <summary>
+    /// Grouped-query attention: each of the KvHeads k/v heads serves Heads/KvHeads query heads
+    /// (repeat_interleave on the head axis): [b, kv, s, d] → Unsqueeze → [b, kv, 1, s, d] →
+    /// Expand by [1, 1, groups, 1, 1] → Reshape [b, kv·groups, s, d].
+    /// </summary>
+    private static string RepeatKeyValueHeads(DecoderGraph g, string prefix, string x)
+    {
+        var c = g.Config;
+        if (c.KvHeads == c.Heads)
+        {
+            return x;
+        }
+
+        var groups = c.Heads / c.KvHeads;
+        var b = g.Builder;
+        var unsqueezed = b.Node("Unsqueeze", [x, g.Int64s("const.axis2", 2)], $"{prefix}/repeat/Unsqueeze");
+        var expanded = b.Node("Expand", [unsqueezed, g.Int64s($"shape.repeat.{groups}", 1, 1, groups, 1, 1)], $"{prefix}/repeat/Expand");
+        return b.Node("Reshape", [expanded, g.Int64s($"shape.repeated.{c.Heads}x{c.HeadDim}", 0, c.Heads, -1, c.HeadDim)], $"{prefix}/repeat/Reshape");
+    }
+}

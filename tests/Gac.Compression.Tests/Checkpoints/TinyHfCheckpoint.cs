@@ -1,0 +1,76 @@
+using Gac.Compression.Checkpoints;
+using Gac.Core.Model.Architectures;
+
+namespace Gac.Compression.Tests.Checkpoints;
+
+/// <summary>Tiny Hugging Face checkpoint folders (config.json + safetensors) with fixed-seed random weights.</summary>
+internal static class TinyHfCheckpoint
+{
+    public static readonly IReadOnlyDictionary<string, string> Configs = new Dictionary<string, string>
+    {
+        // Grouped-query attention (4 query heads on 2 k/v heads), untied head.
+        ["llama-gqa"] = """
+            { "model_type": "llama", "hidden_size": 32, "intermediate_size": 48, "num_hidden_layers": 2,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 50, "max_position_embeddings": 64,
+              "rms_norm_eps": 1e-5, "rope_theta": 10000.0, "tie_word_embeddings": false }
+            """,
+        // Multi-head attention, tied embeddings, Llama 3.1 RoPE scaling with a short original context.
+        ["llama-tied"] = """
+            { "model_type": "llama", "hidden_size": 24, "intermediate_size": 40, "num_hidden_layers": 2,
+              "num_attention_heads": 3, "vocab_size": 40, "max_position_embeddings": 128, "rms_norm_eps": 1e-6,
+              "rope_theta": 500000.0, "tie_word_embeddings": true,
+              "rope_scaling": { "rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 16 } }
+            """,
+        // Qwen2: q/k/v bias, one k/v head, head_dim given explicitly.
+        ["qwen2"] = """
+            { "model_type": "qwen2", "hidden_size": 32, "intermediate_size": 56, "num_hidden_layers": 2,
+              "num_attention_heads": 4, "num_key_value_heads": 1, "head_dim": 8, "vocab_size": 45,
+              "max_position_embeddings": 32, "rms_norm_eps": 1e-6, "rope_theta": 1000000.0, "tie_word_embeddings": false }
+            """,
+        ["mistral-linear-rope"] = """
+            { "model_type": "mistral", "hidden_size": 32, "intermediate_size": 40, "num_hidden_layers": 1,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 30, "max_position_embeddings": 64,
+              "sliding_window": 16, "rope_scaling": { "type": "linear", "factor": 2.0 } }
+            """,
+        ["gpt2"] = """
+            { "model_type": "gpt2", "n_embd": 32, "n_layer": 2, "n_head": 4, "n_positions": 40, "vocab_size": 60,
+              "layer_norm_epsilon": 1e-5, "activation_function": "gelu_new" }
+            """,
+    };
+
+    /// <summary>Writes config.json and the weights; <paramref name="shards"/> &gt; 1 writes an index and shards.</summary>
+    public static string Write(string folder, string name, int shards = 1, string dtype = SafetensorsDType.F32, int seed = 11)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "config.json"), Configs[name]);
+        var config = TransformerConfigReader.Parse(Configs[name]);
+        var random = new Random(seed);
+        var tensors = new List<SafetensorsTensor>();
+        foreach (var (tensor, shape) in CheckpointLayout.Tensors(config))
+        {
+            var count = (int)shape.Aggregate(1L, (a, d) => a * d);
+            var isScale = shape.Length == 1 && tensor.EndsWith(".weight", StringComparison.Ordinal);
+            var values = Fixtures.Normal(count, random.Next(), isScale ? 0.1 : 0.2);
+            if (isScale)
+            {
+                for (var i = 0; i < values.Length; i++)
+                {
+                    values[i] += 1f;
+                }
+            }
+
+            tensors.Add(new SafetensorsTensor(tensor, shape, values, dtype));
+        }
+
+        if (shards > 1)
+        {
+            SafetensorsWriter.WriteSharded(folder, tensors, shards);
+        }
+        else
+        {
+            SafetensorsWriter.Write(Path.Combine(folder, SafetensorsCheckpoint.SingleFileName), tensors, new Dictionary<string, string> { ["format"] = "pt" });
+        }
+
+        return folder;
+    }
+}
