@@ -83,6 +83,28 @@ public sealed class PlanCommandTests
         Assert.Contains("cliff", with.Out, StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public void Plan_from_a_hugging_face_config_gives_the_paper_style_table_without_weights()
+    {
+        using var folder = new TempFolder();
+        File.WriteAllText(folder.File("config.json"), """
+            { "model_type": "llama", "hidden_size": 4096, "intermediate_size": 14336, "num_hidden_layers": 32,
+              "num_attention_heads": 32, "num_key_value_heads": 8, "vocab_size": 128256, "max_position_embeddings": 8192,
+              "rms_norm_eps": 1e-05, "rope_theta": 500000.0, "tie_word_embeddings": false }
+            """);
+
+        var run = CliRun.Invoke("plan", "--config", folder.File("config.json"), "--format", "json");
+
+        Assert.Equal(0, run.ExitCode);
+        using var json = JsonDocument.Parse(run.Out);
+        var totals = json.RootElement.GetProperty("totals");
+        Assert.Equal(224, totals.GetProperty("decisions").GetInt32());
+        Assert.Equal(6_979_321_856, totals.GetProperty("denseParams").GetInt64()); // GAC-METHOD §6
+        Assert.True(totals.GetProperty("alignedPercentBefore").GetDouble() <= 10.0);
+        Assert.Equal(100.0, totals.GetProperty("alignedPercentAfter").GetDouble());
+        Assert.True(totals.GetProperty("plannedParams").GetInt64() <= totals.GetProperty("budget").GetInt64());
+    }
+
     private static long Chosen(string json)
     {
         using var document = JsonDocument.Parse(json);

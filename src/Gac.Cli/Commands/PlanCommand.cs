@@ -23,6 +23,8 @@ public sealed class PlanCommand : CliCommand
     public override IReadOnlyList<OptionSpec> Options =>
     [
         new("--layers", "A shape-only layers file (JSON, schema src/Gac.Core/Planning/plan-layers.schema.json).", "file"),
+        new("--config", "A Hugging Face config.json (llama, mistral, qwen2, gpt2): plan ASVD-style targets from its shapes alone.", "file"),
+        new("--ratio", "With --config: the fraction of linear parameters to remove (default 0.15).", "R"),
         new("--profile", "Override the alignment profile.", "name"),
         new("--align", "Override with a plain multiple (e.g. 8, 16, 64).", "N"),
         new("--window", "Override the candidate window: ± this many aligned steps around d*.", "R"),
@@ -31,18 +33,27 @@ public sealed class PlanCommand : CliCommand
         new("--rows", "Show at most this many decisions in the text table (default all).", "N"),
     ];
 
-    public override bool AcceptsMissingArguments(IReadOnlyDictionary<string, string?> options) => options.ContainsKey("--layers");
+    public override bool AcceptsMissingArguments(IReadOnlyDictionary<string, string?> options)
+        => options.ContainsKey("--layers") || options.ContainsKey("--config");
 
     public override int Execute(CommandContext context)
     {
         var args = context.Arguments;
         var layers = args.Value("--layers");
-        if (layers is null || args.Positionals.Count > 0)
+        var config = args.Value("--config");
+        if ((layers is null && config is null) || args.Positionals.Count > 0)
         {
             return PlanFromSpec(context);
         }
 
-        var document = PlanLayersFile.Load(context.ExistingFile(layers, "Layers file"));
+        if (layers is not null && config is not null)
+        {
+            throw ParsedArguments.ArgumentError("give either --layers or --config, not both.");
+        }
+
+        var document = layers is not null
+            ? PlanLayersFile.Load(context.ExistingFile(layers, "Layers file"))
+            : FromConfig(context.ExistingFile(config!, "config.json"), args.DoubleValue("--ratio", 0.0001, 0.99) ?? 0.15);
         var options = WithOverrides(document.Options, args);
         if (args.Value("--staircase") is { } staircase)
         {
@@ -52,6 +63,16 @@ public sealed class PlanCommand : CliCommand
         var report = GacPlanner.Plan(document.Problem, options);
         Write(context, report);
         return ExitCodes.Success;
+    }
+
+    /// <summary>
+    /// Shape-only planning of a real architecture: layers from config.json, ASVD-style targets with
+    /// synthetic sensitivities (no weights are read), GAC under the same budget.
+    /// </summary>
+    private static PlanLayersDocument FromConfig(string path, double ratio)
+    {
+        var inventory = Gac.Core.Model.Architectures.ArchitectureShapes.FromConfigFile(path);
+        return new PlanLayersDocument(ShapeOnlyModels.FromInventory(inventory, ratio), new PlannerOptions());
     }
 
     internal static void Write(CommandContext context, PlanReport report)
@@ -91,7 +112,7 @@ public sealed class PlanCommand : CliCommand
             throw ParsedArguments.ArgumentError("give either a gac.yaml or --layers <file>, not both.");
         }
 
-        if (args.Has("--profile") || args.Has("--align") || args.Has("--window") || args.Has("--objective") || args.Has("--staircase"))
+        if (args.Has("--profile") || args.Has("--align") || args.Has("--window") || args.Has("--objective") || args.Has("--staircase") || args.Has("--ratio"))
         {
             throw ParsedArguments.ArgumentError("--profile, --align, --window, --objective and --staircase apply to --layers; with a gac.yaml, set them under alignment: (alignment.staircase).");
         }

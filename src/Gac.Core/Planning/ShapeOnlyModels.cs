@@ -46,6 +46,50 @@ public static class ShapeOnlyModels
             }
         }
 
+        return AsvdStyle($"llama3-8b-asvd-{compressionRatio * 100:0}", layers, compressionRatio);
+    }
+
+    /// <summary>
+    /// ASVD-style targets for any model's linear layers from shapes alone (e.g. from config.json):
+    /// the same synthetic sensitivities by role as <see cref="Llama3_8B_Asvd"/>, the first two and the
+    /// last block made more sensitive, jitter from <paramref name="seed"/>. Layers in no recognised
+    /// block (an LM head) are left out, as ASVD leaves them dense.
+    /// </summary>
+    public static PlanningProblem FromInventory(Model.ModelInventory inventory, double compressionRatio, int seed = 2604)
+    {
+        var random = new Random(seed);
+        var blocks = inventory.Layers.Where(l => l.Group is not null).Select(l => BlockOf(l.Name)).Distinct().ToList();
+        var layers = inventory.Layers.Where(l => l.Group is not null).Select(l =>
+        {
+            var block = blocks.IndexOf(BlockOf(l.Name));
+            var last = Math.Max(1, blocks.Count - 1);
+            var depth = block <= 1 || block == last ? 4.0 : 1.0 + (0.5 * Math.Cos(Math.PI * block / last));
+            var jitter = 0.6 + (0.8 * random.NextDouble());
+            return (l.Name, l.InFeatures, l.OutFeatures, RoleSensitivity(l.Role) * depth * jitter);
+        }).ToList();
+        return AsvdStyle($"{Path.GetFileNameWithoutExtension(inventory.Source)}-asvd-{compressionRatio * 100:0}", layers, compressionRatio);
+    }
+
+    private static string BlockOf(string layer)
+    {
+        var parts = layer.Split('.');
+        var index = Array.FindIndex(parts, p => p.Length > 0 && p.All(char.IsAsciiDigit));
+        return index < 0 ? string.Empty : string.Join('.', parts.Take(index + 1));
+    }
+
+    private static double RoleSensitivity(Model.LinearRole role) => role switch
+    {
+        Model.LinearRole.Query => 0.8,
+        Model.LinearRole.Key => 1.6,
+        Model.LinearRole.Value => 1.9,
+        Model.LinearRole.AttentionOutput => 1.0,
+        Model.LinearRole.MlpGate or Model.LinearRole.MlpUp => 0.9,
+        Model.LinearRole.MlpDown => 1.3,
+        _ => 1.0,
+    };
+
+    private static PlanningProblem AsvdStyle(string name, List<(string Id, long In, long Out, double C)> layers, double compressionRatio)
+    {
         var budget = PlanningBudget.FromCompressionRatio(compressionRatio);
         var dense = layers.Sum(l => l.In * l.Out);
         var limit = (1 - compressionRatio) * dense;
@@ -66,7 +110,7 @@ public static class ShapeOnlyModels
             var target = p >= 1.0 ? Math.Min(l.In, l.Out) : Rank(l.In, l.Out, p);
             return PlanningDecision.LowRank(l.Id, l.In, l.Out, target, Math.Round(slopes[i] / meanSlope, 6));
         }).ToList();
-        return new PlanningProblem($"llama3-8b-asvd-{compressionRatio * 100:0}", decisions, budget);
+        return new PlanningProblem(name, decisions, budget);
     }
 
     /// <summary>Description written into examples/plans/llama3-8b-asvd-15.json.</summary>
