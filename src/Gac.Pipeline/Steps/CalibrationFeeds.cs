@@ -88,6 +88,21 @@ public static class CalibrationFeeds
 
     private static IEnumerable<InputSet> FromTokens(CalibrationSpec spec, InferenceSession session, ShapeBucket bucket)
     {
+        var windows = TokenWindows(spec, session, bucket, skip: 0, count: spec.Samples);
+        if (windows.Count == 0)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.CalibrationDataMalformed,
+                $"'{spec.Tokens!.Text}' holds too few token ids for one calibration window of the shape {bucket}.",
+                new SourceLocation(spec.Tokens.Text));
+        }
+
+        return windows.Select(w => w());
+    }
+
+    /// <summary>The int64 [batch, seq] input that token windows feed.</summary>
+    public static string TokenInput(InferenceSession session)
+    {
         var integerInputs = session.InputMetadata.Where(m => m.Value.ElementDataType == TensorElementType.Int64).ToList();
         if (integerInputs.Count != 1 || session.InputMetadata.Count != 1 || integerInputs[0].Value.Dimensions.Length != 2)
         {
@@ -96,24 +111,24 @@ public static class CalibrationFeeds
                 $"calibration.tokens needs a model with one int64 input of shape [batch, seq]; this model's inputs are {string.Join(", ", session.InputMetadata.Select(m => $"{m.Key} ({m.Value.ElementDataType}, rank {m.Value.Dimensions.Length})"))}.");
         }
 
-        var (name, metadata) = (integerInputs[0].Key, integerInputs[0].Value);
-        var shape = RandomInputs.ResolveShape(name, metadata, bucket);
+        return integerInputs[0].Key;
+    }
+
+    /// <summary>
+    /// Consecutive windows of batch × seq token ids from calibration.tokens, skipping the first
+    /// <paramref name="skip"/>: calibration takes windows 0…samples−1 and validation the next
+    /// heldout_samples, so perplexity is measured on text calibration never saw.
+    /// </summary>
+    public static IReadOnlyList<Func<InputSet>> TokenWindows(CalibrationSpec spec, InferenceSession session, ShapeBucket bucket, int skip, int count)
+    {
+        var name = TokenInput(session);
+        var shape = RandomInputs.ResolveShape(name, session.InputMetadata[name], bucket);
         var window = checked((int)(shape[0] * shape[1]));
         var tokens = ReadTokens(spec.Tokens!.FullPath);
-        var windows = Math.Min(spec.Samples, tokens.Length / window);
-        if (windows == 0)
-        {
-            throw GacException.Create(
-                DiagnosticCatalogue.CalibrationDataMalformed,
-                $"'{spec.Tokens.Text}' holds {tokens.Length} token ids; one calibration window of shape [{shape[0]}, {shape[1]}] needs {window}.",
-                new SourceLocation(spec.Tokens.Text));
-        }
-
-        for (var i = 0; i < windows; i++)
-        {
-            var slice = tokens.AsSpan(i * window, window).ToArray();
-            yield return new InputSet([name], [OrtValue.CreateTensorValueFromMemory(slice, shape)]);
-        }
+        var available = Math.Max(0, (tokens.Length / window) - skip);
+        return Enumerable.Range(skip, Math.Min(count, available))
+            .Select(i => (Func<InputSet>)(() => new InputSet([name], [OrtValue.CreateTensorValueFromMemory(tokens.AsSpan(i * window, window).ToArray(), shape)])))
+            .ToList();
     }
 
     internal static long[] ReadTokens(string path)

@@ -11,13 +11,15 @@ namespace Gac.Runtime.Fidelity;
 /// <param name="Seed">Kept apart from the benchmark's and calibration's seeds so the check is held out.</param>
 /// <param name="OutputName">Output to compare; null takes the model's first output.</param>
 /// <param name="TokenIdsInput">For language models: the int64 [batch, seq] input; with it, the compared output is taken as logits [batch, seq, vocab] and perplexity is computed.</param>
+/// <param name="Inputs">Supplies sample s's inputs (e.g. held-out token windows) instead of seeded random ones; the evaluator disposes them.</param>
 public sealed record FidelitySettings(
     ShapeBucket Bucket,
     int Samples = 8,
     int Seed = 7_000_001,
     long VocabSize = 32000,
     string? OutputName = null,
-    string? TokenIdsInput = null);
+    string? TokenIdsInput = null,
+    Func<int, InputSet>? Inputs = null);
 
 public sealed record FidelityResult(
     int Samples,
@@ -52,7 +54,7 @@ public static class FidelityEvaluator
         for (var s = 0; s < settings.Samples; s++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var inputs = RandomInputs.Create(original.Session, settings.Bucket, settings.Seed + s, settings.VocabSize);
+            using var inputs = settings.Inputs?.Invoke(s) ?? RandomInputs.Create(original.Session, settings.Bucket, settings.Seed + s, settings.VocabSize);
             var (reference, shape) = RunOne(original, inputs, outputName, runOptions);
             var (compared, candidateShape) = RunOne(candidate, inputs, outputName, runOptions);
             if (!shape.SequenceEqual(candidateShape))
