@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 using Gac.Core.Diagnostics;
 using TorchSharp;
 
@@ -33,8 +34,10 @@ public static class ExampleModelTraining
             $"held-out perplexity per byte {heldOut:F3} over {heldOutTokens} bytes (train sample {trainPpl:F3}); unigram baseline {unigram:F3}; evaluation {clock.Elapsed.TotalSeconds:F1} s"));
 
         CheckpointFolder.Write(options.OutputFolder, weights, corpus, options.TokenFileLength);
+        var weightsFile = Path.Combine(options.OutputFolder, CheckpointFolder.WeightsFile);
+        var sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(weightsFile)));
         var card = new ModelCard(options, config, corpus, run, weights.ParameterCount, heldOut, heldOutTokens, trainPpl, unigram,
-            new FileInfo(Path.Combine(options.OutputFolder, CheckpointFolder.WeightsFile)).Length);
+            new FileInfo(weightsFile).Length, sha256);
         File.WriteAllText(Path.Combine(options.OutputFolder, CheckpointFolder.ReadmeFile), card.ToMarkdown());
         log.WriteLine($"wrote {Path.GetFullPath(options.OutputFolder)}");
         return ExitCodes.Success;

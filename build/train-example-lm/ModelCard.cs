@@ -13,7 +13,8 @@ public sealed record ModelCard(
     long HeldOutTokens,
     double TrainSamplePerplexity,
     double UnigramPerplexity,
-    long WeightsBytes)
+    long WeightsBytes,
+    string WeightsSha256)
 {
     public string ToMarkdown() => string.Create(CultureInfo.InvariantCulture, $$"""
         # tiny-llama: a small trained Llama language model
@@ -88,6 +89,14 @@ public sealed record ModelCard(
         Training loss: {{Run.FirstLoss:F3}} at the first step, {{Run.FinalLoss:F3}} averaged over the last
         {{Options.LogEvery}} steps. Training time {{Run.Elapsed.TotalSeconds:F0}} s wall clock, {{Run.ProcessorTime.TotalSeconds:F0}} s of CPU time
         ({{Options.Threads}} intra-op thread(s), a shared 2-core Debian 12 machine).
+
+        ## Reproducibility
+
+        `model.safetensors` SHA-256: `{{WeightsSha256}}`. The seed fixes the initial weights (torch's
+        generator) and the batches (System.Random); with the same thread count and libtorch build
+        (libtorch-cpu-linux-x64 2.10.0) a rerun is expected to give the same file. libtorch chooses
+        vectorised CPU kernels (AVX2 / AVX-512) at run time, so another CPU may differ in low-order bits
+        and the perplexities above in the third decimal.
 
         ## Token files
 

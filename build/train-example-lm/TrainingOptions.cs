@@ -11,7 +11,7 @@ namespace Gac.Examples.TrainLm;
 public sealed record TrainingOptions(
     string CorpusFolder,
     string OutputFolder,
-    int Steps = 600,
+    int Steps = 500,
     int Batch = 32,
     double PeakLearningRate = 3e-3,
     int WarmupSteps = 50,
