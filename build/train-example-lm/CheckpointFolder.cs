@@ -1,0 +1,43 @@
+using System.Text;
+using TorchSharp;
+
+namespace Gac.Examples.TrainLm;
+
+/// <summary>Writes the Hugging Face-style checkpoint folder: config.json, model.safetensors and two token files.</summary>
+public static class CheckpointFolder
+{
+    public const string ConfigFile = "config.json";
+    public const string WeightsFile = "model.safetensors";
+    public const string HeldOutTokensFile = "heldout.tokens";
+    public const string CalibrationTokensFile = "calib.tokens";
+    public const string ReadmeFile = "README.md";
+
+    public static void Write(string folder, LlamaWeights weights, FortuneCorpus corpus, int tokenFileLength)
+    {
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, ConfigFile), weights.Config.ToHuggingFaceJson());
+        var tensors = weights.ByName
+            .Select(p => (p.Key, p.Value.shape, p.Value.detach().contiguous().data<float>().ToArray()))
+            .ToList();
+        SafetensorsWriter.Write(Path.Combine(folder, WeightsFile), tensors);
+        var context = weights.Config.MaxPositionEmbeddings;
+        WriteTokens(Path.Combine(folder, HeldOutTokensFile), corpus.HeldOut, tokenFileLength, context);
+        WriteTokens(Path.Combine(folder, CalibrationTokensFile), corpus.Train, tokenFileLength, context);
+    }
+
+    /// <summary>
+    /// The pipeline's token-file format: whitespace-separated non-negative ids. One context window per
+    /// line keeps the file readable; the reader ignores line breaks. Byte-level: id = byte value.
+    /// </summary>
+    private static void WriteTokens(string path, byte[] tokens, int length, int perLine)
+    {
+        var text = new StringBuilder();
+        var count = Math.Min(length, tokens.Length);
+        for (var i = 0; i < count; i++)
+        {
+            text.Append(tokens[i]);
+            text.Append((i + 1) % perLine == 0 || i + 1 == count ? '\n' : ' ');
+        }
+        File.WriteAllText(path, text.ToString());
+    }
+}

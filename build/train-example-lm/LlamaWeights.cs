@@ -1,0 +1,89 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Gac.Examples.TrainLm;
+
+/// <summary>
+/// Every trainable tensor of a Llama model under its Hugging Face name and layout: Linear weights
+/// are [out_features, in_features] (torch.nn.Linear), the embedding is [vocab, hidden]. Keeping the
+/// HF names here, rather than TorchSharp module field names, makes the checkpoint a plain dump.
+/// </summary>
+public sealed class LlamaWeights : IDisposable
+{
+    /// <summary>HF LlamaConfig.initializer_range default; _init_weights draws Linear and Embedding from N(0, 0.02).</summary>
+    public const double InitializerRange = 0.02;
+
+    private readonly SortedDictionary<string, Parameter> byName;
+
+    private LlamaWeights(LlamaConfig config, SortedDictionary<string, Parameter> byName)
+    {
+        Config = config;
+        this.byName = byName;
+    }
+
+    public LlamaConfig Config { get; }
+
+    /// <summary>Ordinal name order, the order the checkpoint is written in.</summary>
+    public IReadOnlyDictionary<string, Parameter> ByName => byName;
+
+    public Parameter this[string name] => byName[name];
+
+    public long ParameterCount => byName.Values.Sum(p => p.numel());
+
+    /// <summary>
+    /// Draws the initial weights from torch's generator in a fixed name order, so a seed fixes them.
+    /// Norm weights start at 1 (HF LlamaRMSNorm).
+    /// </summary>
+    public static LlamaWeights Initialize(LlamaConfig config, long seed)
+    {
+        config.Validate();
+        torch.manual_seed(seed);
+        var shapes = Shapes(config);
+        var byName = new SortedDictionary<string, Parameter>(StringComparer.Ordinal);
+        foreach (var (name, shape) in shapes)
+        {
+            using var initial = name.EndsWith("norm.weight", StringComparison.Ordinal)
+                ? torch.ones(shape, dtype: float32)
+                : torch.randn(shape, dtype: float32).mul_(InitializerRange);
+            byName[name] = new Parameter(initial.detach().clone(), requires_grad: true);
+        }
+        return new LlamaWeights(config, byName);
+    }
+
+    /// <summary>HF tensor names and shapes of LlamaForCausalLM, in the order weights are drawn.</summary>
+    public static IReadOnlyList<(string Name, long[] Shape)> Shapes(LlamaConfig c)
+    {
+        long h = c.HiddenSize, kv = (long)c.NumKeyValueHeads * c.HeadDim, q = (long)c.NumAttentionHeads * c.HeadDim;
+        var shapes = new List<(string, long[])> { ("model.embed_tokens.weight", [c.VocabSize, h]) };
+        for (var i = 0; i < c.NumHiddenLayers; i++)
+        {
+            var p = $"model.layers.{i}.";
+            shapes.Add((p + "input_layernorm.weight", [h]));
+            shapes.Add((p + "self_attn.q_proj.weight", [q, h]));
+            shapes.Add((p + "self_attn.k_proj.weight", [kv, h]));
+            shapes.Add((p + "self_attn.v_proj.weight", [kv, h]));
+            shapes.Add((p + "self_attn.o_proj.weight", [h, q]));
+            shapes.Add((p + "post_attention_layernorm.weight", [h]));
+            shapes.Add((p + "mlp.gate_proj.weight", [c.IntermediateSize, h]));
+            shapes.Add((p + "mlp.up_proj.weight", [c.IntermediateSize, h]));
+            shapes.Add((p + "mlp.down_proj.weight", [h, c.IntermediateSize]));
+        }
+        shapes.Add(("model.norm.weight", [h]));
+        shapes.Add(("lm_head.weight", [c.VocabSize, h]));
+        return shapes;
+    }
+
+    /// <summary>Norm weights take no weight decay (decaying them pulls the gains towards 0, not towards the identity).</summary>
+    public IEnumerable<Parameter> Decayed => byName.Where(p => p.Value.dim() >= 2).Select(p => p.Value);
+
+    public IEnumerable<Parameter> NotDecayed => byName.Where(p => p.Value.dim() < 2).Select(p => p.Value);
+
+    public void Dispose()
+    {
+        foreach (var p in byName.Values)
+        {
+            p.Dispose();
+        }
+    }
+}
