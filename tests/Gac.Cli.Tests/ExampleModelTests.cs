@@ -18,10 +18,12 @@ public sealed class ExampleModelTests
         Assert.Equal(File.ReadAllBytes(RepositoryFiles.Path("examples", "models", "tiny-transformer.onnx")), File.ReadAllBytes(regenerated));
     }
 
-    [Fact]
-    public void The_example_specs_pass_check()
+    [Theory]
+    [InlineData("csproj-gac")]
+    [InlineData("language-model")]
+    public void The_example_specs_pass_check(string example)
     {
-        var run = CliRun.Invoke("check", RepositoryFiles.Path("examples", "csproj-gac", "gac.yaml"));
+        var run = CliRun.Invoke("check", RepositoryFiles.Path("examples", example, "gac.yaml"));
 
         Assert.Equal(0, run.ExitCode);
     }
