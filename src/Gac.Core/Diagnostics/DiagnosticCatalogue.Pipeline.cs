@@ -2,11 +2,6 @@ namespace Gac.Core.Diagnostics;
 
 public static partial class DiagnosticCatalogue
 {
-    public static readonly DiagnosticDescriptor CheckpointImportUnsupported = new(
-        "GAC1101", "Checkpoint import not supported",
-        "model.path names a Hugging Face checkpoint folder, and this version compresses ONNX models only.",
-        "Export the model to ONNX (e.g. with optimum or torch.onnx) and point model.path at the .onnx file.");
-
     public static readonly DiagnosticDescriptor NoCompressibleLayers = new(
         "GAC1102", "No compressible layer",
         "The model has no MatMul or Gemm whose weight is a constant 2-D tensor, so there is nothing to compress.",
