@@ -29,4 +29,9 @@ for project in src/Gac.Build.Tasks/Gac.Build.Tasks.csproj src/Gac.Cli/Gac.Cli.cs
   dotnet pack "$root/$project" -c "$configuration" -o "$feed" -nologo -clp:NoSummary "$@"
 done
 
+# NuGet serves a package version from its cache once restored, so a repack of the same version would
+# never reach the examples on this machine: evict exactly this version (nothing else) from the cache.
+packages="${NUGET_PACKAGES:-$HOME/.nuget/packages}"
+rm -rf "$packages/gac-build/$version" "$packages/gac.build/$version"
+
 echo "packed Gac.Build $version and gac-build $version into $feed"
