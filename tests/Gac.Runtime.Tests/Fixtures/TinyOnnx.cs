@@ -1,4 +1,5 @@
 using Google.Protobuf;
+using static Gac.Runtime.Tests.Fixtures.OnnxWire;
 
 namespace Gac.Runtime.Tests.Fixtures;
 
@@ -61,24 +62,6 @@ internal static class TinyOnnx
             ? values.SelectMany(v => BitConverter.GetBytes(BitConverter.HalfToUInt16Bits((Half)v))).ToArray()
             : values.SelectMany(BitConverter.GetBytes).ToArray();
 
-    private static byte[] Model(Action<CodedOutputStream> graph)
-    {
-        using var buffer = new MemoryStream();
-        var output = new CodedOutputStream(buffer);
-        output.WriteTag(1, WireFormat.WireType.Varint);
-        output.WriteInt64(8); // ir_version 8 (ONNX 1.10+), accepted by ORT 1.31
-        Str(output, 2, "gac-tests");
-        Message(output, 7, graph);
-        Message(output, 8, opset =>
-        {
-            Str(opset, 1, string.Empty);
-            opset.WriteTag(2, WireFormat.WireType.Varint);
-            opset.WriteInt64(13);
-        });
-        output.Flush();
-        return buffer.ToArray();
-    }
-
     private static void Tensor(CodedOutputStream tensor, string name, long[] dims, int elementType, float[] values, string? externalLocation)
     {
         foreach (var dim in dims)
@@ -132,21 +115,5 @@ internal static class TinyOnnx
                 }
             });
         }));
-    }
-
-    private static void Str(CodedOutputStream output, int field, string value)
-    {
-        output.WriteTag(field, WireFormat.WireType.LengthDelimited);
-        output.WriteString(value);
-    }
-
-    private static void Message(CodedOutputStream output, int field, Action<CodedOutputStream> body)
-    {
-        using var inner = new MemoryStream();
-        var nested = new CodedOutputStream(inner);
-        body(nested);
-        nested.Flush();
-        output.WriteTag(field, WireFormat.WireType.LengthDelimited);
-        output.WriteBytes(ByteString.CopyFrom(inner.ToArray()));
     }
 }

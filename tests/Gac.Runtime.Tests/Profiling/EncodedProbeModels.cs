@@ -1,5 +1,6 @@
 using Gac.Runtime.Profiling;
 using Google.Protobuf;
+using static Gac.Runtime.Tests.Fixtures.OnnxWire;
 
 namespace Gac.Runtime.Tests.Profiling;
 
@@ -37,23 +38,6 @@ internal sealed class EncodedProbeModels : IGemmModelSource
             Message(graph, 11, value => ValueInfo(value, "x", m, k));
             Message(graph, 12, value => ValueInfo(value, "y", m, n));
         });
-    }
-
-    private static byte[] Model(Action<CodedOutputStream> graph)
-    {
-        using var buffer = new MemoryStream();
-        var output = new CodedOutputStream(buffer);
-        output.WriteTag(1, WireFormat.WireType.Varint);
-        output.WriteInt64(8); // ir_version 8
-        Message(output, 7, graph);
-        Message(output, 8, opset =>
-        {
-            Str(opset, 1, string.Empty);
-            opset.WriteTag(2, WireFormat.WireType.Varint);
-            opset.WriteInt64(13);
-        });
-        output.Flush();
-        return buffer.ToArray();
     }
 
     private static void Node(CodedOutputStream graph, string op, string[] inputs, string output)
@@ -108,21 +92,5 @@ internal sealed class EncodedProbeModels : IGemmModelSource
                 }
             });
         }));
-    }
-
-    private static void Str(CodedOutputStream output, int field, string value)
-    {
-        output.WriteTag(field, WireFormat.WireType.LengthDelimited);
-        output.WriteString(value);
-    }
-
-    private static void Message(CodedOutputStream output, int field, Action<CodedOutputStream> body)
-    {
-        using var inner = new MemoryStream();
-        var nested = new CodedOutputStream(inner);
-        body(nested);
-        nested.Flush();
-        output.WriteTag(field, WireFormat.WireType.LengthDelimited);
-        output.WriteBytes(ByteString.CopyFrom(inner.ToArray()));
     }
 }
