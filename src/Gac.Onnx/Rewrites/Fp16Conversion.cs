@@ -17,10 +17,11 @@ namespace Gac.Onnx.Rewrites;
 /// </summary>
 public static class Fp16Conversion
 {
-    public static ModelProto Apply(OnnxModelFile model, Fp16ConversionOptions? options = null)
+    /// <param name="data">When given, each float16 tensor moves to it as soon as it is made, so a large model is converted one tensor at a time.</param>
+    public static ModelProto Apply(OnnxModelFile model, Fp16ConversionOptions? options = null, ExternalData.ExternalDataBuilder? data = null)
     {
         options ??= Fp16ConversionOptions.Default;
-        var graph = new RewriteGraph(model);
+        var graph = new RewriteGraph(model, data);
         var casts = new List<NodeProto>();
         var graphInputs = graph.Graph.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < graph.Graph.Initializer.Count; i++)
@@ -31,6 +32,7 @@ public static class Fp16Conversion
             {
                 var halfName = graph.FreshName(tensor.Name + ".fp16");
                 graph.Graph.Initializer[i] = WeightTensors.Float16(halfName, graph.ReadFloats(tensor), [.. tensor.Dims]);
+                data?.Place(graph.Graph.Initializer[i]);
                 casts.Add(Cast(graph, halfName, tensor.Name, OnnxDataType.Float));
             }
         }

@@ -14,13 +14,15 @@ namespace Gac.Onnx.Rewrites;
 /// </summary>
 public static class HeadPruneRewrite
 {
-    public static ModelProto Apply(OnnxModelFile model, IReadOnlyList<HeadPruning> prunings)
+    /// <param name="data">When given, each group's sliced weights move to it as soon as they are cut (see <see cref="ExternalData.ExternalDataBuilder"/>).</param>
+    public static ModelProto Apply(OnnxModelFile model, IReadOnlyList<HeadPruning> prunings, ExternalData.ExternalDataBuilder? data = null)
     {
-        var graph = new RewriteGraph(model);
+        var graph = new RewriteGraph(model, data);
         var sites = new LinearSites(graph);
         foreach (var pruning in prunings)
         {
             Prune(graph, sites, pruning);
+            data?.PlaceAll(graph.Model);
         }
 
         return graph.Finish();

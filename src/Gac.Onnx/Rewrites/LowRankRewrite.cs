@@ -18,36 +18,21 @@ public static class LowRankRewrite
 {
     public static ModelProto Apply(OnnxModelFile model, IReadOnlyList<LowRankFactors> factors, IReadOnlyList<DenseWeight>? denseWeights = null)
     {
-        var graph = new RewriteGraph(model);
-        var sites = new LinearSites(graph);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var name in factors.Select(f => f.LayerName).Concat((denseWeights ?? []).Select(d => d.LayerName)))
-        {
-            if (!seen.Add(name))
-            {
-                throw GacException.Create(DiagnosticCatalogue.RewriteLayerNotFound, $"Layer '{name}' is given more than one replacement.", new SourceLocation(model.Path));
-            }
-        }
-
+        var rewriter = new LowRankRewriter(model);
         foreach (var factor in factors)
         {
-            Split(graph, sites.Layer(factor.LayerName, graph), factor);
-            graph.Refresh();
+            rewriter.Split(factor);
         }
 
         foreach (var dense in denseWeights ?? [])
         {
-            var site = sites.Layer(dense.LayerName, graph);
-            Check(graph, site, "W", dense.W.LongLength, site.K * site.N, $"K×N = {site.K}×{site.N}");
-            var (values, dims) = site.Store(dense.W, site.K, site.N);
-            WeightTensors.Replace(graph, site.Node, 1, values, dims, site.ElementType, ".dense");
-            graph.Refresh();
+            rewriter.ReplaceDense(dense);
         }
 
-        return graph.Finish();
+        return rewriter.Finish();
     }
 
-    private static void Split(RewriteGraph graph, LinearSite site, LowRankFactors factors)
+    internal static (TensorProto A, TensorProto B) Split(RewriteGraph graph, LinearSite site, LowRankFactors factors)
     {
         var (k, n, r) = (site.K, site.N, factors.Rank);
         if (r <= 0)
@@ -92,9 +77,10 @@ public static class LowRankRewrite
 
         graph.Replace(node, [first, second]);
         graph.Retire(site.WeightValue);
+        return (a, b);
     }
 
-    private static void Check(RewriteGraph graph, LinearSite site, string what, long actual, long expected, string shape)
+    internal static void Check(RewriteGraph graph, LinearSite site, string what, long actual, long expected, string shape)
     {
         if (actual != expected)
         {

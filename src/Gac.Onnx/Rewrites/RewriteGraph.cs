@@ -17,9 +17,13 @@ internal sealed class RewriteGraph
     private readonly HashSet<string> _names = new(StringComparer.Ordinal);
     private readonly List<string> _retired = [];
 
-    public RewriteGraph(OnnxModelFile source)
+    private readonly ExternalData.ExternalDataBuilder? _data;
+
+    /// <param name="data">Where earlier steps of a streamed rewrite placed weights; reads resolve there first.</param>
+    public RewriteGraph(OnnxModelFile source, ExternalData.ExternalDataBuilder? data = null)
     {
         _source = source;
+        _data = data;
         Model = source.Model.Clone();
         Model.Graph ??= new GraphProto();
         foreach (var node in Graph.Node)
@@ -44,7 +48,7 @@ internal sealed class RewriteGraph
 
     public void Refresh() => Index = new GraphIndex(Graph);
 
-    public float[] ReadFloats(TensorProto tensor) => _source.ReadFloats(tensor);
+    public float[] ReadFloats(TensorProto tensor) => _source.ReadFloats(_data?.Resolve(tensor) ?? tensor);
 
     /// <summary><paramref name="preferred"/>, or it with a numeric suffix when the graph already uses the name.</summary>
     public string FreshName(string preferred)

@@ -1,6 +1,5 @@
 using Gac.Compression.LowRank;
 using Gac.Core.Calibration;
-using Gac.Onnx.Ir;
 using Gac.Onnx.Rewrites;
 using RewriteFactors = Gac.Onnx.Rewrites.LowRankFactors;
 
@@ -16,43 +15,42 @@ public static class LowRankApply
     public static ModelVariants Write(RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics, AlignedPlan plan)
     {
         var original = new ModelVariant(ModelVariant.OriginalName, model.Path, model.Inventory.LinearParameters);
-        var unalignedFactors = new List<RewriteFactors>();
-        var alignedFactors = new List<RewriteFactors>();
+        using var unalignedData = VariantWriter.Begin(run, ModelVariant.UnalignedName);
+        using var alignedData = VariantWriter.Begin(run, ModelVariant.AlignedName);
+        var unaligned = new LowRankRewriter(model.File, unalignedData);
+        var aligned = new LowRankRewriter(model.File, alignedData);
         var factorizer = new LowRankFactorizer();
         var layers = plan.Unconstrained.Layers;
         foreach (var (layer, index) in layers.Select((l, i) => (l, i)))
         {
             run.CancellationToken.ThrowIfCancellationRequested();
-            var unaligned = plan.UnalignedRanks[layer.Name];
-            var aligned = plan.AlignedRanks[layer.Name];
-            if (unaligned is null && aligned is null)
+            var unalignedRank = plan.UnalignedRanks[layer.Name];
+            var alignedRank = plan.AlignedRanks[layer.Name];
+            if (unalignedRank is null && alignedRank is null)
             {
                 continue;
             }
 
-            run.Report("apply", $"[{index + 1}/{layers.Count}] {layer.Name}: rank {Show(unaligned)} unaligned, {Show(aligned)} aligned");
+            run.Report("apply", $"[{index + 1}/{layers.Count}] {layer.Name}: rank {Show(unalignedRank)} unaligned, {Show(alignedRank)} aligned");
+            // One decomposition serves both cuts; each rewriter writes its factors out before the next layer.
             using var decomposition = LowRankCompression.Decompose(run, factorizer, model, layer, statistics);
-            if (unaligned is { } u)
+            var unalignedFactors = unalignedRank is { } u ? Cut(decomposition, layer.Name, u) : null;
+            if (unalignedFactors is not null)
             {
-                unalignedFactors.Add(Cut(decomposition, layer.Name, u));
+                unaligned.Split(unalignedFactors);
             }
 
-            if (aligned is { } a)
+            if (alignedRank is { } a)
             {
-                alignedFactors.Add(a == unaligned && unalignedFactors.Count > 0 && unalignedFactors[^1].LayerName == layer.Name
-                    ? unalignedFactors[^1]
-                    : Cut(decomposition, layer.Name, a));
+                aligned.Split(a == unalignedRank ? unalignedFactors! : Cut(decomposition, layer.Name, a));
             }
         }
 
         return new ModelVariants(
             original,
-            VariantWriter.Save(run, model, Rewrite(model, unalignedFactors), ModelVariant.UnalignedName, $"{unalignedFactors.Count} layers factored"),
-            VariantWriter.Save(run, model, Rewrite(model, alignedFactors), ModelVariant.AlignedName, $"{alignedFactors.Count} layers factored"));
+            VariantWriter.Commit(run, model, unalignedData, unaligned.Finish(), ModelVariant.UnalignedName, $"{unaligned.Count} layers factored"),
+            VariantWriter.Commit(run, model, alignedData, aligned.Finish(), ModelVariant.AlignedName, $"{aligned.Count} layers factored"));
     }
-
-    private static ModelProto Rewrite(ImportedModel model, IReadOnlyList<RewriteFactors> factors)
-        => factors.Count == 0 ? model.File.Model.Clone() : LowRankRewrite.Apply(model.File, factors);
 
     private static RewriteFactors Cut(LowRankDecomposition decomposition, string layer, int rank)
     {

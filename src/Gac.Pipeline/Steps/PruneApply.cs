@@ -44,18 +44,20 @@ public static class PruneApply
             }
         }
 
+        // Each group's sliced weights go to the variant's data file as soon as they are cut.
+        using var data = VariantWriter.Begin(run, name);
         ModelProto rewritten = model.File.Model.Clone();
         if (channels.Count > 0)
         {
-            rewritten = ChannelPruneRewrite.Apply(model.File, channels);
+            rewritten = ChannelPruneRewrite.Apply(model.File, channels, data);
         }
 
         if (heads.Count > 0)
         {
-            rewritten = HeadPruneRewrite.Apply(OnnxModelFile.FromModel(rewritten, model.Path), heads);
+            rewritten = HeadPruneRewrite.Apply(OnnxModelFile.FromModel(rewritten, model.Path), heads, data);
         }
 
-        return VariantWriter.Save(run, model, rewritten, name, $"{channels.Count} MLP groups and {heads.Count} attention groups pruned");
+        return VariantWriter.Commit(run, model, data, rewritten, name, $"{channels.Count} MLP groups and {heads.Count} attention groups pruned");
     }
 
     /// <summary>The indices of the <paramref name="count"/> highest scores, ascending (ties: lower index first).</summary>
