@@ -36,7 +36,7 @@ public sealed class PipelineWorkspace : IDisposable
     public string ReportPath(string file) => Path.Combine(Folder, "out", file);
 
     /// <summary>Writes gac.yaml with the given method/ratio/strategy and gate lines; returns the loaded spec.</summary>
-    public GacSpec Spec(string method = "asvd", double ratio = 0.3, string strategy = "gac", string gate = "", string provider = "cpu", string name = "gac.yaml", string dtype = "fp32")
+    public GacSpec Spec(string method = "asvd", double ratio = 0.3, string strategy = "gac", string gate = "", string provider = "cpu", string name = "gac.yaml", string dtype = "fp32", string sessions = "auto")
     {
         var text = $"""
             version: 1
@@ -59,6 +59,7 @@ public sealed class PipelineWorkspace : IDisposable
               warmup: 2
               iterations: 10
               heldout_samples: 4
+              sessions: {sessions}
             report:
               formats: [json, markdown, junit, plot]
             {(gate.Length == 0 ? string.Empty : "gate:\n" + string.Join('\n', gate.Split('\n').Select(l => "  " + l)))}

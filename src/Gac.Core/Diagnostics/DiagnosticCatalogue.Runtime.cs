@@ -53,6 +53,12 @@ public static partial class DiagnosticCatalogue
         "Perplexity needs logits shaped [batch, seq, vocab] and int64 token ids shaped [batch, seq] with ids inside the vocabulary and seq ≥ 2.",
         "Name the token-id input and the logits output of a language model in the spec, or drop the perplexity goal.");
 
+    public static readonly DiagnosticDescriptor ValidatedOneAtATime = new(
+        "GAC4012", "Variants validated one at a time",
+        "The original and the two candidates were loaded and measured one after another (validation.sessions: one-at-a-time, or auto because their weights exceed half of the available memory), so latency was timed in blocks rather than interleaved and machine drift between blocks is not cancelled.",
+        "Nothing to fix for a large model. On a machine with enough memory, validation.sessions: together gives interleaved timings.",
+        DiagnosticSeverity.Info);
+
     public static readonly DiagnosticDescriptor BenchmarkSettingsInvalid = new(
         "GAC4011", "Benchmark settings are invalid",
         "Warm-up or iteration counts are out of range, there is no variant to measure, or no shape bucket is given.",

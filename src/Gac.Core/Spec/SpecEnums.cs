@@ -75,6 +75,19 @@ public enum ExternalDataMode
     Never,
 }
 
+/// <summary>
+/// How validation holds the three models. Together: loaded at once and timed interleaved (drift
+/// lands on all alike). One at a time: each loaded, measured and released before the next, so a
+/// model larger than a third of memory can still be validated; latency is then timed in blocks.
+/// Auto: together unless the three models' weights exceed half of the memory available.
+/// </summary>
+public enum ValidationSessions
+{
+    Auto,
+    Together,
+    OneAtATime,
+}
+
 public enum ExecutionProviderChoice
 {
     Auto,

@@ -78,6 +78,7 @@ public static class StarterSpec
               warmup: 10
               iterations: 100
               heldout_samples: 16
+              sessions: auto              # auto | together | one-at-a-time (models larger than a third of memory)
 
             # What the result must prove; uncomment the checks you want. A missed check fails the run (exit 1).
             # Speedups take a factor (1.2) or a percent string ("20%").

@@ -2,10 +2,12 @@ namespace Gac.Core.Spec;
 
 /// <param name="OrtNativePath">Folder with a GPU build of libonnxruntime.so; null to use the bundled runtime.</param>
 /// <param name="Shapes">Symbolic-dimension values to benchmark; defaults to one entry equal to calibration.dims.</param>
+/// <param name="Sessions">Whether the original and the two candidates are loaded together or one at a time.</param>
 public sealed record ValidationSpec(
     ExecutionProviderChoice Provider,
     SpecPath? OrtNativePath,
     IReadOnlyList<IReadOnlyDictionary<string, long>> Shapes,
     int Warmup,
     int Iterations,
-    int HeldoutSamples);
+    int HeldoutSamples,
+    ValidationSessions Sessions = ValidationSessions.Auto);

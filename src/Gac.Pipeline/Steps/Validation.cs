@@ -1,13 +1,16 @@
+using Gac.Core.Spec;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Fidelity;
 using Gac.Runtime.Hardware;
+using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Steps;
 
 /// <summary>
 /// Step 6: prove the candidate on the target runtime. Fidelity on held-out inputs (a seed apart from
-/// calibration's), then latency of original, unaligned and aligned measured interleaved in one
-/// process, so machine drift affects all three alike.
+/// calibration's; the original's outputs recorded once), then latency of original, unaligned and
+/// aligned measured interleaved in one process, so machine drift affects all three alike — or, for
+/// models too large to hold three times (validation.sessions), each loaded, measured and released in turn.
 /// </summary>
 public static class Validation
 {
@@ -15,28 +18,95 @@ public static class Validation
     {
         var sessions = run.Sessions;
         var provider = sessions.ResolveProvider();
-        run.Report("validate", $"ONNX Runtime on {provider}");
-        using var original = sessions.Open(variants.Original.Path, ModelVariant.OriginalName);
-        using var unaligned = sessions.Open(variants.Unaligned.Path, ModelVariant.UnalignedName);
-        using var aligned = sessions.Open(variants.Aligned.Path, ModelVariant.AlignedName);
+        var oneAtATime = OneAtATime(run, variants);
+        run.Report("validate", $"ONNX Runtime on {provider}{(oneAtATime ? ", one model at a time" : string.Empty)}");
+        if (oneAtATime)
+        {
+            run.Warn(new Core.Diagnostics.Diagnostic(
+                Core.Diagnostics.DiagnosticCatalogue.ValidatedOneAtATime,
+                $"Validated one model at a time ({Gigabytes(WeightBytes(variants))} of weights in the three models, {Gigabytes(AvailableMemory())} of memory available): latency timed in blocks, not interleaved."));
+        }
 
-        var buckets = run.Spec.Validation.Shapes
-            .Select(shape => ShapeBuckets.Complete(original.Session, shape, calibrationInputs: run.Spec.Calibration.Inputs))
-            .DefaultIfEmpty(ShapeBuckets.Complete(original.Session, run.Spec.Calibration.Dims, calibrationInputs: run.Spec.Calibration.Inputs))
-            .ToList();
-        var fidelity = FidelityFor(run, original.Session, buckets[0]);
-        run.Report("validate", $"fidelity on {fidelity.Samples} held-out inputs ({buckets[0]}){(fidelity.TokenIdsInput is null ? string.Empty : ", perplexity on held-out token windows")}");
-        var alignedFidelity = FidelityEvaluator.Evaluate(original, aligned, fidelity, run.CancellationToken);
-        var unalignedFidelity = FidelityEvaluator.Evaluate(original, unaligned, fidelity, run.CancellationToken);
+        // The original is loaded for shapes and its reference outputs, then released (one at a time) or kept for timing.
+        var original = sessions.Open(variants.Original.Path, ModelVariant.OriginalName);
+        List<ShapeBucket> buckets;
+        ReferenceOutputs reference;
+        try
+        {
+            buckets = run.Spec.Validation.Shapes
+                .Select(shape => ShapeBuckets.Complete(original.Session, shape, calibrationInputs: run.Spec.Calibration.Inputs))
+                .DefaultIfEmpty(ShapeBuckets.Complete(original.Session, run.Spec.Calibration.Dims, calibrationInputs: run.Spec.Calibration.Inputs))
+                .ToList();
+            var fidelity = FidelityFor(run, original.Session, buckets[0]);
+            run.Report("validate", $"fidelity on {fidelity.Samples} held-out inputs ({buckets[0]}){(fidelity.TokenIdsInput is null ? string.Empty : ", perplexity on held-out token windows")}");
+            reference = FidelityEvaluator.Record(original, fidelity, run.CancellationToken);
+        }
+        catch
+        {
+            original.Dispose();
+            throw;
+        }
 
         var settings = new BenchmarkSettings(
             Warmup: run.Spec.Validation.Warmup,
             Iterations: run.Options.Iterations ?? run.Spec.Validation.Iterations,
             VocabSize: CalibrationFeeds.GeneratedVocabulary);
         var progress = new Progress<BenchmarkProgress>(p => run.Report("latency", $"{p.Bucket} {p.Phase} {p.Completed}/{p.Total}"));
-        var latency = new LatencyBenchmark(settings).Measure([original, unaligned, aligned], buckets, progress, run.CancellationToken);
-        return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity, unalignedFidelity, latency);
+        var benchmark = new LatencyBenchmark(settings);
+        if (oneAtATime)
+        {
+            original.Dispose();
+            FidelityResult? alignedFidelity = null;
+            FidelityResult? unalignedFidelity = null;
+            OrtSession Candidate(ModelVariant variant, Action<FidelityResult> fidelity)
+            {
+                var session = sessions.Open(variant.Path, variant.Name);
+                fidelity(FidelityEvaluator.Evaluate(reference, session, run.CancellationToken));
+                return session;
+            }
+
+            var latency = benchmark.MeasureOneAtATime(
+                [
+                    () => sessions.Open(variants.Original.Path, ModelVariant.OriginalName),
+                    () => Candidate(variants.Unaligned, f => unalignedFidelity = f),
+                    () => Candidate(variants.Aligned, f => alignedFidelity = f),
+                ],
+                buckets,
+                progress,
+                run.CancellationToken);
+            return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity!, unalignedFidelity!, latency);
+        }
+
+        using (original)
+        {
+            using var unaligned = sessions.Open(variants.Unaligned.Path, ModelVariant.UnalignedName);
+            using var aligned = sessions.Open(variants.Aligned.Path, ModelVariant.AlignedName);
+            var alignedFidelity = FidelityEvaluator.Evaluate(reference, aligned, run.CancellationToken);
+            var unalignedFidelity = FidelityEvaluator.Evaluate(reference, unaligned, run.CancellationToken);
+            var latency = benchmark.Measure([original, unaligned, aligned], buckets, progress, run.CancellationToken);
+            return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity, unalignedFidelity, latency);
+        }
     }
+
+    /// <summary>
+    /// Auto holds the three models together unless their weights exceed half of the memory
+    /// available: ONNX Runtime keeps a copy of every weight per session, and calibration
+    /// statistics, activations and the runtime itself need the rest.
+    /// </summary>
+    internal static bool OneAtATime(RunContext run, ModelVariants variants) => run.Spec.Validation.Sessions switch
+    {
+        ValidationSessions.OneAtATime => true,
+        ValidationSessions.Together => false,
+        _ => WeightBytes(variants) > AvailableMemory() / 2,
+    };
+
+    private static long WeightBytes(ModelVariants variants)
+        => variants.All.Sum(v => new FileInfo(v.Path).Length + (v.DataPath is { } data ? new FileInfo(data).Length : 0));
+
+    /// <summary>Physical memory the runtime may use (the container limit where there is one).</summary>
+    private static long AvailableMemory() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes;
+
+    private static string Gigabytes(long bytes) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / 1e9:F1} GB");
 
     /// <summary>
     /// Held-out token windows of calibration.tokens (after the calibration windows) for a language

@@ -98,14 +98,51 @@ public sealed class LatencyBenchmark
             }
         }
 
-        var variants = targets.Select((t, i) => Summarize(t.Name, samples[i], settings.Seed + i)).ToArray();
+        return Result(bucket, targets.Select(t => t.Name).ToList(), samples);
+    }
+
+    /// <summary>
+    /// Measures each model alone: it is opened, timed on every bucket and disposed before the next
+    /// is opened, so only one model is in memory at a time (models too large to hold together).
+    /// Timings are blocks, not interleaved, so drift between blocks is not cancelled.
+    /// </summary>
+    public IReadOnlyList<LatencyResult> MeasureOneAtATime(IReadOnlyList<Func<OrtSession>> open, IReadOnlyList<ShapeBucket> buckets, IProgress<BenchmarkProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(open);
+        ArgumentNullException.ThrowIfNull(buckets);
+        if (buckets.Count == 0 || open.Count == 0)
+        {
+            throw GacException.Create(DiagnosticCatalogue.BenchmarkSettingsInvalid, buckets.Count == 0 ? "No shape bucket to measure." : "No model variant to measure.");
+        }
+
+        var names = new string[open.Count];
+        var samples = buckets.Select(_ => new double[open.Count][]).ToArray();
+        for (var v = 0; v < open.Count; v++)
+        {
+            using var session = open[v]();
+            names[v] = session.Name;
+            for (var b = 0; b < buckets.Count; b++)
+            {
+                using var bound = new BoundSession(session, buckets[b], settings.Seed, settings.VocabSize);
+                samples[b][v] = Measure([bound], buckets[b].Name, progress, cancellationToken).Variants[0].SamplesMs.ToArray();
+            }
+        }
+
+        return buckets.Select((bucket, b) => Result(bucket.Name, names, samples[b])).ToList();
+    }
+
+    /// <summary>Percentiles with bootstrap intervals per variant; the first is the baseline of every speedup, and every later one is compared with every earlier one.</summary>
+    private LatencyResult Result(string bucket, IReadOnlyList<string> names, double[][] samples)
+    {
+        var n = names.Count;
+        var variants = names.Select((name, i) => Summarize(name, samples[i], settings.Seed + i)).ToArray();
         var speedups = new List<SpeedupEstimate>();
         for (var c = 1; c < n; c++)
         {
             for (var b = 0; b < c; b++)
             {
                 var (low, high) = LatencyStatistics.SpeedupInterval(samples[b], samples[c], settings.BootstrapResamples, settings.Seed + 1000 * c + b);
-                speedups.Add(new SpeedupEstimate(targets[c].Name, targets[b].Name, variants[b].P50Ms / variants[c].P50Ms, low, high));
+                speedups.Add(new SpeedupEstimate(names[c], names[b], variants[b].P50Ms / variants[c].P50Ms, low, high));
             }
         }
 

@@ -33,15 +33,43 @@ public sealed record FidelityResult(
     public FidelitySection ToReport() => new(Samples, RelativeL2Error, Cosine, Top1Agreement, MaxAbsDiff, PerplexityOriginal, PerplexityCandidate);
 }
 
-/// <summary>Runs the original and a candidate on the same held-out inputs and compares one output.</summary>
+/// <summary>
+/// Runs the original and a candidate on the same held-out inputs and compares one output. The
+/// original's outputs are recorded once (<see cref="Record"/>) and every candidate is compared with
+/// the recording, so the original need not be loaded while a candidate runs (validation of models
+/// too large to hold twice) and is not re-run per candidate.
+/// </summary>
 public static class FidelityEvaluator
 {
     public static FidelityResult Evaluate(OrtSession original, OrtSession candidate, FidelitySettings settings, CancellationToken cancellationToken = default)
+        => Evaluate(Record(original, settings, cancellationToken), candidate, cancellationToken);
+
+    /// <summary>Runs the original on every held-out sample and keeps the compared output (and token ids).</summary>
+    public static ReferenceOutputs Record(OrtSession original, FidelitySettings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(original);
-        ArgumentNullException.ThrowIfNull(candidate);
         ArgumentNullException.ThrowIfNull(settings);
         var outputName = settings.OutputName ?? original.Session.OutputNames[0];
+        var samples = new List<ReferenceSample>();
+        using var runOptions = new RunOptions();
+        for (var s = 0; s < settings.Samples; s++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var inputs = Inputs(original, settings, s);
+            var (values, shape) = RunOne(original, inputs, outputName, runOptions);
+            var ids = settings.TokenIdsInput is { } idsName ? inputs[idsName].GetTensorDataAsSpan<long>().ToArray() : null;
+            samples.Add(new ReferenceSample(values, shape, ids));
+        }
+
+        return new ReferenceOutputs(settings, outputName, samples);
+    }
+
+    public static FidelityResult Evaluate(ReferenceOutputs reference, OrtSession candidate, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        ArgumentNullException.ThrowIfNull(candidate);
+        var settings = reference.Settings;
+        var outputName = reference.OutputName;
         if (!candidate.Session.OutputNames.Contains(outputName))
         {
             throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Candidate '{candidate.Name}' has no output '{outputName}' (it has: {string.Join(", ", candidate.Session.OutputNames)}).");
@@ -51,34 +79,38 @@ public static class FidelityEvaluator
         var pplOriginal = settings.TokenIdsInput is null ? null : new PerplexityAccumulator();
         var pplCandidate = settings.TokenIdsInput is null ? null : new PerplexityAccumulator();
         using var runOptions = new RunOptions();
-        for (var s = 0; s < settings.Samples; s++)
+        for (var s = 0; s < reference.Samples.Count; s++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            using var inputs = settings.Inputs?.Invoke(s) ?? RandomInputs.Create(original.Session, settings.Bucket, settings.Seed + s, settings.VocabSize);
-            var (reference, shape) = RunOne(original, inputs, outputName, runOptions);
+            var expected = reference.Samples[s];
+            using var inputs = Inputs(candidate, settings, s);
             var (compared, candidateShape) = RunOne(candidate, inputs, outputName, runOptions);
+            var shape = expected.Shape;
             if (!shape.SequenceEqual(candidateShape))
             {
                 throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Output '{outputName}' is [{string.Join(",", shape)}] from the original but [{string.Join(",", candidateShape)}] from '{candidate.Name}'.");
             }
 
             var lastAxis = shape.Length == 0 ? 1 : (int)shape[^1];
-            metrics.Add(reference, compared, lastAxis);
-            if (settings.TokenIdsInput is { } idsName)
+            metrics.Add(expected.Values, compared, lastAxis);
+            if (expected.TokenIds is { } ids)
             {
                 if (shape.Length != 3)
                 {
                     throw GacException.Create(DiagnosticCatalogue.PerplexityInputsInvalid, $"Output '{outputName}' has rank {shape.Length}; perplexity needs logits [batch, seq, vocab].");
                 }
 
-                var ids = inputs[idsName].GetTensorDataAsSpan<long>();
-                pplOriginal!.Add(reference, ids, (int)shape[0], (int)shape[1], (int)shape[2]);
+                pplOriginal!.Add(expected.Values, ids, (int)shape[0], (int)shape[1], (int)shape[2]);
                 pplCandidate!.Add(compared, ids, (int)shape[0], (int)shape[1], (int)shape[2]);
             }
         }
 
-        return new FidelityResult(settings.Samples, metrics.RelativeL2Error, metrics.Cosine, metrics.Top1Agreement, metrics.MaxAbsDiff, pplOriginal?.Perplexity, pplCandidate?.Perplexity);
+        return new FidelityResult(reference.Samples.Count, metrics.RelativeL2Error, metrics.Cosine, metrics.Top1Agreement, metrics.MaxAbsDiff, pplOriginal?.Perplexity, pplCandidate?.Perplexity);
     }
+
+    /// <summary>Sample s's inputs: the caller's (held-out token windows) or seeded random ones, the same for every model.</summary>
+    private static InputSet Inputs(OrtSession session, FidelitySettings settings, int sample)
+        => settings.Inputs?.Invoke(sample) ?? RandomInputs.Create(session.Session, settings.Bucket, settings.Seed + sample, settings.VocabSize);
 
     /// <summary>Runs with the caller's inputs and returns the output as float32 (fp16 outputs widened).</summary>
     private static (float[] Values, long[] Shape) RunOne(OrtSession session, InputSet inputs, string outputName, RunOptions runOptions)

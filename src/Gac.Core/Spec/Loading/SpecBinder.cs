@@ -136,7 +136,8 @@ internal sealed class SpecBinder(JObject doc, JsonProjection projection, string 
         validation["shapes"] is JArray shapes ? shapes.Select(Dims).ToArray() : [calibration.Dims],
         (int)validation["warmup"]!,
         (int)validation["iterations"]!,
-        (int)validation["heldout_samples"]!);
+        (int)validation["heldout_samples"]!,
+        Enum<ValidationSessions>(validation["sessions"]));
 
     private GateSpec BindGate(JObject gate) => new(
         ThresholdOf(gate["min_speedup_vs_original"]),
