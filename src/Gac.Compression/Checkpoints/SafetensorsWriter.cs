@@ -47,20 +47,42 @@ public static class SafetensorsWriter
     public static void WriteSharded(string folder, IReadOnlyList<SafetensorsTensor> tensors, int shardCount, IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
-        Directory.CreateDirectory(folder);
         var perShard = (tensors.Count + shardCount - 1) / shardCount;
+        WriteShards(folder, Enumerable.Range(0, shardCount).Select(s => (IReadOnlyList<SafetensorsTensor>)tensors.Skip(s * perShard).Take(perShard).ToList()), shardCount, metadata);
+    }
+
+    /// <summary>
+    /// Writes shard i of <paramref name="shardCount"/> as it is enumerated, so a checkpoint larger
+    /// than memory is written holding one shard's tensors at a time, then the index.
+    /// </summary>
+    public static void WriteShards(string folder, IEnumerable<IReadOnlyList<SafetensorsTensor>> shards, int shardCount, IReadOnlyDictionary<string, string>? metadata = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
+        Directory.CreateDirectory(folder);
         var weightMap = new SortedDictionary<string, string>(StringComparer.Ordinal);
         long totalSize = 0;
-        for (var s = 0; s < shardCount; s++)
+        var s = 0;
+        foreach (var part in shards)
         {
+            if (s == shardCount)
+            {
+                throw new ArgumentException($"More than the {shardCount} shards announced.", nameof(shards));
+            }
+
             var name = $"model-{s + 1:D5}-of-{shardCount:D5}.safetensors";
-            var part = tensors.Skip(s * perShard).Take(perShard).ToList();
             Write(Path.Combine(folder, name), part, metadata);
             foreach (var t in part)
             {
                 weightMap[t.Name] = name;
                 totalSize += t.Values.Length * (long)BytesPerElement(t.DType);
             }
+
+            s++;
+        }
+
+        if (s != shardCount)
+        {
+            throw new ArgumentException($"{s} shards given, {shardCount} announced.", nameof(shards));
         }
 
         using var index = new FileStream(Path.Combine(folder, SafetensorsCheckpoint.IndexFileName), FileMode.Create, FileAccess.Write);

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# Compresses a generated Hugging Face checkpoint larger than half of this machine's RAM and reports
+# the run's peak resident memory (issue: "a checkpoint larger than half of RAM can be compressed").
+#
+#   bash build/large-checkpoint.sh [work-folder] [generator options, e.g. --gb 2 or --fraction-of-ram 0.53]
+#
+# Needs disk for the checkpoint, its ONNX export and two compressed variants (about 3.2× the
+# checkpoint at ratio 0.4). Default: 53% of RAM in /tmp/gac-large. Takes tens of minutes on 2 cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+work=${1:-/tmp/gac-large}
+shift || true
+generator=("$@")
+[ ${#generator[@]} -eq 0 ] && generator=(--fraction-of-ram 0.53)
+
+dotnet build -c Release src/Gac.Cli -v quiet -nologo
+dotnet build -c Release tests/Gac.Benchmarks -v quiet -nologo
+mkdir -p "$work"
+if [ ! -f "$work/checkpoint/model.safetensors.index.json" ]; then
+  dotnet tests/Gac.Benchmarks/bin/Release/net10.0/Gac.Benchmarks.dll large-checkpoint "$work/checkpoint" "${generator[@]}"
+fi
+
+cat > "$work/gac.yaml" <<'YAML'
+version: 1
+model:
+  path: checkpoint
+calibration:
+  samples: 2
+  dims: { batch: 1, seq: 32 }
+compress:
+  method: asvd
+  ratio: 0.4
+alignment:
+  strategy: gac
+  profile: generic-8
+export:
+  path: out/model.gac.onnx
+validation:
+  provider: cpu
+  sessions: auto
+  warmup: 1
+  iterations: 3
+  heldout_samples: 2
+report:
+  directory: out
+  formats: [json, markdown]
+YAML
+
+checkpoint_bytes=$(du -cb "$work"/checkpoint/*.safetensors | tail -1 | cut -f1)
+ram_bytes=$(( $(grep MemTotal /proc/meminfo | awk '{print $2}') * 1024 ))
+echo "checkpoint: $checkpoint_bytes bytes = $(( 100 * checkpoint_bytes / ram_bytes ))% of RAM ($ram_bytes bytes)"
+status=0
+/usr/bin/time -v -o "$work/time.txt" dotnet src/Gac.Cli/bin/Release/net10.0/gac-build.dll run "$work/gac.yaml" --progress || status=$?
+peak_kb=$(grep "Maximum resident" "$work/time.txt" | awk '{print $NF}')
+echo "exit $status; peak RSS $(( peak_kb / 1024 )) MiB = $(( 100 * peak_kb * 1024 / checkpoint_bytes ))% of the checkpoint, $(( 100 * peak_kb * 1024 / ram_bytes ))% of RAM; wall $(grep 'Elapsed (wall' "$work/time.txt" | awk '{print $NF}')"
+exit $status
