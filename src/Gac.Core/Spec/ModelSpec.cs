@@ -2,4 +2,5 @@ namespace Gac.Core.Spec;
 
 /// <param name="Format">Never <see cref="ModelFormat.Auto"/>: auto is resolved from the path (file → ONNX, folder → safetensors).</param>
 /// <param name="DeclaredFormat">What gac.yaml said, <see cref="ModelFormat.Auto"/> when omitted.</param>
-public sealed record ModelSpec(SpecPath Path, ModelFormat Format, ModelFormat DeclaredFormat);
+/// <param name="PastKeyValues">model.past_kv: a Hugging Face folder is exported with a k/v cache (decode-ready); never true for ONNX.</param>
+public sealed record ModelSpec(SpecPath Path, ModelFormat Format, ModelFormat DeclaredFormat, bool PastKeyValues = false);

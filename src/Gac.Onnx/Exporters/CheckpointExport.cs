@@ -5,4 +5,18 @@ public sealed record CheckpointExport(string ModelPath, string? DataPath, int Po
 {
     public const string InputName = "input_ids";
     public const string OutputName = "logits";
+
+    /// <summary>Symbolic length of the cached prefix; 0 for a prefill.</summary>
+    public const string PastSequenceDim = "past_sequence";
+
+    /// <summary>Symbolic length of a present output: the cached prefix plus this call's tokens.</summary>
+    public const string PresentSequenceDim = "past_sequence + seq";
+
+    public static string PastKeyName(int layer) => $"past_key_values.{layer}.key";
+
+    public static string PastValueName(int layer) => $"past_key_values.{layer}.value";
+
+    public static string PresentKeyName(int layer) => $"present.{layer}.key";
+
+    public static string PresentValueName(int layer) => $"present.{layer}.value";
 }

@@ -23,6 +23,14 @@ public sealed record CheckpointExportOptions
     /// <summary>Store weights as float16 (each followed by a Cast, see Gac.Onnx.Rewrites.Fp16Conversion); arithmetic stays fp32.</summary>
     public bool Float16Weights { get; init; }
 
+    /// <summary>
+    /// Adds the decode cache HF/Optimum name: per layer, inputs "past_key_values.{i}.key/.value"
+    /// [batch, kv_heads, past_sequence, head_dim] and outputs "present.{i}.key/.value" holding past
+    /// and new keys/values, so one graph serves prefill (past_sequence = 0) and decode (seq = 1).
+    /// Off, the prefill-only graph is written exactly as before.
+    /// </summary>
+    public bool PastKeyValues { get; init; }
+
     /// <summary>fsync before renaming into place (off in tests for speed).</summary>
     public bool FlushToDisk { get; init; } = true;
 }

@@ -12,7 +12,8 @@ namespace Gac.Onnx.Exporters;
 /// modules ("model.layers.0.self_attn.q_proj.weight"), so discovery and the compression rewrites
 /// work on the result as on any exported model. Weights are read from the checkpoint one tensor
 /// at a time and, for large models, streamed straight into the external data file.
-/// No past key/values: the graph recomputes the whole prefix (no decode-step graph yet).
+/// With <see cref="CheckpointExportOptions.PastKeyValues"/> the graph also reads and returns the
+/// k/v cache, so the same model serves prefill and token-by-token decode.
 /// </summary>
 public static class CheckpointExporter
 {
@@ -51,7 +52,7 @@ public static class CheckpointExporter
                 stream =>
                 {
                     var sink = InitializerSink.External(stream, dataName);
-                    built = Build(config, weights, sink, positions);
+                    built = Build(config, weights, sink, positions, options.PastKeyValues);
                     floats = sink.FloatCount;
                 },
                 options.FlushToDisk);
@@ -63,7 +64,7 @@ public static class CheckpointExporter
         else
         {
             var sink = InitializerSink.Inline();
-            model = Build(config, weights, sink, positions);
+            model = Build(config, weights, sink, positions, options.PastKeyValues);
             parameters = sink.FloatCount;
             saveOptions = saveOptions with { ExternalData = ExternalDataPolicy.Embed };
         }
@@ -79,11 +80,15 @@ public static class CheckpointExporter
 
     /// <summary>The graph alone, weights inline: for tests and small models.</summary>
     public static ModelProto BuildInMemory(TransformerConfig config, ICheckpointTensors weights, int maxPositions = 4096)
-        => Build(config, weights, InitializerSink.Inline(), config.ExportPositions(maxPositions));
+        => Build(config, weights, InitializerSink.Inline(), config.ExportPositions(maxPositions), pastKeyValues: false);
 
-    private static ModelProto Build(TransformerConfig config, ICheckpointTensors weights, InitializerSink sink, int positions)
+    /// <summary>The graph alone, weights inline, with the options' positions and k/v cache (external data and fp16 do not apply).</summary>
+    public static ModelProto BuildInMemory(TransformerConfig config, ICheckpointTensors weights, CheckpointExportOptions options)
+        => Build(config, weights, InitializerSink.Inline(), config.ExportPositions(options.MaxPositions), options.PastKeyValues);
+
+    private static ModelProto Build(TransformerConfig config, ICheckpointTensors weights, InitializerSink sink, int positions, bool pastKeyValues)
     {
-        var graph = new DecoderGraph(config, weights, sink, positions);
+        var graph = new DecoderGraph(config, weights, sink, positions, pastKeyValues);
         if (config.Family == TransformerFamily.Llama)
         {
             LlamaGraph.Build(graph);

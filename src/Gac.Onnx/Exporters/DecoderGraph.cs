@@ -15,17 +15,27 @@ internal sealed class DecoderGraph
     private readonly ICheckpointTensors _weights;
     private readonly InitializerSink _sink;
     private readonly Dictionary<string, string> _constants = new(StringComparer.Ordinal);
+    private readonly List<string> _presents = [];
 
-    public DecoderGraph(TransformerConfig config, ICheckpointTensors weights, InitializerSink sink, int positions)
+    public DecoderGraph(TransformerConfig config, ICheckpointTensors weights, InitializerSink sink, int positions, bool pastKeyValues = false)
     {
         Config = config;
         _weights = weights;
         _sink = sink;
         Positions = positions;
+        HasPast = pastKeyValues;
         Names = CheckpointTensorNames.Detect(config.Family, weights);
         Builder = new OnnxGraphBuilder(config.ModelType);
         InputIds = Builder.Input(CheckpointExport.InputName, OnnxDataType.Int64, "batch", "seq");
+        for (var i = 0; HasPast && i < config.Layers; i++)
+        {
+            Builder.Input(CheckpointExport.PastKeyName(i), OnnxDataType.Float, "batch", config.KvHeads, CheckpointExport.PastSequenceDim, config.HeadDim);
+            Builder.Input(CheckpointExport.PastValueName(i), OnnxDataType.Float, "batch", config.KvHeads, CheckpointExport.PastSequenceDim, config.HeadDim);
+        }
     }
+
+    /// <summary>The graph reads and returns the k/v cache (<see cref="CheckpointExportOptions.PastKeyValues"/>).</summary>
+    public bool HasPast { get; }
 
     public TransformerConfig Config { get; }
 
@@ -40,10 +50,13 @@ internal sealed class DecoderGraph
     /// <summary>The sequence length as a scalar and as a 1-element vector (Slice bounds want the vector).</summary>
     public (string Scalar, string Vector) SequenceLength { get; private set; }
 
-    /// <summary>[seq] int64: 0, 1, …, seq − 1 (prefill without past keys).</summary>
+    /// <summary>[seq] int64: past, past + 1, …, past + seq − 1 (past = 0 without a k/v cache).</summary>
     public string PositionIds { get; private set; } = "";
 
-    /// <summary>[seq, seq] float: 0 where a token may attend, −∞ above the diagonal.</summary>
+    /// <summary>
+    /// [seq, past + seq] float: 0 where a token may attend, −∞ where the key comes after the query.
+    /// Every cached key precedes every new token, so a new token sees the whole past.
+    /// </summary>
     public string CausalMask { get; private set; } = "";
 
     public void BuildSequencePositions()
@@ -52,10 +65,20 @@ internal sealed class DecoderGraph
         var vector = Builder.Node("Slice", [shape, Int64s("const.one", 1), Int64s("const.two", 2)], "sequence/Slice");
         var scalar = Builder.Node("Squeeze", [vector], "sequence/Squeeze");
         SequenceLength = (scalar, vector);
-        PositionIds = Builder.Node("Range", [Int64Scalar("const.zero.i64", 0), scalar, Int64Scalar("const.one.i64", 1)], "positions/Range");
+        var keyPositions = PositionIds = Builder.Node("Range", [Int64Scalar("const.zero.i64", 0), scalar, Int64Scalar("const.one.i64", 1)], "positions/Range");
+        if (HasPast)
+        {
+            // The cache length is axis 2 of any past input; all layers hold the same prefix.
+            var pastShape = Builder.Node("Shape", [CheckpointExport.PastKeyName(0)], "past/Shape");
+            var pastVector = Builder.Node("Slice", [pastShape, Int64s("const.two", 2), Int64s("const.three", 3)], "past/Slice");
+            var past = Builder.Node("Squeeze", [pastVector], "past/Squeeze");
+            var total = Builder.Node("Add", [past, scalar], "past/Add_sequence");
+            PositionIds = Builder.Node("Range", [past, total, Int64Scalar("const.one.i64", 1)], "positions/Range_past");
+            keyPositions = Builder.Node("Range", [Int64Scalar("const.zero.i64", 0), total, Int64Scalar("const.one.i64", 1)], "positions/Range_keys");
+        }
 
         var rows = Builder.Node("Unsqueeze", [PositionIds, Int64s("const.axis1", 1)], "mask/rows");
-        var columns = Builder.Node("Unsqueeze", [PositionIds, Int64s("const.axis0", 0)], "mask/columns");
+        var columns = Builder.Node("Unsqueeze", [keyPositions, Int64s("const.axis0", 0)], "mask/columns");
         var future = Builder.Node("Greater", [columns, rows], "mask/Greater");
         CausalMask = Builder.Node("Where", [future, FloatScalar("const.minus_inf", float.NegativeInfinity), FloatScalar("const.zero", 0f)], "mask/Where");
     }
@@ -115,6 +138,27 @@ internal sealed class DecoderGraph
         return Builder.Node("Transpose", [reshaped], $"{prefix}/Transpose", OnnxAttributes.Ints("perm", 0, 2, 1, 3));
     }
 
+    /// <summary>
+    /// With a k/v cache: k and v [b, kv_heads, seq, d] appended to layer <paramref name="layer"/>'s past
+    /// along the sequence axis and returned as its present outputs; unchanged without one. The cache
+    /// holds k after RoPE and before GQA's repeat, as transformers' DynamicCache does.
+    /// </summary>
+    public (string Key, string Value) AppendToCache(int layer, string prefix, string k, string v)
+    {
+        if (!HasPast)
+        {
+            return (k, v);
+        }
+
+        var key = Builder.Node("Concat", [CheckpointExport.PastKeyName(layer), k], $"{prefix}/k/Concat_past", OnnxAttributes.Int("axis", 2));
+        var value = Builder.Node("Concat", [CheckpointExport.PastValueName(layer), v], $"{prefix}/v/Concat_past", OnnxAttributes.Int("axis", 2));
+        Builder.Node("Identity", [key], CheckpointExport.PresentKeyName(layer));
+        Builder.Node("Identity", [value], CheckpointExport.PresentValueName(layer));
+        _presents.Add(CheckpointExport.PresentKeyName(layer));
+        _presents.Add(CheckpointExport.PresentValueName(layer));
+        return (key, value);
+    }
+
     /// <summary>softmax(q·kᵀ/√d + mask)·v for q, k, v as [b, heads, s, d], merged to [b, s, heads·d].</summary>
     public string Attention(string prefix, string q, string k, string v)
     {
@@ -148,22 +192,36 @@ internal sealed class DecoderGraph
     public ModelProto Build()
     {
         var model = Builder.Build();
-        // The builder names node outputs "<node>_output"; the graph output is plainly "logits".
-        foreach (var node in model.Graph.Node.Where(n => n.Name == CheckpointExport.OutputName))
+        // The builder names node outputs "<node>_output"; the graph outputs are plainly "logits" and "present.{i}.*".
+        var outputs = new HashSet<string>(_presents, StringComparer.Ordinal) { CheckpointExport.OutputName };
+        foreach (var node in model.Graph.Node.Where(n => outputs.Contains(n.Name)))
         {
-            node.Output[0] = CheckpointExport.OutputName;
+            node.Output[0] = node.Name;
         }
 
-        var shape = new TensorShapeProto();
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "batch" });
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimParam = "seq" });
-        shape.Dim.Add(new TensorShapeProto.Types.Dimension { DimValue = Config.VocabSize });
-        model.Graph.Output.Add(new ValueInfoProto
+        // logits first: tools that compare "the first output" (fidelity) compare the logits.
+        model.Graph.Output.Add(Output(CheckpointExport.OutputName, "batch", "seq", Config.VocabSize));
+        foreach (var present in _presents)
         {
-            Name = CheckpointExport.OutputName,
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)OnnxDataType.Float, Shape = shape } },
-        });
+            model.Graph.Output.Add(Output(present, "batch", Config.KvHeads, CheckpointExport.PresentSequenceDim, Config.HeadDim));
+        }
+
         return model;
+    }
+
+    private static ValueInfoProto Output(string name, params OnnxDim[] dims)
+    {
+        var shape = new TensorShapeProto();
+        foreach (var dim in dims)
+        {
+            shape.Dim.Add(dim.Value is { } size ? new TensorShapeProto.Types.Dimension { DimValue = size } : new TensorShapeProto.Types.Dimension { DimParam = dim.Param });
+        }
+
+        return new ValueInfoProto
+        {
+            Name = name,
+            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)OnnxDataType.Float, Shape = shape } },
+        };
     }
 
     public string FloatScalar(string name, float value)

@@ -31,6 +31,7 @@ internal static class Gpt2Graph
             var q = g.SplitHeads($"{prefix}/q", parts[0], c.Heads);
             var k = g.SplitHeads($"{prefix}/k", parts[1], c.Heads);
             var v = g.SplitHeads($"{prefix}/v", parts[2], c.Heads);
+            (k, v) = g.AppendToCache(i, prefix, k, v);
             var context = g.Attention(prefix, q, k, v);
             var attention = g.Linear(n.AttentionLinear(i, "c_proj"), context, c.HiddenSize, c.HiddenSize, bias: true, storedOutIn: false);
             h = b.Node("Add", [h, attention], $"{prefix}/residual/Add");

@@ -23,8 +23,14 @@ internal static class LlamaGraph
         var cosTable = g.Initializer("rotary.cos", rotary.Cos, g.Positions, c.HeadDim);
         var sinTable = g.Initializer("rotary.sin", rotary.Sin, g.Positions, c.HeadDim);
         var zero = g.Int64s("const.zero.vector", 0);
-        var cos = b.Node("Slice", [cosTable, zero, g.SequenceLength.Vector, zero], "rotary/cos/Slice");
-        var sin = b.Node("Slice", [sinTable, zero, g.SequenceLength.Vector, zero], "rotary/sin/Slice");
+        // With a cache the rows start at the past length; Gather (not Slice, which clamps) fails
+        // loudly when past + seq runs beyond the table.
+        var cos = g.HasPast
+            ? b.Node("Gather", [cosTable, g.PositionIds], "rotary/cos/Gather", OnnxAttributes.Int("axis", 0))
+            : b.Node("Slice", [cosTable, zero, g.SequenceLength.Vector, zero], "rotary/cos/Slice");
+        var sin = g.HasPast
+            ? b.Node("Gather", [sinTable, g.PositionIds], "rotary/sin/Gather", OnnxAttributes.Int("axis", 0))
+            : b.Node("Slice", [sinTable, zero, g.SequenceLength.Vector, zero], "rotary/sin/Slice");
 
         for (var i = 0; i < c.Layers; i++)
         {
@@ -35,6 +41,7 @@ internal static class LlamaGraph
             var v = g.SplitHeads($"{prefix}/v", g.Linear(n.AttentionLinear(i, "v_proj"), x, c.HiddenSize, c.KeyValueWidth, c.QkvBias, storedOutIn: true), c.KvHeads);
             q = Rotate(g, $"{prefix}/q/rotary", q, cos, sin);
             k = Rotate(g, $"{prefix}/k/rotary", k, cos, sin);
+            (k, v) = g.AppendToCache(i, prefix, k, v);
             k = RepeatKeyValueHeads(g, $"{prefix}/k", k);
             v = RepeatKeyValueHeads(g, $"{prefix}/v", v);
             var context = g.Attention(prefix, q, k, v);

@@ -100,15 +100,19 @@ public static class CalibrationFeeds
         return windows.Select(w => w());
     }
 
-    /// <summary>The int64 [batch, seq] input that token windows feed.</summary>
+    /// <summary>
+    /// The int64 [batch, seq] input that token windows feed. Any other input must be a float k/v cache
+    /// (a dim named like "past_sequence"), which a token window feeds empty: a decode-ready export run as a prefill.
+    /// </summary>
     public static string TokenInput(InferenceSession session)
     {
         var integerInputs = session.InputMetadata.Where(m => m.Value.ElementDataType == TensorElementType.Int64).ToList();
-        if (integerInputs.Count != 1 || session.InputMetadata.Count != 1 || integerInputs[0].Value.Dimensions.Length != 2)
+        var others = session.InputMetadata.Where(m => m.Value.ElementDataType != TensorElementType.Int64);
+        if (integerInputs.Count != 1 || integerInputs[0].Value.Dimensions.Length != 2 || !others.All(m => IsCache(m.Value)))
         {
             throw GacException.Create(
                 DiagnosticCatalogue.CalibrationDataUnsupported,
-                $"calibration.tokens needs a model with one int64 input of shape [batch, seq]; this model's inputs are {string.Join(", ", session.InputMetadata.Select(m => $"{m.Key} ({m.Value.ElementDataType}, rank {m.Value.Dimensions.Length})"))}.");
+                $"calibration.tokens needs a model with one int64 input of shape [batch, seq] and, besides it, only k/v-cache inputs (float, with a past-length dim); this model's inputs are {string.Join(", ", session.InputMetadata.Select(m => $"{m.Key} ({m.Value.ElementDataType}, rank {m.Value.Dimensions.Length})"))}.");
         }
 
         return integerInputs[0].Key;
@@ -117,19 +121,42 @@ public static class CalibrationFeeds
     /// <summary>
     /// Consecutive windows of batch × seq token ids from calibration.tokens, skipping the first
     /// <paramref name="skip"/>: calibration takes windows 0…samples−1 and validation the next
-    /// heldout_samples, so perplexity is measured on text calibration never saw.
+    /// heldout_samples, so perplexity is measured on text calibration never saw. k/v-cache inputs
+    /// get empty tensors: each window is a prefill from its first token.
     /// </summary>
     public static IReadOnlyList<Func<InputSet>> TokenWindows(CalibrationSpec spec, InferenceSession session, ShapeBucket bucket, int skip, int count)
     {
         var name = TokenInput(session);
         var shape = RandomInputs.ResolveShape(name, session.InputMetadata[name], bucket);
+        var caches = session.InputMetadata.Where(m => m.Key != name)
+            .Select(m => (Name: m.Key, m.Value.ElementDataType, Shape: RandomInputs.ResolveShape(m.Key, m.Value, bucket)))
+            .ToList();
+        foreach (var cache in caches.Where(c => c.Shape.Aggregate(1L, (a, d) => a * d) != 0))
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.CalibrationDataUnsupported,
+                $"calibration.tokens feeds '{name}' only, but the k/v-cache input '{cache.Name}' would be [{string.Join(", ", cache.Shape)}] in shape {bucket}; leave its past-length dim out of the shapes (it defaults to 0, an empty cache).");
+        }
+
         var window = checked((int)(shape[0] * shape[1]));
         var tokens = ReadTokens(spec.Tokens!.FullPath);
         var available = Math.Max(0, (tokens.Length / window) - skip);
         return Enumerable.Range(skip, Math.Min(count, available))
-            .Select(i => (Func<InputSet>)(() => new InputSet([name], [OrtValue.CreateTensorValueFromMemory(tokens.AsSpan(i * window, window).ToArray(), shape)])))
+            .Select(i => (Func<InputSet>)(() => new InputSet(
+                [name, .. caches.Select(c => c.Name)],
+                [OrtValue.CreateTensorValueFromMemory(tokens.AsSpan(i * window, window).ToArray(), shape), .. caches.Select(c => EmptyCache(c.ElementDataType, c.Shape))])))
             .ToList();
     }
+
+    private static bool IsCache(NodeMetadata metadata)
+        => metadata.ElementDataType is TensorElementType.Float or TensorElementType.Float16
+            && metadata.SymbolicDimensions.Any(d => !string.IsNullOrEmpty(d) && ShapeBuckets.IsPastLength(d));
+
+    /// <summary>A tensor with a 0-length past axis; fp16 for models whose weights and inputs were converted.</summary>
+    private static OrtValue EmptyCache(TensorElementType type, long[] shape)
+        => type == TensorElementType.Float16
+            ? OrtValue.CreateTensorValueFromMemory(new Float16[0], shape)
+            : OrtValue.CreateTensorValueFromMemory(new float[0], shape);
 
     internal static long[] ReadTokens(string path)
     {

@@ -18,10 +18,12 @@ public static class ModelImport
         var path = spec.Path.FullPath;
         if (spec.Format == ModelFormat.HfSafetensors)
         {
-            // A Hugging Face folder is exported to an fp32 ONNX prefill model in the scratch folder; every later step sees ONNX.
-            run.Report("import", $"exporting Hugging Face checkpoint {spec.Path.Text} to ONNX");
+            // A Hugging Face folder is exported to an fp32 ONNX model in the scratch folder (prefill, or with
+            // model.past_kv also decode); every later step sees ONNX.
+            run.Report("import", $"exporting Hugging Face checkpoint {spec.Path.Text} to ONNX{(spec.PastKeyValues ? " with past key/values" : string.Empty)}");
             using var checkpoint = SafetensorsCheckpoint.Open(path);
-            path = CheckpointExporter.Export(TransformerConfigReader.Load(Path.Combine(path, "config.json")), checkpoint, run.Scratch("imported.onnx")).ModelPath;
+            var options = CheckpointExportOptions.Default with { PastKeyValues = spec.PastKeyValues };
+            path = CheckpointExporter.Export(TransformerConfigReader.Load(Path.Combine(path, "config.json")), checkpoint, run.Scratch("imported.onnx"), options).ModelPath;
         }
 
         run.Report("import", $"reading {spec.Path.Text}");

@@ -6,13 +6,19 @@ namespace Gac.Pipeline.Steps;
 /// <summary>
 /// Binds a model's symbolic input dimensions. Values the spec gives win, then the concrete shapes of
 /// <c>calibration.inputs</c> (position by position); any other symbolic dim gets a default (1 for a
-/// batch-like name, else 128 — a prefill length that keeps CPU runs short) and the run records which
-/// defaults it used.
+/// batch-like name, 0 for a k/v-cache length such as "past_sequence" — an empty past, i.e. a prefill —
+/// else 128, a prefill length that keeps CPU runs short) and the run records which defaults it used.
 /// </summary>
 public static class ShapeBuckets
 {
     public const long DefaultBatch = 1;
     public const long DefaultLength = 128;
+
+    /// <summary>A decode-ready language model's cache length: empty, so the model runs as a prefill of seq tokens.</summary>
+    public const long DefaultPastLength = 0;
+
+    /// <summary>"past_sequence" (ours), "past_sequence_length" (Optimum) and the like.</summary>
+    public static bool IsPastLength(string symbol) => symbol.StartsWith("past", StringComparison.OrdinalIgnoreCase);
 
     public static ShapeBucket Complete(
         InferenceSession session,
@@ -44,7 +50,9 @@ public static class ShapeBuckets
                     continue;
                 }
 
-                dims[symbol] = symbol.Contains("batch", StringComparison.OrdinalIgnoreCase) ? DefaultBatch : DefaultLength;
+                dims[symbol] = symbol.Contains("batch", StringComparison.OrdinalIgnoreCase) ? DefaultBatch
+                    : IsPastLength(symbol) ? DefaultPastLength
+                    : DefaultLength;
                 defaulted?.Add($"{symbol}={dims[symbol]}");
             }
         }

@@ -9,7 +9,7 @@ namespace Gac.Runtime.Fidelity;
 
 /// <param name="Samples">Held-out input sets; each is a fresh seeded random input for the bucket.</param>
 /// <param name="Seed">Kept apart from the benchmark's and calibration's seeds so the check is held out.</param>
-/// <param name="OutputName">Output to compare; null takes the model's first output.</param>
+/// <param name="OutputName">Output to compare; null takes "logits" when comparing a language model (a decode-ready export also returns its k/v cache), else the model's first output.</param>
 /// <param name="TokenIdsInput">For language models: the int64 [batch, seq] input; with it, the compared output is taken as logits [batch, seq, vocab] and perplexity is computed.</param>
 /// <param name="Inputs">Supplies sample s's inputs (e.g. held-out token windows) instead of seeded random ones; the evaluator disposes them.</param>
 public sealed record FidelitySettings(
@@ -41,6 +41,9 @@ public sealed record FidelityResult(
 /// </summary>
 public static class FidelityEvaluator
 {
+    /// <summary>The language-model output HF, Optimum and our exporter name; perplexity is computed on it.</summary>
+    public const string LogitsOutput = "logits";
+
     public static FidelityResult Evaluate(OrtSession original, OrtSession candidate, FidelitySettings settings, CancellationToken cancellationToken = default)
         => Evaluate(Record(original, settings, cancellationToken), candidate, cancellationToken);
 
@@ -49,7 +52,8 @@ public static class FidelityEvaluator
     {
         ArgumentNullException.ThrowIfNull(original);
         ArgumentNullException.ThrowIfNull(settings);
-        var outputName = settings.OutputName ?? original.Session.OutputNames[0];
+        var outputName = settings.OutputName
+            ?? (settings.TokenIdsInput is not null && original.Session.OutputNames.Contains(LogitsOutput) ? LogitsOutput : original.Session.OutputNames[0]);
         var samples = new List<ReferenceSample>();
         using var runOptions = new RunOptions();
         for (var s = 0; s < settings.Samples; s++)

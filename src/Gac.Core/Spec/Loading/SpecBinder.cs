@@ -34,7 +34,7 @@ internal sealed class SpecBinder(JObject doc, JsonProjection projection, string 
         var format = declared != ModelFormat.Auto
             ? declared
             : Directory.Exists(path.FullPath) ? ModelFormat.HfSafetensors : ModelFormat.Onnx;
-        return new ModelSpec(path, format, declared);
+        return new ModelSpec(path, format, declared, (bool)model["past_kv"]!);
     }
 
     private CalibrationSpec BindCalibration(JObject calibration)

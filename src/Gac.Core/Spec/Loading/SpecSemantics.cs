@@ -17,6 +17,7 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
     {
         CheckFiniteNumbers(root);
         CheckModel();
+        CheckPastKeyValues();
         CheckCalibration();
         CheckCompress();
         CheckAlignment();
@@ -70,6 +71,32 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
         else
         {
             NotFound(token, model, "model.path", "the model (.onnx file or Hugging Face folder)");
+        }
+    }
+
+    /// <summary>
+    /// model.past_kv shapes the graph the Hugging Face exporter writes; an ONNX model's inputs are
+    /// used as they are. Head pruning changes the head count the cache inputs are declared with.
+    /// </summary>
+    private void CheckPastKeyValues()
+    {
+        if (Get("model", "past_kv") is not JValue { Type: JTokenType.Boolean, Value: true } pastKv)
+        {
+            return;
+        }
+
+        var format = Text(Get("model", "format")) ?? "auto";
+        if (Text(Get("model", "path")) is { } text && SpecPaths.TryResolve(text, baseDirectory, out var model)
+            && (format == "onnx" || (format == "auto" && File.Exists(model.FullPath))))
+        {
+            Fail(pastKv, DiagnosticCatalogue.SpecConflictingOptions, $"model.past_kv: true adds a k/v cache when a Hugging Face folder is exported, but model.path '{text}' is an ONNX model, used with the inputs it has. Remove past_kv, or point model.path at the Hugging Face folder (config.json + *.safetensors).");
+            return;
+        }
+
+        var targets = Get("compress", "prune", "targets") is JArray given ? given.Select(Text).ToList() : ["heads"];
+        if (Text(Get("compress", "method")) == "prune" && targets.Contains("heads"))
+        {
+            Fail(pastKv, DiagnosticCatalogue.SpecConflictingOptions, "model.past_kv: true declares the k/v cache inputs with the model's head count, which pruning heads would change (compress.prune.targets includes heads, the default). Set compress.prune.targets: [mlp], or past_kv: false.");
         }
     }
 
