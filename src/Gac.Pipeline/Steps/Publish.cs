@@ -16,6 +16,8 @@ public static class Publish
         RunContext run, ImportedModel model, AlignedPlan plan, ModelVariants variants, ValidationResult validation, Verdict verdict)
     {
         var artifact = run.ArtifactPath;
+        // Validation is done with the unaligned variant: free its scratch space before the artifact is copied (a large model's variants are gigabytes each).
+        DeleteScratch(variants.Unaligned);
         var content = ArtifactContent.FromFiles(
             variants.Aligned.Path,
             artifact,
@@ -28,5 +30,22 @@ public static class Publish
         var report = RunReportBuilder.Build(run, model, plan, variants, validation, verdict, written);
         var files = ReportWriter.Write(report, run.ReportDirectory, run.Spec.Report.Formats);
         return new PipelineResult(report, verdict.Accepted, artifact, files, run.Warnings);
+    }
+
+    private static void DeleteScratch(ModelVariant variant)
+    {
+        try
+        {
+            if (variant.DataPath is { } data)
+            {
+                File.Delete(data);
+            }
+
+            File.Delete(variant.Path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The run's scratch folder is removed at the end anyway; this only frees disk earlier.
+        }
     }
 }
