@@ -13,7 +13,7 @@ public static class StructuredPruning
     /// between kinds (MLP channels, heads) in proportion to what each kind can remove, because scores
     /// of different kinds are not comparable; within a kind every eligible unit across all blocks is
     /// ranked by score and the lowest are removed while that brings the removed parameters nearer the
-    /// kind's share — so the total lands within half a unit per kind of the target. A group never loses
+    /// kind's share — so the total lands within half a unit of the finest kind (an MLP channel) of the target. A group never loses
     /// its last unit; groups in kept blocks (and heads under MlpOnly) keep every unit.
     /// </summary>
     /// <exception cref="GacException">GAC2502 when the eligible groups cannot remove the target.</exception>
@@ -35,10 +35,14 @@ public static class StructuredPruning
         }
 
         var removed = groups.Select(_ => new HashSet<int>()).ToArray();
-        foreach (var kind in groups.Select(g => g.Kind).Distinct())
+        // Coarse kinds (heads) first; what their rounding missed or overshot goes to the next kind, so
+        // the total error is at most half a unit of the finest kind (an MLP channel), not of a head.
+        var kinds = groups.Select(g => g.Kind).Distinct().OrderByDescending(k => groups.Where(g => g.Kind == k).Max(g => g.ParamsPerUnit)).ToList();
+        double carry = 0;
+        foreach (var kind in kinds)
         {
             var kindCapacity = Capacity(groups, eligible, kind);
-            var share = capacity == 0 ? 0 : target * kindCapacity / capacity;
+            var share = (capacity == 0 ? 0 : target * kindCapacity / capacity) + carry;
             var units = groups
                 .Select((g, gi) => (Group: g, Index: gi))
                 .Where(x => x.Group.Kind == kind && eligible[x.Index])
@@ -58,6 +62,8 @@ public static class StructuredPruning
                     removedParams += group.ParamsPerUnit;
                 }
             }
+
+            carry = share - removedParams;
         }
 
         return groups.Select((g, gi) => new PrunedGroup(g, Enumerable.Range(0, g.Units).Where(u => !removed[gi].Contains(u)).ToArray())).ToArray();

@@ -34,8 +34,9 @@ public sealed class PruningBudgetTests
 
         var plan = StructuredPruning.Plan(groups, new PruningOptions(ratio, CompressibleParameters: compressible));
 
-        // Tolerance: half a unit per kind (nearest rounding of each kind's share), at most one head's parameters.
-        Assert.InRange(Removed(plan), (ratio * compressible) - (4 * 48 * 8), (ratio * compressible) + (4 * 48 * 8));
+        // Tolerance: half an MLP channel (3·48 / 2 = 72 weights); the heads' rounding error is carried
+        // over to the channels, so it does not add a head's 1,536 weights.
+        Assert.InRange(Removed(plan), (ratio * compressible) - 72, (ratio * compressible) + 72);
         Assert.Contains(plan, p => p.Group.Kind == TargetKind.MlpChannels && p.Kept.Count < p.Group.Units);
         Assert.Contains(plan, p => p.Group.Kind == TargetKind.AttentionHeads && p.Kept.Count < p.Group.Units);
     }
