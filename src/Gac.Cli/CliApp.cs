@@ -99,6 +99,6 @@ public static class CliApp
             }
         }
 
-        throw ParsedArguments.ArgumentError($"--format expects {string.Join(" or ", command.Formats.Select(f => $"'{CliCommand.FormatName(f)}'"))}, found '{value}'.");
+        throw ParsedArguments.ArgumentError($"--format expects {CliCommand.Alternatives(command.Formats.Select(f => $"'{CliCommand.FormatName(f)}'"))}, found '{value}'.");
     }
 }
