@@ -22,6 +22,7 @@ public static class CliApp
         new SynthCommand(),
         new BenchCommand(),
         new ProfileCommand(),
+        new CompareCommand(),
     ];
 
     public static string Version { get; } =
@@ -55,7 +56,7 @@ public static class CliApp
                 return ExitCodes.Success;
             }
 
-            format = ParseFormat(parsed.Value("--format"));
+            format = ParseFormat(command, parsed.Value("--format"));
             return command.Execute(new CommandContext(parsed, stdout, stderr, format, workingDirectory));
         }
         catch (GacException ex)
@@ -83,10 +84,21 @@ public static class CliApp
         }
     }
 
-    private static OutputFormat ParseFormat(string? value) => value switch
+    private static OutputFormat ParseFormat(CliCommand command, string? value)
     {
-        null or "text" => OutputFormat.Text,
-        "json" => OutputFormat.Json,
-        _ => throw ParsedArguments.ArgumentError($"--format expects 'text' or 'json', found '{value}'."),
-    };
+        if (value is null)
+        {
+            return OutputFormat.Text;
+        }
+
+        foreach (var format in command.Formats)
+        {
+            if (CliCommand.FormatName(format) == value)
+            {
+                return format;
+            }
+        }
+
+        throw ParsedArguments.ArgumentError($"--format expects {CliCommand.Alternatives(command.Formats.Select(f => $"'{CliCommand.FormatName(f)}'"))}, found '{value}'.");
+    }
 }

@@ -27,4 +27,17 @@ public sealed class ExampleModelTests
 
         Assert.Equal(0, run.ExitCode);
     }
+
+    [Fact]
+    public void The_language_model_prune_spec_passes_check_at_the_asvd_specs_ratio()
+    {
+        var prune = File.ReadAllText(RepositoryFiles.Path("examples", "language-model", "gac-prune.yaml"));
+        var asvd = File.ReadAllText(RepositoryFiles.Path("examples", "language-model", "gac.yaml"));
+
+        var run = CliRun.Invoke("check", RepositoryFiles.Path("examples", "language-model", "gac-prune.yaml"));
+
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("ratio: 0.15", prune, StringComparison.Ordinal);
+        Assert.Contains("ratio: 0.15", asvd, StringComparison.Ordinal);
+    }
 }

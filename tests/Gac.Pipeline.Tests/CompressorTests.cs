@@ -1,3 +1,5 @@
+using Gac.Core.Diagnostics;
+
 namespace Gac.Pipeline.Tests;
 
 public sealed class CompressorTests
@@ -55,11 +57,26 @@ public sealed class CompressorTests
 
         Assert.True(result.Accepted);
         var plan = result.Report.Plan!;
+        // compress.ratio is a share of the compressible weights for prune as for ASVD: the removed
+        // channels and heads come to 25% of them within half an MLP channel (3·96 / 2 = 144 weights).
+        Assert.InRange(plan.ParametersOriginal - plan.ParametersUnaligned, (0.25 * DenseWeights) - 144, (0.25 * DenseWeights) + 144);
         Assert.Equal(100, plan.AlignedPercentAfter);
         Assert.True(plan.ParametersUnaligned < plan.ParametersOriginal);
         Assert.True(plan.ParametersAligned <= plan.ParametersUnaligned, $"{plan.ParametersAligned} > {plan.ParametersUnaligned}");
         Assert.Contains(plan.Layers, l => l.Name.EndsWith(".attn", StringComparison.Ordinal) && l.Aligned < l.Original);
         Assert.Contains(plan.Layers, l => l.Name.EndsWith(".mlp", StringComparison.Ordinal) && l.Aligned < l.Original);
         Assert.True(result.Report.Fidelity!.Cosine > 0.9, $"cosine {result.Report.Fidelity.Cosine}");
+    }
+
+    [Fact]
+    public async Task A_prune_ratio_beyond_what_the_groups_can_remove_is_bad_input_GAC2502()
+    {
+        using var workspace = new PipelineWorkspace();
+
+        // Every group keeps one channel and one head, so 95% of the weights cannot go.
+        var error = await Assert.ThrowsAsync<GacException>(() => GacPipeline.RunAsync(workspace.Spec(method: "prune", ratio: 0.95)));
+
+        Assert.Equal("GAC2502", error.Diagnostics[0].Code);
+        Assert.Contains("can remove at most 0.", error.Diagnostics[0].Message, StringComparison.Ordinal);
     }
 }

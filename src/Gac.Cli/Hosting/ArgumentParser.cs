@@ -75,7 +75,7 @@ public static class ArgumentParser
                 throw ParsedArguments.ArgumentError($"'{command.Name}' needs the argument <{missing.Name}>: {missing.Description}");
             }
 
-            if (positionals.Count > command.Arguments.Count)
+            if (positionals.Count > command.Arguments.Count && command.Arguments is not [.., { Repeated: true }])
             {
                 throw ParsedArguments.ArgumentError($"'{command.Name}' takes {command.Arguments.Count} argument(s); unexpected '{positionals[command.Arguments.Count]}'.");
             }

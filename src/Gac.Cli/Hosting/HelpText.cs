@@ -22,7 +22,7 @@ public static class HelpText
 
     public static void WriteCommand(TextWriter output, CliCommand command)
     {
-        var arguments = string.Join(' ', command.Arguments.Select(a => a.Required ? $"<{a.Name}>" : $"[{a.Name}]"));
+        var arguments = string.Join(' ', command.Arguments.Select(a => (a.Required ? $"<{a.Name}>" : $"[{a.Name}]") + (a.Repeated ? "..." : string.Empty)));
         output.WriteLine($"Usage: gac-build {command.Name} {arguments} [options]".Replace("  ", " ", StringComparison.Ordinal));
         output.WriteLine();
         output.WriteLine(command.Summary);

@@ -7,4 +7,5 @@ public sealed record OptionSpec(string Name, string Description, string? ValueNa
 }
 
 /// <summary>A positional argument a command accepts.</summary>
-public sealed record ArgumentSpec(string Name, string Description, bool Required = true);
+/// <param name="Repeated">The last argument may take one or more values (compare's reports).</param>
+public sealed record ArgumentSpec(string Name, string Description, bool Required = true, bool Repeated = false);

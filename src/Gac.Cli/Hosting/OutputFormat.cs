@@ -8,6 +8,8 @@ public enum OutputFormat
 {
     Text,
     Json,
+    /// <summary>Only for commands whose output is a table people paste into a page (compare).</summary>
+    Markdown,
 }
 
 /// <summary>The one JSON shape every command's <c>--format json</c> output uses: camelCase, enums as strings.</summary>

@@ -46,11 +46,21 @@ public static class PruneCompression
                 new SourceLocation(run.Spec.File.Text));
         }
 
-        var pruned = StructuredPruning.Plan(importances, new PruningOptions(run.Spec.Compress.Ratio, prune.KeepFirstBlocks, prune.KeepLastBlocks, mlpOnly));
+        // compress.ratio is a share of all compressible linear weights (Σ K·N, the low-rank methods' base
+        // too), attention included even when only MLP channels may go, so prune and ASVD meet one budget.
+        var options = new PruningOptions(
+            run.Spec.Compress.Ratio, prune.KeepFirstBlocks, prune.KeepLastBlocks, mlpOnly, model.Compressible.Sum(l => l.InFeatures * l.OutFeatures));
+        if (run.Spec.Compress.Ratio > StructuredPruning.MaxRatio(importances, options))
+        {
+            throw GacException.Create(DiagnosticCatalogue.PruningRatioInfeasible, StructuredPruning.InfeasibleMessage(importances, options), new SourceLocation(run.Spec.File.Text));
+        }
+
+        var pruned = StructuredPruning.Plan(importances, options);
         var headDims = model.Inventory.Groups.Where(g => g.HeadDim is not null).ToDictionary(g => g.Name, g => g.HeadDim!.Value, StringComparer.Ordinal);
         var decisions = pruned.Select(p => Decision(p, headDims)).ToList();
         var problem = new PlanningProblem($"{Path.GetFileNameWithoutExtension(model.Path)}-prune", decisions, PlanningBudget.SameAsTargets);
-        run.Report("compress", $"prune: {string.Join(", ", pruned.Select(p => $"{p.Group.Name} {p.Kept.Count}/{p.Group.Units}"))}");
+        var removedParams = pruned.Sum(p => (p.Group.Units - p.Kept.Count) * p.Group.ParamsPerUnit);
+        run.Report("compress", $"prune: {removedParams:N0} of {options.CompressibleParameters:N0} compressible weights removed; {string.Join(", ", pruned.Select(p => $"{p.Group.Name} {p.Kept.Count}/{p.Group.Units}"))}");
         return new UnconstrainedPlan("prune", model.Compressible, problem, importances.ToDictionary(i => i.Name, i => i.UnitScores, StringComparer.Ordinal));
     }
 

@@ -1,0 +1,34 @@
+using System.Text.Json;
+using Gac.Core.Diagnostics;
+
+namespace Gac.Core.Reports;
+
+/// <summary>Writes compare.json (same JSON conventions as gac.report.json) and compare.md into one folder.</summary>
+public static class ComparisonWriter
+{
+    public const string JsonFileName = "compare.json";
+
+    public static string Serialize(ReportComparison comparison) => JsonSerializer.Serialize(comparison, ReportJson.Options);
+
+    public static ReportComparison Deserialize(string json)
+        => JsonSerializer.Deserialize<ReportComparison>(json, ReportJson.Options) ?? throw new JsonException("The comparison is empty.");
+
+    /// <returns>The paths written: compare.json, then compare.md.</returns>
+    public static IReadOnlyList<string> Write(ReportComparison comparison, string folder)
+    {
+        ArgumentNullException.ThrowIfNull(comparison);
+        var json = Path.Combine(folder, JsonFileName);
+        var markdown = Path.Combine(folder, ComparisonTable.MarkdownFileName);
+        try
+        {
+            Directory.CreateDirectory(folder);
+            File.WriteAllText(json, Serialize(comparison));
+            File.WriteAllText(markdown, ComparisonTable.RenderMarkdown(comparison));
+            return [json, markdown];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw GacException.Create(DiagnosticCatalogue.ReportWriteFailed, $"Cannot write the comparison to '{folder}': {e.Message}", new SourceLocation(folder), e);
+        }
+    }
+}
