@@ -25,6 +25,11 @@ public sealed class TrainedLanguageModelTests : IDisposable
         Assert.InRange(fidelity.PerplexityCandidate!.Value, fidelity.PerplexityOriginal.Value, fidelity.PerplexityOriginal.Value * 1.15);
         Assert.Equal(100, result.Report.Plan!.AlignedPercentAfter);
         Assert.True(result.Report.Plan.MisalignedBefore > 0);
+        // GAC's promise is speed at the same quality: aligning under the same budget must not cost
+        // perplexity against ASVD's own misaligned ranks (the objective that summed unsquared
+        // normalised errors cost 1% here by leaving most layers dense and cutting a few hard).
+        var unaligned = result.Report.FidelityUnaligned!.PerplexityCandidate!.Value;
+        Assert.True(fidelity.PerplexityCandidate.Value <= unaligned * 1.002, $"GAC {fidelity.PerplexityCandidate:F4} vs unaligned ASVD {unaligned:F4}");
     }
 
     [Fact]

@@ -4,8 +4,13 @@ namespace Gac.Core.Planning;
 
 /// <summary>
 /// The value the knapsack maximises. Paper (GAC paper §2): s·(params(d) − params(d*)), rounding up
-/// earns credit and rounding down costs it. Spectrum (GAC-METHOD §4): −err(d)/err(0), using the
-/// real non-linear error curve instead of the linear proxy.
+/// earns credit and rounding down costs it. Spectrum (GAC-METHOD §4): −(err(d)/err(0))², the share
+/// of the layer's (activation-scaled) energy the truncation removes, read from the real error curve
+/// instead of the linear proxy. Squared because energy is what truncation removes and it adds up
+/// across layers; a sum of the square roots favours corner plans — some layers left dense, a few cut
+/// hard — and measured worse: on the trained tiny-llama at 15% ASVD, held-out perplexity 6.122 with
+/// Σ err/err(0) against 6.003 with Σ (err/err(0))² (ASVD's own unaligned ranks 6.058, paper
+/// objective 6.038); PaddleOCR's recognizer at 30%: relative output error 0.138 against 0.128.
 /// </summary>
 public sealed class PlanObjective
 {
@@ -46,7 +51,8 @@ public sealed class PlanObjective
             return 0;
         }
 
-        return decision.ErrorCurve.At(isDense ? decision.MaxDimension : dimension) / NormOf(decision);
+        var relative = decision.ErrorCurve.At(isDense ? decision.MaxDimension : dimension) / NormOf(decision);
+        return relative * relative;
     }
 
     /// <summary>The value the solver maximises.</summary>

@@ -105,6 +105,19 @@ public sealed class GacPlannerTests
     }
 
     [Fact]
+    public void The_spectrum_objective_scores_the_share_of_the_layer_energy_a_cut_removes()
+    {
+        // err(r)/err(0) is the square root of the share of energy removed; shares add across layers, roots do not.
+        var curve = ErrorCurve.FromPoints([0, 32, 64], [2.0, 1.0, 0.0]);
+        var decision = PlanningDecision.LowRank("a", 64, 64, 32, errorCurve: curve);
+        var objective = PlanObjective.Resolve(PlanObjectiveKind.Spectrum, [decision]);
+
+        Assert.Equal(0.25, objective.Score(decision, 32, isDense: false), 12);
+        Assert.Equal(-0.25, objective.Value(decision, 32, isDense: false), 12);
+        Assert.Equal(0.0, objective.Score(decision, 64, isDense: true));
+    }
+
+    [Fact]
     public void Spectrum_is_the_default_when_every_decision_has_an_error_curve()
     {
         var curve = ErrorCurve.FromPoints([0, 64], [1.0, 0.0]);
