@@ -3,6 +3,7 @@
 # the run's peak resident memory (issue: "a checkpoint larger than half of RAM can be compressed").
 #
 #   bash build/large-checkpoint.sh [work-folder] [generator options, e.g. --gb 2 or --fraction-of-ram 0.53]
+#   METHOD=asvd bash build/large-checkpoint.sh /tmp/gac-asvd --gb 3     # the low-rank path, smaller
 #
 # Structured pruning of MLP channels (GQA heads are not pruned): ASVD streams the same way, but its
 # per-layer eigendecompositions take hours on a 2-core machine at this size, pruning minutes.
@@ -22,7 +23,8 @@ if [ ! -f "$work/checkpoint/model.safetensors.index.json" ]; then
   dotnet tests/Gac.Benchmarks/bin/Release/net10.0/Gac.Benchmarks.dll large-checkpoint "$work/checkpoint" "${generator[@]}"
 fi
 
-cat > "$work/gac.yaml" <<'YAML'
+method=${METHOD:-prune}
+cat > "$work/gac.yaml" <<YAML
 version: 1
 model:
   path: checkpoint
@@ -30,10 +32,9 @@ calibration:
   samples: 2
   dims: { batch: 1, seq: 32 }
 compress:
-  method: prune
+  method: $method
   ratio: 0.3
-  prune:
-    targets: [mlp]
+$( [ "$method" = prune ] && printf '  prune:\n    targets: [mlp]\n' )
 alignment:
   strategy: gac
   profile: generic-8
