@@ -36,7 +36,7 @@ public static class OnnxModelWriter
 
         if (policy == ExternalDataPolicy.External)
         {
-            WriteWithExternalData(source, tensors, target, options);
+            WriteWithExternalData(source, target, options);
             return;
         }
 
@@ -69,7 +69,7 @@ public static class OnnxModelWriter
         AtomicFile.Write(target, stream => model.WriteTo(stream), options.FlushToDisk);
     }
 
-    private static void WriteWithExternalData(OnnxModelFile source, List<TensorProto> tensors, string target, OnnxSaveOptions options)
+    private static void WriteWithExternalData(OnnxModelFile source, string target, OnnxSaveOptions options)
     {
         var dataName = options.ExternalDataFileName ?? Path.GetFileName(target) + ".data";
         if (string.IsNullOrWhiteSpace(dataName)
@@ -83,49 +83,10 @@ public static class OnnxModelWriter
                 new SourceLocation(target));
         }
 
-        var model = source.Model.Clone();
-        var copies = OnnxTensors.EnumerateAll(model).ToList();
-        var dataPath = Path.Combine(Path.GetDirectoryName(target)!, dataName);
-        var anyExternal = false;
-
-        AtomicFile.Write(
-            dataPath,
-            stream =>
-            {
-                for (var i = 0; i < tensors.Count; i++)
-                {
-                    var original = tensors[i];
-                    var external = ExternalDataReference.IsExternal(original);
-                    if (!external && (!original.HasRawData || original.RawData.Length < options.ExternalThresholdBytes))
-                    {
-                        continue;
-                    }
-
-                    var bytes = source.ReadTensorBytes(original);
-                    var offset = AlignUp(stream.Position, OnnxSaveOptions.ExternalDataAlignment);
-                    Pad(stream, offset - stream.Position);
-                    stream.Write(bytes.Span);
-                    new ExternalDataReference(dataName, offset, bytes.Length).WriteTo(copies[i]);
-                    anyExternal = true;
-                }
-            },
-            options.FlushToDisk);
-
-        if (!anyExternal)
-        {
-            File.Delete(dataPath);
-        }
-
-        var inlineSize = EstimateInlineSize(copies);
-        if (inlineSize >= OnnxModelFile.ProtobufMessageLimit)
-        {
-            throw GacException.Create(
-                DiagnosticCatalogue.ModelTooLargeToEmbed,
-                $"'{target}' would still hold {inlineSize:N0} bytes of small or typed tensors inline; a single ONNX file must stay under 2 GB.",
-                new SourceLocation(target));
-        }
-
-        AtomicFile.Write(target, stream => model.WriteTo(stream), options.FlushToDisk);
+        // The same appender the streamed rewrites use: every tensor not inline goes to the data file,
+        // page-aligned, which is renamed into place before the model (or dropped when nothing went there).
+        using var data = new ExternalDataBuilder(target, options with { ExternalData = ExternalDataPolicy.External, ExternalDataFileName = dataName });
+        data.Commit(source);
     }
 
     /// <summary>
@@ -149,19 +110,5 @@ public static class OnnxModelWriter
         }
 
         return total;
-    }
-
-    private static long AlignUp(long value, int alignment) => (value + alignment - 1) / alignment * alignment;
-
-    private static void Pad(Stream stream, long count)
-    {
-        Span<byte> zeros = stackalloc byte[256];
-        zeros.Clear();
-        while (count > 0)
-        {
-            var n = (int)Math.Min(count, zeros.Length);
-            stream.Write(zeros[..n]);
-            count -= n;
-        }
     }
 }
