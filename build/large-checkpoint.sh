@@ -38,6 +38,7 @@ $( [ "$method" = prune ] && printf '  prune:\n    targets: [mlp]\n' )
 alignment:
   strategy: gac
   profile: generic-8
+  candidates: 1   # one aligned model: measuring several would write the checkpoint's size once per plan
 export:
   path: out/model.gac.onnx
 validation:

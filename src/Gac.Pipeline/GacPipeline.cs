@@ -21,10 +21,14 @@ public static class GacPipeline
         var model = ModelImport.Load(run);                                  // ONNX → linear layers + groups
         var statistics = Calibration.Measure(run, model);                   // per-channel input statistics
         var unconstrained = Compress(run, model, statistics);               // d*, importance, error curves
-        var plan = Alignment.Choose(run, unconstrained);                    // aligned dims, same budget
-        var variants = plan.Unconstrained.IsPruning                         // unaligned + aligned ONNX
+        var candidates = PlanMeasurement.Candidates(run, model);            // aligned plans to build and measure
+        var probe = new CalibrationProbe(run, new ModelVariant(ModelVariant.OriginalName, model.Path, model.Inventory.LinearParameters));
+        unconstrained = LayerProbe.Measure(run, model, statistics, unconstrained, probe, candidates); // output error of the aligned dims beside d*
+        var plan = Alignment.Choose(run, unconstrained, candidates);        // aligned plans, same budget
+        var written = plan.Unconstrained.IsPruning                          // unaligned + each aligned plan's ONNX
             ? PruneApply.Write(run, model, plan)
             : LowRankApply.Write(run, model, statistics, plan);
+        (plan, var variants) = PlanSelectionStep.Choose(run, model, statistics, plan, written, probe, candidates); // lowest calibration error wins
         var validation = Validation.Measure(run, model, variants);          // fidelity + latency A/B/C
         var verdict = GateStep.Decide(run, plan, variants, validation);     // goals → verdict
         return await Publish.CommitAsync(run, model, plan, variants, validation, verdict).ConfigureAwait(false);

@@ -64,6 +64,18 @@ public static partial class DiagnosticCatalogue
         "Raise the table limit, shrink the candidate window, or accept the reported optimality gap.",
         DiagnosticSeverity.Warning);
 
+    public static readonly DiagnosticDescriptor AlignedPlansMeasuredWorse = new(
+        "GAC2120", "Every aligned plan measured worse than the compressor's dims",
+        "On the calibration data, each aligned candidate plan's output error (perplexity for a language model) exceeded that of the compressor's own unaligned dims at the same budget; the best of them was kept.",
+        "Measure more candidates (alignment.candidates), widen the window (alignment.window), or calibrate on more or more representative samples.",
+        DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor PlanNotMeasured = new(
+        "GAC2121", "Aligned plan chosen by the objective alone",
+        "The model's weights exceed a sixth of the memory available (ONNX Runtime could not hold it three times), so the run did not probe layers or measure several aligned plans on calibration data.",
+        "Accept the objective's plan, or run on a machine with more memory to have plans measured.",
+        DiagnosticSeverity.Info);
+
     public static readonly DiagnosticDescriptor PlanVerificationFailed = new(
         "GAC2099", "Plan failed its budget check",
         "After un-quantizing, the solver's plan exceeds the budget. This is a bug in the planner.",

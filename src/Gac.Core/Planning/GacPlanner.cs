@@ -44,7 +44,10 @@ public static class GacPlanner
         Verify(solution, instance);
 
         var chosen = solution.Choices.Select((j, i) => order[i][j]).ToArray();
-        return PlanReportBuilder.Build(problem, options, objective, budget, sets, chosen, solution, clock.Elapsed.TotalMilliseconds);
+        var report = PlanReportBuilder.Build(problem, options, objective, budget, sets, chosen, solution, clock.Elapsed.TotalMilliseconds);
+        return options.Alternatives > 0
+            ? report with { Alternatives = AlternativePlans.Find(sets, objective, budget, chosen, options) }
+            : report;
     }
 
     private static IEnumerable<Diagnostic> ValidateOptions(PlannerOptions options)
@@ -82,6 +85,10 @@ public static class GacPlanner
     /// equally good plans the one that moves least from the compressor's choice wins.
     /// </summary>
     private static KnapsackInstance BuildInstance(CandidateSet[] sets, PlanObjective objective, long budget, out int[][] order)
+        => BuildInstance(sets, (d, c) => objective.Value(d, c.Dimension, c.IsDense), budget, out order);
+
+    /// <summary>The knapsack over <paramref name="sets"/> with any per-candidate value (maximised).</summary>
+    internal static KnapsackInstance BuildInstance(CandidateSet[] sets, Func<PlanningDecision, Candidate, double> value, long budget, out int[][] order)
     {
         order = new int[sets.Length][];
         var weights = new long[sets.Length][];
@@ -95,13 +102,13 @@ public static class GacPlanner
                 .ThenBy(j => set.Candidates[j].Parameters)
                 .ToArray();
             weights[i] = order[i].Select(j => set.Candidates[j].Parameters).ToArray();
-            values[i] = order[i].Select(j => objective.Value(set.Decision, set.Candidates[j].Dimension, set.Candidates[j].IsDense)).ToArray();
+            values[i] = order[i].Select(j => value(set.Decision, set.Candidates[j])).ToArray();
         }
 
         return new KnapsackInstance(weights, values, budget);
     }
 
-    private static KnapsackSolution Solve(KnapsackInstance instance, PlannerOptions options)
+    internal static KnapsackSolution Solve(KnapsackInstance instance, PlannerOptions options)
     {
         if (options.Solver == SolverKind.Lagrangian)
         {

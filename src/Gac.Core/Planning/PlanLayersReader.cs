@@ -128,7 +128,8 @@ internal static class PlanLayersReader
         };
         var fixedParams = (long?)node["fixedParams"] ?? 0;
         var latencyKey = (string?)node["latencyKey"];
-        return (string)node["kind"]! switch
+        var errorKind = (string?)node["errorKind"] == "loss" ? ErrorCurveKind.Loss : ErrorCurveKind.Norm;
+        var decision = (string)node["kind"]! switch
         {
             "lowRank" => PlanningDecision.LowRank(
                 id, (long)node["inFeatures"]!, (long)node["outFeatures"]!, target, importance,
@@ -140,6 +141,7 @@ internal static class PlanLayersReader
                 id, (int)node["heads"]!, (int)node["headDim"]!, (long)node["paramsPerHead"]!, target, importance,
                 fixedParams, curve, dense, norm, latencyKey),
         };
+        return decision with { ErrorKind = errorKind };
     }
 
     private static ErrorCurve ReadCurve(JObject curve)

@@ -113,6 +113,11 @@ internal static class PlanLayersWriter
             node["errorNorm"] = norm;
         }
 
+        if (d.ErrorKind == ErrorCurveKind.Loss)
+        {
+            node["errorKind"] = "loss";
+        }
+
         if (d.Kind != DecisionKind.LowRank && d.LatencyKey is { } key)
         {
             node["latencyKey"] = key;

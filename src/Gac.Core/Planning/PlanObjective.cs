@@ -11,6 +11,8 @@ namespace Gac.Core.Planning;
 /// hard — and measured worse: on the trained tiny-llama at 15% ASVD, held-out perplexity 6.122 with
 /// Σ err/err(0) against 6.003 with Σ (err/err(0))² (ASVD's own unaligned ranks 6.058, paper
 /// objective 6.038); PaddleOCR's recognizer at 30%: relative output error 0.138 against 0.128.
+/// A curve that is already an additive loss (<see cref="ErrorCurveKind.Loss"/>, pruning's removed
+/// importance) is summed as it is.
 /// </summary>
 public sealed class PlanObjective
 {
@@ -52,7 +54,7 @@ public sealed class PlanObjective
         }
 
         var relative = decision.ErrorCurve.At(isDense ? decision.MaxDimension : dimension) / NormOf(decision);
-        return relative * relative;
+        return decision.ErrorKind == ErrorCurveKind.Loss ? relative : relative * relative;
     }
 
     /// <summary>The value the solver maximises.</summary>

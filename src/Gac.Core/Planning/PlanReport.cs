@@ -40,6 +40,12 @@ public sealed record PlanReport(
     public static PlanReport FromJson(string json)
         => JsonSerializer.Deserialize<PlanReport>(json, Json) ?? throw new JsonException("empty plan report");
 
+    /// <summary>
+    /// Other aligned plans within the same budget, for a caller that measures them
+    /// (<see cref="PlannerOptions.Alternatives"/>); empty when none were asked for.
+    /// </summary>
+    public IReadOnlyList<PlanAlternative> Alternatives { get; init; } = [];
+
     /// <summary>The chosen dimension per decision id.</summary>
     [JsonIgnore]
     public IReadOnlyDictionary<string, long> ChosenDimensions
@@ -117,3 +123,16 @@ public sealed record BaselineReport(
     double AlignedPercent,
     double ObjectiveValue,
     IReadOnlyList<long> Dimensions);
+
+/// <summary>
+/// An aligned plan other than the objective's optimum, under the same budget. Dimensions and Dense are
+/// per decision in problem order; Objective is the sum in the primary objective's own sense, so it
+/// can be compared with <see cref="PlanTotals.ObjectiveValue"/>.
+/// </summary>
+public sealed record PlanAlternative(
+    string Name,
+    string Origin,
+    IReadOnlyList<long> Dimensions,
+    IReadOnlyList<bool> Dense,
+    long Params,
+    double Objective);

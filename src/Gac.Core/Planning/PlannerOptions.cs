@@ -51,5 +51,15 @@ public sealed record PlannerOptions
     /// <summary>A candidate is on a cliff when a larger one is faster by more than this fraction (measurement noise).</summary>
     public double CliffTolerance { get; init; } = 0.02;
 
+    /// <summary>
+    /// How many other aligned plans to return beside the optimum (<see cref="PlanReport.Alternatives"/>),
+    /// for a caller that measures them: the other objective's optimum, the plan that moves least from
+    /// d*, and near-equal plans of this objective. 0 (default) keeps planning to one solve.
+    /// </summary>
+    public int Alternatives { get; init; }
+
+    /// <summary>Alternatives are only near-equal plans of this objective (no other objective, no least-movement plan).</summary>
+    public bool NearEqualOnly { get; init; }
+
     public int AlignmentMultiple => UsePreferredMultiple ? Profile.PreferredMultiple : Profile.Multiple;
 }

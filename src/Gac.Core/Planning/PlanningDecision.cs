@@ -41,6 +41,9 @@ public sealed record PlanningDecision
     /// <summary>Normaliser of the error curve (e.g. ‖W·S‖_F); defaults to err(0).</summary>
     public double? ErrorNorm { get; init; }
 
+    /// <summary>Whether <see cref="ErrorCurve"/> is a norm (squared by the objective) or an additive loss.</summary>
+    public ErrorCurveKind ErrorKind { get; init; } = ErrorCurveKind.Norm;
+
     public DenseOption Dense { get; init; } = DenseOption.Offered;
 
     /// <summary>K of a low-rank layer's weight W[K,N]; null for groups.</summary>

@@ -58,6 +58,12 @@ public static class MarkdownSummary
             md.AppendLine(Invariant($"| original | — | {plan.ParametersOriginal:#,0} |"));
             md.AppendLine();
             md.AppendLine(Invariant($"The compressor changed {plan.CompressedBefore} dims and left {plan.MisalignedBefore} of them misaligned; a layer or group kept at its original size counts as aligned."));
+            LayerTable(md, plan);
+        }
+
+        if (report.Selection is { } selection)
+        {
+            SelectionTable(md, selection);
         }
 
         if (report.Fidelity is { } fidelity)
@@ -103,6 +109,45 @@ public static class MarkdownSummary
         }
 
         return md.ToString();
+    }
+
+    /// <summary>Per layer: dims, its share of the predicted error at the aligned dim, and what cutting it alone measured.</summary>
+    private static void LayerTable(StringBuilder md, PlanSummary plan)
+    {
+        if (plan.Layers.Count == 0)
+        {
+            return;
+        }
+
+        md.AppendLine();
+        md.AppendLine("### Layers");
+        md.AppendLine();
+        md.AppendLine("Predicted error: the layer's term in the error model the plan was chosen under (squared output error measured with the layer alone cut, where probed; else the compressor's objective). Measured alone: relative output error on calibration data with only this layer cut to that dim.");
+        md.AppendLine();
+        md.AppendLine("| layer | original | compressor d* | gac | aligned | predicted error | share | measured alone |");
+        md.AppendLine("|---|---:|---:|---:|:---:|---:|---:|---|");
+        foreach (var layer in plan.Layers)
+        {
+            var predicted = layer.PredictedError is { } p ? Invariant($"{p:G4}") : "—";
+            var share = layer.ErrorShare is { } s ? Invariant($"{s:P1}") : "—";
+            var alone = layer.MeasuredAlone is not { Count: > 0 } ? "—" : string.Join(", ", layer.MeasuredAlone.Select(m => Invariant($"{m.Dimension}: {m.RelativeError:0.####}")));
+            md.AppendLine(Invariant($"| {Cell(layer.Name)} | {layer.Original} | {layer.Unconstrained:0.##} | {layer.Aligned} | {(layer.IsAligned ? "yes" : "no")} | {predicted} | {share} | {alone} |"));
+        }
+    }
+
+    private static void SelectionTable(StringBuilder md, SelectionSection selection)
+    {
+        md.AppendLine();
+        md.AppendLine("## Plan selection (calibration data)");
+        md.AppendLine();
+        md.AppendLine(Invariant($"{selection.Candidates.Count} aligned plans under the budget were built and measured on {selection.Samples} calibration sample(s), never the held-out ones; the lowest {selection.Metric} became the gac variant. The compressor's unaligned dims measured {selection.Unaligned:G5}."));
+        md.AppendLine();
+        md.AppendLine($"| plan | parameters | calibration {selection.Metric} | chosen | origin |");
+        md.AppendLine("|---|---:|---:|:---:|---|");
+        foreach (var candidate in selection.Candidates)
+        {
+            md.AppendLine(Invariant($"| {Cell(candidate.Name)} | {candidate.Parameters:#,0} | {candidate.Measured:G5} | {(candidate.Chosen ? "✅" : string.Empty)} | {Cell(candidate.Origin)} |"));
+        }
     }
 
     private static string Gpu(HardwareSection hardware)

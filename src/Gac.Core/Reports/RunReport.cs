@@ -26,7 +26,22 @@ public sealed record RunReport(
 
     /// <summary>The compressor's unaligned output against the original, beside <see cref="Fidelity"/> (gac).</summary>
     public FidelitySection? FidelityUnaligned { get; init; }
+
+    /// <summary>How the aligned plan was chosen by measurement on calibration data; null when only one plan was built.</summary>
+    public SelectionSection? Selection { get; init; }
 }
+
+/// <summary>
+/// The aligned plans measured on the calibration data (never the held-out data) and the one kept.
+/// Metric is "relative-error" or "perplexity"; lower is better.
+/// </summary>
+public sealed record SelectionSection(string Metric, int Samples, double Unaligned, string Chosen, IReadOnlyList<SelectionCandidate> Candidates);
+
+/// <param name="Objective">The planner's predicted objective of the plan; null for local-search plans.</param>
+public sealed record SelectionCandidate(string Name, string Origin, long Parameters, double? Objective, double Measured, bool Chosen);
+
+/// <summary>The model's output error on calibration data with this one layer or group cut to <see cref="Dimension"/>.</summary>
+public sealed record LayerProbeResult(long Dimension, double RelativeError);
 
 /// <summary>SHA-256 (lower-case hex) of the spec, the input model and the calibration/held-out data; null when absent.</summary>
 public sealed record InputHashes(string? Spec, string? Model, string? Data);
@@ -51,6 +66,19 @@ public sealed record LayerDimension(string Name, long Original, double Unconstra
 {
     /// <summary>Whether the compressor's own dim d* was aligned; null when it left the layer at its original size.</summary>
     public bool? UnconstrainedIsAligned { get; init; }
+
+    /// <summary>
+    /// The layer's term in the plan's error model at the aligned dim: the squared output error measured
+    /// with the layer alone cut there when it was probed, else the compressor's objective (share of
+    /// spectral energy or importance removed); null when neither exists.
+    /// </summary>
+    public double? PredictedError { get; init; }
+
+    /// <summary><see cref="PredictedError"/> over the sum across layers: this layer's share of the predicted error.</summary>
+    public double? ErrorShare { get; init; }
+
+    /// <summary>Output error on calibration data with this layer alone cut to each probed dim; null when not probed.</summary>
+    public IReadOnlyList<LayerProbeResult>? MeasuredAlone { get; init; }
 }
 
 public sealed record PlanSummary(

@@ -17,7 +17,15 @@ public sealed record AlignmentSpec(
     int Window,
     AlignmentObjective Objective,
     SpecPath? Staircase,
-    IReadOnlyList<UserProfileSpec> UserProfiles);
+    IReadOnlyList<UserProfileSpec> UserProfiles)
+{
+    /// <summary>
+    /// <c>alignment.candidates</c>: how many aligned plans (the objective's optimum and its
+    /// alternatives) the run builds and measures on calibration data before choosing one; 1 trusts
+    /// the objective alone.
+    /// </summary>
+    public int Candidates { get; init; } = 8;
+}
 
 /// <summary>A profile defined in gac.yaml; <see cref="ToProfile"/> gives the planner's view of it.</summary>
 public sealed record UserProfileSpec(

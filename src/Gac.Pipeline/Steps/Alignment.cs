@@ -11,7 +11,8 @@ namespace Gac.Pipeline.Steps;
 /// </summary>
 public static class Alignment
 {
-    public static AlignedPlan Choose(RunContext run, UnconstrainedPlan unconstrained)
+    /// <param name="candidates">How many aligned plans the run will build and measure (<see cref="PlanMeasurement.Candidates"/>); 1 plans by the objective alone.</param>
+    public static AlignedPlan Choose(RunContext run, UnconstrainedPlan unconstrained, int candidates = 1)
     {
         var strategy = SpecEnumText.ToText(run.Spec.Alignment.Strategy);
         if (unconstrained.IsEmpty)
@@ -31,21 +32,87 @@ public static class Alignment
                 _ => PlanObjectiveKind.Auto,
             },
             Staircase = run.Spec.Alignment.Staircase is { } staircase ? LatencyStaircase.Load(staircase.FullPath) : null,
+            Alternatives = run.Spec.Alignment.Strategy == AlignmentStrategy.Gac ? candidates - 1 : 0,
         };
-        var report = GacPlanner.Plan(unconstrained.Problem!, options);
         var decisions = unconstrained.Problem!.Decisions;
-        var unaligned = Ranks(decisions, Baseline(report, RoundingRule.None));
+        var proxy = GacPlanner.Plan(unconstrained.Problem!, options);
+        var measured = unconstrained.MeasuredProblem is { } problem && run.Spec.Alignment.Strategy == AlignmentStrategy.Gac
+            ? PlanMeasured(run, problem, options)
+            : null;
+        var report = measured ?? proxy;
+        var unaligned = Ranks(decisions, Baseline(proxy, RoundingRule.None));
         var aligned = run.Spec.Alignment.Strategy switch
         {
-            AlignmentStrategy.Gac => report.Decisions.ToDictionary(d => d.Id, d => d.ChosenIsDense ? (int?)null : (int)d.Chosen, StringComparer.Ordinal),
-            AlignmentStrategy.RoundUp => Ranks(decisions, Baseline(report, RoundingRule.RoundUp)),
-            AlignmentStrategy.RoundNearest => Ranks(decisions, Baseline(report, RoundingRule.RoundNearest)),
-            AlignmentStrategy.RoundDown => Ranks(decisions, Baseline(report, RoundingRule.RoundDown)),
+            AlignmentStrategy.Gac => Chosen(report),
+            AlignmentStrategy.RoundUp => Ranks(decisions, Baseline(proxy, RoundingRule.RoundUp)),
+            AlignmentStrategy.RoundNearest => Ranks(decisions, Baseline(proxy, RoundingRule.RoundNearest)),
+            AlignmentStrategy.RoundDown => Ranks(decisions, Baseline(proxy, RoundingRule.RoundDown)),
             _ => unaligned,
         };
 
         run.Report("align", $"{strategy}: {report.Totals.AlignedPercentBefore:0.#}% → {report.Totals.AlignedPercentAfter:0.#}% of decisions aligned to multiples of {report.Settings.Multiple}; {report.Totals.PlannedParams:N0} params, budget {report.Totals.Budget:N0}");
-        return new AlignedPlan(unconstrained, report, strategy, unaligned, aligned);
+        // Measured plans first (their near-equal alternatives too), then the compressor's own objective and its alternatives.
+        var plans = new List<PlanCandidate>();
+        if (measured is not null)
+        {
+            plans.Add(new PlanCandidate("measured", "minimum of the summed squared output errors measured with each layer alone at the aligned dims beside d* (±1 step)", aligned, measured.Totals.ObjectiveValue));
+        }
+
+        plans.Add(new PlanCandidate(proxy.Settings.Objective, $"the {proxy.Settings.Objective} objective's optimum (±{options.WindowSteps} steps)", Chosen(proxy), proxy.Totals.ObjectiveValue));
+        var proxyAlternatives = proxy.Alternatives.Select(a => new PlanCandidate(a.Name, a.Origin, Ranks(decisions, a.Dimensions, a.Dense), a.Objective)).ToList();
+        plans.AddRange(proxyAlternatives.Where(a => a.Name == "least-movement"));
+        plans.AddRange((measured?.Alternatives ?? []).Select(a => new PlanCandidate(
+            a.Name.Replace("near-spectrum", "near-measured", StringComparison.Ordinal), a.Origin.Replace("spectrum", "measured", StringComparison.Ordinal), Ranks(decisions, a.Dimensions, a.Dense), a.Objective)));
+        plans.AddRange(proxyAlternatives.Where(a => a.Name != "least-movement"));
+        plans = plans
+            .DistinctBy(c => string.Join(",", decisions.Select(d => c.Ranks[d.Id]?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "dense")))
+            .Take(run.Spec.Alignment.Strategy != AlignmentStrategy.Gac ? 1 : measured is null ? candidates : InitialPool(candidates))
+            .ToList();
+        if (run.Spec.Alignment.Strategy != AlignmentStrategy.Gac)
+        {
+            plans = [new PlanCandidate(strategy, $"the {strategy} rule", aligned, null)];
+        }
+        else if (plans.Count > 1)
+        {
+            run.Report("align", $"{plans.Count} aligned plans to measure on calibration data: {string.Join(", ", plans.Select(c => c.Name))}");
+        }
+
+        return new AlignedPlan(unconstrained, report, strategy, unaligned, plans[0].Ranks, plans) { SearchSpace = measured };
+    }
+
+    /// <summary>With a measured search space, half of the plans to measure start the search; the local search around the best takes the rest.</summary>
+    internal static int InitialPool(int candidates) => Math.Max(1, (candidates + 1) / 2);
+
+    /// <summary>The measured problem's optimum, or null (said in the progress) when no ±1-step plan fits the budget.</summary>
+    private static PlanReport? PlanMeasured(RunContext run, PlanningProblem problem, PlannerOptions options)
+    {
+        try
+        {
+            // Only near-equal alternatives: the other objectives have no meaning on measured curves.
+            return GacPlanner.Plan(problem, options with { WindowSteps = 1, Objective = PlanObjectiveKind.Spectrum, Alternatives = options.Alternatives, NearEqualOnly = true });
+        }
+        catch (Core.Diagnostics.GacException e) when (e.Diagnostics.All(d => d.Descriptor == Core.Diagnostics.DiagnosticCatalogue.PlanInfeasible))
+        {
+            run.Report("align", "no plan of the measured ±1-step dims fits the budget; the objective's plans are measured instead");
+            return null;
+        }
+    }
+
+    private static Dictionary<string, int?> Chosen(PlanReport report)
+        => report.Decisions.ToDictionary(d => d.Id, d => d.ChosenIsDense ? (int?)null : (int)d.Chosen, StringComparer.Ordinal);
+
+    private static Dictionary<string, int?> Ranks(IReadOnlyList<PlanningDecision> decisions, IReadOnlyList<long> dims, IReadOnlyList<bool> dense)
+    {
+        var ranks = Ranks(decisions, dims);
+        for (var i = 0; i < decisions.Count; i++)
+        {
+            if (dense[i])
+            {
+                ranks[decisions[i].Id] = null;
+            }
+        }
+
+        return ranks;
     }
 
     private static IReadOnlyList<long> Baseline(PlanReport report, RoundingRule rule)

@@ -1,56 +1,87 @@
 using Gac.Compression.LowRank;
 using Gac.Core.Calibration;
+using Gac.Onnx.ExternalData;
 using Gac.Onnx.Rewrites;
 using RewriteFactors = Gac.Onnx.Rewrites.LowRankFactors;
 
 namespace Gac.Pipeline.Steps;
 
 /// <summary>
-/// Step 5: cut each layer's factors at the unaligned and the aligned rank from one decomposition,
-/// rewrite the graph twice (W → A·B), convert to fp16 when the spec asks, and write both models to
-/// the run's scratch folder. The original model file is never modified.
+/// Step 5: cut each layer's factors at the unaligned rank and at every candidate plan's aligned rank
+/// from one decomposition, rewrite the graph once per variant (W → A·B), convert to fp16 when the
+/// spec asks, and write the models to the run's scratch folder. The original model file is never
+/// modified.
 /// </summary>
 public static class LowRankApply
 {
     public static ModelVariants Write(RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics, AlignedPlan plan)
     {
         var original = new ModelVariant(ModelVariant.OriginalName, model.Path, model.Inventory.LinearParameters);
-        using var unalignedData = VariantWriter.Begin(run, ModelVariant.UnalignedName);
-        using var alignedData = VariantWriter.Begin(run, ModelVariant.AlignedName);
-        var unaligned = new LowRankRewriter(model.File, unalignedData);
-        var aligned = new LowRankRewriter(model.File, alignedData);
-        var factorizer = new LowRankFactorizer();
-        var layers = plan.Unconstrained.Layers;
-        foreach (var (layer, index) in layers.Select((l, i) => (l, i)))
-        {
-            run.CancellationToken.ThrowIfCancellationRequested();
-            var unalignedRank = plan.UnalignedRanks[layer.Name];
-            var alignedRank = plan.AlignedRanks[layer.Name];
-            if (unalignedRank is null && alignedRank is null)
-            {
-                continue;
-            }
-
-            run.Report("apply", $"[{index + 1}/{layers.Count}] {layer.Name}: rank {Show(unalignedRank)} unaligned, {Show(alignedRank)} aligned");
-            // One decomposition serves both cuts; each rewriter writes its factors out before the next layer.
-            using var decomposition = LowRankCompression.Decompose(run, factorizer, model, layer, statistics);
-            var unalignedFactors = unalignedRank is { } u ? Cut(decomposition, layer.Name, u) : null;
-            if (unalignedFactors is not null)
-            {
-                unaligned.Split(unalignedFactors);
-            }
-
-            if (alignedRank is { } a)
-            {
-                aligned.Split(a == unalignedRank ? unalignedFactors! : Cut(decomposition, layer.Name, a));
-            }
-        }
-
-        return new ModelVariants(
-            original,
-            VariantWriter.Commit(run, model, unalignedData, unaligned.Finish(), ModelVariant.UnalignedName, $"{unaligned.Count} layers factored"),
-            VariantWriter.Commit(run, model, alignedData, aligned.Finish(), ModelVariant.AlignedName, $"{aligned.Count} layers factored"));
+        var candidates = plan.AllCandidates;
+        var targets = new List<VariantTarget> { new(ModelVariant.UnalignedName, null, plan.UnalignedRanks, "unaligned") };
+        targets.AddRange(candidates.Select((c, i) => new VariantTarget(ModelVariant.AlignedName, CandidateFolder(candidates, i), c.Ranks, $"plan {c.Name}")));
+        var variants = WriteVariants(run, model, statistics, plan.Unconstrained.Layers, targets);
+        return new ModelVariants(original, variants[0], variants[1]) { Candidates = variants.Skip(1).ToList() };
     }
+
+    /// <summary>
+    /// One model per target, each with its layers factored at the target's ranks (null or absent:
+    /// dense), written in one pass over the layers: each layer is decomposed once and cut at every
+    /// rank the targets ask for.
+    /// </summary>
+    internal static IReadOnlyList<ModelVariant> WriteVariants(
+        RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics,
+        IReadOnlyList<Core.Model.LinearLayer> layers, IReadOnlyList<VariantTarget> targets)
+    {
+        var data = new List<ExternalDataBuilder>();
+        try
+        {
+            var rewriters = new List<LowRankRewriter>();
+            foreach (var target in targets)
+            {
+                data.Add(VariantWriter.Begin(run, target.Name, target.Folder));
+                rewriters.Add(new LowRankRewriter(model.File, data[^1]));
+            }
+
+            var factorizer = new LowRankFactorizer();
+            foreach (var (layer, index) in layers.Select((l, i) => (l, i)))
+            {
+                run.CancellationToken.ThrowIfCancellationRequested();
+                var ranks = targets.Select(t => t.Ranks.TryGetValue(layer.Name, out var r) ? r : null).ToArray();
+                if (ranks.All(r => r is null))
+                {
+                    continue;
+                }
+
+                run.Report("apply", $"[{index + 1}/{layers.Count}] {layer.Name}: rank {string.Join(" / ", ranks.Distinct().Select(Show))}");
+                // One decomposition serves every cut; each rewriter writes its factors out before the next layer.
+                using var decomposition = LowRankCompression.Decompose(run, factorizer, model, layer, statistics);
+                var cuts = new Dictionary<int, RewriteFactors>();
+                for (var t = 0; t < targets.Count; t++)
+                {
+                    if (ranks[t] is { } rank)
+                    {
+                        if (!cuts.TryGetValue(rank, out var factors))
+                        {
+                            factors = Cut(decomposition, layer.Name, rank);
+                            cuts[rank] = factors;
+                        }
+
+                        rewriters[t].Split(factors);
+                    }
+                }
+            }
+
+            return targets.Select((t, i) => VariantWriter.Commit(run, model, data[i], rewriters[i].Finish(), t.Name, $"{rewriters[i].Count} layers factored, {t.What}", t.Folder)).ToList();
+        }
+        finally
+        {
+            data.ForEach(d => d.Dispose());
+        }
+    }
+
+    /// <summary>The objective's own plan is written where a single-plan run writes it; other candidates each get a folder.</summary>
+    internal static string? CandidateFolder(IReadOnlyList<PlanCandidate> candidates, int index) => index == 0 ? null : $"plan-{index + 1}";
 
     private static RewriteFactors Cut(LowRankDecomposition decomposition, string layer, int rank)
     {
@@ -60,3 +91,6 @@ public static class LowRankApply
 
     private static string Show(int? rank) => rank?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "dense";
 }
+
+/// <summary>A model to write: its file name, scratch sub-folder, dims per layer or group (null: dense) and what it is.</summary>
+internal sealed record VariantTarget(string Name, string? Folder, IReadOnlyDictionary<string, int?> Ranks, string What);

@@ -14,4 +14,10 @@ public sealed record ModelVariant(string Name, string Path, long LinearParameter
 public sealed record ModelVariants(ModelVariant Original, ModelVariant Unaligned, ModelVariant Aligned)
 {
     public IReadOnlyList<ModelVariant> All => [Original, Unaligned, Aligned];
+
+    /// <summary>
+    /// Every aligned plan's model, in <see cref="AlignedPlan.AllCandidates"/> order (the first is
+    /// <see cref="Aligned"/>) until <see cref="PlanSelectionStep"/> keeps one; empty afterwards.
+    /// </summary>
+    public IReadOnlyList<ModelVariant> Candidates { get; init; } = [];
 }

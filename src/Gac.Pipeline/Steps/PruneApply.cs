@@ -14,21 +14,25 @@ public static class PruneApply
     public static ModelVariants Write(RunContext run, ImportedModel model, AlignedPlan plan)
     {
         var original = new ModelVariant(ModelVariant.OriginalName, model.Path, model.Inventory.LinearParameters);
-        return new ModelVariants(
-            original,
-            Save(run, model, plan, plan.UnalignedRanks, ModelVariant.UnalignedName),
-            Save(run, model, plan, plan.AlignedRanks, ModelVariant.AlignedName));
+        var unaligned = Save(run, model, plan, plan.UnalignedRanks, ModelVariant.UnalignedName, null);
+        var candidates = plan.AllCandidates;
+        var aligned = candidates.Select((c, i) => Save(run, model, plan, c.Ranks, ModelVariant.AlignedName, LowRankApply.CandidateFolder(candidates, i))).ToList();
+        return new ModelVariants(original, unaligned, aligned[0]) { Candidates = aligned };
     }
 
-    private static ModelVariant Save(RunContext run, ImportedModel model, AlignedPlan plan, IReadOnlyDictionary<string, int?> widths, string name)
+    private static ModelVariant Save(RunContext run, ImportedModel model, AlignedPlan plan, IReadOnlyDictionary<string, int?> widths, string name, string? folder)
+        => Save(run, model, plan.Unconstrained, widths, name, folder);
+
+    /// <summary>The model with each group in <paramref name="widths"/> cut to its width (absent or null: kept whole).</summary>
+    internal static ModelVariant Save(RunContext run, ImportedModel model, UnconstrainedPlan unconstrained, IReadOnlyDictionary<string, int?> widths, string name, string? folder)
     {
-        var decisions = plan.Unconstrained.Problem!.Decisions;
-        var scores = plan.Unconstrained.UnitScores!;
+        var decisions = unconstrained.Problem!.Decisions;
+        var scores = unconstrained.UnitScores!;
         var channels = new List<ChannelPruning>();
         var heads = new List<HeadPruning>();
         foreach (var decision in decisions)
         {
-            if (widths[decision.Id] is not { } width || width >= decision.MaxDimension)
+            if (!widths.TryGetValue(decision.Id, out var planned) || planned is not { } width || width >= decision.MaxDimension)
             {
                 continue;
             }
@@ -45,7 +49,7 @@ public static class PruneApply
         }
 
         // Each group's sliced weights go to the variant's data file as soon as they are cut.
-        using var data = VariantWriter.Begin(run, name);
+        using var data = VariantWriter.Begin(run, name, folder);
         ModelProto rewritten = model.File.Model.Clone();
         if (channels.Count > 0)
         {
@@ -57,7 +61,7 @@ public static class PruneApply
             rewritten = HeadPruneRewrite.Apply(OnnxModelFile.FromModel(rewritten, model.Path), heads, data);
         }
 
-        return VariantWriter.Commit(run, model, data, rewritten, name, $"{channels.Count} MLP groups and {heads.Count} attention groups pruned");
+        return VariantWriter.Commit(run, model, data, rewritten, name, $"{channels.Count} MLP groups and {heads.Count} attention groups pruned", folder);
     }
 
     /// <summary>The indices of the <paramref name="count"/> highest scores, ascending (ties: lower index first).</summary>

@@ -57,21 +57,22 @@ public static class PruneCompression
 
         var pruned = StructuredPruning.Plan(importances, options);
         var headDims = model.Inventory.Groups.Where(g => g.HeadDim is not null).ToDictionary(g => g.Name, g => g.HeadDim!.Value, StringComparer.Ordinal);
-        var decisions = pruned.Select(p => Decision(p, headDims)).ToList();
+        var curves = PruningObjective.Curves(pruned);
+        var decisions = pruned.Select(p => Decision(p, headDims, curves[p.Group.Name])).ToList();
         var problem = new PlanningProblem($"{Path.GetFileNameWithoutExtension(model.Path)}-prune", decisions, PlanningBudget.SameAsTargets);
         var removedParams = pruned.Sum(p => (p.Group.Units - p.Kept.Count) * p.Group.ParamsPerUnit);
         run.Report("compress", $"prune: {removedParams:N0} of {options.CompressibleParameters:N0} compressible weights removed; {string.Join(", ", pruned.Select(p => $"{p.Group.Name} {p.Kept.Count}/{p.Group.Units}"))}");
         return new UnconstrainedPlan("prune", model.Compressible, problem, importances.ToDictionary(i => i.Name, i => i.UnitScores, StringComparer.Ordinal));
     }
 
-    private static PlanningDecision Decision(PrunedGroup pruned, IReadOnlyDictionary<string, int> headDims)
+    private static PlanningDecision Decision(PrunedGroup pruned, IReadOnlyDictionary<string, int> headDims, (ErrorCurve Curve, double Norm) loss)
     {
         var target = pruned.ToTarget();
-        var curve = target.ErrorCurve is { } c ? ErrorCurve.FromDense(c) : null;
         var group = pruned.Group;
-        return group.Kind == Compression.Planning.TargetKind.AttentionHeads
-            ? PlanningDecision.AttentionHeads(group.Name, group.Units, headDims[group.Name], group.ParamsPerUnit, target.TargetDim, target.Importance, group.FixedParams, curve)
-            : PlanningDecision.MlpChannels(group.Name, group.Units, group.ParamsPerUnit, target.TargetDim, target.Importance, group.FixedParams, curve);
+        var decision = group.Kind == Compression.Planning.TargetKind.AttentionHeads
+            ? PlanningDecision.AttentionHeads(group.Name, group.Units, headDims[group.Name], group.ParamsPerUnit, target.TargetDim, target.Importance, group.FixedParams, loss.Curve, errorNorm: loss.Norm)
+            : PlanningDecision.MlpChannels(group.Name, group.Units, group.ParamsPerUnit, target.TargetDim, target.Importance, group.FixedParams, loss.Curve, errorNorm: loss.Norm);
+        return decision with { ErrorKind = ErrorCurveKind.Loss };
     }
 
     private static GroupImportance MlpImportance(

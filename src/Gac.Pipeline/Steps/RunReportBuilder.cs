@@ -35,6 +35,11 @@ public static class RunReportBuilder
                 run.ArtifactPath,
                 artifactWritten),
             FidelityUnaligned = validation.UnalignedFidelity.ToReport(),
+            Selection = plan.Selection is { } selection
+                ? new SelectionSection(
+                    selection.Metric, selection.Samples, selection.Unaligned, selection.Chosen,
+                    selection.Candidates.Select(c => new SelectionCandidate(c.Name, c.Origin, c.Parameters, c.Objective, c.Measured, c.Name == selection.Chosen)).ToList())
+                : null,
         };
     }
 
@@ -42,13 +47,21 @@ public static class RunReportBuilder
     {
         // Heads are aligned when heads × head_dim is a multiple (ElementsPerUnit = head_dim), ranks and
         // channels when the dim itself is; a layer or group kept at its original size counts as aligned.
+        var predicted = LayerContributions.Predicted(plan);
+        var total = predicted.Values.Sum();
         var layers = plan.Unconstrained.Problem?.Decisions.Select(d =>
         {
             var aligned = plan.AlignedRanks[d.Id] ?? d.MaxDimension;
             var before = plan.UnalignedRanks[d.Id];
+            double? error = predicted.TryGetValue(d.Id, out var e) ? e : null;
             return new LayerDimension(d.Id, d.MaxDimension, d.Target, aligned, aligned == d.MaxDimension || aligned * d.ElementsPerUnit % multiple == 0)
             {
                 UnconstrainedIsAligned = before is { } b ? b * d.ElementsPerUnit % multiple == 0 : null,
+                PredictedError = error,
+                ErrorShare = error is { } v && total > 0 ? v / total : null,
+                MeasuredAlone = plan.Unconstrained.Measured.TryGetValue(d.Id, out var probes)
+                    ? probes.Select(p => new LayerProbeResult(p.Dimension, p.RelativeError)).ToList()
+                    : null,
             };
         }).ToList() ?? [];
         return new PlanSummary(

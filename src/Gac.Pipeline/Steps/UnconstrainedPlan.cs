@@ -18,6 +18,12 @@ public sealed record UnconstrainedPlan(
 {
     public static UnconstrainedPlan Empty(string method) => new(method, [], null);
 
+    /// <summary>Per decision id: the output error measured with that layer or group alone cut to each probed dim (<see cref="LayerProbe"/>); empty when not probed.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<LayerMeasurement>> Measured { get; init; } = new Dictionary<string, IReadOnlyList<LayerMeasurement>>();
+
+    /// <summary>The same decisions and budget with measured error curves over a ±1-step window; null when not probed.</summary>
+    public PlanningProblem? MeasuredProblem { get; init; }
+
     public bool IsEmpty => Problem is null || Problem.Decisions.Count == 0;
 
     public bool IsPruning => UnitScores is not null;

@@ -17,15 +17,16 @@ namespace Gac.Pipeline.Steps;
 public static class VariantWriter
 {
     /// <summary>The data file the rewrite of variant <paramref name="name"/> places its weights in.</summary>
-    public static ExternalDataBuilder Begin(RunContext run, string name) => new(Fp32Path(run, name), SaveOptions(run));
+    /// <param name="folder">A sub-folder of the scratch space: candidate plans of one variant keep its file name there, so the external data location the model records is the same whichever candidate is published.</param>
+    public static ExternalDataBuilder Begin(RunContext run, string name, string? folder = null) => new(Fp32Path(run, name, folder), SaveOptions(run));
 
-    public static ModelVariant Commit(RunContext run, ImportedModel model, ExternalDataBuilder data, ModelProto rewritten, string name, string what)
+    public static ModelVariant Commit(RunContext run, ImportedModel model, ExternalDataBuilder data, ModelProto rewritten, string name, string what, string? folder = null)
     {
-        var path = run.Scratch($"{name}.onnx");
+        var path = ScratchPath(run, $"{name}.onnx", folder);
         data.Commit(OnnxModelFile.FromModel(rewritten, model.Path));
         if (run.Spec.Export.DType == ExportDType.Fp16)
         {
-            var fp32Path = Fp32Path(run, name);
+            var fp32Path = Fp32Path(run, name, folder);
             var fp32 = OnnxModelFile.Load(fp32Path);
             using (var half = new ExternalDataBuilder(path, SaveOptions(run)))
             {
@@ -41,8 +42,19 @@ public static class VariantWriter
         return new ModelVariant(name, path, parameters);
     }
 
-    private static string Fp32Path(RunContext run, string name)
-        => run.Scratch(run.Spec.Export.DType == ExportDType.Fp16 ? $"{name}.fp32.onnx" : $"{name}.onnx");
+    private static string Fp32Path(RunContext run, string name, string? folder)
+        => ScratchPath(run, run.Spec.Export.DType == ExportDType.Fp16 ? $"{name}.fp32.onnx" : $"{name}.onnx", folder);
+
+    private static string ScratchPath(RunContext run, string fileName, string? folder)
+    {
+        if (folder is null)
+        {
+            return run.Scratch(fileName);
+        }
+
+        Directory.CreateDirectory(run.Scratch(folder));
+        return run.Scratch(Path.Combine(folder, fileName));
+    }
 
     private static OnnxSaveOptions SaveOptions(RunContext run) => OnnxSaveOptions.Default with
     {

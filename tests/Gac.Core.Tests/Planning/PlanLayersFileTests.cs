@@ -49,6 +49,19 @@ public sealed class PlanLayersFileTests
     }
 
     [Fact]
+    public void An_error_kind_of_loss_is_read_and_written_back()
+    {
+        var json = Valid.Replace("\"target\": 901 }", "\"target\": 901, \"errorCurve\": { \"points\": [[0, 3], [1000, 0]] }, \"errorKind\": \"loss\" }", StringComparison.Ordinal);
+        var document = PlanLayersFile.Parse(json);
+        Assert.Equal(ErrorCurveKind.Loss, document.Problem.Decisions[1].ErrorKind);
+        Assert.Equal(ErrorCurveKind.Norm, document.Problem.Decisions[0].ErrorKind);
+
+        var again = PlanLayersFile.Parse(PlanLayersFile.ToJson(document));
+        Assert.Equal(ErrorCurveKind.Loss, again.Problem.Decisions[1].ErrorKind);
+        Assert.Equal(ErrorCurveKind.Norm, again.Problem.Decisions[0].ErrorKind);
+    }
+
+    [Fact]
     public void A_missing_field_is_reported_at_its_decisions_line()
     {
         var json = Valid.Replace("\"inFeatures\": 256, ", string.Empty, StringComparison.Ordinal);

@@ -106,7 +106,10 @@ internal sealed class SpecBinder(JObject doc, JsonProjection projection, string 
             (int)alignment["window"]!,
             Enum<AlignmentObjective>(alignment["objective"]),
             user?.Staircase,
-            users);
+            users)
+        {
+            Candidates = (int)alignment["candidates"]!,
+        };
     }
 
     private UserProfileSpec BindUserProfile(JObject profile)
