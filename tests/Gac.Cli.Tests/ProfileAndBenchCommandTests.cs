@@ -140,4 +140,20 @@ public sealed class ProfileAndBenchCommandTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("error GAC9002", run.Error, StringComparison.Ordinal);
     }
+
+    [Theory]
+    [InlineData("run", "gac.yaml")]
+    [InlineData("bench", "model.onnx")]
+    [InlineData("profile", "--shape")]
+    public void Every_provider_option_takes_the_specs_words_and_refuses_others_with_GAC9002(string command, string first)
+    {
+        using var folder = new TempFolder();
+        string[] rest = first == "--shape" ? ["64x64"] : [];
+
+        var run = CliRun.InDirectory(folder.Path, [command, first, .. rest, "--provider", "CUDA"]);
+
+        Assert.Equal(2, run.ExitCode);
+        // The same words as validation.provider in gac.yaml.schema.json, case and all.
+        Assert.Contains("error GAC9002: --provider expects auto, cuda or cpu, found 'CUDA'.", run.Error, StringComparison.Ordinal);
+    }
 }

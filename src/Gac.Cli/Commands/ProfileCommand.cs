@@ -3,6 +3,7 @@ using System.Globalization;
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
 using Gac.Core.Planning;
+using Gac.Core.Spec;
 using Gac.Pipeline.Profiling;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Profiling;
@@ -31,7 +32,7 @@ public sealed class ProfileCommand : CliCommand
         new("--dims", $"Ranks to measure: from:to:step (inclusive) or a list; default every multiple of {DimensionSweep.DefaultStep} up to min(K, N, {DimensionSweep.DefaultLimit}).", "from:to:step|a,b"),
         new("--dtype", "Element type: fp32 (default) or fp16 (what GPUs serve; use it with --provider cuda).", "fp32|fp16"),
         new("--dense", "Also time the dense layer X·W, as series \"KxN-dense\" with one point at d = min(K, N)."),
-        new("--provider", "Execution provider: auto (default), cuda or cpu.", "name"),
+        ProviderOption.Spec("Execution provider (default auto)"),
         new("--warmup", $"Untimed runs per probe (default {ProfileDefaults.Warmup}).", "N"),
         new("--iterations", $"Timed runs per probe; the p50 is kept (default {ProfileDefaults.Iterations}).", "N"),
         new("--threads", "ONNX Runtime intra-op threads (default: one per physical core).", "N"),
@@ -47,7 +48,7 @@ public sealed class ProfileCommand : CliCommand
             Warmup = args.IntValue("--warmup", 0, 100_000) ?? ProfileDefaults.Warmup,
             Iterations = args.IntValue("--iterations", 1, 1_000_000) ?? ProfileDefaults.Iterations,
         };
-        var sessions = new OrtSessionFactory(new SessionSettings(BenchCommand.ParsePolicy(args), IntraOpThreads: args.IntValue("--threads", 1, 1024)));
+        var sessions = new OrtSessionFactory(new SessionSettings(ProviderOption.Parse(args) ?? ExecutionProviderChoice.Auto, IntraOpThreads: args.IntValue("--threads", 1, 1024)));
         var output = Path.GetFullPath(args.Value("--output") ?? DefaultOutput, context.WorkingDirectory);
 
         var clock = Stopwatch.StartNew();

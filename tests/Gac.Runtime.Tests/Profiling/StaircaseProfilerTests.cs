@@ -16,7 +16,7 @@ public sealed class StaircaseProfilerTests
         new("Test CPU 9000", 2, "test os", ".NET", "1.31.1", ExecutionProvider.Cpu, HardwareFingerprint.NotAvailable, HardwareFingerprint.NotAvailable, HardwareFingerprint.NotAvailable, 1);
 
     private static StaircaseProfiler Profiler(CountingProbeModels models)
-        => new(new OrtSessionFactory(new SessionSettings(ExecutionProviderPolicy.Cpu, IntraOpThreads: 1)), models, Quick, _ => TestCpu);
+        => new(new OrtSessionFactory(new SessionSettings(ExecutionProviderChoice.Cpu, IntraOpThreads: 1)), models, Quick, _ => TestCpu);
 
     [Fact]
     public void A_cpu_run_of_a_tiny_shape_gives_one_positive_point_per_rank()
