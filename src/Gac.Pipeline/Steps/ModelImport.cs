@@ -21,11 +21,14 @@ public static class ModelImport
             // A Hugging Face folder is exported to an fp32 ONNX model in the scratch folder (prefill, or with
             // model.past_kv also decode); every later step sees ONNX.
             run.Report("import", $"exporting Hugging Face checkpoint {spec.Path.Text} to ONNX opset {run.Spec.Export.Opset}{(spec.PastKeyValues ? " with past key/values" : string.Empty)}");
-            var configPath = Path.Combine(path, "config.json");
+            var configPath = CheckpointInventory.ConfigPathOf(path);
             var config = TransformerConfigReader.Load(configPath);
             CheckContext(run, config, configPath);
             CheckpointExporter.CheckOpset(run.Spec.Export.Opset);
             using var checkpoint = SafetensorsCheckpoint.Open(path);
+
+            // Headers only: a config.json that disagrees with its weights stops here, before any weight is read.
+            CheckpointInventory.Verify(config, configPath, checkpoint);
             var options = CheckpointExportOptions.Default with { PastKeyValues = spec.PastKeyValues, Opset = run.Spec.Export.Opset };
             path = CheckpointExporter.Export(config, checkpoint, run.Scratch("imported.onnx"), options).ModelPath;
         }
