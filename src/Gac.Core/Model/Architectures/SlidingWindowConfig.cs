@@ -11,14 +11,14 @@ internal static class SlidingWindowConfig
 {
     private const int TransformersDefaultWindow = 4096;
 
-    public static (int? Window, IReadOnlyList<bool> Layers) Read(ConfigFields f, string modelType, int layers)
+    public static (int? Window, LayerMask Layers) Read(ConfigFields f, string modelType, int layers)
     {
         switch (modelType)
         {
             case "mistral":
             {
                 var window = f.Has("sliding_window") ? f.OptionalPositiveInt("sliding_window") : TransformersDefaultWindow;
-                return (window, Enumerable.Repeat(window is not null, layers).ToArray());
+                return (window, new LayerMask(Enumerable.Repeat(window is not null, layers)));
             }
 
             case "qwen2":
@@ -28,11 +28,11 @@ internal static class SlidingWindowConfig
                     : null;
                 var firstSliding = f.OptionalNonNegativeInt("max_window_layers") ?? 28;
                 var sliding = LayerTypes(f, layers) ?? Enumerable.Range(0, layers).Select(i => i >= firstSliding).ToArray();
-                return (window, sliding.Select(s => s && window is not null).ToArray());
+                return (window, new LayerMask(sliding.Select(s => s && window is not null)));
             }
 
             default:
-                return (null, new bool[layers]);
+                return (null, LayerMask.None);
         }
     }
 
