@@ -51,7 +51,7 @@ public static class Validation
         var settings = new BenchmarkSettings(
             Warmup: run.Spec.Validation.Warmup,
             Iterations: run.Options.Iterations ?? run.Spec.Validation.Iterations,
-            Inputs: InputSources.HeldOut(run.Spec.Calibration, model.InputDomains));
+            Inputs: InputSources.HeldOut(run, model.InputDomains));
         var progress = new Progress<BenchmarkProgress>(p => run.Report("latency", $"{p.Bucket} {p.Phase} {p.Completed}/{p.Total}"));
         var benchmark = new LatencyBenchmark(settings);
         if (oneAtATime)
@@ -118,9 +118,22 @@ public static class Validation
     {
         var calibration = run.Spec.Calibration;
         var heldout = run.Spec.Validation.HeldoutSamples;
+        if (calibration.Source == Core.Spec.CalibrationSource.Text)
+        {
+            var feed = Text.RealText.Feed(run, session);
+            var pooling = Text.RealText.Pooling(run, feed);
+            return new FidelitySettings(
+                bucket,
+                Samples: feed.Heldout.Count,
+                TokenIdsInput: feed.Roles.IsLanguageModel ? feed.Roles.TokenIds : null,
+                Inputs: s => feed.Inputs(session, bucket, feed.Heldout[s]),
+                Pooling: pooling,
+                AttentionMaskInput: feed.Roles.AttentionMask);
+        }
+
         if (calibration.Source != Core.Spec.CalibrationSource.Tokens)
         {
-            var source = InputSources.HeldOut(calibration, model.InputDomains);
+            var source = InputSources.HeldOut(run, model.InputDomains);
             var samples = Math.Min(heldout, source.Count(session, bucket) ?? heldout);
             if (calibration.Source == Core.Spec.CalibrationSource.Npy)
             {
