@@ -48,23 +48,17 @@ public sealed class RunCommand : CliCommand
             Iterations = args.IntValue("--iterations", 1, 1_000_000),
         };
 
-        using var cancellation = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        using var signals = new CancellationSignals(Gac.Core.Artifacts.ScratchFolder.DeleteAllLive);
         try
         {
             var progress = context.ShowProgress || args.Has("--progress") ? new ConsoleProgress(context.Error) : null;
-            var result = GacPipeline.RunAsync(spec, options, progress, cancellation.Token).GetAwaiter().GetResult();
+            var result = GacPipeline.RunAsync(spec, options, progress, signals.Token).GetAwaiter().GetResult();
             Write(context, given, result);
             return result.ExitCode;
         }
-        finally
+        catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
         {
-            Console.CancelKeyPress -= onCancel;
+            throw signals.Cancelled();
         }
     }
 
