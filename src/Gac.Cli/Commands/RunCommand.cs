@@ -23,7 +23,7 @@ public sealed class RunCommand : CliCommand
     [
         new("--output", "Write the accepted artifact here instead of export.path.", "path"),
         new("--report-dir", "Write the reports here instead of report.directory.", "dir"),
-        new("--provider", "Override validation.provider: auto, cuda or cpu.", "name"),
+        ProviderOption.Spec("Override validation.provider"),
         new("--iterations", "Override validation.iterations (latency samples per variant).", "N"),
         new("--progress", "Print progress lines on stderr even when it is redirected (they are shown on a terminal anyway)."),
     ];
@@ -32,21 +32,15 @@ public sealed class RunCommand : CliCommand
     {
         var args = context.Arguments;
         var given = args.Positionals[0];
-        var spec = GacSpecLoader.Load(Path.GetFullPath(given, context.WorkingDirectory));
+        // Options first: a mistyped option is reported before any file is read.
         var options = new PipelineOptions
         {
             OutputPath = args.Value("--output") is { } output ? Path.GetFullPath(output, context.WorkingDirectory) : null,
             ReportDirectory = args.Value("--report-dir") is { } reports ? Path.GetFullPath(reports, context.WorkingDirectory) : null,
-            Provider = args.Value("--provider") switch
-            {
-                null => null,
-                "auto" => ExecutionProviderChoice.Auto,
-                "cuda" => ExecutionProviderChoice.Cuda,
-                "cpu" => ExecutionProviderChoice.Cpu,
-                var other => throw ParsedArguments.ArgumentError($"--provider expects auto, cuda or cpu, found '{other}'."),
-            },
+            Provider = ProviderOption.Parse(args),
             Iterations = args.IntValue("--iterations", 1, 1_000_000),
         };
+        var spec = GacSpecLoader.Load(Path.GetFullPath(given, context.WorkingDirectory));
 
         using var signals = new CancellationSignals(Gac.Core.Artifacts.ScratchFolder.DeleteAllLive);
         try

@@ -88,10 +88,19 @@ public enum ValidationSessions
     OneAtATime,
 }
 
+/// <summary>
+/// Which ONNX Runtime execution provider the user asked for (validation.provider, --provider); the
+/// one type from the spec through the CLI to the session factory.
+/// </summary>
 public enum ExecutionProviderChoice
 {
+    /// <summary>CUDA when it loads, otherwise CPU with a GAC4008 warning recording why.</summary>
     Auto,
+
+    /// <summary>CUDA or fail with GAC4001 (exit code 2): a GPU measurement was promised.</summary>
     Cuda,
+
+    /// <summary>The CPU provider only.</summary>
     Cpu,
 }
 
