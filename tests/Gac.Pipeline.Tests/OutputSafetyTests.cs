@@ -29,6 +29,20 @@ public sealed class OutputSafetyTests : IDisposable
     }
 
     [Fact]
+    public async Task An_export_path_whose_data_file_would_replace_the_spec_is_GAC5023_when_the_run_starts()
+    {
+        // export.path must be an .onnx file other than the model (GAC0016, GAC0023 at load); its data file is checked at run.
+        using var workspace = new PipelineWorkspace();
+        var spec = workspace.Spec(exportPath: "model.gac.onnx", name: "model.gac.onnx.data");
+        var text = File.ReadAllText(spec.File.FullPath);
+
+        var error = await Assert.ThrowsAsync<GacException>(() => GacPipeline.RunAsync(spec, Options()));
+
+        AssertRefused(error, "GAC5023", "export.path");
+        Assert.Equal(text, File.ReadAllText(spec.File.FullPath));
+    }
+
+    [Fact]
     public async Task Output_naming_the_models_external_data_file_is_GAC5023()
     {
         using var workspace = new PipelineWorkspace(PipelineWorkspace.DefaultModel with { Storage = WeightStorage.External });

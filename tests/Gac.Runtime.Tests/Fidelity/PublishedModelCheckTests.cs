@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Spec;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Fidelity;
 using Gac.Runtime.Providers;
@@ -14,7 +15,7 @@ namespace Gac.Runtime.Tests.Fidelity;
 public sealed class PublishedModelCheckTests : IDisposable
 {
     private static readonly float[] Weight = TinyOnnx.Weights(16 * 8, 11);
-    private readonly OrtSessionFactory factory = new(new SessionSettings(ExecutionProviderPolicy.Cpu, IntraOpThreads: 1));
+    private readonly OrtSessionFactory factory = new(new SessionSettings(ExecutionProviderChoice.Cpu, IntraOpThreads: 1));
     private readonly string folder = Directory.CreateTempSubdirectory("gac-published-").FullName;
 
     private string ModelPath => Path.Combine(folder, "model.gac.onnx");
