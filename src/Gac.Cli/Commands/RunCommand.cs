@@ -21,7 +21,7 @@ public sealed class RunCommand : CliCommand
 
     public override IReadOnlyList<OptionSpec> Options =>
     [
-        new("--output", "Write the accepted artifact here instead of export.path.", "path"),
+        new("--output", "Write the accepted artifact here instead of export.path; its reports go beside it unless --report-dir is given.", "path"),
         new("--report-dir", "Write the reports here instead of report.directory.", "dir"),
         ProviderOption.Spec("Override validation.provider"),
         new("--iterations", "Override validation.iterations (latency samples per variant).", "N"),

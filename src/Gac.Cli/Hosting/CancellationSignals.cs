@@ -26,8 +26,8 @@ public sealed class CancellationSignals : IDisposable
     public CancellationSignals(Action onForcedExit)
     {
         this.onForcedExit = onForcedExit;
-        registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGINT, context => Cancel(context, InterruptExitCode)));
-        registrations.Add(PosixSignalRegistration.Create(PosixSignal.SIGTERM, context => Cancel(context, TerminateExitCode)));
+        Register(PosixSignal.SIGINT, InterruptExitCode);
+        Register(PosixSignal.SIGTERM, TerminateExitCode);
     }
 
     public CancellationToken Token => source.Token;
@@ -48,6 +48,18 @@ public sealed class CancellationSignals : IDisposable
 
         watchdog?.Dispose();
         source.Dispose();
+    }
+
+    private void Register(PosixSignal signal, int code)
+    {
+        try
+        {
+            registrations.Add(PosixSignalRegistration.Create(signal, context => Cancel(context, code)));
+        }
+        catch (PlatformNotSupportedException)
+        {
+            // A platform without this signal keeps its default handling; Ctrl-C exists everywhere.
+        }
     }
 
     private void Cancel(PosixSignalContext context, int code)
