@@ -45,6 +45,12 @@ internal static class TinyHfCheckpoint
               "use_sliding_window": true, "sliding_window": 2, "layer_types": ["full_attention", "sliding_attention"],
               "rope_parameters": { "rope_type": "default", "rope_theta": 1000000.0 } }
             """,
+        // Llama with attention_bias (q, k, v, o) and mlp_bias, head_dim 16 while hidden / heads = 8.
+        ["llama-bias-head-dim"] = """
+            { "model_type": "llama", "hidden_size": 32, "intermediate_size": 40, "num_hidden_layers": 2,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "vocab_size": 30, "max_position_embeddings": 64,
+              "attention_bias": true, "mlp_bias": true }
+            """,
         ["gpt2"] = """
             { "model_type": "gpt2", "n_embd": 32, "n_layer": 2, "n_head": 4, "n_positions": 40, "vocab_size": 60,
               "layer_norm_epsilon": 1e-5, "activation_function": "gelu_new" }
