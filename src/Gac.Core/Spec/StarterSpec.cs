@@ -34,10 +34,13 @@ public static class StarterSpec
               format: auto                # auto | onnx | hf-safetensors
 
             # Inputs used to measure activations (ASVD scaling, pruning importance) and check fidelity.
-            # Give at most one source; with none, inputs are generated from the model's input metadata.
+            # Give at most one source; validation and benchmarks use the same one. With none, inputs are
+            # generated from the model's graph: ids below the table they index, masks 1, token types 0.
             calibration:
               samples: 32
               seed: 1234
+              # text: data/sentences.txt                 # real text (.txt or .jsonl), tokenized by the model's tokenizer
+              # tokenizer: vocab.txt                     # for an ONNX model: vocab.txt | tokenizer.model | tokenizer.json
               # tokens: data/tokens.txt                  # token ids, for language models
               # npy: { input_ids: data/input_ids.npy }     # one .npy tensor per graph input
               # inputs:                                  # a seeded generator per graph input
@@ -79,6 +82,7 @@ public static class StarterSpec
               iterations: 100
               heldout_samples: 16
               sessions: auto              # auto | together | one-at-a-time (models larger than a third of memory)
+              pooling: auto               # auto | mean | cls | none: sentence vectors of an encoder fed calibration.text
 
             # What the result must prove; uncomment the checks you want. A missed check fails the run (exit 1).
             # Speedups take a factor (1.2) or a percent string ("20%").
@@ -88,7 +92,7 @@ public static class StarterSpec
               # max_p50_latency_ms: 50
               # max_relative_error: 0.05
               # min_cosine: 0.99
-              # max_perplexity_increase: "5%"   # needs calibration.tokens
+              # max_perplexity_increase: "5%"   # needs calibration.tokens or text
               # min_aligned_percent: 100
               # max_parameters: 1000000
 

@@ -34,7 +34,7 @@ public static class Calibration
         var outputs = tapped.OutputByLayer.Values.Distinct(StringComparer.Ordinal).ToArray();
         var batches = 0;
         using var options = new RunOptions();
-        foreach (var batch in CalibrationFeeds.Create(run.Spec.Calibration, session.Session, bucket))
+        foreach (var batch in CalibrationFeeds.Create(run, session.Session, bucket, model.InputDomains))
         {
             run.CancellationToken.ThrowIfCancellationRequested();
             using (batch)

@@ -1,5 +1,4 @@
 using Gac.Core.Spec;
-using Gac.Runtime.Benchmark;
 using Gac.Runtime.Fidelity;
 
 namespace Gac.Pipeline.Steps;
@@ -9,15 +8,16 @@ namespace Gac.Pipeline.Steps;
 /// compressor already saw, never validation's held-out samples. The original's outputs are recorded
 /// on first use and every model is loaded, run and released one at a time.
 /// </summary>
-public sealed class CalibrationProbe(RunContext run, ModelVariant original)
+public sealed class CalibrationProbe(RunContext run, ImportedModel model, ModelVariant original)
 {
     public const string PerplexityMetric = "perplexity";
     public const string RelativeErrorMetric = "relative-error";
 
     private ReferenceOutputs? _reference;
+    private bool _isLanguageModel;
 
-    /// <summary>"perplexity" for token windows (language models), else "relative-error".</summary>
-    public string Metric => run.Spec.Calibration.Source == CalibrationSource.Tokens ? PerplexityMetric : RelativeErrorMetric;
+    /// <summary>"perplexity" for language models (token windows, or text fed to a model with logits), else "relative-error".</summary>
+    public string Metric => Reference is not null && _isLanguageModel ? PerplexityMetric : RelativeErrorMetric;
 
     public int Samples => Reference.Samples.Count;
 
@@ -52,51 +52,35 @@ public sealed class CalibrationProbe(RunContext run, ModelVariant original)
     private ReferenceOutputs Record()
     {
         using var session = run.Sessions.Open(original.Path, ModelVariant.OriginalName);
-        var calibration = run.Spec.Calibration;
-        var bucket = ShapeBuckets.Complete(session.Session, calibration.Dims, calibrationInputs: calibration.Inputs);
-        FidelitySettings settings;
-        if (calibration.Source == CalibrationSource.Tokens)
-        {
-            var windows = CalibrationFeeds.TokenWindows(calibration, session.Session, bucket, skip: 0, count: calibration.Samples);
-            settings = new FidelitySettings(bucket, Samples: windows.Count, TokenIdsInput: CalibrationFeeds.TokenInput(session.Session), Inputs: s => windows[s]());
-        }
-        else
-        {
-            var count = Count(CalibrationFeeds.Create(calibration, session.Session, bucket));
-            var inference = session.Session;
-            settings = new FidelitySettings(bucket, Samples: count, Inputs: s => Nth(CalibrationFeeds.Create(calibration, inference, bucket), s));
-        }
-
-        run.Report("probe", $"recording the original on {settings.Samples} calibration sample(s) ({bucket})");
+        var settings = SettingsFor(session.Session);
+        _isLanguageModel = settings.TokenIdsInput is not null;
+        run.Report("probe", $"recording the original on {settings.Samples} calibration sample(s) ({settings.Bucket})");
         return FidelityEvaluator.Record(session, settings, run.CancellationToken);
     }
 
-    private static int Count(IEnumerable<InputSet> feeds)
+    /// <summary>Validation's fidelity settings, fed calibration's samples instead of the held-out ones.</summary>
+    private FidelitySettings SettingsFor(Microsoft.ML.OnnxRuntime.InferenceSession session)
     {
-        var count = 0;
-        foreach (var batch in feeds)
+        var calibration = run.Spec.Calibration;
+        var bucket = ShapeBuckets.Complete(session, calibration.Dims, calibrationInputs: calibration.Inputs);
+        switch (calibration.Source)
         {
-            batch.Dispose();
-            count++;
+            case CalibrationSource.Text:
+                var feed = Text.RealText.Feed(run, session);
+                return new FidelitySettings(
+                    bucket,
+                    Samples: feed.Calibration.Count,
+                    TokenIdsInput: feed.Roles.IsLanguageModel ? feed.Roles.TokenIds : null,
+                    Inputs: s => feed.Inputs(session, bucket, feed.Calibration[s]),
+                    Pooling: Text.RealText.Pooling(run, feed),
+                    AttentionMaskInput: feed.Roles.AttentionMask);
+            case CalibrationSource.Tokens:
+                var windows = CalibrationFeeds.TokenWindows(calibration, session, bucket, skip: 0, count: calibration.Samples);
+                return new FidelitySettings(bucket, Samples: windows.Count, TokenIdsInput: CalibrationFeeds.TokenInput(session), Inputs: s => windows[s]());
+            default:
+                var source = InputSources.Calibration(run, model.InputDomains);
+                var samples = Math.Min(calibration.Samples, source.Count(session, bucket) ?? calibration.Samples);
+                return new FidelitySettings(bucket, Samples: samples, Inputs: s => source.Create(session, bucket, s));
         }
-
-        return count;
-    }
-
-    /// <summary>Calibration feeds are produced one batch at a time (seeded, so each pass yields the same inputs); the s-th is kept.</summary>
-    private static InputSet Nth(IEnumerable<InputSet> feeds, int index)
-    {
-        var i = 0;
-        foreach (var batch in feeds)
-        {
-            if (i++ == index)
-            {
-                return batch;
-            }
-
-            batch.Dispose();
-        }
-
-        throw new InvalidOperationException($"Calibration sample {index} is missing on a second pass over the calibration data.");
     }
 }

@@ -13,6 +13,9 @@ namespace Gac.Pipeline.Steps;
 /// <see cref="Commit"/> appends the untouched weights one tensor at a time, so writing a variant of a
 /// model larger than RAM holds one layer at a time. fp16 (when the spec asks) is a second streamed
 /// pass over the written fp32 variant. Small models still come out as one file (export.external_data).
+/// The aligned candidate is written under the artifact's own file name (in a folder of its own), so
+/// its tensors already name the data file "&lt;artifact&gt;.data" that is published beside it: the
+/// files validated are byte for byte the files published.
 /// </summary>
 public static class VariantWriter
 {
@@ -22,7 +25,7 @@ public static class VariantWriter
 
     public static ModelVariant Commit(RunContext run, ImportedModel model, ExternalDataBuilder data, ModelProto rewritten, string name, string what, string? folder = null)
     {
-        var path = ScratchPath(run, $"{name}.onnx", folder);
+        var path = PathOf(run, name, folder);
         data.Commit(OnnxModelFile.FromModel(rewritten, model.Path));
         if (run.Spec.Export.DType == ExportDType.Fp16)
         {
@@ -42,22 +45,26 @@ public static class VariantWriter
         return new ModelVariant(name, path, parameters);
     }
 
-    private static string Fp32Path(RunContext run, string name, string? folder)
-        => ScratchPath(run, run.Spec.Export.DType == ExportDType.Fp16 ? $"{name}.fp32.onnx" : $"{name}.onnx", folder);
-
-    private static string ScratchPath(RunContext run, string fileName, string? folder)
+    /// <summary>
+    /// Where variant <paramref name="name"/> is written: the aligned candidate as
+    /// scratch/&lt;folder or "candidate"&gt;/&lt;artifact file name&gt; (each candidate plan in a folder of its own),
+    /// any other variant as scratch/[folder/]&lt;name&gt;.onnx.
+    /// </summary>
+    public static string PathOf(RunContext run, string name, string? folder = null)
     {
-        if (folder is null)
-        {
-            return run.Scratch(fileName);
-        }
-
-        Directory.CreateDirectory(run.Scratch(folder));
-        return run.Scratch(Path.Combine(folder, fileName));
+        var path = name == ModelVariant.AlignedName
+            ? Path.Combine(run.ScratchFolder, folder ?? "candidate", Path.GetFileName(run.ArtifactPath))
+            : folder is null ? run.Scratch($"{name}.onnx") : Path.Combine(run.ScratchFolder, folder, $"{name}.onnx");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        return path;
     }
+
+    private static string Fp32Path(RunContext run, string name, string? folder)
+        => run.Spec.Export.DType == ExportDType.Fp16 ? PathOf(run, name, folder) + ".fp32.onnx" : PathOf(run, name, folder);
 
     private static OnnxSaveOptions SaveOptions(RunContext run) => OnnxSaveOptions.Default with
     {
+        SingleFileLimitBytes = run.Options.SingleFileLimitBytes ?? OnnxSaveOptions.Default.SingleFileLimitBytes,
         ExternalData = run.Spec.Export.ExternalData switch
         {
             ExternalDataMode.Always => ExternalDataPolicy.External,
