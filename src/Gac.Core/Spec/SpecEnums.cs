@@ -16,6 +16,16 @@ public enum CalibrationSource
     Tokens,
     Npy,
     Inputs,
+    Text,
+}
+
+/// <summary>How an encoder's token outputs become one vector per sentence for fidelity (validation.pooling).</summary>
+public enum SentencePooling
+{
+    Auto,
+    Mean,
+    Cls,
+    None,
 }
 
 public enum TensorDType
