@@ -20,6 +20,7 @@ public sealed class LlamaWeights : IDisposable
     public const double InitializerRange = 0.02;
 
     private readonly SortedDictionary<string, Parameter> byName;
+    private RotaryTables? trainingRotary;
 
     private LlamaWeights(LlamaConfig config, SortedDictionary<string, Parameter> byName)
     {
@@ -40,8 +41,37 @@ public sealed class LlamaWeights : IDisposable
 
     public long ParameterCount => byName.Values.Sum(p => p.numel());
 
+    /// <summary>
+    /// RoPE as the bundled checkpoint was trained: angles in double, rounded once to float32 — a little
+    /// more precise than transformers' float32 angles at inference (cos/sin differ by under 1e-5 at
+    /// these 128 positions), and kept so that a rerun of train.sh gives the same weights.
+    /// </summary>
+    public RotaryTables TrainingRotary => trainingRotary ??= DoublePrecisionRotary(Architecture);
+
     /// <summary>ids: int64 [batch, seq] → logits [batch, seq, vocab]; differentiable in the parameters.</summary>
-    public Tensor Logits(Tensor ids) => ReferenceForward.Logits(Architecture, CheckpointTensorNames.Llama, name => byName[name], ids);
+    public Tensor Logits(Tensor ids) => ReferenceForward.Logits(Architecture, CheckpointTensorNames.Llama, name => byName[name], ids, TrainingRotary);
+
+    /// <summary>Logits as transformers (and the exported ONNX graph) compute them at inference: RoPE angles in float32.</summary>
+    public Tensor InferenceLogits(Tensor ids) => ReferenceForward.Logits(Architecture, CheckpointTensorNames.Llama, name => byName[name], ids);
+
+    private static RotaryTables DoublePrecisionRotary(TransformerConfig c)
+    {
+        var frequencies = c.RopeScaling.InverseFrequencies(c.RotaryDim, c.RopeTheta);
+        var (d, half) = (c.RotaryDim, c.RotaryDim / 2);
+        var cos = new float[c.MaxPositions * d];
+        var sin = new float[c.MaxPositions * d];
+        for (var p = 0; p < c.MaxPositions; p++)
+        {
+            for (var i = 0; i < half; i++)
+            {
+                var angle = p * frequencies[i];
+                cos[(p * d) + i] = cos[(p * d) + half + i] = (float)Math.Cos(angle);
+                sin[(p * d) + i] = sin[(p * d) + half + i] = (float)Math.Sin(angle);
+            }
+        }
+
+        return new RotaryTables(c.MaxPositions, d, cos, sin);
+    }
 
     /// <summary>
     /// Draws the initial weights from torch's generator in a fixed name order, so a seed fixes them.

@@ -9,6 +9,7 @@ namespace Gac.Examples.TrainLm;
 /// from its own first token, exp of the mean negative log-likelihood over every prediction
 /// (<see cref="PerplexityAccumulator"/>, the gate's own code). So the model card's number and a
 /// gac-build report's "original" perplexity are the same quantity, on the same or a sub-range of windows.
+/// The logits come from the reference forward as at inference (float32 RoPE angles, like the ONNX graph).
 /// </summary>
 public static class Perplexity
 {
@@ -25,7 +26,7 @@ public static class Perplexity
             using var scope = torch.NewDisposeScope();
             var batch = Math.Min(WindowsPerBatch, windows - first);
             var ids = Ids(tokens.AsSpan(first * context, batch * context));
-            var logits = model.Logits(torch.tensor(ids, [batch, context]));
+            var logits = model.InferenceLogits(torch.tensor(ids, [batch, context]));
             perplexity.Add(logits.contiguous().data<float>().ToArray(), ids, batch, context, model.Config.VocabSize);
         }
 

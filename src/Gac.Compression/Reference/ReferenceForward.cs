@@ -45,7 +45,11 @@ public static class ReferenceForward
     /// for them; tensors it hands out from elsewhere (a training loop's parameters) are left alone, and
     /// gradients flow into them.
     /// </summary>
-    public static Tensor Logits(TransformerConfig config, CheckpointTensorNames names, Func<string, Tensor> weight, Tensor ids)
+    /// <param name="rotary">
+    /// RoPE rows for positions 0 … (at least seq − 1); null computes them as transformers does at
+    /// inference (<see cref="RotaryTables"/>). The example trainer passes the tables it trains with.
+    /// </param>
+    public static Tensor Logits(TransformerConfig config, CheckpointTensorNames names, Func<string, Tensor> weight, Tensor ids, RotaryTables? rotary = null)
     {
         var sequence = checked((int)ids.shape[1]);
         if (sequence > config.MaxPositions)
@@ -55,17 +59,16 @@ public static class ReferenceForward
 
         var model = new Weights(weight, names);
         return config.Family == TransformerFamily.Llama
-            ? Llama(config, model, ids, sequence)
+            ? Llama(config, model, ids, sequence, rotary ?? RotaryTables.Create(config, sequence))
             : Gpt2(config, model, ids, sequence);
     }
 
-    private static Tensor Llama(TransformerConfig c, Weights w, Tensor ids, int s)
+    private static Tensor Llama(TransformerConfig c, Weights w, Tensor ids, int s, RotaryTables rotary)
     {
         var n = w.Names;
         var h = w.Get(n.Embedding).index_select(0, ids.flatten()).view(ids.shape[0], s, c.HiddenSize);
-        var rotary = RotaryTables.Create(c, s);
-        var cos = tensor(rotary.Cos, [s, c.RotaryDim]);
-        var sin = tensor(rotary.Sin, [s, c.RotaryDim]);
+        var cos = tensor(rotary.Cos, [rotary.Positions, rotary.RotaryDim]).narrow(0, 0, s);
+        var sin = tensor(rotary.Sin, [rotary.Positions, rotary.RotaryDim]).narrow(0, 0, s);
         for (var i = 0; i < c.Layers; i++)
         {
             using var block = NewDisposeScope();
