@@ -47,7 +47,7 @@ public sealed class TextFeed
         ShapeBucket calibrationBucket,
         int calibrationSamples,
         ShapeBucket heldoutBucket,
-        int heldoutSamples)
+        int? heldoutSamples)
     {
         var roles = TextInputs.Of(session);
         var ids = roles.TokenIds;
@@ -87,11 +87,16 @@ public sealed class TextFeed
         return new InputSet(names, values);
     }
 
-    private static TextFeed Windows(ModelTokenizer tokenizer, string path, TextInputs roles, long[] calibrationShape, int calibrationSamples, long[] heldoutShape, int heldoutSamples)
+    /// <summary>The held-out samples asked for, or (null) every whole sample the text holds after calibration's part, at least one.</summary>
+    private static int HeldoutCount(int? asked, long available, long calibrationUnits, long unitsPerSample)
+        => asked ?? (int)Math.Max(1, (available - calibrationUnits) / unitsPerSample);
+
+    private static TextFeed Windows(ModelTokenizer tokenizer, string path, TextInputs roles, long[] calibrationShape, int calibrationSamples, long[] heldoutShape, int? heldoutSamplesAsked)
     {
         var tokens = TextCorpus.Documents(path).SelectMany(d => tokenizer.Encode(d.Text)).Select(id => (long)id).ToArray();
         var calibrationWindow = calibrationShape[0] * calibrationShape[1];
         var heldoutWindow = heldoutShape[0] * heldoutShape[1];
+        var heldoutSamples = HeldoutCount(heldoutSamplesAsked, tokens.Length, calibrationSamples * calibrationWindow, heldoutWindow);
         var split = TextSplit.Of(tokens.Length, calibrationSamples * calibrationWindow, heldoutSamples * heldoutWindow, "tokens", path);
         TextBatch Window(long[] shape, long start)
         {
@@ -107,9 +112,10 @@ public sealed class TextFeed
             "tokens");
     }
 
-    private static TextFeed Sentences(ModelTokenizer tokenizer, string path, TextInputs roles, long[] calibrationShape, int calibrationSamples, long[] heldoutShape, int heldoutSamples)
+    private static TextFeed Sentences(ModelTokenizer tokenizer, string path, TextInputs roles, long[] calibrationShape, int calibrationSamples, long[] heldoutShape, int? heldoutSamplesAsked)
     {
         var sentences = TextCorpus.Sentences(path);
+        var heldoutSamples = HeldoutCount(heldoutSamplesAsked, sentences.Count, calibrationSamples * calibrationShape[0], heldoutShape[0]);
         var split = TextSplit.Of(sentences.Count, calibrationSamples * calibrationShape[0], heldoutSamples * heldoutShape[0], "sentences", path);
         var padding = tokenizer.PaddingId
             ?? throw GacException.Create(DiagnosticCatalogue.TextInputsUnrecognised, $"The tokenizer '{tokenizer.Path}' has no padding token, which an encoder's batches of sentences need.", new SourceLocation(tokenizer.Path));
