@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Runtime.Benchmark;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -20,14 +21,17 @@ public sealed record TextBatch(long[] Shape, long[] TokenIds, long[] AttentionMa
 /// </summary>
 public sealed class TextFeed
 {
-    private TextFeed(TextInputs roles, TextSplit split, IReadOnlyList<TextBatch> calibration, IReadOnlyList<TextBatch> heldout, string unit)
+    private TextFeed(ModelTokenizer tokenizer, TextInputs roles, TextSplit split, IReadOnlyList<TextBatch> calibration, IReadOnlyList<TextBatch> heldout, string unit)
     {
+        Tokenizer = tokenizer;
         Roles = roles;
         Split = split;
         Calibration = calibration;
         Heldout = heldout;
         Unit = unit;
     }
+
+    public ModelTokenizer Tokenizer { get; }
 
     public TextInputs Roles { get; }
 
@@ -47,15 +51,39 @@ public sealed class TextFeed
         ShapeBucket calibrationBucket,
         int calibrationSamples,
         ShapeBucket heldoutBucket,
-        int? heldoutSamples)
+        int? heldoutSamples,
+        InputDomains? domains = null)
     {
         var roles = TextInputs.Of(session);
         var ids = roles.TokenIds;
         var calibrationShape = RandomInputs.ResolveShape(ids, session.InputMetadata[ids], calibrationBucket);
         var heldoutShape = RandomInputs.ResolveShape(ids, session.InputMetadata[ids], heldoutBucket);
-        return roles.IsLanguageModel
+        var feed = roles.IsLanguageModel
             ? Windows(tokenizer, textPath, roles, calibrationShape, calibrationSamples, heldoutShape, heldoutSamples)
             : Sentences(tokenizer, textPath, roles, calibrationShape, calibrationSamples, heldoutShape, heldoutSamples);
+        CheckVocabulary(feed, domains?.For(ids));
+        return feed;
+    }
+
+    /// <summary>
+    /// Every id must index a row of the embedding table the ids input feeds (read from the graph): a
+    /// larger id means this is not the model's tokenizer, and ONNX Runtime would fail on it mid-run.
+    /// </summary>
+    private static void CheckVocabulary(TextFeed feed, IntegerInputDomain? domain)
+    {
+        if (domain is not { Rows: > 0 } table)
+        {
+            return;
+        }
+
+        var largest = feed.Calibration.Concat(feed.Heldout).SelectMany(b => b.TokenIds).DefaultIfEmpty(0).Max();
+        if (largest >= table.Rows)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.TokenizerVocabularyTooLarge,
+                $"The tokenizer '{feed.Tokenizer.Path}' produced the id {largest}, but '{table.Input}' indexes '{table.Table}', which has {table.Rows} rows: it is not this model's tokenizer.",
+                new SourceLocation(feed.Tokenizer.Path));
+        }
     }
 
     /// <summary>The graph inputs of one batch; k/v caches empty, token types 0, positions 0 … seq−1.</summary>
@@ -105,6 +133,7 @@ public sealed class TextFeed
         }
 
         return new TextFeed(
+            tokenizer,
             roles,
             split,
             Enumerable.Range(0, calibrationSamples).Select(i => Window(calibrationShape, i * calibrationWindow)).ToList(),
@@ -151,6 +180,7 @@ public sealed class TextFeed
         }
 
         return new TextFeed(
+            tokenizer,
             roles,
             split,
             Enumerable.Range(0, calibrationSamples).Select(i => Batch(calibrationShape, i * (int)calibrationShape[0])).ToList(),
