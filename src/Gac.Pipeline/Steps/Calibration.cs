@@ -39,7 +39,7 @@ public static class Calibration
             Text.RealText.Check(run, session.Session, model.InputDomains);
         }
 
-        foreach (var batch in CalibrationFeeds.Create(run.Spec.Calibration, session.Session, bucket, model.InputDomains))
+        foreach (var batch in CalibrationFeeds.Create(run, session.Session, bucket, model.InputDomains))
         {
             run.CancellationToken.ThrowIfCancellationRequested();
             using (batch)

@@ -12,19 +12,21 @@ namespace Gac.Pipeline.Steps;
 /// <summary>
 /// The calibration inputs a spec describes, produced one batch at a time so activations are never
 /// all held at once: generated from the model's input metadata and graph (default), a seeded
-/// uniform generator per input, one .npy tensor per input, or a token-id file cut into windows.
+/// uniform generator per input, one .npy tensor per input, a token-id file cut into windows, or
+/// calibration.text (its calibration part; the held-out part is checked to exist, never fed).
 /// Validation and benchmarks draw from the same kind of source (<see cref="InputSources"/>).
 /// </summary>
 public static class CalibrationFeeds
 {
-    public static IEnumerable<InputSet> Create(CalibrationSpec spec, InferenceSession session, ShapeBucket bucket, InputDomains domains)
+    public static IEnumerable<InputSet> Create(RunContext run, InferenceSession session, ShapeBucket bucket, InputDomains domains)
     {
+        var spec = run.Spec.Calibration;
         if (spec.Source == CalibrationSource.Tokens)
         {
             return FromTokens(spec, session, bucket);
         }
 
-        var source = InputSources.Calibration(spec, domains);
+        var source = InputSources.Calibration(run, domains);
         var count = Math.Min(spec.Samples, source.Count(session, bucket) ?? spec.Samples);
         return Enumerable.Range(0, count).Select(sample => source.Create(session, bucket, sample));
     }

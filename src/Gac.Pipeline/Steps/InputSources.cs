@@ -11,19 +11,21 @@ namespace Gac.Pipeline.Steps;
 /// fidelity and latency are fed the same kind of data. Calibration takes samples 0…n−1; the
 /// held-out source gives data calibration never saw where the spec allows it: a seed apart for
 /// generated inputs and calibration.inputs, the token windows after calibration's for
-/// calibration.tokens. calibration.npy is one fixed batch, so validation reuses it (GAC4022).
+/// calibration.tokens, the held-out part of calibration.text. calibration.npy is one fixed batch,
+/// so validation reuses it (GAC4022).
 /// </summary>
 public static class InputSources
 {
     /// <summary>Held-out generated samples use seeds this far from calibration's.</summary>
     public const int HeldOutSeedOffset = 1_000_003;
 
-    public static IInputSource Calibration(CalibrationSpec spec, InputDomains domains) => For(spec, domains, heldOut: false);
+    public static IInputSource Calibration(RunContext run, InputDomains domains) => For(run, domains, heldOut: false);
 
-    public static IInputSource HeldOut(CalibrationSpec spec, InputDomains domains) => For(spec, domains, heldOut: true);
+    public static IInputSource HeldOut(RunContext run, InputDomains domains) => For(run, domains, heldOut: true);
 
-    private static IInputSource For(CalibrationSpec spec, InputDomains domains, bool heldOut)
+    private static IInputSource For(RunContext run, InputDomains domains, bool heldOut)
     {
+        var spec = run.Spec.Calibration;
         var seed = spec.Seed + (heldOut ? HeldOutSeedOffset : 0);
         return spec.Source switch
         {
@@ -32,7 +34,7 @@ public static class InputSources
             CalibrationSource.Npy => new NpyTensors(spec),
             CalibrationSource.Tokens => new TokenWindowSource(spec, skip: heldOut ? spec.Samples : 0),
             CalibrationSource.Text => new Text.TextInputSource(spec, domains, heldOut),
-            _ => throw new ArgumentOutOfRangeException(nameof(spec), spec.Source, "No input source for this calibration source."),
+            _ => throw new ArgumentOutOfRangeException(nameof(run), spec.Source, "No input source for this calibration source."),
         };
     }
 

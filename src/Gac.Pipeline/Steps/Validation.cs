@@ -51,7 +51,7 @@ public static class Validation
         var settings = new BenchmarkSettings(
             Warmup: run.Spec.Validation.Warmup,
             Iterations: run.Options.Iterations ?? run.Spec.Validation.Iterations,
-            Inputs: InputSources.HeldOut(run.Spec.Calibration, model.InputDomains));
+            Inputs: InputSources.HeldOut(run, model.InputDomains));
         var progress = new Progress<BenchmarkProgress>(p => run.Report("latency", $"{p.Bucket} {p.Phase} {p.Completed}/{p.Total}"));
         var benchmark = new LatencyBenchmark(settings);
         if (oneAtATime)
@@ -59,33 +59,35 @@ public static class Validation
             original.Dispose();
             FidelityResult? alignedFidelity = null;
             FidelityResult? unalignedFidelity = null;
-            OrtSession Candidate(ModelVariant variant, Action<FidelityResult> fidelity)
+            ReferenceOutputs? alignedOutputs = null;
+            OrtSession Candidate(ModelVariant variant, Action<FidelityResult, ReferenceOutputs> fidelity)
             {
                 var session = sessions.Open(variant.Path, variant.Name);
-                fidelity(FidelityEvaluator.Evaluate(reference, session, run.CancellationToken));
+                var (result, outputs) = FidelityEvaluator.EvaluateAndRecord(reference, session, run.CancellationToken);
+                fidelity(result, outputs);
                 return session;
             }
 
             var latency = benchmark.MeasureOneAtATime(
                 [
                     () => sessions.Open(variants.Original.Path, ModelVariant.OriginalName),
-                    () => Candidate(variants.Unaligned, f => unalignedFidelity = f),
-                    () => Candidate(variants.Aligned, f => alignedFidelity = f),
+                    () => Candidate(variants.Unaligned, (f, _) => unalignedFidelity = f),
+                    () => Candidate(variants.Aligned, (f, o) => (alignedFidelity, alignedOutputs) = (f, o)),
                 ],
                 buckets,
                 progress,
                 run.CancellationToken);
-            return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity!, unalignedFidelity!, latency);
+            return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity!, unalignedFidelity!, latency, alignedOutputs!);
         }
 
         using (original)
         {
             using var unaligned = sessions.Open(variants.Unaligned.Path, ModelVariant.UnalignedName);
             using var aligned = sessions.Open(variants.Aligned.Path, ModelVariant.AlignedName);
-            var alignedFidelity = FidelityEvaluator.Evaluate(reference, aligned, run.CancellationToken);
+            var (alignedFidelity, alignedOutputs) = FidelityEvaluator.EvaluateAndRecord(reference, aligned, run.CancellationToken);
             var unalignedFidelity = FidelityEvaluator.Evaluate(reference, unaligned, run.CancellationToken);
             var latency = benchmark.Measure([original, unaligned, aligned], buckets, progress, run.CancellationToken);
-            return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity, unalignedFidelity, latency);
+            return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity, unalignedFidelity, latency, alignedOutputs);
         }
     }
 
@@ -120,7 +122,7 @@ public static class Validation
         var heldout = run.Spec.Validation.HeldoutSamples;
         if (calibration.Source == Core.Spec.CalibrationSource.Text)
         {
-            var text = (Text.TextInputSource)InputSources.HeldOut(calibration, model.InputDomains);
+            var text = (Text.TextInputSource)InputSources.HeldOut(run, model.InputDomains);
             var feed = text.Feed(session, bucket);
             return new FidelitySettings(
                 bucket,
@@ -133,7 +135,7 @@ public static class Validation
 
         if (calibration.Source != Core.Spec.CalibrationSource.Tokens)
         {
-            var source = InputSources.HeldOut(calibration, model.InputDomains);
+            var source = InputSources.HeldOut(run, model.InputDomains);
             var samples = Math.Min(heldout, source.Count(session, bucket) ?? heldout);
             if (calibration.Source == Core.Spec.CalibrationSource.Npy)
             {
