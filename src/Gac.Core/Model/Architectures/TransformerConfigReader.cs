@@ -61,6 +61,7 @@ public static class TransformerConfigReader
             {
                 "llama" or "mistral" or "qwen2" => ReadLlama(fields, modelType),
                 "gpt2" => ReadGpt2(fields),
+                _ when GemmaRefusal.ModelTypes.Contains(modelType) => throw GemmaRefusal.Create(document.RootElement, source, modelType),
                 _ => throw GacException.Create(
                     DiagnosticCatalogue.ModelTypeUnsupported,
                     $"'{source}' has model_type \"{modelType}\"; supported: {string.Join(", ", SupportedModelTypes)}.",
