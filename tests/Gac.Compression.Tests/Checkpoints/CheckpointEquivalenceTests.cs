@@ -29,6 +29,8 @@ public sealed class CheckpointEquivalenceTests(ITestOutputHelper output) : IDisp
     [InlineData("llama-tied", 1, SafetensorsDType.F32)]
     [InlineData("qwen2", 1, SafetensorsDType.F32)]
     [InlineData("mistral-linear-rope", 1, SafetensorsDType.F32)]
+    [InlineData("mistral-yarn-window", 1, SafetensorsDType.F32)]
+    [InlineData("qwen2-layer-types", 1, SafetensorsDType.F32)]
     [InlineData("gpt2", 1, SafetensorsDType.F32)]
     [InlineData("llama-gqa", 3, SafetensorsDType.F32)]
     [InlineData("llama-gqa", 1, SafetensorsDType.BF16)]
