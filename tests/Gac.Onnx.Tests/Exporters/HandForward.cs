@@ -109,9 +109,9 @@ internal sealed class HandForward
             }
         }
 
-        var head = Tied ? embedding : Weight("lm_head.weight");
-        var vocab = head.Length / Hidden;
-        return h.Select(row => Linear(RmsNorm(row, Weight("model.norm.weight")), head, vocab)).ToArray();
+        var lmHead = Tied ? embedding : Weight("lm_head.weight");
+        var vocab = lmHead.Length / Hidden;
+        return h.Select(row => Linear(RmsNorm(row, Weight("model.norm.weight")), lmHead, vocab)).ToArray();
     }
 
     private double[] RmsNorm(double[] x, float[] weight)

@@ -12,7 +12,8 @@ internal static class RopeConfigReader
 {
     public static IReadOnlyList<string> SupportedTypes { get; } = ["default", "linear", "llama3", "yarn"];
 
-    public static (double Theta, RopeScaling Scaling) Read(ConfigFields f, int maxPositions)
+    /// <param name="allowPartialRotary">The family's attention rotates only the leading head dims (Phi-3); its caller reads the factor.</param>
+    public static (double Theta, RopeScaling Scaling) Read(ConfigFields f, int maxPositions, bool allowPartialRotary = false)
     {
         // transformers 5 renamed rope_scaling to rope_parameters and moved rope_theta inside it; it
         // still reads the old names, so either may be present.
@@ -22,8 +23,8 @@ internal static class RopeConfigReader
             throw Unsupported(f, parameters.Name("full_attention"), "per-layer-type RoPE parameters (one set for full, one for sliding attention) are Gemma-style and not supported for this model_type");
         }
 
-        var partial = parameters?.OptionalDouble("partial_rotary_factor") ?? f.OptionalDouble("partial_rotary_factor");
-        if (partial is { } factor && factor != 1.0)
+        var partial = PartialRotaryFactor(f);
+        if (!allowPartialRotary && partial is { } factor && factor != 1.0)
         {
             // LlamaAttention's apply_rotary_pos_emb rotates the whole head: a narrower cos/sin does not broadcast.
             throw Unsupported(f, "partial_rotary_factor", $"is {factor}; this model_type's attention rotates the whole head (transformers fails on a partial rotary width)");
@@ -104,6 +105,10 @@ internal static class RopeConfigReader
             AttentionFactor = attention,
         };
     }
+
+    /// <summary>partial_rotary_factor from rope_parameters (5.x) or the top level (4.x); null when absent.</summary>
+    public static double? PartialRotaryFactor(ConfigFields f)
+        => (f.Object("rope_parameters") ?? f.Object("rope_scaling"))?.OptionalDouble("partial_rotary_factor") ?? f.OptionalDouble("partial_rotary_factor");
 
     internal static GacException Unsupported(ConfigFields f, string field, string why)
         => GacException.Create(
