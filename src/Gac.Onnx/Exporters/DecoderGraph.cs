@@ -122,10 +122,20 @@ internal sealed class DecoderGraph
     /// </summary>
     public (string Cos, string Sin) RotaryCosSin()
     {
-        var frequencies = Config.RopeScaling.InverseFrequencies(Config.RotaryDim, Config.RopeTheta).Select(f => (double)(float)f).ToArray();
-        var stored = Builder.Initializer(OnnxTensorFactory.WrapRaw("rotary.inv_freq", OnnxDataType.Double, System.Runtime.InteropServices.MemoryMarshal.AsBytes(frequencies.AsSpan()).ToArray(), frequencies.Length));
-        var inverse = Builder.Node("Cast", [stored], "rotary/inv_freq/Cast", OnnxAttributes.Int("to", (long)OnnxDataType.Float));
+        var inverse = StoredFrequencies("rotary.inv_freq", Config.RopeScaling.InverseFrequencies(Config.RotaryDim, Config.RopeTheta));
         var positions = Builder.Node("Cast", [PositionIds], "rotary/positions/Cast", OnnxAttributes.Int("to", (long)OnnxDataType.Float));
+        if (Config.RopeScaling.Kind == RopeScalingKind.LongRope)
+        {
+            // LongRoPE (transformers' longrope_frequency_update): long_factor when this forward's length,
+            // largest position id + 1, exceeds original_max_position_embeddings, short_factor otherwise.
+            // Positions are exact in float32 up to 2^24, far beyond any context.
+            var longInverse = StoredFrequencies("rotary.inv_freq.long", RopeScaling.LongRopeFrequencies(Config.RotaryDim, Config.RopeTheta, Config.RopeScaling.LongFactor));
+            var largest = Builder.Node("ReduceMax", [positions], "rotary/longrope/ReduceMax", OnnxAttributes.Int("keepdims", 0));
+            var threshold = FloatScalar("const.rotary.longrope.threshold", Config.RopeScaling.OriginalMaxPositions - 0.5f);
+            var useLong = Builder.Node("Greater", [largest, threshold], "rotary/longrope/Greater");
+            inverse = Builder.Node("Where", [useLong, longInverse, inverse], "rotary/longrope/Where");
+        }
+
         var column = Builder.Node("Unsqueeze", [positions, Int64s("const.axis1", 1)], "rotary/positions/Unsqueeze");
         var angles = Builder.Node("Mul", [column, inverse], "rotary/Mul");
         var repeated = Builder.Node("Concat", [angles, angles], "rotary/Concat", OnnxAttributes.Int("axis", -1));
@@ -139,6 +149,14 @@ internal sealed class DecoderGraph
         }
 
         return (cos, sin);
+    }
+
+    /// <summary>Inverse frequencies rounded once to float32, stored as float64 (fp16 conversion never rounds them) and cast back.</summary>
+    private string StoredFrequencies(string name, double[] frequencies)
+    {
+        var rounded = frequencies.Select(f => (double)(float)f).ToArray();
+        var stored = Builder.Initializer(OnnxTensorFactory.WrapRaw(name, OnnxDataType.Double, System.Runtime.InteropServices.MemoryMarshal.AsBytes(rounded.AsSpan()).ToArray(), rounded.Length));
+        return Builder.Node("Cast", [stored], $"{name.Replace('.', '/')}/Cast", OnnxAttributes.Int("to", (long)OnnxDataType.Float));
     }
 
     /// <summary>Split into equal parts along an axis: opset 18 wants the count as num_outputs, earlier opsets infer it.</summary>

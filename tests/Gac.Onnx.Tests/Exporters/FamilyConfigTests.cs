@@ -103,8 +103,8 @@ public sealed class FamilyConfigTests
 
     [Theory]
     [InlineData("\"rope_scaling\": { \"type\": \"linear\", \"factor\": 2.0 }", "linear")]
-    [InlineData("\"rope_parameters\": { \"rope_type\": \"longrope\", \"short_factor\": [1], \"long_factor\": [2] }", "longrope")]
-    public void Phi3_rope_types_other_than_default_are_GAC1210(string field, string type)
+    [InlineData("\"rope_parameters\": { \"rope_type\": \"llama3\", \"factor\": 8.0 }", "llama3")]
+    public void Phi3_rope_types_other_than_default_and_longrope_are_GAC1210(string field, string type)
     {
         var error = Assert.Throws<GacException>(() => TransformerConfigReader.Parse(With(Phi3Minimal, field)));
 

@@ -40,6 +40,12 @@ internal sealed class HandForward
     /// </summary>
     public int? SlidingWindow { get; init; }
 
+    /// <summary>LongRoPE: frequency i divided by this factor (short_factor or long_factor, chosen by the caller).</summary>
+    public IReadOnlyList<double>? FrequencyDivisors { get; init; }
+
+    /// <summary>What cos and sin are multiplied by (LongRoPE's attention_factor).</summary>
+    public double CosSinScale { get; init; } = 1.0;
+
     /// <summary>Tensor lookup by Hugging Face name: row-major values ([out, in] for linear weights).</summary>
     public required Func<string, float[]> Weight { get; init; }
 
@@ -150,9 +156,9 @@ internal sealed class HandForward
         var y = (double[])x.Clone();
         for (var j = 0; j < r; j++)
         {
-            var angle = position * Math.Pow(Theta, -2.0 * (j % half) / r);
+            var angle = position * Math.Pow(Theta, -2.0 * (j % half) / r) / (FrequencyDivisors?[j % half] ?? 1.0);
             var rotated = j < half ? -x[j + half] : x[j - half];
-            y[j] = (x[j] * Math.Cos(angle)) + (rotated * Math.Sin(angle));
+            y[j] = (x[j] * Math.Cos(angle) * CosSinScale) + (rotated * Math.Sin(angle) * CosSinScale);
         }
 
         return y;

@@ -111,23 +111,84 @@ public sealed class Phi3ExportTests(ITestOutputHelper output)
         Assert.True(Qwen3ExportTests.MaxDifference(Hand(split).Logits(ids), exported) > 100 * Tolerance);
     }
 
+    [Fact]
+    public void Phi3_longrope_uses_short_factors_within_the_original_context_and_long_factors_beyond()
+    {
+        // _compute_longrope_parameters: inv_freq_i = 1 / (factor_i · θ^(2i/d)); long_factor once the forward's
+        // length (largest position + 1) exceeds original_max_position_embeddings (longrope_frequency_update);
+        // cos/sin × sqrt(1 + ln(32/4) / ln 4) since max_position_embeddings / original = 8.
+        var (phi3, split) = LongRope("longrope", seed: 35);
+        double[] shortFactor = [1, 1.5, 2, 3], longFactor = [2, 3, 5, 8];
+        var scale = Math.Sqrt(1 + (Math.Log(8) / Math.Log(4)));
+        var within = TinyCheckpoints.TokenIds(4, phi3.VocabSize, seed: 12);
+        var beyond = TinyCheckpoints.TokenIds(7, phi3.VocabSize, seed: 13);
+        var model = CheckpointExporter.BuildInMemory(phi3, Fuse(split, phi3, gateFirst: true));
+
+        var shortLogits = Qwen3ExportTests.Prefill(model, within);
+        var longLogits = Qwen3ExportTests.Prefill(model, beyond);
+
+        Assert.Equal(RopeScalingKind.LongRope, phi3.RopeScaling.Kind);
+        Qwen3ExportTests.AssertClose(Hand(split, divisors: shortFactor, scale: scale).Logits(within), shortLogits, Tolerance);
+        Qwen3ExportTests.AssertClose(Hand(split, divisors: longFactor, scale: scale).Logits(beyond), longLogits, Tolerance);
+        Assert.True(Qwen3ExportTests.MaxDifference(Hand(split, divisors: shortFactor, scale: scale).Logits(beyond), longLogits) > 100 * Tolerance, "past the original context the long factors apply");
+    }
+
+    [Fact]
+    public void Phi3_longrope_decodes_within_the_original_context_with_short_factors()
+    {
+        var (phi3, split) = LongRope("longrope", seed: 36);
+        var ids = TinyCheckpoints.TokenIds(4, phi3.VocabSize, seed: 14);
+        var expected = Hand(split, divisors: [1, 1.5, 2, 3], scale: Math.Sqrt(1 + (Math.Log(8) / Math.Log(4)))).Logits(ids);
+        using var runner = new DecodeRunner(CheckpointExporter.BuildInMemory(phi3, Fuse(split, phi3, gateFirst: true), new CheckpointExportOptions { PastKeyValues = true }));
+
+        var step = runner.Run(ids[..2], 1, 2, past: null);
+        Qwen3ExportTests.AssertClose(expected[..2], step.Logits, Tolerance);
+        for (var t = 2; t < ids.Length; t++)
+        {
+            step = runner.Run([ids[t]], 1, 1, step.Presents);
+            Qwen3ExportTests.AssertClose([expected[t]], step.Logits, Tolerance);
+        }
+    }
+
     [Theory]
-    [InlineData("longrope")]
     [InlineData("su")]
     [InlineData("yarn")]
-    public void Phi3_long_context_rope_is_refused_naming_the_field(string type)
+    public void Phi3_reads_su_and_yarn_as_their_old_names_for_longrope(string type)
     {
-        // longrope switches between short_factor and long_factor with the sequence length (and "su" /
-        // "yarn" are its old names in Phi3Config): not exported, so refused rather than run as plain RoPE.
-        var json = TinyCheckpoints.Phi3.Replace(
-            "\"rope_scaling\": null",
-            $"\"rope_scaling\": {{ \"type\": \"{type}\", \"short_factor\": [1, 1, 1, 1], \"long_factor\": [2, 2, 2, 2] }}",
-            StringComparison.Ordinal);
+        // Phi3Config maps "su" and "yarn" to longrope: a phi3 "yarn" is not YaRN.
+        var (phi3, _) = LongRope(type, seed: 37);
+        var (reference, _) = LongRope("longrope", seed: 37);
+
+        Assert.Equal(reference.RopeScaling with { ShortFactor = [], LongFactor = [] }, phi3.RopeScaling with { ShortFactor = [], LongFactor = [] });
+        Assert.Equal(reference.RopeScaling.LongFactor, phi3.RopeScaling.LongFactor);
+    }
+
+    [Theory]
+    [InlineData("\"type\": \"linear\", \"factor\": 2.0", "GAC1210")]
+    [InlineData("\"type\": \"longrope\", \"factor\": 4.0, \"short_factor\": [1, 1, 1, 1], \"long_factor\": [2, 2, 2, 2]", "GAC1221")]
+    [InlineData("\"type\": \"longrope\", \"short_factor\": [1, 1, 1], \"long_factor\": [2, 2, 2, 2]", "GAC1208")]
+    [InlineData("\"type\": \"longrope\", \"long_factor\": [2, 2, 2, 2]", "GAC1210")]
+    public void Phi3_rope_settings_transformers_rejects_or_reads_differently_are_refused(string scaling, string code)
+    {
+        // linear: Phi3Config.validate_rope allows default and longrope only; a factor other than
+        // max / original: 4.x and 5.x disagree; factor lists must have rotary_dim / 2 entries.
+        var json = TinyCheckpoints.Phi3.Replace("\"rope_scaling\": null", $"\"rope_scaling\": {{ {scaling} }}", StringComparison.Ordinal)
+            .Replace("\"original_max_position_embeddings\": 64", "\"original_max_position_embeddings\": 32", StringComparison.Ordinal);
 
         var error = Assert.Throws<GacException>(() => TinyCheckpoints.Config(json));
 
-        Assert.StartsWith("GAC12", error.Diagnostics[0].Code, StringComparison.Ordinal);
-        Assert.Contains(type, error.Diagnostics[0].Message, StringComparison.Ordinal);
+        Assert.Equal(code, error.Diagnostics[0].Code);
+    }
+
+    /// <summary>TinyCheckpoints.Phi3 with longrope over an original context of 4 tokens, 32 in all.</summary>
+    private static (TransformerConfig Phi3, InMemoryCheckpoint Split) LongRope(string type, int seed)
+    {
+        var json = TinyCheckpoints.Phi3
+            .Replace("\"rope_scaling\": null", $"\"rope_scaling\": {{ \"type\": \"{type}\", \"short_factor\": [1, 1.5, 2, 3], \"long_factor\": [2, 3, 5, 8] }}", StringComparison.Ordinal)
+            .Replace("\"max_position_embeddings\": 64", "\"max_position_embeddings\": 32", StringComparison.Ordinal)
+            .Replace("\"original_max_position_embeddings\": 64", "\"original_max_position_embeddings\": 4", StringComparison.Ordinal);
+        var llama = TinyCheckpoints.Config(TinyCheckpoints.Phi3.Replace("\"phi3\"", "\"llama\"", StringComparison.Ordinal));
+        return (TinyCheckpoints.Config(json), TinyCheckpoints.Create(llama, seed));
     }
 
     /// <summary>A Phi-3 checkpoint from split Llama weights: qkv = [q; k; v] and gate_up = [gate; up] (or [up; gate]) by rows.</summary>
@@ -160,7 +221,7 @@ public sealed class Phi3ExportTests(ITestOutputHelper output)
         return ([parts.Sum(p => p.Shape[0]), parts[0].Shape[1]], parts.SelectMany(p => p.Values).ToArray());
     }
 
-    private static HandForward Hand(InMemoryCheckpoint split, int? rotaryDim = null, int? slidingWindow = null) => new()
+    private static HandForward Hand(InMemoryCheckpoint split, int? rotaryDim = null, int? slidingWindow = null, double[]? divisors = null, double scale = 1.0) => new()
     {
         // The literal values of TinyCheckpoints.Phi3.
         Hidden = 32,
@@ -173,6 +234,8 @@ public sealed class Phi3ExportTests(ITestOutputHelper output)
         Epsilon = 1e-5,
         RotaryDim = rotaryDim,
         SlidingWindow = slidingWindow,
+        FrequencyDivisors = divisors,
+        CosSinScale = scale,
         Weight = split.ReadFloat32,
     };
 }

@@ -13,6 +13,12 @@ public enum RopeScalingKind
 
     /// <summary>YaRN (Peng et al. 2023): a ramp between interpolated and extrapolated frequencies, cos/sin scaled by an attention factor.</summary>
     Yarn,
+
+    /// <summary>
+    /// LongRoPE (Phi-3): frequency i divided by short_factor[i], or by long_factor[i] when the
+    /// sequence (largest position + 1) exceeds original_max_position_embeddings; cos/sin scaled by an attention factor.
+    /// </summary>
+    LongRope,
 }
 
 /// <summary>
@@ -37,8 +43,28 @@ public sealed record RopeScaling(
     /// <summary>YaRN's truncate: round the correction range outwards to whole dimensions (transformers' default true).</summary>
     public bool Truncate { get; init; } = true;
 
-    /// <summary>What transformers multiplies cos and sin by ("attention_scaling"); 1 except for YaRN.</summary>
+    /// <summary>What transformers multiplies cos and sin by ("attention_scaling"); 1 except for YaRN and LongRoPE.</summary>
     public double AttentionFactor { get; init; } = 1.0;
+
+    /// <summary>LongRoPE's per-frequency divisors up to original_max_position_embeddings tokens (rotary_dim / 2 of them).</summary>
+    public IReadOnlyList<double> ShortFactor { get; init; } = [];
+
+    /// <summary>LongRoPE's per-frequency divisors for longer sequences.</summary>
+    public IReadOnlyList<double> LongFactor { get; init; } = [];
+
+    /// <summary>
+    /// The frequencies a forward over <paramref name="sequenceLength"/> positions (largest position
+    /// id + 1) uses: LongRoPE switches to long_factor past the original context
+    /// (transformers' longrope_frequency_update); every other kind is independent of the length.
+    /// </summary>
+    public double[] InverseFrequencies(int rotaryDim, double theta, long sequenceLength)
+        => Kind == RopeScalingKind.LongRope && sequenceLength > OriginalMaxPositions
+            ? LongRopeFrequencies(rotaryDim, theta, LongFactor)
+            : InverseFrequencies(rotaryDim, theta);
+
+    /// <summary>θ^(−2i/d) / factor[i] (modeling_rope_utils' _compute_longrope_parameters).</summary>
+    public static double[] LongRopeFrequencies(int rotaryDim, double theta, IReadOnlyList<double> factors)
+        => Enumerable.Range(0, rotaryDim / 2).Select(i => 1.0 / (factors[i] * Math.Pow(theta, 2.0 * i / rotaryDim))).ToArray();
 
     /// <summary>
     /// The rotary inverse frequencies θ^(−2i/d), i = 0 … d/2 − 1 (RoFormer, Su et al. 2021), after
@@ -58,6 +84,7 @@ public sealed record RopeScaling(
                 RopeScalingKind.Linear => f / Factor,
                 RopeScalingKind.Llama3 => Llama3(f),
                 RopeScalingKind.Yarn => Yarn(f, i, low, high),
+                RopeScalingKind.LongRope => f / ShortFactor[i],
                 _ => f,
             };
         }

@@ -19,7 +19,9 @@ public sealed record RotaryTables(int Positions, int RotaryDim, float[] Cos, flo
     /// <summary>Rows [positions.Length, rotary_dim] for the given positions.</summary>
     public static RotaryTables Create(TransformerConfig config, long[] positions)
     {
-        var frequencies = InverseFrequencies(config);
+        // LongRoPE picks its factors from the forward's length, largest position + 1.
+        var length = positions.Length == 0 ? 0 : positions.Max() + 1;
+        var frequencies = config.RopeScaling.InverseFrequencies(config.RotaryDim, config.RopeTheta, length).Select(f => (float)f).ToArray();
         var d = config.RotaryDim;
         var half = d / 2;
         var scale = (float)config.RopeScaling.AttentionFactor;
