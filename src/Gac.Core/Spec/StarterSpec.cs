@@ -38,6 +38,8 @@ public static class StarterSpec
             calibration:
               samples: 32
               seed: 1234
+              # text: data/sentences.txt                 # real text (.txt or .jsonl), tokenized by the model's tokenizer
+              # tokenizer: vocab.txt                     # for an ONNX model: vocab.txt | tokenizer.model | tokenizer.json
               # tokens: data/tokens.txt                  # token ids, for language models
               # npy: { input_ids: data/input_ids.npy }     # one .npy tensor per graph input
               # inputs:                                  # a seeded generator per graph input
@@ -79,6 +81,7 @@ public static class StarterSpec
               iterations: 100
               heldout_samples: 16
               sessions: auto              # auto | together | one-at-a-time (models larger than a third of memory)
+              pooling: auto               # auto | mean | cls | none: sentence vectors of an encoder fed calibration.text
 
             # What the result must prove; uncomment the checks you want. A missed check fails the run (exit 1).
             # Speedups take a factor (1.2) or a percent string ("20%").
@@ -88,7 +91,7 @@ public static class StarterSpec
               # max_p50_latency_ms: 50
               # max_relative_error: 0.05
               # min_cosine: 0.99
-              # max_perplexity_increase: "5%"   # needs calibration.tokens
+              # max_perplexity_increase: "5%"   # needs calibration.tokens or text
               # min_aligned_percent: 100
               # max_parameters: 1000000
 

@@ -49,7 +49,7 @@ public sealed class FamilyConfigTests
 
         Assert.Null(off.SlidingWindow);
         Assert.Equal(8, on.SlidingWindow);
-        Assert.Equal([false, true], on.SlidingLayers);
+        Assert.Equal("01", on.SlidingLayers.ToString());
     }
 
     [Fact]
@@ -80,7 +80,7 @@ public sealed class FamilyConfigTests
         var config = TransformerConfigReader.Parse(With(Phi3Minimal, "\"sliding_window\": 2047"));
 
         Assert.Equal(2047, config.SlidingWindow);
-        Assert.Equal([true, true], config.SlidingLayers);
+        Assert.Equal("11", config.SlidingLayers.ToString());
     }
 
     [Theory]

@@ -62,6 +62,15 @@ public sealed record RopeScaling(
             ? LongRopeFrequencies(rotaryDim, theta, LongFactor)
             : InverseFrequencies(rotaryDim, theta);
 
+    /// <summary>By value, the factor lists included, so configs read from equal JSON are equal records.</summary>
+    public bool Equals(RopeScaling? other)
+        => other is not null && Kind == other.Kind && Factor == other.Factor && LowFreqFactor == other.LowFreqFactor
+            && HighFreqFactor == other.HighFreqFactor && OriginalMaxPositions == other.OriginalMaxPositions && BetaFast == other.BetaFast
+            && BetaSlow == other.BetaSlow && Truncate == other.Truncate && AttentionFactor == other.AttentionFactor
+            && ShortFactor.SequenceEqual(other.ShortFactor) && LongFactor.SequenceEqual(other.LongFactor);
+
+    public override int GetHashCode() => HashCode.Combine(Kind, Factor, OriginalMaxPositions, AttentionFactor, ShortFactor.Count, LongFactor.Count);
+
     /// <summary>θ^(−2i/d) / factor[i] (modeling_rope_utils' _compute_longrope_parameters).</summary>
     public static double[] LongRopeFrequencies(int rotaryDim, double theta, IReadOnlyList<double> factors)
         => Enumerable.Range(0, rotaryDim / 2).Select(i => 1.0 / (factors[i] * Math.Pow(theta, 2.0 * i / rotaryDim))).ToArray();

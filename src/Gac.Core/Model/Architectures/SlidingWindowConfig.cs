@@ -12,21 +12,21 @@ internal static class SlidingWindowConfig
 {
     private const int TransformersDefaultWindow = 4096;
 
-    public static (int? Window, IReadOnlyList<bool> Layers) Read(ConfigFields f, string modelType, int layers)
+    public static (int? Window, LayerMask Layers) Read(ConfigFields f, string modelType, int layers)
     {
         switch (modelType)
         {
             case "mistral":
             {
                 var window = f.Has("sliding_window") ? f.OptionalPositiveInt("sliding_window") : TransformersDefaultWindow;
-                return (window, Enumerable.Repeat(window is not null, layers).ToArray());
+                return (window, new LayerMask(Enumerable.Repeat(window is not null, layers)));
             }
 
             case "phi3":
             {
                 // Phi3Config.sliding_window defaults to None; when set, Phi3Model masks every layer with it.
                 var window = f.OptionalPositiveInt("sliding_window");
-                return (window, Enumerable.Repeat(window is not null, layers).ToArray());
+                return (window, new LayerMask(Enumerable.Repeat(window is not null, layers)));
             }
 
             case "qwen2" or "qwen3":
@@ -36,11 +36,11 @@ internal static class SlidingWindowConfig
                     : null;
                 var firstSliding = f.OptionalNonNegativeInt("max_window_layers") ?? 28;
                 var sliding = LayerTypes(f, layers) ?? Enumerable.Range(0, layers).Select(i => i >= firstSliding).ToArray();
-                return (window, sliding.Select(s => s && window is not null).ToArray());
+                return (window, new LayerMask(sliding.Select(s => s && window is not null)));
             }
 
             default:
-                return (null, new bool[layers]);
+                return (null, LayerMask.None);
         }
     }
 

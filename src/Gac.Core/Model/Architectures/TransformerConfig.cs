@@ -69,7 +69,7 @@ public sealed record TransformerConfig
     public int? SlidingWindow { get; init; }
 
     /// <summary>Per layer, whether it uses <see cref="SlidingWindow"/> (Qwen2: layer_types / max_window_layers; Mistral: all).</summary>
-    public IReadOnlyList<bool> SlidingLayers { get; init; } = [];
+    public LayerMask SlidingLayers { get; init; } = LayerMask.None;
 
     /// <summary>Leading dims of each head that RoPE rotates (head_dim · partial_rotary_factor); the rest pass through.</summary>
     public int RotaryDim
@@ -82,5 +82,5 @@ public sealed record TransformerConfig
 
     public int KeyValueWidth => KvHeads * HeadDim;
 
-    public bool UsesSlidingWindow(int layer) => SlidingWindow is not null && layer < SlidingLayers.Count && SlidingLayers[layer];
+    public bool UsesSlidingWindow(int layer) => SlidingWindow is not null && SlidingLayers[layer];
 }
