@@ -70,8 +70,8 @@ public static class CliApp
         }
         catch (OperationCanceledException)
         {
-            stderr.WriteLine("gac-build: cancelled.");
-            return ExitCodes.InternalError;
+            stderr.WriteLine(new Diagnostic(DiagnosticCatalogue.RunCancelled, "cancelled.").ToCanonicalString());
+            return Hosting.CancellationSignals.InterruptExitCode;
         }
 #pragma warning disable CA1031 // The host boundary: any other exception is a bug, reported with its stack trace.
         catch (Exception ex)

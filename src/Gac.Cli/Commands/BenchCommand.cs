@@ -2,6 +2,8 @@ using System.Globalization;
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
 using Gac.Core.Spec;
+using Gac.Onnx;
+using Gac.Onnx.Discovery;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Hardware;
 using Gac.Runtime.Providers;
@@ -43,6 +45,9 @@ public sealed class BenchCommand : CliCommand
         var threads = args.IntValue("--threads", 1, 1024);
         var policy = ProviderOption.Parse(args) ?? ExecutionProviderChoice.Auto;
         var path = context.ExistingFile(args.Positionals[0], "Model");
+        // Integer inputs get values valid by construction (ids below the table they index, masks 1, …),
+        // read from the graph as calibration reads them; external weights are not loaded for this.
+        settings = settings with { Inputs = new GeneratedInputs(InputDomainDiscovery.Discover(OnnxModelFile.Load(path).Model), settings.Seed) };
 
         var sessions = new OrtSessionFactory(new SessionSettings(policy, IntraOpThreads: threads));
         IReadOnlyList<LatencyResult> results;

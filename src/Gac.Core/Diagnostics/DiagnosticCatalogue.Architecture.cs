@@ -20,6 +20,6 @@ public static partial class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor ExportOpsetUnsupported = new(
         "GAC3020", "export.opset outside the supported range",
-        "export.opset asks for an ONNX opset the checkpoint exporter does not write (its graphs use LayerNormalization, opset 17, and are written for opsets 17 to 21).",
-        "Set export.opset between 17 and 21, or leave it out (17).");
+        "export.opset asks for an ONNX opset the checkpoint exporter does not write (its graphs use LayerNormalization, opset 17, and are written for opsets 17 to 23).",
+        "Set export.opset between 17 and 23, or leave it out (17).");
 }

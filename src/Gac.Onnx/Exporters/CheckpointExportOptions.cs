@@ -9,7 +9,7 @@ public sealed record CheckpointExportOptions
     public const int MinimumOpset = 17;
 
     /// <summary>The highest opset the export writes and tests on ONNX Runtime.</summary>
-    public const int MaximumOpset = 21;
+    public const int MaximumOpset = 23;
 
     /// <summary>Default-domain opset of the graph (export.opset); outside MinimumOpset…MaximumOpset is GAC3020.</summary>
     public int Opset { get; init; } = 17;

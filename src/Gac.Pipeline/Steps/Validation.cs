@@ -37,7 +37,7 @@ public static class Validation
                 .Select(shape => ShapeBuckets.Complete(original.Session, shape, calibrationInputs: run.Spec.Calibration.Inputs))
                 .DefaultIfEmpty(ShapeBuckets.Complete(original.Session, run.Spec.Calibration.Dims, calibrationInputs: run.Spec.Calibration.Inputs))
                 .ToList();
-            var fidelity = FidelityFor(run, original.Session, buckets[0]);
+            var fidelity = FidelityFor(run, model, original.Session, buckets[0]);
             run.Report("validate", $"fidelity on {fidelity.Samples} held-out inputs ({buckets[0]}){(fidelity.TokenIdsInput is null ? string.Empty : ", perplexity on held-out token windows")}");
             reference = FidelityEvaluator.Record(original, fidelity, run.CancellationToken);
         }
@@ -47,10 +47,11 @@ public static class Validation
             throw;
         }
 
+        // Timed runs are fed the held-out source's first sample: the data fidelity was measured on.
         var settings = new BenchmarkSettings(
             Warmup: run.Spec.Validation.Warmup,
             Iterations: run.Options.Iterations ?? run.Spec.Validation.Iterations,
-            VocabSize: CalibrationFeeds.GeneratedVocabulary);
+            Inputs: InputSources.HeldOut(run, model.InputDomains));
         var progress = new Progress<BenchmarkProgress>(p => run.Report("latency", $"{p.Bucket} {p.Phase} {p.Completed}/{p.Total}"));
         var benchmark = new LatencyBenchmark(settings);
         if (oneAtATime)
@@ -58,33 +59,35 @@ public static class Validation
             original.Dispose();
             FidelityResult? alignedFidelity = null;
             FidelityResult? unalignedFidelity = null;
-            OrtSession Candidate(ModelVariant variant, Action<FidelityResult> fidelity)
+            ReferenceOutputs? alignedOutputs = null;
+            OrtSession Candidate(ModelVariant variant, Action<FidelityResult, ReferenceOutputs> fidelity)
             {
                 var session = sessions.Open(variant.Path, variant.Name);
-                fidelity(FidelityEvaluator.Evaluate(reference, session, run.CancellationToken));
+                var (result, outputs) = FidelityEvaluator.EvaluateAndRecord(reference, session, run.CancellationToken);
+                fidelity(result, outputs);
                 return session;
             }
 
             var latency = benchmark.MeasureOneAtATime(
                 [
                     () => sessions.Open(variants.Original.Path, ModelVariant.OriginalName),
-                    () => Candidate(variants.Unaligned, f => unalignedFidelity = f),
-                    () => Candidate(variants.Aligned, f => alignedFidelity = f),
+                    () => Candidate(variants.Unaligned, (f, _) => unalignedFidelity = f),
+                    () => Candidate(variants.Aligned, (f, o) => (alignedFidelity, alignedOutputs) = (f, o)),
                 ],
                 buckets,
                 progress,
                 run.CancellationToken);
-            return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity!, unalignedFidelity!, latency);
+            return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity!, unalignedFidelity!, latency, alignedOutputs!);
         }
 
         using (original)
         {
             using var unaligned = sessions.Open(variants.Unaligned.Path, ModelVariant.UnalignedName);
             using var aligned = sessions.Open(variants.Aligned.Path, ModelVariant.AlignedName);
-            var alignedFidelity = FidelityEvaluator.Evaluate(reference, aligned, run.CancellationToken);
+            var (alignedFidelity, alignedOutputs) = FidelityEvaluator.EvaluateAndRecord(reference, aligned, run.CancellationToken);
             var unalignedFidelity = FidelityEvaluator.Evaluate(reference, unaligned, run.CancellationToken);
             var latency = benchmark.Measure([original, unaligned, aligned], buckets, progress, run.CancellationToken);
-            return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity, unalignedFidelity, latency);
+            return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity, unalignedFidelity, latency, alignedOutputs);
         }
     }
 
@@ -110,9 +113,10 @@ public static class Validation
 
     /// <summary>
     /// Held-out token windows of calibration.tokens (after the calibration windows) for a language
-    /// model, with perplexity; seeded random inputs (a seed apart from calibration's) otherwise.
+    /// model, with perplexity; otherwise the held-out samples of the spec's own source
+    /// (<see cref="InputSources.HeldOut"/>: generated or calibration.inputs a seed apart, npy reused).
     /// </summary>
-    private static FidelitySettings FidelityFor(RunContext run, Microsoft.ML.OnnxRuntime.InferenceSession session, ShapeBucket bucket)
+    private static FidelitySettings FidelityFor(RunContext run, ImportedModel model, Microsoft.ML.OnnxRuntime.InferenceSession session, ShapeBucket bucket)
     {
         var calibration = run.Spec.Calibration;
         var heldout = run.Spec.Validation.HeldoutSamples;
@@ -131,7 +135,16 @@ public static class Validation
 
         if (calibration.Source != Core.Spec.CalibrationSource.Tokens)
         {
-            return new FidelitySettings(bucket, Samples: heldout, Seed: calibration.Seed + 1_000_003, VocabSize: CalibrationFeeds.GeneratedVocabulary);
+            var source = InputSources.HeldOut(run, model.InputDomains);
+            var samples = Math.Min(heldout, source.Count(session, bucket) ?? heldout);
+            if (calibration.Source == Core.Spec.CalibrationSource.Npy)
+            {
+                run.Warn(new Core.Diagnostics.Diagnostic(
+                    Core.Diagnostics.DiagnosticCatalogue.ValidationReusesCalibrationData,
+                    "Fidelity is measured on the calibration.npy batch calibration used: there is no held-out data."));
+            }
+
+            return new FidelitySettings(bucket, Samples: samples, Inputs: s => source.Create(session, bucket, s));
         }
 
         var windows = CalibrationFeeds.TokenWindows(calibration, session, bucket, skip: calibration.Samples, count: heldout);

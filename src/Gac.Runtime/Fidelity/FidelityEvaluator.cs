@@ -7,8 +7,9 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Gac.Runtime.Fidelity;
 
-/// <param name="Samples">Held-out input sets; each is a fresh seeded random input for the bucket.</param>
+/// <param name="Samples">Held-out input sets; each is a fresh seeded random input for the bucket (or the caller's <paramref name="Inputs"/>).</param>
 /// <param name="Seed">Kept apart from the benchmark's and calibration's seeds so the check is held out.</param>
+/// <param name="Domains">What generated integer inputs hold (read from the graph); null knows none, so a model with integer inputs needs <paramref name="Inputs"/>.</param>
 /// <param name="OutputName">Output to compare; null takes "logits" when comparing a language model (a decode-ready export also returns its k/v cache), else the model's first output.</param>
 /// <param name="TokenIdsInput">For language models: the int64 [batch, seq] input; with it, the compared output is taken as logits [batch, seq, vocab] and perplexity is computed.</param>
 /// <param name="Inputs">Supplies sample s's inputs (e.g. held-out token windows) instead of seeded random ones; the evaluator disposes them.</param>
@@ -18,7 +19,7 @@ public sealed record FidelitySettings(
     ShapeBucket Bucket,
     int Samples = 8,
     int Seed = 7_000_001,
-    long VocabSize = 32000,
+    Core.Model.InputDomains? Domains = null,
     string? OutputName = null,
     string? TokenIdsInput = null,
     Func<int, InputSet>? Inputs = null,
@@ -75,6 +76,42 @@ public static class FidelityEvaluator
     }
 
     public static FidelityResult Evaluate(ReferenceOutputs reference, OrtSession candidate, CancellationToken cancellationToken = default)
+        => Evaluate(reference, candidate, keep: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="Evaluate(ReferenceOutputs, OrtSession, CancellationToken)"/>, also keeping the
+    /// candidate's own outputs on the same inputs: what the published artifact must reproduce.
+    /// </summary>
+    public static (FidelityResult Fidelity, ReferenceOutputs CandidateOutputs) EvaluateAndRecord(ReferenceOutputs reference, OrtSession candidate, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var kept = new List<ReferenceSample>();
+        var fidelity = Evaluate(reference, candidate, kept, cancellationToken);
+        return (fidelity, new ReferenceOutputs(reference.Settings, reference.OutputName, kept));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="model"/> on the inputs <paramref name="recorded"/> was recorded on and
+    /// returns its compared output per sample, for a comparison with the recording.
+    /// </summary>
+    public static IReadOnlyList<ReferenceSample> Rerun(ReferenceOutputs recorded, OrtSession model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        ArgumentNullException.ThrowIfNull(model);
+        var samples = new List<ReferenceSample>();
+        using var runOptions = new RunOptions();
+        for (var s = 0; s < recorded.Samples.Count; s++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var inputs = Inputs(model, recorded.Settings, s);
+            var (values, shape) = RunOne(model, inputs, recorded.OutputName, runOptions);
+            samples.Add(new ReferenceSample(values, shape, null));
+        }
+
+        return samples;
+    }
+
+    private static FidelityResult Evaluate(ReferenceOutputs reference, OrtSession candidate, List<ReferenceSample>? keep, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(candidate);
@@ -101,6 +138,7 @@ public static class FidelityEvaluator
                 throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Output '{outputName}' is [{string.Join(",", shape)}] from the original but [{string.Join(",", candidateShape)}] from '{candidate.Name}'.");
             }
 
+            keep?.Add(new ReferenceSample(compared, candidateShape, expected.TokenIds));
             var lastAxis = shape.Length == 0 ? 1 : (int)shape[^1];
             metrics.Add(expected.Values, compared, lastAxis);
             if (expected.TokenIds is { } ids)
@@ -136,7 +174,7 @@ public static class FidelityEvaluator
 
     /// <summary>Sample s's inputs: the caller's (held-out token windows) or seeded random ones, the same for every model.</summary>
     private static InputSet Inputs(OrtSession session, FidelitySettings settings, int sample)
-        => settings.Inputs?.Invoke(sample) ?? RandomInputs.Create(session.Session, settings.Bucket, settings.Seed + sample, settings.VocabSize);
+        => settings.Inputs?.Invoke(sample) ?? RandomInputs.Create(session.Session, settings.Bucket, settings.Seed + sample, settings.Domains ?? Core.Model.InputDomains.None);
 
     /// <summary>Runs with the caller's inputs and returns the output as float32 (fp16 outputs widened).</summary>
     private static (float[] Values, long[] Shape) RunOne(OrtSession session, InputSet inputs, string outputName, RunOptions runOptions)

@@ -57,6 +57,12 @@ internal static class TinyHfCheckpoint
               "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 40, "max_position_embeddings": 64,
               "original_max_position_embeddings": 64, "rms_norm_eps": 1e-5, "partial_rotary_factor": 0.5, "tie_word_embeddings": false }
             """,
+        // Llama with attention_bias (q, k, v, o) and mlp_bias, head_dim 16 while hidden / heads = 8.
+        ["llama-bias-head-dim"] = """
+            { "model_type": "llama", "hidden_size": 32, "intermediate_size": 40, "num_hidden_layers": 2,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "vocab_size": 30, "max_position_embeddings": 64,
+              "attention_bias": true, "mlp_bias": true }
+            """,
         ["gpt2"] = """
             { "model_type": "gpt2", "n_embd": 32, "n_layer": 2, "n_head": 4, "n_positions": 40, "vocab_size": 60,
               "layer_norm_epsilon": 1e-5, "activation_function": "gelu_new" }
