@@ -41,6 +41,29 @@ public sealed class MiniLmCommandTests
         Assert.Contains("[batch=1,sequence=16] p50", run.Out, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void Bench_with_a_spec_feeds_its_calibration_inputs_at_their_shape()
+    {
+        using var folder = new TempFolder();
+        var spec = folder.File("gac.yaml");
+        File.WriteAllText(spec, $$"""
+            version: 1
+            model: { path: "{{MiniLm()}}" }
+            calibration:
+              inputs:
+                - { name: input_ids, shape: [2, 12], dtype: int64, min: 100, max: 2000 }
+                - { name: attention_mask, shape: [2, 12], dtype: int64, min: 1, max: 1 }
+                - { name: token_type_ids, shape: [2, 12], dtype: int64, min: 0, max: 0 }
+            compress: { method: none, ratio: 0 }
+            export: { path: out/model.onnx }
+            """);
+
+        var run = CliRun.Invoke("bench", MiniLm(), "--spec", spec, "--provider", "cpu", "--warmup", "1", "--iterations", "2", "--threads", "1");
+
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("[batch=2,sequence=12] p50", run.Out, StringComparison.Ordinal);
+    }
+
     private static string MiniLm()
     {
         var root = RepositoryFiles.Root;

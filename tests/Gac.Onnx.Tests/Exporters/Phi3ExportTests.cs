@@ -160,14 +160,14 @@ public sealed class Phi3ExportTests(ITestOutputHelper output)
         var (reference, _) = LongRope("longrope", seed: 37);
 
         Assert.Equal(reference.RopeScaling, phi3.RopeScaling);
-        Assert.Equal([2.0, 3, 5, 8], phi3.RopeScaling.LongFactor);
+        Assert.Equal([2.0, 3, 5, 8], phi3.RopeScaling.LongFactors);
     }
 
     [Theory]
     [InlineData("\"type\": \"linear\", \"factor\": 2.0", "GAC1210")]
     [InlineData("\"type\": \"longrope\", \"factor\": 4.0, \"short_factor\": [1, 1, 1, 1], \"long_factor\": [2, 2, 2, 2]", "GAC1221")]
     [InlineData("\"type\": \"longrope\", \"short_factor\": [1, 1, 1], \"long_factor\": [2, 2, 2, 2]", "GAC1208")]
-    [InlineData("\"type\": \"longrope\", \"long_factor\": [2, 2, 2, 2]", "GAC1210")]
+    [InlineData("\"type\": \"longrope\", \"long_factor\": [2, 2, 2, 2]", "GAC1208")]
     public void Phi3_rope_settings_transformers_rejects_or_reads_differently_are_refused(string scaling, string code)
     {
         // linear: Phi3Config.validate_rope allows default and longrope only; a factor other than

@@ -110,7 +110,7 @@ internal sealed class ConfigFields(JsonElement element, string source, string pa
         return value.EnumerateArray().Select(e => e.GetString()!).ToArray();
     }
 
-    /// <summary>A list of positive numbers (LongRoPE's short_factor / long_factor); null when absent.</summary>
+    /// <summary>A list of positive numbers (LongRoPE's factors); null when absent.</summary>
     public IReadOnlyList<double>? OptionalPositiveDoubleList(string name)
     {
         if (Value(name) is not { } value)

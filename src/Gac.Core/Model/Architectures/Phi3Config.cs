@@ -14,17 +14,15 @@ internal static class Phi3Config
     /// <summary>Phi3Config's default original_max_position_embeddings.</summary>
     private const int DefaultOriginalMaxPositions = 4096;
 
+    private static readonly RopeFamilyRules Rules = new(PartialRotary: true, LongRopeAliases: ["su", "yarn"], DefaultOriginalMaxPositions: DefaultOriginalMaxPositions);
+
+    /// <summary>Phi3Config.validate_rope accepts only default and longrope; the rest is read as for Llama, with Phi-3's rules.</summary>
     public static (double Theta, RopeScaling Scaling) ReadRope(ConfigFields f, int maxPositions, int rotaryDim)
     {
         var parameters = f.Object("rope_parameters") ?? f.Object("rope_scaling");
         var kindField = parameters is not null && parameters.Has("rope_type") ? "rope_type" : "type";
         var kind = parameters?.OptionalString(kindField) ?? "default";
-        if (kind == "default")
-        {
-            return RopeConfigReader.Read(f, maxPositions, allowPartialRotary: true);
-        }
-
-        if (kind is not ("longrope" or "su" or "yarn"))
+        if (kind is not ("default" or "longrope" or "su" or "yarn"))
         {
             throw GacException.Create(
                 DiagnosticCatalogue.RopeScalingUnsupported,
@@ -32,31 +30,7 @@ internal static class Phi3Config
                 new SourceLocation(f.Source));
         }
 
-        var p = parameters!;
-        var theta = p.OptionalPositiveDouble("rope_theta") ?? f.OptionalPositiveDouble("rope_theta") ?? 10000.0;
-        var shortFactor = Factors(f, p, "short_factor", rotaryDim);
-        var longFactor = Factors(f, p, "long_factor", rotaryDim);
-        var original = p.OptionalPositiveInt("original_max_position_embeddings") ?? f.OptionalPositiveInt("original_max_position_embeddings") ?? DefaultOriginalMaxPositions;
-
-        // transformers 4.x always replaces factor by max_position_embeddings / original_max_position_embeddings;
-        // 5.x uses a stated factor. Only when they agree is the result the same in every version.
-        var implied = (double)maxPositions / original;
-        if (p.OptionalPositiveDouble("factor") is { } stated && Math.Abs(stated - implied) > 1e-9 * implied)
-        {
-            throw GacException.Create(
-                DiagnosticCatalogue.RopeParametersAmbiguous,
-                $"'{f.Source}': longrope {p.Name("factor")} is {stated.ToString(CultureInfo.InvariantCulture)} but max_position_embeddings / original_max_position_embeddings = {maxPositions} / {original} = {implied.ToString(CultureInfo.InvariantCulture)}; transformers versions disagree on which one applies.",
-                new SourceLocation(f.Source));
-        }
-
-        // LongRoPE paper's attention scaling, as _compute_longrope_parameters sets it when not given.
-        var attention = p.OptionalPositiveDouble("attention_factor") ?? (implied <= 1 ? 1.0 : Math.Sqrt(1 + (Math.Log(implied) / Math.Log(original))));
-        return (theta, new RopeScaling(RopeScalingKind.LongRope, implied, OriginalMaxPositions: original)
-        {
-            ShortFactor = shortFactor,
-            LongFactor = longFactor,
-            AttentionFactor = attention,
-        });
+        return RopeConfigReader.Read(f, maxPositions, rotaryDim, Rules);
     }
 
     /// <summary>
@@ -75,15 +49,5 @@ internal static class Phi3Config
         return dim >= 2 && dim % 2 == 0
             ? dim
             : throw RopeConfigReader.Unsupported(f, "partial_rotary_factor", $"is {factor.ToString(CultureInfo.InvariantCulture)}: head_dim {headDim} · {factor.ToString(CultureInfo.InvariantCulture)} rotates {dim} dims, which rotate_half cannot split into two halves");
-    }
-
-    /// <summary>Phi3Config.validate_rope: each factor list holds one entry per rotated frequency, rotary_dim / 2.</summary>
-    private static IReadOnlyList<double> Factors(ConfigFields f, ConfigFields p, string name, int rotaryDim)
-    {
-        var factors = p.OptionalPositiveDoubleList(name)
-            ?? throw GacException.Create(DiagnosticCatalogue.RopeScalingUnsupported, $"'{f.Source}': longrope needs \"{p.Name(name)}\".", new SourceLocation(f.Source));
-        return factors.Count == rotaryDim / 2
-            ? factors
-            : throw TransformerConfigReader.Malformed(f.Source, $"\"{p.Name(name)}\" has {factors.Count} entries; longrope needs rotary_dim / 2 = {rotaryDim / 2}.");
     }
 }

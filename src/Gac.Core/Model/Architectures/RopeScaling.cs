@@ -15,8 +15,8 @@ public enum RopeScalingKind
     Yarn,
 
     /// <summary>
-    /// LongRoPE (Phi-3): frequency i divided by short_factor[i], or by long_factor[i] when the
-    /// sequence (largest position + 1) exceeds original_max_position_embeddings; cos/sin scaled by an attention factor.
+    /// LongRoPE (Ding et al. 2024; Phi-3): per-frequency divisors, short_factor while the sequence
+    /// (last position + 1) fits the original context, long_factor beyond it.
     /// </summary>
     LongRope,
 }
@@ -46,41 +46,28 @@ public sealed record RopeScaling(
     /// <summary>What transformers multiplies cos and sin by ("attention_scaling"); 1 except for YaRN and LongRoPE.</summary>
     public double AttentionFactor { get; init; } = 1.0;
 
-    /// <summary>LongRoPE's per-frequency divisors up to original_max_position_embeddings tokens (rotary_dim / 2 of them).</summary>
-    public IReadOnlyList<double> ShortFactor { get; init; } = [];
+    /// <summary>LongRoPE's short_factor, one divisor per frequency (rotary_dim / 2 of them).</summary>
+    public IReadOnlyList<double> ShortFactors { get; init; } = [];
 
-    /// <summary>LongRoPE's per-frequency divisors for longer sequences.</summary>
-    public IReadOnlyList<double> LongFactor { get; init; } = [];
-
-    /// <summary>
-    /// The frequencies a forward over <paramref name="sequenceLength"/> positions (largest position
-    /// id + 1) uses: LongRoPE switches to long_factor past the original context
-    /// (transformers' longrope_frequency_update); every other kind is independent of the length.
-    /// </summary>
-    public double[] InverseFrequencies(int rotaryDim, double theta, long sequenceLength)
-        => Kind == RopeScalingKind.LongRope && sequenceLength > OriginalMaxPositions
-            ? LongRopeFrequencies(rotaryDim, theta, LongFactor)
-            : InverseFrequencies(rotaryDim, theta);
+    /// <summary>LongRoPE's long_factor, used when the sequence outgrows <see cref="OriginalMaxPositions"/>.</summary>
+    public IReadOnlyList<double> LongFactors { get; init; } = [];
 
     /// <summary>By value, the factor lists included, so configs read from equal JSON are equal records.</summary>
     public bool Equals(RopeScaling? other)
         => other is not null && Kind == other.Kind && Factor == other.Factor && LowFreqFactor == other.LowFreqFactor
             && HighFreqFactor == other.HighFreqFactor && OriginalMaxPositions == other.OriginalMaxPositions && BetaFast == other.BetaFast
             && BetaSlow == other.BetaSlow && Truncate == other.Truncate && AttentionFactor == other.AttentionFactor
-            && ShortFactor.SequenceEqual(other.ShortFactor) && LongFactor.SequenceEqual(other.LongFactor);
+            && ShortFactors.SequenceEqual(other.ShortFactors) && LongFactors.SequenceEqual(other.LongFactors);
 
-    public override int GetHashCode() => HashCode.Combine(Kind, Factor, OriginalMaxPositions, AttentionFactor, ShortFactor.Count, LongFactor.Count);
-
-    /// <summary>θ^(−2i/d) / factor[i] (modeling_rope_utils' _compute_longrope_parameters).</summary>
-    public static double[] LongRopeFrequencies(int rotaryDim, double theta, IReadOnlyList<double> factors)
-        => Enumerable.Range(0, rotaryDim / 2).Select(i => 1.0 / (factors[i] * Math.Pow(theta, 2.0 * i / rotaryDim))).ToArray();
+    public override int GetHashCode() => HashCode.Combine(Kind, Factor, OriginalMaxPositions, AttentionFactor, ShortFactors.Count, LongFactors.Count);
 
     /// <summary>
     /// The rotary inverse frequencies θ^(−2i/d), i = 0 … d/2 − 1 (RoFormer, Su et al. 2021), after
     /// scaling, for rotary width d. Computed in double; the graph and the reference forward round
     /// them once to float32, the precision transformers computes them in.
     /// </summary>
-    public double[] InverseFrequencies(int rotaryDim, double theta)
+    /// <param name="longContext">LongRoPE only: the frequencies for a sequence longer than the original context.</param>
+    public double[] InverseFrequencies(int rotaryDim, double theta, bool longContext = false)
     {
         var half = rotaryDim / 2;
         var frequencies = new double[half];
@@ -93,7 +80,7 @@ public sealed record RopeScaling(
                 RopeScalingKind.Linear => f / Factor,
                 RopeScalingKind.Llama3 => Llama3(f),
                 RopeScalingKind.Yarn => Yarn(f, i, low, high),
-                RopeScalingKind.LongRope => f / ShortFactor[i],
+                RopeScalingKind.LongRope => f / (longContext ? LongFactors : ShortFactors)[i],
                 _ => f,
             };
         }

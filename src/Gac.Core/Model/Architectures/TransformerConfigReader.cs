@@ -99,7 +99,7 @@ public static class TransformerConfigReader
         var maxPositions = f.OptionalPositiveInt("max_position_embeddings") ?? modelType switch { "mistral" => 4096 * 32, "qwen2" or "qwen3" => 32768, "phi3" => 4096, _ => 2048 };
         var phi3 = modelType == "phi3";
         var rotaryDim = phi3 ? Phi3Config.RotaryDim(f, headDim) : headDim;
-        var (theta, scaling) = phi3 ? Phi3Config.ReadRope(f, maxPositions, rotaryDim) : RopeConfigReader.Read(f, maxPositions);
+        var (theta, scaling) = phi3 ? Phi3Config.ReadRope(f, maxPositions, rotaryDim) : RopeConfigReader.Read(f, maxPositions, headDim);
         var (window, sliding) = SlidingWindowConfig.Read(f, modelType, layers);
 
         // Llama's attention_bias covers q, k, v and o and mlp_bias the MLP; Mistral's modeling code
