@@ -30,7 +30,8 @@ public static class ReferenceForward
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
             var names = CheckpointTensorNames.Detect(config.Family, weights);
-            var logits = Logits(config, names, name => tensor(weights.ReadFloat32(name), [.. weights.Shape(name)]), tensor(tokenIds, [batch, sequence]));
+            ICheckpointTensors source = config.FusedProjections ? new FusedProjectionSplit(config, weights, names) : weights;
+            var logits = Logits(config, names, name => tensor(source.ReadFloat32(name), [.. source.Shape(name)]), tensor(tokenIds, [batch, sequence]));
             return logits.contiguous().data<float>().ToArray();
         }
         catch (Exception e) when (e is ExternalException or InvalidOperationException)
@@ -76,6 +77,13 @@ public static class ReferenceForward
             var q = Heads(w.Linear(x, n.AttentionLinear(i, "q_proj"), c.QkvBias), c.Heads, c.HeadDim);
             var k = Heads(w.Linear(x, n.AttentionLinear(i, "k_proj"), c.QkvBias), c.KvHeads, c.HeadDim);
             var v = Heads(w.Linear(x, n.AttentionLinear(i, "v_proj"), c.QkvBias), c.KvHeads, c.HeadDim);
+            if (c.QkNorm)
+            {
+                // Qwen3: RMSNorm of each head's q and k (weights [head_dim]) before RoPE.
+                q = RmsNorm(q, w.Get(n.AttentionLinear(i, "q_norm") + ".weight"), c.NormEpsilon);
+                k = RmsNorm(k, w.Get(n.AttentionLinear(i, "k_norm") + ".weight"), c.NormEpsilon);
+            }
+
             q = Rotate(q, cos, sin);
             k = Rotate(k, cos, sin);
             // transformers' repeat_kv: query head j reads key/value head j / n_rep, each kv head repeated in place.
