@@ -1,4 +1,5 @@
 using Gac.Compression.Checkpoints;
+using Gac.Compression.Reference;
 using Gac.Core.Model.Architectures;
 using Gac.Onnx.Exporters;
 using Microsoft.ML.OnnxRuntime;
@@ -32,7 +33,11 @@ public sealed class CheckpointEquivalenceTests(ITestOutputHelper output) : IDisp
     [InlineData("mistral-yarn-window", 1, SafetensorsDType.F32)]
     [InlineData("qwen2-layer-types", 1, SafetensorsDType.F32)]
     [InlineData("llama-bias-head-dim", 1, SafetensorsDType.F32)]
+    [InlineData("llama-longrope-long", 1, SafetensorsDType.F32)]
+    [InlineData("llama-longrope-short", 1, SafetensorsDType.F32)]
     [InlineData("gpt2", 1, SafetensorsDType.F32)]
+    [InlineData("qwen3", 1, SafetensorsDType.F32)]
+    [InlineData("phi3", 2, SafetensorsDType.BF16)]
     [InlineData("llama-gqa", 3, SafetensorsDType.F32)]
     [InlineData("llama-gqa", 1, SafetensorsDType.BF16)]
     [InlineData("gpt2", 2, SafetensorsDType.F16)]

@@ -45,11 +45,37 @@ internal static class TinyHfCheckpoint
               "use_sliding_window": true, "sliding_window": 2, "layer_types": ["full_attention", "sliding_attention"],
               "rope_parameters": { "rope_type": "default", "rope_theta": 1000000.0 } }
             """,
+        // Qwen3: per-head q_norm / k_norm, explicit head_dim (4 · 8 ≠ 24), GQA, tied head.
+        ["qwen3"] = """
+            { "model_type": "qwen3", "hidden_size": 24, "intermediate_size": 40, "num_hidden_layers": 2,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 8, "vocab_size": 35,
+              "max_position_embeddings": 64, "rms_norm_eps": 1e-6, "rope_theta": 1000000.0, "tie_word_embeddings": true }
+            """,
+        // Phi-3: fused qkv_proj and gate_up_proj, GQA, half of each head rotated (partial_rotary_factor).
+        ["phi3"] = """
+            { "model_type": "phi3", "hidden_size": 32, "intermediate_size": 48, "num_hidden_layers": 2,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 40, "max_position_embeddings": 64,
+              "original_max_position_embeddings": 64, "rms_norm_eps": 1e-5, "partial_rotary_factor": 0.5, "tie_word_embeddings": false }
+            """,
         // Llama with attention_bias (q, k, v, o) and mlp_bias, head_dim 16 while hidden / heads = 8.
         ["llama-bias-head-dim"] = """
             { "model_type": "llama", "hidden_size": 32, "intermediate_size": 40, "num_hidden_layers": 2,
               "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "vocab_size": 30, "max_position_embeddings": 64,
               "attention_bias": true, "mlp_bias": true }
+            """,
+        // LongRoPE, Phi-3's 4.x form (original context at the top level): 7 tokens outgrow 6, so the long factors apply.
+        ["llama-longrope-long"] = """
+            { "model_type": "llama", "hidden_size": 32, "intermediate_size": 40, "num_hidden_layers": 2,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 30, "max_position_embeddings": 24,
+              "original_max_position_embeddings": 6,
+              "rope_scaling": { "type": "longrope", "short_factor": [1.0, 1.5, 2.0, 3.0], "long_factor": [1.0, 4.0, 9.0, 20.0] } }
+            """,
+        // LongRoPE, 5.x form: 7 tokens within the original 16, so the short factors apply.
+        ["llama-longrope-short"] = """
+            { "model_type": "llama", "hidden_size": 32, "intermediate_size": 40, "num_hidden_layers": 2,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 30, "max_position_embeddings": 64,
+              "rope_parameters": { "rope_type": "longrope", "rope_theta": 10000.0, "original_max_position_embeddings": 16,
+                "short_factor": [1.0, 1.5, 2.0, 3.0], "long_factor": [1.0, 4.0, 9.0, 20.0] } }
             """,
         ["gpt2"] = """
             { "model_type": "gpt2", "n_embd": 32, "n_layer": 2, "n_head": 4, "n_positions": 40, "vocab_size": 60,

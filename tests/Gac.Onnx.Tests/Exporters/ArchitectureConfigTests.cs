@@ -62,7 +62,7 @@ public sealed class ArchitectureConfigTests
         var diagnostic = error.Diagnostics.Single();
         Assert.Equal("GAC1209", diagnostic.Descriptor.Code);
         Assert.Equal("ckpt/config.json", diagnostic.Location?.File);
-        Assert.Contains("llama, mistral, qwen2, gpt2", diagnostic.Message, StringComparison.Ordinal);
+        Assert.Contains("llama, mistral, qwen2, qwen3, phi3, gpt2", diagnostic.Message, StringComparison.Ordinal);
     }
 
     [Theory]
@@ -79,7 +79,7 @@ public sealed class ArchitectureConfigTests
     }
 
     [Theory]
-    [InlineData("""{ "type": "longrope", "short_factor": [1, 1], "long_factor": [2, 2] }""", "GAC1210")]
+    [InlineData("""{ "type": "proportional", "factor": 2.0 }""", "GAC1210")]
     [InlineData("""{ "rope_type": "su", "factor": 2.0 }""", "GAC1210")]
     [InlineData("""{ "rope_type": "llama3", "factor": 8.0 }""", "GAC1210")]
     [InlineData("""{ "rope_type": "yarn" }""", "GAC1210")]
