@@ -66,12 +66,13 @@ public sealed class CalibrationProbe(RunContext run, ImportedModel model, ModelV
         switch (calibration.Source)
         {
             case CalibrationSource.Text:
-                var feed = Text.RealText.Feed(run, session);
+                var text = (Text.TextInputSource)InputSources.Calibration(run, model.InputDomains);
+                var feed = text.Feed(session, bucket);
                 return new FidelitySettings(
                     bucket,
                     Samples: feed.Calibration.Count,
                     TokenIdsInput: feed.Roles.IsLanguageModel ? feed.Roles.TokenIds : null,
-                    Inputs: s => feed.Inputs(session, bucket, feed.Calibration[s]),
+                    Inputs: s => text.Create(session, bucket, s),
                     Pooling: Text.RealText.Pooling(run, feed),
                     AttentionMaskInput: feed.Roles.AttentionMask);
             case CalibrationSource.Tokens:
