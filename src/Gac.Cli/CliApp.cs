@@ -66,7 +66,7 @@ public static class CliApp
                 stderr.WriteLine(diagnostic.ToCanonicalString());
             }
 
-            return ex.ExitCode;
+            return Failed(ex.ExitCode, ex.Diagnostics);
         }
         catch (OperationCanceledException)
         {
@@ -80,7 +80,18 @@ public static class CliApp
             var diagnostic = new Diagnostic(DiagnosticCatalogue.InternalError, $"internal error: {ex.Message}");
             stderr.WriteLine(diagnostic.ToCanonicalString());
             stderr.WriteLine(ex.ToString());
-            return ExitCodes.InternalError;
+            return Failed(ExitCodes.InternalError, [diagnostic]);
+        }
+
+        // With --format json a failure is a JSON object on stdout too, so a script never parses an empty stream.
+        int Failed(int exitCode, IReadOnlyList<Diagnostic> diagnostics)
+        {
+            if (JsonFailure.Requested(args))
+            {
+                stdout.WriteLine(JsonOutput.Serialize(JsonFailure.From(exitCode, diagnostics)));
+            }
+
+            return exitCode;
         }
     }
 

@@ -12,7 +12,7 @@ public sealed class TrainedLanguageModelTests : IDisposable
     [Fact]
     public async Task Asvd_with_gac_on_the_trained_model_keeps_held_out_perplexity_close_to_the_original()
     {
-        var spec = Spec("asvd", "");
+        var spec = Spec("asvd", "gate:\n  max_perplexity_increase: \"15%\"");
 
         var result = await GacPipeline.RunAsync(spec);
 

@@ -34,7 +34,7 @@ public static class Validation
         try
         {
             buckets = run.Spec.Validation.Shapes
-                .Select(shape => ShapeBuckets.Complete(original.Session, shape, calibrationInputs: run.Spec.Calibration.Inputs))
+                .Select(shape => ShapeBuckets.Complete(original.Session, shape, calibrationInputs: run.Spec.Calibration.Inputs, where: "validation.shapes"))
                 .DefaultIfEmpty(ShapeBuckets.Complete(original.Session, run.Spec.Calibration.Dims, calibrationInputs: run.Spec.Calibration.Inputs))
                 .ToList();
             var fidelity = FidelityFor(run, original.Session, buckets[0]);

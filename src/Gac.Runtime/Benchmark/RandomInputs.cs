@@ -68,7 +68,16 @@ public static class RandomInputs
 
     private static OrtValue CreateTensor(string name, TensorElementType type, long[] shape, Random random, long vocabSize)
     {
-        var count = checked((int)shape.Aggregate(1L, (a, b) => a * b));
+        // In double, so a huge shape cannot overflow before it is refused; .NET arrays stop at 2^31 elements.
+        var elements = shape.Aggregate(1.0, (a, b) => a * b);
+        if (elements > Array.MaxLength)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.DimensionTooLarge,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Input '{name}' of shape [{string.Join(", ", shape)}] would hold {elements:0.###e0} elements, more than the {Array.MaxLength:N0} one input may hold; use a smaller shape."));
+        }
+
+        var count = (int)elements;
         switch (type)
         {
             case TensorElementType.Float:
