@@ -3,7 +3,7 @@ using TorchSharp;
 
 namespace Gac.Examples.TrainLm;
 
-/// <summary>Writes the Hugging Face-style checkpoint folder: config.json, model.safetensors and two token files.</summary>
+/// <summary>Writes the Hugging Face-style checkpoint folder: config.json, model.safetensors, tokenizer.json, two token files and the held-out text.</summary>
 public static class CheckpointFolder
 {
     public const string ConfigFile = "config.json";
@@ -11,6 +11,7 @@ public static class CheckpointFolder
     public const string HeldOutTokensFile = "heldout.tokens";
     public const string CalibrationTokensFile = "calib.tokens";
     public const string ReadmeFile = "README.md";
+    public const string HeldOutTextFile = "heldout.txt";
 
     public static void Write(string folder, LlamaWeights weights, FortuneCorpus corpus, int tokenFileLength)
     {
@@ -23,6 +24,8 @@ public static class CheckpointFolder
         var context = weights.Config.MaxPositionEmbeddings;
         WriteTokens(Path.Combine(folder, HeldOutTokensFile), corpus.HeldOut, tokenFileLength, context);
         WriteTokens(Path.Combine(folder, CalibrationTokensFile), corpus.Train, tokenFileLength, context);
+        ByteLevelTokenizerJson.Write(Path.Combine(folder, ByteLevelTokenizerJson.FileName));
+        File.WriteAllText(Path.Combine(folder, HeldOutTextFile), Encoding.UTF8.GetString(corpus.HeldOut, 0, Math.Min(tokenFileLength, corpus.HeldOut.Length)));
     }
 
     /// <summary>

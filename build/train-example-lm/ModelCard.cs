@@ -47,8 +47,11 @@ public sealed record ModelCard(
 
         ## Tokenizer
 
-        Byte-level, vocabulary 256: token id = byte value. There is no tokenizer file and no special
-        token (no BOS/EOS); encode text as its bytes.
+        Byte-level, vocabulary 256: token id = byte value, no special token (no BOS/EOS). `tokenizer.json`
+        states it in the Hugging Face tokenizers format, so `calibration.text` (and any HF-compatible
+        loader) tokenizes real text exactly as the model was trained: a BPE model with no merges behind a
+        ByteLevel pre-tokenizer, whose 256 vocabulary entries are GPT-2's byte-to-character table with
+        id = byte value — any text encodes to exactly its UTF-8 bytes.
 
         ## Architecture (`config.json`)
 
@@ -103,6 +106,7 @@ public sealed record ModelCard(
         - `heldout.tokens`: the first {{Math.Min(Options.TokenFileLength, Corpus.HeldOut.Length):N0}} held-out token ids, for
           perplexity gates (`calibration.tokens` format: whitespace-separated ids, one window per line).
         - `calib.tokens`: the first {{Math.Min(Options.TokenFileLength, Corpus.Train.Length):N0}} training token ids, for calibration.
+        - `heldout.txt`: the text of `heldout.tokens` (the same bytes), for `calibration.text`.
 
         """);
 }

@@ -267,6 +267,32 @@ public sealed class OnnxModelFile
     /// so `audit` and `check` stay cheap yet fail on a short or missing .data file, naming it, instead
     /// of ONNX Runtime failing later without a file name.
     /// </summary>
+    /// <summary>The length of the file a data location names, links followed (a link's own length is that of its target text).</summary>
+    private long DataFileLength(string dataPath, ExternalDataReference reference, string tensorName, SourceLocation dataLocation)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(dataPath, FileMode.Open, FileAccess.Read, FileShare.Read);
+            return RandomAccess.GetLength(handle);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.ExternalDataMissing,
+                $"Tensor '{tensorName}' of '{Path}' stores its data in '{reference.Location}', which does not exist in '{Folder.FullPath}'.",
+                dataLocation,
+                e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.ModelFileUnreadable,
+                $"Cannot open external data '{reference.Location}' of tensor '{tensorName}': {e.Message}",
+                dataLocation,
+                e);
+        }
+    }
+
     private void ValidateExternalReferences()
     {
         var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
@@ -277,16 +303,7 @@ public sealed class OnnxModelFile
             var dataLocation = new SourceLocation(dataPath);
             if (!sizes.TryGetValue(dataPath, out var size))
             {
-                var info = new FileInfo(dataPath);
-                if (!info.Exists)
-                {
-                    throw GacException.Create(
-                        DiagnosticCatalogue.ExternalDataMissing,
-                        $"Tensor '{tensor.Name}' of '{Path}' stores its data in '{reference.Location}', which does not exist in '{Folder.FullPath}'.",
-                        dataLocation);
-                }
-
-                size = info.Length;
+                size = DataFileLength(dataPath, reference, tensor.Name, dataLocation);
                 sizes[dataPath] = size;
             }
 

@@ -57,13 +57,7 @@ public sealed class RunContext : IDisposable
             if (_sessions is null)
             {
                 OrtNativeLibrary.Configure(Spec.Validation.OrtNativePath?.FullPath);
-                var policy = ProviderChoice switch
-                {
-                    ExecutionProviderChoice.Cuda => ExecutionProviderPolicy.Cuda,
-                    ExecutionProviderChoice.Cpu => ExecutionProviderPolicy.Cpu,
-                    _ => ExecutionProviderPolicy.Auto,
-                };
-                _sessions = new OrtSessionFactory(new SessionSettings(policy));
+                _sessions = new OrtSessionFactory(new SessionSettings(ProviderChoice));
                 _sessions.ResolveProvider();
                 _warnings.AddRange(_sessions.Warnings);
             }

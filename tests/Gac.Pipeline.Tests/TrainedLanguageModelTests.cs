@@ -44,23 +44,41 @@ public sealed class TrainedLanguageModelTests : IDisposable
         Assert.Equal("failed", goal.Status);
     }
 
-    private GacSpec Spec(string method, string gate)
+    [Fact]
+    public async Task Real_text_through_the_checkpoints_tokenizer_json_measures_what_the_same_token_ids_measure()
     {
         var model = Path.Combine(RepositoryRoot(), "examples", "models", "tiny-llama");
-        var path = Path.Combine(_folder, "gac.yaml");
+        const string gate = "gate:\n  max_perplexity_increase: \"50%\"";
+        var fromText = await GacPipeline.RunAsync(Spec("asvd", gate, $"text: {Path.Combine(model, "heldout.txt")}", "text"));
+        var fromTokens = await GacPipeline.RunAsync(Spec("asvd", gate, $"tokens: {Path.Combine(model, "heldout.tokens")}", "tokens"));
+
+        // heldout.txt is the text of heldout.tokens, and tokenizer.json (found beside config.json) maps
+        // each byte to its id: calibration, compression and the held-out perplexities are the same run.
+        Assert.Equal(fromTokens.Report.Fidelity!.PerplexityOriginal, fromText.Report.Fidelity!.PerplexityOriginal);
+        Assert.Equal(fromTokens.Report.Fidelity.PerplexityCandidate, fromText.Report.Fidelity.PerplexityCandidate);
+        Assert.Equal(fromTokens.Report.FidelityUnaligned!.PerplexityCandidate, fromText.Report.FidelityUnaligned!.PerplexityCandidate);
+        Assert.Equal(12, fromText.Report.Fidelity.Samples);
+        Assert.Null(fromText.Report.Fidelity.SentenceCosine);
+    }
+
+    private GacSpec Spec(string method, string gate, string? source = null, string name = "gac")
+    {
+        var model = Path.Combine(RepositoryRoot(), "examples", "models", "tiny-llama");
+        var path = Path.Combine(_folder, name + ".yaml");
+        source ??= $"tokens: {Path.Combine(model, "heldout.tokens")}";
         File.WriteAllText(path, $"""
             version: 1
             model:
               path: {model}
             calibration:
               samples: 4
-              tokens: {Path.Combine(model, "heldout.tokens")}
+              {source}
               dims: {"{"} batch: 1, seq: 128 {"}"}
             compress:
               method: {method}
               ratio: 0.15
             export:
-              path: out/model.onnx
+              path: out/{name}/model.onnx
             validation:
               provider: cpu
               warmup: 1

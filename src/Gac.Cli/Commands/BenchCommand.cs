@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
+using Gac.Core.Spec;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Hardware;
 using Gac.Runtime.Providers;
@@ -22,7 +23,7 @@ public sealed class BenchCommand : CliCommand
 
     public override IReadOnlyList<OptionSpec> Options =>
     [
-        new("--provider", "Execution provider: auto (default), cuda or cpu.", "name"),
+        ProviderOption.Spec("Execution provider (default auto)"),
         new("--shape", "Values of the model's symbolic input dims, e.g. batch=1,seq=128; several buckets separated by ';'.", "name=N,..[;..]"),
         new("--warmup", "Untimed runs before measuring (default 10).", "N"),
         new("--iterations", "Timed runs per shape bucket (default 100).", "N"),
@@ -40,7 +41,7 @@ public sealed class BenchCommand : CliCommand
         };
         var buckets = ParseBuckets(args.Value("--shape"));
         var threads = args.IntValue("--threads", 1, 1024);
-        var policy = ParsePolicy(args);
+        var policy = ProviderOption.Parse(args) ?? ExecutionProviderChoice.Auto;
         var path = context.ExistingFile(args.Positionals[0], "Model");
 
         var sessions = new OrtSessionFactory(new SessionSettings(policy, IntraOpThreads: threads));
@@ -99,15 +100,6 @@ public sealed class BenchCommand : CliCommand
 
         return ExitCodes.Success;
     }
-
-    /// <summary>--provider auto|cuda|cpu (default auto); shared with <c>profile</c>.</summary>
-    internal static ExecutionProviderPolicy ParsePolicy(ParsedArguments args) => args.Value("--provider") switch
-    {
-        null or "auto" => ExecutionProviderPolicy.Auto,
-        "cuda" => ExecutionProviderPolicy.Cuda,
-        "cpu" => ExecutionProviderPolicy.Cpu,
-        var other => throw ParsedArguments.ArgumentError($"--provider expects auto, cuda or cpu, found '{other}'."),
-    };
 
     internal static IReadOnlyList<ShapeBucket> ParseBuckets(string? text)
     {

@@ -79,7 +79,10 @@ public sealed class CheckCommand : CliCommand
     {
         var compress = spec.Compress.Method == CompressionMethod.None
             ? "no compression"
-            : string.Create(CultureInfo.InvariantCulture, $"{SpecEnumText.ToText(spec.Compress.Method)} removing {spec.Compress.Ratio * 100:0.##}% of the compressible linear-layer parameters (attention and MLP blocks; embeddings, norms and the LM head stay)");
+            : string.Create(CultureInfo.InvariantCulture, $"{SpecEnumText.ToText(spec.Compress.Method)} removing {spec.Compress.Ratio * 100:0.##}% of the compressible linear-layer parameters (attention and MLP blocks; embeddings, norms and the LM head stay)")
+                + (ModelSize.Of(spec.Model) is { } size
+                    ? string.Create(CultureInfo.InvariantCulture, $", {spec.Compress.Ratio * size.CompressibleParameters:N0} of the model's {size.TotalParameters:N0} parameters ({size.ShareOfModel(spec.Compress.Ratio) * 100:0.#}%)")
+                    : string.Empty);
         return $"{compress}; alignment {SpecEnumText.ToText(spec.Alignment.Strategy)} to {spec.Alignment.Profile.Name}; writes {spec.Export.Path.Text}";
     }
 

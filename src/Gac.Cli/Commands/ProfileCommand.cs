@@ -1,15 +1,13 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
 using Gac.Core.Planning;
-using Gac.Onnx;
-using Gac.Onnx.Building;
+using Gac.Core.Spec;
+using Gac.Pipeline.Profiling;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Profiling;
 using Gac.Runtime.Providers;
-using Google.Protobuf;
 
 namespace Gac.Cli.Commands;
 
@@ -34,7 +32,7 @@ public sealed class ProfileCommand : CliCommand
         new("--dims", $"Ranks to measure: from:to:step (inclusive) or a list; default every multiple of {DimensionSweep.DefaultStep} up to min(K, N, {DimensionSweep.DefaultLimit}).", "from:to:step|a,b"),
         new("--dtype", "Element type: fp32 (default) or fp16 (what GPUs serve; use it with --provider cuda).", "fp32|fp16"),
         new("--dense", "Also time the dense layer X·W, as series \"KxN-dense\" with one point at d = min(K, N)."),
-        new("--provider", "Execution provider: auto (default), cuda or cpu.", "name"),
+        ProviderOption.Spec("Execution provider (default auto)"),
         new("--warmup", $"Untimed runs per probe (default {ProfileDefaults.Warmup}).", "N"),
         new("--iterations", $"Timed runs per probe; the p50 is kept (default {ProfileDefaults.Iterations}).", "N"),
         new("--threads", "ONNX Runtime intra-op threads (default: one per physical core).", "N"),
@@ -50,7 +48,7 @@ public sealed class ProfileCommand : CliCommand
             Warmup = args.IntValue("--warmup", 0, 100_000) ?? ProfileDefaults.Warmup,
             Iterations = args.IntValue("--iterations", 1, 1_000_000) ?? ProfileDefaults.Iterations,
         };
-        var sessions = new OrtSessionFactory(new SessionSettings(BenchCommand.ParsePolicy(args), IntraOpThreads: args.IntValue("--threads", 1, 1024)));
+        var sessions = new OrtSessionFactory(new SessionSettings(ProviderOption.Parse(args) ?? ExecutionProviderChoice.Auto, IntraOpThreads: args.IntValue("--threads", 1, 1024)));
         var output = Path.GetFullPath(args.Value("--output") ?? DefaultOutput, context.WorkingDirectory);
 
         var clock = Stopwatch.StartNew();
@@ -138,78 +136,6 @@ public sealed class ProfileCommand : CliCommand
                     CultureInfo.InvariantCulture,
                     $"[profile] shape {value.ShapeIndex + 1}/{value.ShapeCount} {value.Shape.Key}: {value.Total} probe(s) done, {clock.Elapsed.TotalSeconds:0.0} s elapsed"));
             }
-        }
-    }
-
-    /// <summary>
-    /// Builds probes with <see cref="OnnxGraphBuilder"/>: MatMul → MatMul on fixed [M, K] input. Weight
-    /// values do not change a GEMM's latency, so one seeded buffer, Uniform(−1, 1)/64, is shared by every
-    /// probe (1/64 = 1/√4096 keeps fp16 sums of thousands of products far from overflow).
-    /// </summary>
-    private sealed class OnnxGemmProbes : IGemmModelSource
-    {
-        private const int Seed = 20260301;
-        private byte[] float32 = [];
-        private byte[] float16 = [];
-
-        public byte[] Build(GemmProbe probe)
-        {
-            var (k, n, m) = (probe.Shape.InFeatures, probe.Shape.OutFeatures, (long)probe.Tokens);
-            var type = probe.DataType == ProbeDataType.Float16 ? OnnxDataType.Float16 : OnnxDataType.Float;
-            var graph = new OnnxGraphBuilder("gemm_probe");
-            var x = graph.Input("x", type, m, k);
-            string y;
-            if (probe.Rank is { } r)
-            {
-                var a = graph.Initializer(OnnxTensorFactory.WrapRaw("a", type, Weights(probe.DataType, k * r), k, r));
-                var b = graph.Initializer(OnnxTensorFactory.WrapRaw("b", type, Weights(probe.DataType, r * n), r, n));
-                y = graph.Node("MatMul", [graph.Node("MatMul", [x, a], "low_rank_a"), b], "low_rank_b");
-            }
-            else
-            {
-                var w = graph.Initializer(OnnxTensorFactory.WrapRaw("w", type, Weights(probe.DataType, k * n), k, n));
-                y = graph.Node("MatMul", [x, w], "dense");
-            }
-
-            graph.Output(y, type, m, n);
-            return graph.Build().ToByteArray();
-        }
-
-        private ReadOnlyMemory<byte> Weights(ProbeDataType type, long count)
-        {
-            var size = type == ProbeDataType.Float16 ? 2 : 4;
-            var bytes = checked((int)(count * size));
-            ref var buffer = ref type == ProbeDataType.Float16 ? ref float16 : ref float32;
-            if (buffer.Length < bytes)
-            {
-                buffer = Fill(type, count);
-            }
-
-            return buffer.AsMemory(0, bytes);
-        }
-
-        private static byte[] Fill(ProbeDataType type, long count)
-        {
-            var random = new Random(Seed);
-            var bytes = new byte[count * (type == ProbeDataType.Float16 ? 2 : 4)];
-            if (type == ProbeDataType.Float16)
-            {
-                var halves = MemoryMarshal.Cast<byte, Half>(bytes.AsSpan());
-                for (var i = 0; i < halves.Length; i++)
-                {
-                    halves[i] = (Half)((random.NextSingle() * 2 - 1) / 64);
-                }
-            }
-            else
-            {
-                var floats = MemoryMarshal.Cast<byte, float>(bytes.AsSpan());
-                for (var i = 0; i < floats.Length; i++)
-                {
-                    floats[i] = (random.NextSingle() * 2 - 1) / 64;
-                }
-            }
-
-            return bytes;
         }
     }
 }

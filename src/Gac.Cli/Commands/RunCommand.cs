@@ -23,7 +23,7 @@ public sealed class RunCommand : CliCommand
     [
         new("--output", "Write the accepted artifact here instead of export.path.", "path"),
         new("--report-dir", "Write the reports here instead of report.directory.", "dir"),
-        new("--provider", "Override validation.provider: auto, cuda or cpu.", "name"),
+        ProviderOption.Spec("Override validation.provider"),
         new("--iterations", "Override validation.iterations (latency samples per variant).", "N"),
         new("--progress", "Print progress lines on stderr even when it is redirected (they are shown on a terminal anyway)."),
     ];
@@ -32,21 +32,15 @@ public sealed class RunCommand : CliCommand
     {
         var args = context.Arguments;
         var given = args.Positionals[0];
-        var spec = GacSpecLoader.Load(Path.GetFullPath(given, context.WorkingDirectory));
+        // Options first: a mistyped option is reported before any file is read.
         var options = new PipelineOptions
         {
             OutputPath = args.Value("--output") is { } output ? Path.GetFullPath(output, context.WorkingDirectory) : null,
             ReportDirectory = args.Value("--report-dir") is { } reports ? Path.GetFullPath(reports, context.WorkingDirectory) : null,
-            Provider = args.Value("--provider") switch
-            {
-                null => null,
-                "auto" => ExecutionProviderChoice.Auto,
-                "cuda" => ExecutionProviderChoice.Cuda,
-                "cpu" => ExecutionProviderChoice.Cpu,
-                var other => throw ParsedArguments.ArgumentError($"--provider expects auto, cuda or cpu, found '{other}'."),
-            },
+            Provider = ProviderOption.Parse(args),
             Iterations = args.IntValue("--iterations", 1, 1_000_000),
         };
+        var spec = GacSpecLoader.Load(Path.GetFullPath(given, context.WorkingDirectory));
 
         using var cancellation = new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
@@ -99,6 +93,17 @@ public sealed class RunCommand : CliCommand
         {
             context.Out.WriteLine(Invariant($"  fidelity   gac: relative error {fidelity.RelativeL2Error:0.####}, cosine {fidelity.Cosine:0.#####}") +
                 (report.FidelityUnaligned is { } u ? Invariant($"; unaligned: {u.RelativeL2Error:0.####}, {u.Cosine:0.#####}") : string.Empty));
+            if (fidelity.SentenceCosine is { } sentences)
+            {
+                context.Out.WriteLine(Invariant($"  sentences  {fidelity.Pooling} pooling, mean cosine to the original on {fidelity.Samples} held-out batches: gac {sentences:0.#####}") +
+                    (report.FidelityUnaligned?.SentenceCosine is { } us ? Invariant($", unaligned {us:0.#####}") : string.Empty));
+            }
+
+            if (fidelity.PerplexityCandidate is { } ppl && fidelity.PerplexityOriginal is { } original)
+            {
+                context.Out.WriteLine(Invariant($"  perplexity original {original:0.###}, gac {ppl:0.###}") +
+                    (report.FidelityUnaligned?.PerplexityCandidate is { } up ? Invariant($", unaligned {up:0.###}") : string.Empty));
+            }
         }
 
         foreach (var section in report.Latency)

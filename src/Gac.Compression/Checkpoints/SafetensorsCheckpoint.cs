@@ -17,16 +17,30 @@ public sealed class SafetensorsCheckpoint : ICheckpointTensors, IDisposable
     private readonly Dictionary<string, SafetensorsFile> _shards;
     private readonly Dictionary<string, SafetensorsFile> _byTensor;
 
-    private SafetensorsCheckpoint(string source, Dictionary<string, SafetensorsFile> shards, Dictionary<string, SafetensorsFile> byTensor)
+    private SafetensorsCheckpoint(string source, Dictionary<string, SafetensorsFile> shards, Dictionary<string, SafetensorsFile> byTensor, string? indexPath)
     {
         Source = source;
         _shards = shards;
         _byTensor = byTensor;
+        IndexPath = indexPath;
     }
 
     public string Source { get; }
 
     public IReadOnlyCollection<string> Names => _byTensor.Keys;
+
+    /// <summary>Every safetensors file opened: the single file, or each shard the index names.</summary>
+    public IReadOnlyCollection<SafetensorsFile> Files => _shards.Values;
+
+    /// <summary>model.safetensors.index.json for a sharded checkpoint; null for a single file.</summary>
+    public string? IndexPath { get; }
+
+    /// <summary>The file whose bytes a tensor is read from (with an index, the shard it assigns the tensor to).</summary>
+    public string FileOf(string name)
+    {
+        Entry(name);
+        return _byTensor[name].Path;
+    }
 
     /// <summary>
     /// Opens a checkpoint folder (index first, then model.safetensors) or a single .safetensors file.
@@ -36,7 +50,7 @@ public sealed class SafetensorsCheckpoint : ICheckpointTensors, IDisposable
     {
         if (File.Exists(path))
         {
-            return FromFiles(path, [Path.GetFullPath(path)], null);
+            return FromFiles(path, [Path.GetFullPath(path)], null, null);
         }
 
         var index = Path.Combine(path, IndexFileName);
@@ -48,7 +62,7 @@ public sealed class SafetensorsCheckpoint : ICheckpointTensors, IDisposable
         var single = Path.Combine(path, SingleFileName);
         if (File.Exists(single))
         {
-            return FromFiles(path, [single], null);
+            return FromFiles(path, [single], null, null);
         }
 
         throw GacException.Create(
@@ -102,10 +116,10 @@ public sealed class SafetensorsCheckpoint : ICheckpointTensors, IDisposable
             shardFiles.Add(shardPath);
         }
 
-        return FromFiles(folder, shardFiles, weightMap);
+        return FromFiles(folder, shardFiles, weightMap, indexPath);
     }
 
-    private static SafetensorsCheckpoint FromFiles(string source, IReadOnlyList<string> files, Dictionary<string, string>? weightMap)
+    private static SafetensorsCheckpoint FromFiles(string source, IReadOnlyList<string> files, Dictionary<string, string>? weightMap, string? indexPath)
     {
         var shards = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
         var byTensor = new Dictionary<string, SafetensorsFile>(StringComparer.Ordinal);
@@ -143,7 +157,7 @@ public sealed class SafetensorsCheckpoint : ICheckpointTensors, IDisposable
             throw;
         }
 
-        return new SafetensorsCheckpoint(source, shards, byTensor);
+        return new SafetensorsCheckpoint(source, shards, byTensor, indexPath);
     }
 
     private static Dictionary<string, string> ReadWeightMap(string indexPath)

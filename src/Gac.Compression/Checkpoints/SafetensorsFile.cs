@@ -174,6 +174,7 @@ public sealed class SafetensorsFile : IDisposable
                 entries[entry.Name] = entry;
             }
 
+            CheckCoverage(entries.Values, path, dataLength);
             return (entries, metadata);
         }
     }
@@ -218,6 +219,47 @@ public sealed class SafetensorsFile : IDisposable
         if (SafetensorsDType.ElementSize(entry.DType) is { } size && entry.ElementCount * size != entry.ByteLength)
         {
             throw Offsets(path, $"tensor '{entry.Name}' is {entry.DType} [{string.Join(", ", entry.Shape)}] = {entry.ElementCount * size:N0} bytes, but its data_offsets span {entry.ByteLength:N0}.");
+        }
+    }
+
+    /// <summary>
+    /// The tensors must tile the data section: sorted by offset, each starts where the previous
+    /// ended and the last ends at the end of the file. The reference loader (huggingface/safetensors,
+    /// validate) enforces the same, so overlapping tensors cannot alias each other's bytes and a
+    /// header cannot hide data or describe a file other than the one it heads.
+    /// </summary>
+    private static void CheckCoverage(IEnumerable<SafetensorsEntry> entries, string path, long dataLength)
+    {
+        var next = 0L;
+        SafetensorsEntry? previous = null;
+        foreach (var entry in entries.OrderBy(e => e.Begin).ThenBy(e => e.End).ThenBy(e => e.Name, StringComparer.Ordinal))
+        {
+            if (entry.Begin < next)
+            {
+                throw GacException.Create(
+                    DiagnosticCatalogue.SafetensorsTensorsOverlap,
+                    $"'{System.IO.Path.GetFileName(path)}': tensors '{previous!.Name}' [{previous.Begin}, {previous.End}) and '{entry.Name}' [{entry.Begin}, {entry.End}) share bytes {entry.Begin:N0}–{Math.Min(next, entry.End):N0} of the data section.",
+                    new SourceLocation(path));
+            }
+
+            if (entry.Begin > next)
+            {
+                throw GacException.Create(
+                    DiagnosticCatalogue.SafetensorsDataNotCovered,
+                    $"'{System.IO.Path.GetFileName(path)}': bytes [{next:N0}, {entry.Begin:N0}) of the data section, before tensor '{entry.Name}', belong to no tensor.",
+                    new SourceLocation(path));
+            }
+
+            next = entry.End;
+            previous = entry;
+        }
+
+        if (next != dataLength)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.SafetensorsDataNotCovered,
+                $"'{System.IO.Path.GetFileName(path)}': the header's tensors end at byte {next:N0} of the data section, but the file holds {dataLength:N0} bytes after the header.",
+                new SourceLocation(path));
         }
     }
 

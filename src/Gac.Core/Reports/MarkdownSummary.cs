@@ -73,6 +73,12 @@ public static class MarkdownSummary
             }
 
             md.AppendLine(FidelityRow("gac", fidelity));
+            if (fidelity.SentenceCosine is { } sentences)
+            {
+                md.AppendLine();
+                md.AppendLine(Invariant($"Metrics compare sentence vectors ({fidelity.Pooling} pooling over the attention mask) on held-out text; mean sentence cosine to the original: gac {sentences:0.#####}") +
+                    (report.FidelityUnaligned?.SentenceCosine is { } u ? Invariant($", unaligned {u:0.#####}.") : "."));
+            }
         }
 
         md.AppendLine();

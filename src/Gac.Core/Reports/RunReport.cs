@@ -81,6 +81,8 @@ public sealed record SpeedupEntry(string Candidate, string Baseline, double Rati
 /// <summary>One shape bucket, e.g. "batch=1,seq=128", measured interleaved across variants.</summary>
 public sealed record LatencySection(string Bucket, int Warmup, IReadOnlyList<VariantLatency> Variants, IReadOnlyList<SpeedupEntry> Speedups);
 
+/// <param name="Pooling">mean / cls when an encoder's outputs were pooled to sentence vectors before comparing (then every metric is on those vectors); null otherwise.</param>
+/// <param name="SentenceCosine">With pooling: the mean over held-out sentences of the cosine between original and candidate sentence vectors.</param>
 public sealed record FidelitySection(
     int Samples,
     double RelativeL2Error,
@@ -88,7 +90,9 @@ public sealed record FidelitySection(
     double Top1Agreement,
     double MaxAbsDiff,
     double? PerplexityOriginal,
-    double? PerplexityCandidate);
+    double? PerplexityCandidate,
+    string? Pooling = null,
+    double? SentenceCosine = null);
 
 /// <summary>Status is passed | failed | notMeasured.</summary>
 public sealed record GoalEntry(string Name, string Target, string Measured, string Status, string Reason);

@@ -4,6 +4,8 @@ namespace Gac.Core.Spec;
 /// Calibration inputs. Exactly one source applies (<see cref="Source"/>); the fields of the
 /// other sources are empty.
 /// </summary>
+/// <param name="Text">calibration.text: real text tokenized with the model's tokenizer (source <see cref="CalibrationSource.Text"/>).</param>
+/// <param name="Tokenizer">calibration.tokenizer as written; null for a Hugging Face folder, whose tokenizer file is found beside the checkpoint.</param>
 public sealed record CalibrationSpec(
     int Samples,
     int Seed,
@@ -11,7 +13,9 @@ public sealed record CalibrationSpec(
     SpecPath? Tokens,
     IReadOnlyDictionary<string, SpecPath> Npy,
     IReadOnlyList<CalibrationInput> Inputs,
-    IReadOnlyDictionary<string, long> Dims);
+    IReadOnlyDictionary<string, long> Dims,
+    SpecPath? Text = null,
+    SpecPath? Tokenizer = null);
 
 /// <summary>A seeded uniform generator for one graph input.</summary>
 public sealed record CalibrationInput(string Name, IReadOnlyList<long> Shape, TensorDType DType, double Min, double Max);

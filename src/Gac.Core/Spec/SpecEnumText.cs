@@ -17,6 +17,34 @@ public static class SpecEnumText
             : throw new ArgumentException($"'{text}' is not a {typeof(TEnum).Name}.", nameof(text));
     }
 
+    /// <summary>
+    /// The member whose gac.yaml spelling is exactly <paramref name="text"/> (command-line options
+    /// take the spec's words, e.g. --provider cuda), or false.
+    /// </summary>
+    public static bool TryParseExact<TEnum>(string text, out TEnum value)
+        where TEnum : struct, Enum
+    {
+        foreach (var member in Enum.GetValues<TEnum>())
+        {
+            if (string.Equals(ToText(member), text, StringComparison.Ordinal))
+            {
+                value = member;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
+
+    /// <summary>Every member's spelling, for messages: "auto, cuda or cpu".</summary>
+    public static string Choices<TEnum>()
+        where TEnum : struct, Enum
+    {
+        var words = Enum.GetValues<TEnum>().Select(ToText).ToArray();
+        return words.Length == 1 ? words[0] : $"{string.Join(", ", words[..^1])} or {words[^1]}";
+    }
+
     public static string ToText<TEnum>(TEnum value)
         where TEnum : struct, Enum
     {

@@ -16,6 +16,16 @@ public enum CalibrationSource
     Tokens,
     Npy,
     Inputs,
+    Text,
+}
+
+/// <summary>How an encoder's token outputs become one vector per sentence for fidelity (validation.pooling).</summary>
+public enum SentencePooling
+{
+    Auto,
+    Mean,
+    Cls,
+    None,
 }
 
 public enum TensorDType
@@ -88,10 +98,19 @@ public enum ValidationSessions
     OneAtATime,
 }
 
+/// <summary>
+/// Which ONNX Runtime execution provider the user asked for (validation.provider, --provider); the
+/// one type from the spec through the CLI to the session factory.
+/// </summary>
 public enum ExecutionProviderChoice
 {
+    /// <summary>CUDA when it loads, otherwise CPU with a GAC4008 warning recording why.</summary>
     Auto,
+
+    /// <summary>CUDA or fail with GAC4001 (exit code 2): a GPU measurement was promised.</summary>
     Cuda,
+
+    /// <summary>The CPU provider only.</summary>
     Cpu,
 }
 

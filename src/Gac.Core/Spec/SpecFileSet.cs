@@ -17,6 +17,7 @@ public sealed record SpecFileSet(IReadOnlyList<string> Inputs, IReadOnlyList<str
         }
 
         inputs.AddRange(spec.Calibration.Npy.Values.Select(p => p.FullPath));
+        inputs.AddRange(new[] { spec.Calibration.Text, spec.Calibration.Tokenizer }.OfType<SpecPath>().Select(p => p.FullPath));
         if (spec.Alignment.Staircase is { } staircase)
         {
             inputs.Add(staircase.FullPath);

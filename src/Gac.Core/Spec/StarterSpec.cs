@@ -62,6 +62,8 @@ public static class StarterSpec
             calibration:
               samples: {{(model.TokensPath is null ? "32" : "8   ")}}                # {{(model.TokensPath is null ? "inputs" : "token windows of batch x seq; held-out windows follow them")}}
               seed: 1234
+              # text: data/sentences.txt                 # real text (.txt or .jsonl), tokenized by the model's tokenizer
+              # tokenizer: vocab.txt                     # for an ONNX model: vocab.txt | tokenizer.model | tokenizer.json
             {{Tokens(model)}}
               # npy: { input_ids: data/input_ids.npy }     # one .npy tensor per graph input
               # inputs:                                  # a seeded generator per graph input
@@ -103,6 +105,7 @@ public static class StarterSpec
               iterations: 100
               heldout_samples: 16
               sessions: auto              # auto | together | one-at-a-time (models larger than a third of memory)
+              pooling: auto               # auto | mean | cls | none: sentence vectors of an encoder fed calibration.text
 
             # What the result must prove; a missed goal fails the run (exit 1) and nothing is written.
             # A gate with no goal is refused (GAC0070): it would accept anything.
@@ -150,7 +153,7 @@ public static class StarterSpec
         }
 
         var perplexity = model.IsLanguageModel
-            ? "\n  # max_perplexity_increase: \"5%\"   # the better bound for a language model; needs calibration.tokens"
+            ? "\n  # max_perplexity_increase: \"5%\"   # the better bound for a language model; needs calibration.tokens or text"
             : string.Empty;
         return """
               min_cosine: 0.99            # outputs' cosine similarity on held-out inputs

@@ -3,6 +3,7 @@ namespace Gac.Core.Spec;
 /// <param name="OrtNativePath">Folder with a GPU build of libonnxruntime.so; null to use the bundled runtime.</param>
 /// <param name="Shapes">Symbolic-dimension values to benchmark; defaults to one entry equal to calibration.dims.</param>
 /// <param name="Sessions">Whether the original and the two candidates are loaded together or one at a time.</param>
+/// <param name="Pooling">How an encoder's token outputs are pooled into sentence vectors before comparison.</param>
 public sealed record ValidationSpec(
     ExecutionProviderChoice Provider,
     SpecPath? OrtNativePath,
@@ -10,4 +11,5 @@ public sealed record ValidationSpec(
     int Warmup,
     int Iterations,
     int HeldoutSamples,
-    ValidationSessions Sessions = ValidationSessions.Auto);
+    ValidationSessions Sessions = ValidationSessions.Auto,
+    SentencePooling Pooling = SentencePooling.Auto);

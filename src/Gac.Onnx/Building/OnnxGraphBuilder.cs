@@ -68,29 +68,22 @@ public sealed class OnnxGraphBuilder
 
     public IReadOnlyList<string> Node(string opType, IReadOnlyList<string> inputs, int outputCount, string? name, params AttributeProto[] attributes)
     {
-        foreach (var input in inputs)
-        {
-            if (input.Length > 0 && !_names.Contains(input))
-            {
-                throw new ArgumentException($"Node '{name ?? opType}' reads '{input}', which nothing produces yet.", nameof(inputs));
-            }
-        }
-
         name ??= $"{opType}_{_autoName++}";
-        var node = new NodeProto { Name = name, OpType = opType };
-        node.Input.AddRange(inputs);
-        node.Attribute.AddRange(attributes);
         var outputs = new string[outputCount];
         for (var i = 0; i < outputCount; i++)
         {
             outputs[i] = outputCount == 1 ? $"{name}_output" : $"{name}_output_{i}";
-            Claim(outputs[i]);
         }
 
-        node.Output.AddRange(outputs);
-        _graph.Node.Add(node);
-        return outputs;
+        return AddNode(opType, inputs, name, outputs, attributes);
     }
+
+    /// <summary>
+    /// Adds a node whose one output has the given name — the plain name a graph output carries
+    /// ("logits", "Y") — and returns it.
+    /// </summary>
+    public string NodeWithOutput(string output, string opType, IReadOnlyList<string> inputs, string? name = null, params AttributeProto[] attributes)
+        => AddNode(opType, inputs, name ?? $"{opType}_{_autoName++}", [output], attributes)[0];
 
     public ModelProto Build()
     {
@@ -103,6 +96,29 @@ public sealed class OnnxGraphBuilder
         };
         model.OpsetImport.Add(new OperatorSetIdProto { Domain = "", Version = _opsetVersion });
         return model;
+    }
+
+    private string[] AddNode(string opType, IReadOnlyList<string> inputs, string name, string[] outputs, AttributeProto[] attributes)
+    {
+        foreach (var input in inputs)
+        {
+            if (input.Length > 0 && !_names.Contains(input))
+            {
+                throw new ArgumentException($"Node '{name}' reads '{input}', which nothing produces yet.", nameof(inputs));
+            }
+        }
+
+        foreach (var output in outputs)
+        {
+            Claim(output);
+        }
+
+        var node = new NodeProto { Name = name, OpType = opType };
+        node.Input.AddRange(inputs);
+        node.Attribute.AddRange(attributes);
+        node.Output.AddRange(outputs);
+        _graph.Node.Add(node);
+        return outputs;
     }
 
     private void Claim(string name)

@@ -48,21 +48,19 @@ internal static class ExternalDataFile
 
             return buffer;
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw GacException.Create(
-                DiagnosticCatalogue.ExternalDataMissing,
-                $"Tensor '{tensorName}' stores its data in '{reference.Location}', which does not exist in '{folder.FullPath}'.",
-                location,
-                e);
-        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw GacException.Create(
-                DiagnosticCatalogue.ModelFileUnreadable,
-                $"Cannot read external data '{reference.Location}' for tensor '{tensorName}': {e.Message}",
-                location,
-                e);
+            throw e is FileNotFoundException or DirectoryNotFoundException
+                ? GacException.Create(
+                    DiagnosticCatalogue.ExternalDataMissing,
+                    $"Tensor '{tensorName}' stores its data in '{reference.Location}', which does not exist in '{folder.FullPath}'.",
+                    location,
+                    e)
+                : GacException.Create(
+                    DiagnosticCatalogue.ModelFileUnreadable,
+                    $"Cannot read external data '{reference.Location}' for tensor '{tensorName}': {e.Message}",
+                    location,
+                    e);
         }
     }
 }

@@ -15,24 +15,12 @@ public static class ChannelPruneRewrite
 {
     /// <param name="data">When given, each group's sliced weights move to it as soon as they are cut (see <see cref="ExternalData.ExternalDataBuilder"/>).</param>
     public static ModelProto Apply(OnnxModelFile model, IReadOnlyList<ChannelPruning> prunings, ExternalData.ExternalDataBuilder? data = null)
-    {
-        var graph = new RewriteGraph(model, data);
-        var sites = new LinearSites(graph);
-        foreach (var pruning in prunings)
-        {
-            Prune(graph, sites, pruning);
-            data?.PlaceAll(graph.Model);
-        }
+        => PrunePass.Apply(model, prunings, data, GroupKind.Mlp, p => p.Group, Prune);
 
-        return graph.Finish();
-    }
-
-    private static void Prune(RewriteGraph graph, LinearSites sites, ChannelPruning pruning)
+    private static void Prune(RewriteGraph graph, LinearGroup group, IReadOnlyList<LinearSite> members, ChannelPruning pruning)
     {
-        var group = sites.Group(pruning.Group, GroupKind.Mlp, graph);
         var width = group.CoupledWidth;
         var kept = PruneSelection.Validate(graph, group.Name, "channel", pruning.KeptChannels, width);
-        var members = group.Members.Select(m => sites.Layer(m, graph)).ToList();
         var producers = members.Where(m => m.Layer.Role is LinearRole.MlpGate or LinearRole.MlpUp).ToList();
         var down = members.SingleOrDefault(m => m.Layer.Role == LinearRole.MlpDown);
         if (producers.Count == 0 || down is null || producers.Any(p => p.N != width) || down.K != width)
@@ -40,9 +28,7 @@ public static class ChannelPruneRewrite
             throw graph.Unsupported($"MLP group '{group.Name}' is not gate/up → down (or fc1 → fc2) of width {width}; its channels cannot be pruned.");
         }
 
-        var region = PrunedRegion.Between(graph, producers.Select(p => p.Node.Output[0]), down.Node);
-        var biasAdds = producers.Select(p => p.Bias?.Node).Where(n => n is not null && n.OpType == "Add").ToHashSet(ReferenceEqualityComparer.Instance);
-        foreach (var node in region.Where(n => !biasAdds.Contains(n)))
+        foreach (var node in PrunedRegion.Between(graph, producers, down))
         {
             FollowWidth(graph, group.Name, node, width, kept);
         }

@@ -16,28 +16,16 @@ public static class HeadPruneRewrite
 {
     /// <param name="data">When given, each group's sliced weights move to it as soon as they are cut (see <see cref="ExternalData.ExternalDataBuilder"/>).</param>
     public static ModelProto Apply(OnnxModelFile model, IReadOnlyList<HeadPruning> prunings, ExternalData.ExternalDataBuilder? data = null)
-    {
-        var graph = new RewriteGraph(model, data);
-        var sites = new LinearSites(graph);
-        foreach (var pruning in prunings)
-        {
-            Prune(graph, sites, pruning);
-            data?.PlaceAll(graph.Model);
-        }
+        => PrunePass.Apply(model, prunings, data, GroupKind.Attention, p => p.Group, Prune);
 
-        return graph.Finish();
-    }
-
-    private static void Prune(RewriteGraph graph, LinearSites sites, HeadPruning pruning)
+    private static void Prune(RewriteGraph graph, LinearGroup group, IReadOnlyList<LinearSite> members, HeadPruning pruning)
     {
-        var group = sites.Group(pruning.Group, GroupKind.Attention, graph);
         if (group.HeadCount is not { } heads || group.HeadDim is not { } headDim)
         {
             throw graph.Unsupported($"Attention group '{group.Name}': discovery could not tell its heads and head_dim from the graph, so heads cannot be pruned.");
         }
 
         var kept = PruneSelection.Validate(graph, group.Name, "head", pruning.KeptHeads, heads);
-        var members = group.Members.Select(m => sites.Layer(m, graph)).ToList();
         var width = (long)heads * headDim;
         var fused = members.SingleOrDefault(m => m.Layer.Role == LinearRole.QkvFused);
         var projections = fused is not null ? [fused] : members.Where(m => m.Layer.Role is LinearRole.Query or LinearRole.Key or LinearRole.Value).ToList();
@@ -51,9 +39,7 @@ public static class HeadPruneRewrite
         }
 
         var keptWidth = kept.Length * headDim;
-        var region = PrunedRegion.Between(graph, projections.Select(p => p.Node.Output[0]), output.Node);
-        var biasAdds = projections.Select(p => p.Bias?.Node).Where(n => n is not null && n.OpType == "Add").ToHashSet(ReferenceEqualityComparer.Instance);
-        foreach (var node in region.Where(n => !biasAdds.Contains(n)))
+        foreach (var node in PrunedRegion.Between(graph, projections, output))
         {
             FollowHeads(graph, group.Name, node, heads, width, kept.Length, keptWidth);
         }

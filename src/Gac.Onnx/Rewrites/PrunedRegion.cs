@@ -9,7 +9,17 @@ namespace Gac.Onnx.Rewrites;
 /// </summary>
 internal static class PrunedRegion
 {
-    public static IReadOnlyList<NodeProto> Between(RewriteGraph graph, IEnumerable<string> starts, NodeProto end)
+    /// <summary>
+    /// The region from the producing layers to the consuming one, less the producers' own bias Adds:
+    /// their bias is sliced with the weight, not followed as a per-channel constant.
+    /// </summary>
+    public static IReadOnlyList<NodeProto> Between(RewriteGraph graph, IReadOnlyList<LinearSite> producers, LinearSite consumer)
+    {
+        var biasAdds = producers.Select(p => p.Bias?.Node).Where(n => n is { OpType: "Add" }).ToHashSet(ReferenceEqualityComparer.Instance);
+        return Between(graph, producers.Select(p => p.Node.Output[0]), consumer.Node).Where(n => !biasAdds.Contains(n)).ToList();
+    }
+
+    private static IReadOnlyList<NodeProto> Between(RewriteGraph graph, IEnumerable<string> starts, NodeProto end)
     {
         var index = graph.Index;
         var forward = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);

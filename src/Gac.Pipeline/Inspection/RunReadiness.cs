@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gac.Compression.Checkpoints;
 using Gac.Compression.LowRank;
 using Gac.Core.Diagnostics;
 using Gac.Core.Gate;
@@ -31,6 +32,17 @@ public static class RunReadiness
         if (File.Exists(reports))
         {
             found.Add(new Diagnostic(DiagnosticCatalogue.ReportDirectoryIsAFile, $"the report folder '{reports}' is an existing file; reports go into a folder beside the artifact.", at));
+        }
+
+        if (spec.Model.Format == ModelFormat.HfSafetensors)
+        {
+            // config.json against the safetensors headers: the tensors the export would read, with their shapes and dtypes.
+            var inventory = CheckpointInventory.Check(spec.Model.Path.FullPath);
+            if (inventory.Diagnostics.Count > 0)
+            {
+                found.AddRange(inventory.Diagnostics);
+                return found;
+            }
         }
 
         ModelHeader header;

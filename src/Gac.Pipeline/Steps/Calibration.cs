@@ -34,7 +34,7 @@ public static class Calibration
         var outputs = tapped.OutputByLayer.Values.Distinct(StringComparer.Ordinal).ToArray();
         var batches = 0;
         using var options = new RunOptions();
-        foreach (var batch in CalibrationFeeds.Create(run.Spec.Calibration, session.Session, bucket))
+        foreach (var batch in Batches(run, session.Session, bucket))
         {
             run.CancellationToken.ThrowIfCancellationRequested();
             using (batch)
@@ -51,6 +51,18 @@ public static class Calibration
         }
 
         return tapped.OutputByLayer.ToDictionary(p => p.Key, p => byOutput[p.Value], StringComparer.Ordinal);
+    }
+
+    /// <summary>calibration.text: the calibration part of the text (the held-out part is checked to exist, never fed).</summary>
+    private static IEnumerable<Runtime.Benchmark.InputSet> Batches(RunContext run, InferenceSession session, Runtime.Benchmark.ShapeBucket bucket)
+    {
+        if (run.Spec.Calibration.Source != CalibrationSource.Text)
+        {
+            return CalibrationFeeds.Create(run.Spec.Calibration, session, bucket);
+        }
+
+        var feed = Text.RealText.Feed(run, session);
+        return feed.Calibration.Select(batch => feed.Inputs(session, bucket, batch));
     }
 
     /// <summary>The tap is [..., K]: every leading index is one token row of the layer's input.</summary>

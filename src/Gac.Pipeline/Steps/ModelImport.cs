@@ -22,8 +22,13 @@ public static class ModelImport
             // model.past_kv also decode); every later step sees ONNX.
             run.Report("import", $"exporting Hugging Face checkpoint {spec.Path.Text} to ONNX{(spec.PastKeyValues ? " with past key/values" : string.Empty)}");
             using var checkpoint = SafetensorsCheckpoint.Open(path);
+            var configPath = CheckpointInventory.ConfigPathOf(path);
+            var config = TransformerConfigReader.Load(configPath);
+
+            // Headers only: a config.json that disagrees with its weights stops here, before any weight is read.
+            CheckpointInventory.Verify(config, configPath, checkpoint);
             var options = CheckpointExportOptions.Default with { PastKeyValues = spec.PastKeyValues };
-            path = CheckpointExporter.Export(TransformerConfigReader.Load(Path.Combine(path, "config.json")), checkpoint, run.Scratch("imported.onnx"), options).ModelPath;
+            path = CheckpointExporter.Export(config, checkpoint, run.Scratch("imported.onnx"), options).ModelPath;
         }
 
         run.Report("import", $"reading {spec.Path.Text}");

@@ -116,6 +116,19 @@ public static class Validation
     {
         var calibration = run.Spec.Calibration;
         var heldout = run.Spec.Validation.HeldoutSamples;
+        if (calibration.Source == Core.Spec.CalibrationSource.Text)
+        {
+            var feed = Text.RealText.Feed(run, session);
+            var pooling = Text.RealText.Pooling(run, feed);
+            return new FidelitySettings(
+                bucket,
+                Samples: feed.Heldout.Count,
+                TokenIdsInput: feed.Roles.IsLanguageModel ? feed.Roles.TokenIds : null,
+                Inputs: s => feed.Inputs(session, bucket, feed.Heldout[s]),
+                Pooling: pooling,
+                AttentionMaskInput: feed.Roles.AttentionMask);
+        }
+
         if (calibration.Source != Core.Spec.CalibrationSource.Tokens)
         {
             return new FidelitySettings(bucket, Samples: heldout, Seed: calibration.Seed + 1_000_003, VocabSize: CalibrationFeeds.GeneratedVocabulary);

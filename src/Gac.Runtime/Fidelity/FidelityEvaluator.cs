@@ -12,6 +12,8 @@ namespace Gac.Runtime.Fidelity;
 /// <param name="OutputName">Output to compare; null takes "logits" when comparing a language model (a decode-ready export also returns its k/v cache), else the model's first output.</param>
 /// <param name="TokenIdsInput">For language models: the int64 [batch, seq] input; with it, the compared output is taken as logits [batch, seq, vocab] and perplexity is computed.</param>
 /// <param name="Inputs">Supplies sample s's inputs (e.g. held-out token windows) instead of seeded random ones; the evaluator disposes them.</param>
+/// <param name="Pooling">Mean or cls: the compared output [batch, seq, hidden] is pooled to sentence vectors first, over <paramref name="AttentionMaskInput"/>.</param>
+/// <param name="AttentionMaskInput">The input whose 1s mark each sentence's tokens; required when pooling.</param>
 public sealed record FidelitySettings(
     ShapeBucket Bucket,
     int Samples = 8,
@@ -19,7 +21,9 @@ public sealed record FidelitySettings(
     long VocabSize = 32000,
     string? OutputName = null,
     string? TokenIdsInput = null,
-    Func<int, InputSet>? Inputs = null);
+    Func<int, InputSet>? Inputs = null,
+    Core.Spec.SentencePooling Pooling = Core.Spec.SentencePooling.None,
+    string? AttentionMaskInput = null);
 
 public sealed record FidelityResult(
     int Samples,
@@ -28,9 +32,11 @@ public sealed record FidelityResult(
     double Top1Agreement,
     double MaxAbsDiff,
     double? PerplexityOriginal,
-    double? PerplexityCandidate)
+    double? PerplexityCandidate,
+    string? Pooling = null,
+    double? SentenceCosine = null)
 {
-    public FidelitySection ToReport() => new(Samples, RelativeL2Error, Cosine, Top1Agreement, MaxAbsDiff, PerplexityOriginal, PerplexityCandidate);
+    public FidelitySection ToReport() => new(Samples, RelativeL2Error, Cosine, Top1Agreement, MaxAbsDiff, PerplexityOriginal, PerplexityCandidate, Pooling, SentenceCosine);
 }
 
 /// <summary>
@@ -60,7 +66,7 @@ public static class FidelityEvaluator
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var inputs = Inputs(original, settings, s);
-            var (values, shape) = RunOne(original, inputs, outputName, runOptions);
+            var (values, shape) = Pooled(RunOne(original, inputs, outputName, runOptions), inputs, settings, outputName);
             var ids = settings.TokenIdsInput is { } idsName ? inputs[idsName].GetTensorDataAsSpan<long>().ToArray() : null;
             samples.Add(new ReferenceSample(values, shape, ids));
         }
@@ -88,7 +94,7 @@ public static class FidelityEvaluator
             cancellationToken.ThrowIfCancellationRequested();
             var expected = reference.Samples[s];
             using var inputs = Inputs(candidate, settings, s);
-            var (compared, candidateShape) = RunOne(candidate, inputs, outputName, runOptions);
+            var (compared, candidateShape) = Pooled(RunOne(candidate, inputs, outputName, runOptions), inputs, settings, outputName);
             var shape = expected.Shape;
             if (!shape.SequenceEqual(candidateShape))
             {
@@ -109,8 +115,24 @@ public static class FidelityEvaluator
             }
         }
 
-        return new FidelityResult(reference.Samples.Count, metrics.RelativeL2Error, metrics.Cosine, metrics.Top1Agreement, metrics.MaxAbsDiff, pplOriginal?.Perplexity, pplCandidate?.Perplexity);
+        var pooled = settings.Pooling != Core.Spec.SentencePooling.None;
+        return new FidelityResult(
+            reference.Samples.Count,
+            metrics.RelativeL2Error,
+            metrics.Cosine,
+            metrics.Top1Agreement,
+            metrics.MaxAbsDiff,
+            pplOriginal?.Perplexity,
+            pplCandidate?.Perplexity,
+            pooled ? Core.Spec.SpecEnumText.ToText(settings.Pooling) : null,
+            pooled ? metrics.MeanRowCosine : null);
     }
+
+    /// <summary>With pooling, the compared output becomes one vector per sentence (<see cref="SentenceVectors"/>).</summary>
+    private static (float[] Values, long[] Shape) Pooled((float[] Values, long[] Shape) output, InputSet inputs, FidelitySettings settings, string outputName)
+        => settings.Pooling == Core.Spec.SentencePooling.None
+            ? output
+            : SentenceVectors.Pool(output.Values, output.Shape, inputs[settings.AttentionMaskInput!].GetTensorDataAsSpan<long>(), settings.Pooling, outputName);
 
     /// <summary>Sample s's inputs: the caller's (held-out token windows) or seeded random ones, the same for every model.</summary>
     private static InputSet Inputs(OrtSession session, FidelitySettings settings, int sample)

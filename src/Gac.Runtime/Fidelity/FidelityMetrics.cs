@@ -13,6 +13,7 @@ public sealed class FidelityMetrics
     private double dot;
     private long rows;
     private long agreeingRows;
+    private double rowCosineSum;
 
     public double MaxAbsDiff { get; private set; }
 
@@ -28,6 +29,12 @@ public sealed class FidelityMetrics
 
     /// <summary>Share of rows (all axes but the last) whose argmax over the last axis agrees.</summary>
     public double Top1Agreement => rows == 0 ? 1 : (double)agreeingRows / rows;
+
+    /// <summary>
+    /// The mean over rows of each row's cosine: for pooled sentence vectors [batch, hidden], the mean
+    /// sentence similarity between original and candidate embeddings (how sentence encoders are compared).
+    /// </summary>
+    public double MeanRowCosine => rows == 0 ? 1 : rowCosineSum / rows;
 
     /// <param name="lastAxis">Length of the last axis (classes or vocabulary); rows are consecutive runs of it.</param>
     public void Add(ReadOnlySpan<float> reference, ReadOnlySpan<float> candidate, int lastAxis)
@@ -57,6 +64,7 @@ public sealed class FidelityMetrics
         for (var start = 0; start < reference.Length; start += lastAxis)
         {
             rows++;
+            rowCosineSum += CosineOf(reference.Slice(start, lastAxis), candidate.Slice(start, lastAxis));
             if (ArgMax(reference.Slice(start, lastAxis)) == ArgMax(candidate.Slice(start, lastAxis)))
             {
                 agreeingRows++;
@@ -64,6 +72,19 @@ public sealed class FidelityMetrics
         }
 
         Elements += reference.Length;
+    }
+
+    private static double CosineOf(ReadOnlySpan<float> reference, ReadOnlySpan<float> candidate)
+    {
+        double dot = 0, rr = 0, cc = 0;
+        for (var i = 0; i < reference.Length; i++)
+        {
+            dot += (double)reference[i] * candidate[i];
+            rr += (double)reference[i] * reference[i];
+            cc += (double)candidate[i] * candidate[i];
+        }
+
+        return rr == 0 || cc == 0 ? (rr == cc ? 1 : 0) : dot / Math.Sqrt(rr * cc);
     }
 
     internal static int ArgMax(ReadOnlySpan<float> row)

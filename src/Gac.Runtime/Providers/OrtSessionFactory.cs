@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Spec;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Gac.Runtime.Providers;
@@ -39,7 +40,7 @@ public sealed class OrtSessionFactory
         }
 
         OrtNativeLibrary.Configure(settings.NativeLibraryFolder);
-        if (settings.Policy == ExecutionProviderPolicy.Cpu)
+        if (settings.Policy == ExecutionProviderChoice.Cpu)
         {
             provider = ExecutionProvider.Cpu;
             return ExecutionProvider.Cpu;
@@ -51,7 +52,7 @@ public sealed class OrtSessionFactory
         {
             provider = ExecutionProvider.Cuda;
         }
-        else if (settings.Policy == ExecutionProviderPolicy.Cuda)
+        else if (settings.Policy == ExecutionProviderChoice.Cuda)
         {
             throw CudaUnavailable(failure);
         }

@@ -121,6 +121,57 @@ public sealed class SafetensorsTests : IDisposable
     }
 
     [Fact]
+    public void Overlapping_tensors_are_GAC1300_naming_both_and_the_file()
+    {
+        // b's first 8 bytes are a's last 8: reading either would see the other's data.
+        var path = WriteRaw("overlap.safetensors", """{"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}, "b": {"dtype": "F32", "shape": [4], "data_offsets": [8, 24]}}""", 24);
+
+        var error = Assert.Throws<GacException>(() => SafetensorsFile.Open(path).Dispose());
+
+        Assert.Equal("GAC1300", error.Diagnostics[0].Descriptor.Code);
+        Assert.Contains("'a' [0, 16)", error.Diagnostics[0].Message, StringComparison.Ordinal);
+        Assert.Contains("'b' [8, 24)", error.Diagnostics[0].Message, StringComparison.Ordinal);
+        Assert.Equal(path, error.Diagnostics[0].Location?.File);
+    }
+
+    [Fact]
+    public void Two_tensors_on_the_same_bytes_are_GAC1300()
+    {
+        var path = WriteRaw("alias.safetensors", """{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}""", 8);
+
+        Assert.Equal("GAC1300", Assert.Throws<GacException>(() => SafetensorsFile.Open(path).Dispose()).Diagnostics[0].Descriptor.Code);
+    }
+
+    [Theory]
+    [InlineData("gap", 24, "[8, 16)")]
+    [InlineData("trailing", 32, "holds 32")]
+    public void A_data_section_the_header_does_not_tile_is_GAC1301(string damage, int dataBytes, string expected)
+    {
+        // The reference loader (safetensors' validate) rejects holes and unclaimed trailing bytes: a header
+        // that does not describe every byte does not describe this file.
+        var header = damage == "gap"
+            ? """{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [16, 24]}}"""
+            : """{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [4], "data_offsets": [8, 24]}}""";
+        var path = WriteRaw(damage + ".safetensors", header, dataBytes);
+
+        var error = Assert.Throws<GacException>(() => SafetensorsFile.Open(path).Dispose());
+
+        Assert.Equal("GAC1301", error.Diagnostics[0].Descriptor.Code);
+        Assert.Contains(expected, error.Diagnostics[0].Message, StringComparison.Ordinal);
+        Assert.Equal(path, error.Diagnostics[0].Location?.File);
+    }
+
+    [Fact]
+    public void Zero_length_tensors_and_adjacent_ranges_tile_the_data_section()
+    {
+        var path = WriteRaw("tiled.safetensors", """{"e": {"dtype": "F32", "shape": [0], "data_offsets": [8, 8]}, "a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F16", "shape": [2], "data_offsets": [8, 12]}}""", 12);
+
+        using var file = SafetensorsFile.Open(path);
+
+        Assert.Equal(3, file.Entries.Count);
+    }
+
+    [Fact]
     public void An_integer_tensor_opens_but_reading_it_as_float_is_GAC1204()
     {
         var path = Path.Combine(_folder, "ints.safetensors");
@@ -138,6 +189,17 @@ public sealed class SafetensorsTests : IDisposable
     [Fact]
     public void A_folder_without_safetensors_is_GAC1201()
         => Assert.Equal("GAC1201", Assert.Throws<GacException>(() => SafetensorsCheckpoint.Open(_folder)).Diagnostics[0].Descriptor.Code);
+
+    private string WriteRaw(string name, string header, int dataBytes)
+    {
+        var path = Path.Combine(_folder, name);
+        var bytes = Encoding.UTF8.GetBytes(header);
+        var file = new byte[8 + bytes.Length + dataBytes];
+        BinaryPrimitives.WriteInt64LittleEndian(file, bytes.Length);
+        bytes.CopyTo(file, 8);
+        File.WriteAllBytes(path, file);
+        return path;
+    }
 
     private float ReadBack(string dtype, float value)
     {

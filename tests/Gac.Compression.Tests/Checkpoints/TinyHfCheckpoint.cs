@@ -40,10 +40,28 @@ internal static class TinyHfCheckpoint
 
     /// <summary>Writes config.json and the weights; <paramref name="shards"/> &gt; 1 writes an index and shards.</summary>
     public static string Write(string folder, string name, int shards = 1, string dtype = SafetensorsDType.F32, int seed = 11)
+        => Write(folder, Configs[name], Tensors(TransformerConfigReader.Parse(Configs[name]), dtype, seed), shards);
+
+    /// <summary>Writes <paramref name="configJson"/> beside the given tensors (which need not agree with it).</summary>
+    public static string Write(string folder, string configJson, IReadOnlyList<SafetensorsTensor> tensors, int shards = 1)
     {
         Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, "config.json"), Configs[name]);
-        var config = TransformerConfigReader.Parse(Configs[name]);
+        File.WriteAllText(Path.Combine(folder, "config.json"), configJson);
+        if (shards > 1)
+        {
+            SafetensorsWriter.WriteSharded(folder, tensors, shards);
+        }
+        else
+        {
+            SafetensorsWriter.Write(Path.Combine(folder, SafetensorsCheckpoint.SingleFileName), tensors, new Dictionary<string, string> { ["format"] = "pt" });
+        }
+
+        return folder;
+    }
+
+    /// <summary>Every tensor <see cref="CheckpointLayout"/> lists for the config, fixed-seed random (norm scales near 1).</summary>
+    public static List<SafetensorsTensor> Tensors(TransformerConfig config, string dtype = SafetensorsDType.F32, int seed = 11)
+    {
         var random = new Random(seed);
         var tensors = new List<SafetensorsTensor>();
         foreach (var (tensor, shape) in CheckpointLayout.Tensors(config))
@@ -62,15 +80,6 @@ internal static class TinyHfCheckpoint
             tensors.Add(new SafetensorsTensor(tensor, shape, values, dtype));
         }
 
-        if (shards > 1)
-        {
-            SafetensorsWriter.WriteSharded(folder, tensors, shards);
-        }
-        else
-        {
-            SafetensorsWriter.Write(Path.Combine(folder, SafetensorsCheckpoint.SingleFileName), tensors, new Dictionary<string, string> { ["format"] = "pt" });
-        }
-
-        return folder;
+        return tensors;
     }
 }

@@ -22,6 +22,9 @@ public sealed partial class DocumentedNamesTests
 
         // Hugging Face tensor names: model.layers.0.mlp…, model.embed_tokens.weight, model.norm.weight.
         "layers", "embed_tokens", "norm", "lm_head",
+
+        // tokenizer.json's own model section: model.type, model.vocab, model.merges, model.dropout.
+        "type", "vocab", "merges", "dropout",
     };
 
     public static TheoryData<string> ScannedFiles()

@@ -66,7 +66,7 @@ public sealed class LatencyBenchmarkTests
     [Fact]
     public void Real_sessions_give_sane_percentiles_and_intervals_around_the_estimate()
     {
-        var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderPolicy.Cpu, IntraOpThreads: 1));
+        var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderChoice.Cpu, IntraOpThreads: 1));
         using var original = factory.Open(TinyOnnx.MatMul(128, 128, TinyOnnx.Weights(128 * 128, 1)), "original");
         using var unaligned = factory.Open(TinyOnnx.MatMul(128, 123, TinyOnnx.Weights(128 * 123, 2)), "unaligned");
         using var gac = factory.Open(TinyOnnx.MatMul(128, 64, TinyOnnx.Weights(128 * 64, 3)), "gac");
@@ -87,7 +87,7 @@ public sealed class LatencyBenchmarkTests
     [Fact]
     public void An_unbound_symbolic_dimension_is_GAC4005()
     {
-        var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderPolicy.Cpu));
+        var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderChoice.Cpu));
         using var lm = factory.Open(TinyOnnx.BigramLm(5, new float[25]), "lm");
 
         var error = Assert.Throws<GacException>(() => new LatencyBenchmark(new BenchmarkSettings(Warmup: 0, Iterations: 1)).Measure([lm], [ShapeBucket.Parse("batch=1")]));
@@ -99,7 +99,7 @@ public sealed class LatencyBenchmarkTests
     [Fact]
     public void Random_token_ids_stay_inside_the_vocabulary()
     {
-        var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderPolicy.Cpu));
+        var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderChoice.Cpu));
         using var lm = factory.Open(TinyOnnx.BigramLm(7, new float[49]), "lm");
 
         using var inputs = RandomInputs.Create(lm.Session, ShapeBucket.Parse("batch=4,seq=64"), seed: 5, vocabSize: 7);

@@ -8,7 +8,7 @@ namespace Gac.Runtime.Tests.Fidelity;
 
 public sealed class FidelityTests
 {
-    private readonly OrtSessionFactory factory = new(new SessionSettings(ExecutionProviderPolicy.Cpu, IntraOpThreads: 1));
+    private readonly OrtSessionFactory factory = new(new SessionSettings(ExecutionProviderChoice.Cpu, IntraOpThreads: 1));
 
     [Fact]
     public void Identical_outputs_have_zero_error_and_unit_cosine()

@@ -15,13 +15,13 @@ public sealed class StaircaseProfilerTests
     private static readonly HardwareFingerprint TestCpu =
         new("Test CPU 9000", 2, "test os", ".NET", "1.31.1", ExecutionProvider.Cpu, HardwareFingerprint.NotAvailable, HardwareFingerprint.NotAvailable, HardwareFingerprint.NotAvailable, 1);
 
-    private static StaircaseProfiler Profiler(EncodedProbeModels models)
-        => new(new OrtSessionFactory(new SessionSettings(ExecutionProviderPolicy.Cpu, IntraOpThreads: 1)), models, Quick, _ => TestCpu);
+    private static StaircaseProfiler Profiler(CountingProbeModels models)
+        => new(new OrtSessionFactory(new SessionSettings(ExecutionProviderChoice.Cpu, IntraOpThreads: 1)), models, Quick, _ => TestCpu);
 
     [Fact]
     public void A_cpu_run_of_a_tiny_shape_gives_one_positive_point_per_rank()
     {
-        var models = new EncodedProbeModels();
+        var models = new CountingProbeModels();
         var progress = new List<ProfileProgress>();
 
         var result = Profiler(models).Profile(
@@ -46,7 +46,7 @@ public sealed class StaircaseProfilerTests
     [Fact]
     public void The_measured_staircase_loads_back_and_the_planner_accepts_it()
     {
-        var staircase = Profiler(new EncodedProbeModels()).Profile(new ProfileRequest([new GemmShape(64, 64)], 8, DimensionSweep.Parse("8:32:8"))).Staircase;
+        var staircase = Profiler(new CountingProbeModels()).Profile(new ProfileRequest([new GemmShape(64, 64)], 8, DimensionSweep.Parse("8:32:8"))).Staircase;
         var path = Path.Combine(Path.GetTempPath(), "gac-profile-" + Guid.NewGuid().ToString("N")[..12] + ".json");
         try
         {
@@ -72,7 +72,7 @@ public sealed class StaircaseProfilerTests
     [Fact]
     public void Dense_adds_a_KxN_dense_series_with_one_point_at_min_K_N()
     {
-        var models = new EncodedProbeModels();
+        var models = new CountingProbeModels();
 
         var staircase = Profiler(models).Profile(new ProfileRequest([new GemmShape(32, 48)], 4, DimensionSweep.Parse("8,16"), Dense: true)).Staircase;
 
@@ -85,7 +85,7 @@ public sealed class StaircaseProfilerTests
     [Fact]
     public void A_sweep_with_no_valid_rank_for_a_shape_is_GAC4102_before_anything_runs()
     {
-        var models = new EncodedProbeModels();
+        var models = new CountingProbeModels();
 
         var error = Assert.Throws<GacException>(() => Profiler(models).Profile(new ProfileRequest([new GemmShape(16, 16)], 8, DimensionSweep.Parse("32:64:8"))));
 

@@ -11,7 +11,7 @@ public sealed class GpuPathTests
     [GpuFact]
     public void Cuda_runs_an_fp16_model_through_IoBinding_with_outputs_on_the_device()
     {
-        var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderPolicy.Cuda));
+        var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderChoice.Cuda));
         using var fp16 = factory.Open(TinyOnnx.MatMul(256, 256, TinyOnnx.Weights(256 * 256, 3, 0.05f), TinyOnnx.Float16), "gac");
 
         var result = new LatencyBenchmark(new BenchmarkSettings(Warmup: 5, Iterations: 30)).Measure([fp16], [ShapeBucket.Parse("batch=512")]);

@@ -10,7 +10,7 @@ public sealed class ProviderSelectionTests
     [GpuFact(Inverted = true)]
     public void Cuda_on_a_cpu_only_build_is_GAC4001_with_exit_code_2_and_says_what_is_missing()
     {
-        var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderPolicy.Cuda));
+        var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderChoice.Cuda));
 
         var error = Assert.Throws<GacException>(() => factory.Open(TinyOnnx.MatMul(4, 3, TinyOnnx.Weights(12, 1)), "m"));
 
@@ -28,7 +28,7 @@ public sealed class ProviderSelectionTests
     [GpuFact(Inverted = true)]
     public void Auto_on_a_cpu_only_build_runs_on_cpu_and_records_why()
     {
-        var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderPolicy.Auto));
+        var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderChoice.Auto));
 
         using var session = factory.Open(TinyOnnx.MatMul(4, 3, TinyOnnx.Weights(12, 1)), "m");
 
@@ -43,7 +43,7 @@ public sealed class ProviderSelectionTests
     [Fact]
     public void Cpu_policy_uses_cpu_without_warnings()
     {
-        var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderPolicy.Cpu, IntraOpThreads: 1));
+        var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderChoice.Cpu, IntraOpThreads: 1));
 
         using var session = factory.Open(TinyOnnx.MatMul(4, 3, TinyOnnx.Weights(12, 1)), "m");
 
@@ -60,7 +60,7 @@ public sealed class ProviderSelectionTests
             // W = identity 2×2, stored outside the protobuf.
             float[] identity = [1, 0, 0, 1];
             File.WriteAllBytes(Path.Combine(folder, "w.bin"), TinyOnnx.RawBytes(identity, TinyOnnx.Float));
-            var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderPolicy.Cpu));
+            var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderChoice.Cpu));
 
             using var session = factory.Open(TinyOnnx.MatMul(2, 2, identity, externalLocation: "w.bin"), "ext", folder);
             using var input = OrtValue.CreateTensorValueFromMemory(new float[] { 3, 5 }, [1, 2]);
@@ -77,7 +77,7 @@ public sealed class ProviderSelectionTests
     [Fact]
     public void A_corrupt_model_is_GAC4004()
     {
-        var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderPolicy.Cpu));
+        var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderChoice.Cpu));
 
         var error = Assert.Throws<GacException>(() => factory.Open([1, 2, 3, 4, 5], "garbage"));
 

@@ -40,6 +40,7 @@ internal sealed class SpecBinder(JObject doc, JsonProjection projection, string 
     private CalibrationSpec BindCalibration(JObject calibration)
     {
         var tokens = PathOf(calibration["tokens"]);
+        var text = PathOf(calibration["text"]);
         var npy = calibration["npy"] is JObject files
             ? files.Properties().ToDictionary(p => p.Name, p => PathOf(p.Value)!, StringComparer.Ordinal)
             : new Dictionary<string, SpecPath>(StringComparer.Ordinal);
@@ -51,7 +52,8 @@ internal sealed class SpecBinder(JObject doc, JsonProjection projection, string 
                 (double)i["min"]!,
                 (double)i["max"]!)).ToArray()
             : [];
-        var source = tokens is not null ? CalibrationSource.Tokens
+        var source = text is not null ? CalibrationSource.Text
+            : tokens is not null ? CalibrationSource.Tokens
             : npy.Count > 0 ? CalibrationSource.Npy
             : inputs.Length > 0 ? CalibrationSource.Inputs
             : CalibrationSource.Generated;
@@ -62,7 +64,9 @@ internal sealed class SpecBinder(JObject doc, JsonProjection projection, string 
             tokens,
             npy,
             inputs,
-            Dims(calibration["dims"]));
+            Dims(calibration["dims"]),
+            text,
+            PathOf(calibration["tokenizer"]));
     }
 
     private static CompressSpec BindCompress(JObject compress)
@@ -137,7 +141,8 @@ internal sealed class SpecBinder(JObject doc, JsonProjection projection, string 
         (int)validation["warmup"]!,
         (int)validation["iterations"]!,
         (int)validation["heldout_samples"]!,
-        Enum<ValidationSessions>(validation["sessions"]));
+        Enum<ValidationSessions>(validation["sessions"]),
+        Enum<SentencePooling>(validation["pooling"]));
 
     private static GateGoals BindGate(JObject gate) => new(
         ThresholdOf(gate["min_speedup_vs_original"]),

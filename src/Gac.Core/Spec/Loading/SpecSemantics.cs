@@ -11,7 +11,7 @@ namespace Gac.Core.Spec.Loading;
 /// </summary>
 internal sealed class SpecSemantics(JObject root, JsonProjection projection, HashSet<JToken> failed, DiagnosticSink sink, string baseDirectory)
 {
-    private static readonly string[] CalibrationSources = ["tokens", "npy", "inputs"];
+    private static readonly string[] CalibrationSources = ["text", "tokens", "npy", "inputs"];
 
     public void Check()
     {
@@ -110,8 +110,10 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
         var given = calibration.Properties().Where(p => CalibrationSources.Contains(p.Name)).ToList();
         foreach (var extra in given.Skip(1))
         {
-            Fail(extra, DiagnosticCatalogue.SpecConflictingOptions, $"calibration.{extra.Name} conflicts with calibration.{given[0].Name} (line {PositionOf(given[0]).Line}): give only one calibration source — tokens (language models), npy (recorded tensors) or inputs (generated).");
+            Fail(extra, DiagnosticCatalogue.SpecConflictingOptions, $"calibration.{extra.Name} conflicts with calibration.{given[0].Name} (line {PositionOf(given[0]).Line}): give only one calibration source — text (real text, the model's tokenizer), tokens (language models), npy (recorded tensors) or inputs (generated).");
         }
+
+        CheckText();
 
         if (Path("calibration", "tokens") is { } tokens)
         {
@@ -144,6 +146,47 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
                     Fail(input["min"]!, DiagnosticCatalogue.SpecConflictingOptions, $"{Place(input)}: min ({min}) is larger than max ({max}); swap them.");
                 }
             }
+        }
+    }
+
+    /// <summary>calibration.text needs the model's own tokenizer: named for an ONNX model, found beside a checkpoint.</summary>
+    private void CheckText()
+    {
+        var tokenizerToken = Get("calibration", "tokenizer");
+        if (Path("calibration", "tokenizer") is { } tokenizer)
+        {
+            if (Get("calibration", "text") is null)
+            {
+                Warn(tokenizerToken!, "calibration.tokenizer is ignored: only calibration.text is tokenized. Remove it, or add calibration.text.");
+            }
+            else if (TokenizerFiles.KindOf(tokenizer.FullPath) is null)
+            {
+                Fail(tokenizerToken!, DiagnosticCatalogue.SpecTokenizerKindUnsupported, $"calibration.tokenizer '{tokenizer.Text}' is not a tokenizer file Gac.Build reads: name a WordPiece vocab.txt (*.txt), a SentencePiece tokenizer.model (*.model) or a Hugging Face tokenizer.json (*.json).");
+            }
+            else
+            {
+                ExpectFile(tokenizerToken!, tokenizer, "calibration.tokenizer", "the model's tokenizer file");
+            }
+        }
+
+        if (Get("calibration", "text") is not { } textToken || Path("calibration", "text") is not { } text)
+        {
+            return;
+        }
+
+        ExpectFile(textToken, text, "calibration.text", "a UTF-8 text file or a .jsonl file of {\"text\": ...} records");
+        if (tokenizerToken is not null || Path("model", "path") is not { } model)
+        {
+            return;
+        }
+
+        if (!Directory.Exists(model.FullPath))
+        {
+            Fail(textToken, DiagnosticCatalogue.SpecTokenizerMissing, $"calibration.text needs the model's tokenizer, and an ONNX model does not carry one: set calibration.tokenizer to its vocab.txt, tokenizer.model or tokenizer.json.");
+        }
+        else if (TokenizerFiles.FindBeside(model.FullPath) is null)
+        {
+            Fail(textToken, DiagnosticCatalogue.SpecTokenizerMissing, $"calibration.text needs the model's tokenizer, and the checkpoint folder '{model.Text}' has none of {string.Join(", ", TokenizerFiles.BesideCheckpoint)}: add the model's tokenizer file there, or set calibration.tokenizer.");
         }
     }
 
@@ -256,9 +299,14 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
 
     private void CheckGate()
     {
-        if (Get("gate", "max_perplexity_increase") is { } perplexity && Get("calibration", "tokens") is null)
+        if (Get("gate", "max_perplexity_increase") is { } perplexity && Get("calibration", "tokens") is null && Get("calibration", "text") is null)
         {
-            Fail(perplexity, DiagnosticCatalogue.SpecConflictingOptions, "gate.max_perplexity_increase needs token data: perplexity is measured on held-out token sequences from calibration.tokens, which is not set. Add calibration.tokens, or gate on max_relative_error / min_cosine instead.");
+            Fail(perplexity, DiagnosticCatalogue.SpecConflictingOptions, "gate.max_perplexity_increase needs token data: perplexity is measured on held-out token sequences from calibration.tokens or calibration.text, neither of which is set. Add one, or gate on max_relative_error / min_cosine instead.");
+        }
+
+        if (Get("validation", "pooling") is { } pooling && Text(pooling) is "mean" or "cls" && Get("calibration", "text") is null)
+        {
+            Warn(pooling, "validation.pooling is ignored: sentence pooling needs the attention mask of real sentences from calibration.text, which is not set. Remove it, or add calibration.text.");
         }
 
         if (Get("gate", "min_speedup_vs_unaligned") is { } unaligned && Text(Get("alignment", "strategy")) == "none")

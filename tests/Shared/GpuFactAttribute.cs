@@ -1,7 +1,7 @@
 using Gac.Runtime.Providers;
 using Microsoft.ML.OnnxRuntime;
 
-namespace Gac.Runtime.Tests.Providers;
+namespace Gac.Tests.Shared;
 
 /// <summary>
 /// A fact that needs a GPU build of ONNX Runtime. xunit 2.9 has no Assert.Skip, so the reason is set

@@ -1,0 +1,180 @@
+using Gac.Core.Diagnostics;
+using Gac.Runtime.Benchmark;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
+
+namespace Gac.Pipeline.Text;
+
+/// <summary>
+/// One model input batch cut from calibration.text: token ids and attention mask, row-major
+/// [batch, seq], and the text lines it came from (sentences; empty for running text).
+/// </summary>
+public sealed record TextBatch(long[] Shape, long[] TokenIds, long[] AttentionMask, IReadOnlyList<int> Lines);
+
+/// <summary>
+/// calibration.text tokenized with the model's tokenizer and split once (<see cref="TextSplit"/>)
+/// into the calibration batches and the held-out batches; both are materialised as graph inputs by
+/// <see cref="Inputs"/>. A language model reads the running text in windows of batch × seq tokens;
+/// an encoder reads batch sentences at a time, each [CLS] … [SEP] (or what its tokenizer adds),
+/// padded to seq with the tokenizer's padding id and masked out.
+/// </summary>
+public sealed class TextFeed
+{
+    private TextFeed(TextInputs roles, TextSplit split, IReadOnlyList<TextBatch> calibration, IReadOnlyList<TextBatch> heldout, string unit)
+    {
+        Roles = roles;
+        Split = split;
+        Calibration = calibration;
+        Heldout = heldout;
+        Unit = unit;
+    }
+
+    public TextInputs Roles { get; }
+
+    public TextSplit Split { get; }
+
+    public IReadOnlyList<TextBatch> Calibration { get; }
+
+    public IReadOnlyList<TextBatch> Heldout { get; }
+
+    /// <summary>"tokens" (running text) or "sentences".</summary>
+    public string Unit { get; }
+
+    public static TextFeed Create(
+        ModelTokenizer tokenizer,
+        string textPath,
+        InferenceSession session,
+        ShapeBucket calibrationBucket,
+        int calibrationSamples,
+        ShapeBucket heldoutBucket,
+        int heldoutSamples)
+    {
+        var roles = TextInputs.Of(session);
+        var ids = roles.TokenIds;
+        var calibrationShape = RandomInputs.ResolveShape(ids, session.InputMetadata[ids], calibrationBucket);
+        var heldoutShape = RandomInputs.ResolveShape(ids, session.InputMetadata[ids], heldoutBucket);
+        return roles.IsLanguageModel
+            ? Windows(tokenizer, textPath, roles, calibrationShape, calibrationSamples, heldoutShape, heldoutSamples)
+            : Sentences(tokenizer, textPath, roles, calibrationShape, calibrationSamples, heldoutShape, heldoutSamples);
+    }
+
+    /// <summary>The graph inputs of one batch; k/v caches empty, token types 0, positions 0 … seq−1.</summary>
+    public InputSet Inputs(InferenceSession session, ShapeBucket bucket, TextBatch batch)
+    {
+        var names = new List<string>();
+        var values = new List<OrtValue>();
+        try
+        {
+            foreach (var (name, role) in Roles.Roles)
+            {
+                values.Add(role switch
+                {
+                    TextInputRole.TokenIds => OrtValue.CreateTensorValueFromMemory((long[])batch.TokenIds.Clone(), batch.Shape),
+                    TextInputRole.AttentionMask => OrtValue.CreateTensorValueFromMemory((long[])batch.AttentionMask.Clone(), batch.Shape),
+                    TextInputRole.TokenTypes => OrtValue.CreateTensorValueFromMemory(new long[batch.TokenIds.Length], batch.Shape),
+                    TextInputRole.Positions => OrtValue.CreateTensorValueFromMemory(Positions(batch.Shape), batch.Shape),
+                    _ => EmptyCache(name, session.InputMetadata[name], bucket),
+                });
+                names.Add(name);
+            }
+        }
+        catch
+        {
+            values.ForEach(v => v.Dispose());
+            throw;
+        }
+
+        return new InputSet(names, values);
+    }
+
+    private static TextFeed Windows(ModelTokenizer tokenizer, string path, TextInputs roles, long[] calibrationShape, int calibrationSamples, long[] heldoutShape, int heldoutSamples)
+    {
+        var tokens = TextCorpus.Documents(path).SelectMany(d => tokenizer.Encode(d.Text)).Select(id => (long)id).ToArray();
+        var calibrationWindow = calibrationShape[0] * calibrationShape[1];
+        var heldoutWindow = heldoutShape[0] * heldoutShape[1];
+        var split = TextSplit.Of(tokens.Length, calibrationSamples * calibrationWindow, heldoutSamples * heldoutWindow, "tokens", path);
+        TextBatch Window(long[] shape, long start)
+        {
+            var window = tokens.AsSpan((int)start, (int)(shape[0] * shape[1])).ToArray();
+            return new TextBatch(shape, window, Enumerable.Repeat(1L, window.Length).ToArray(), []);
+        }
+
+        return new TextFeed(
+            roles,
+            split,
+            Enumerable.Range(0, calibrationSamples).Select(i => Window(calibrationShape, i * calibrationWindow)).ToList(),
+            Enumerable.Range(0, heldoutSamples).Select(i => Window(heldoutShape, split.HeldoutStart + (i * heldoutWindow))).ToList(),
+            "tokens");
+    }
+
+    private static TextFeed Sentences(ModelTokenizer tokenizer, string path, TextInputs roles, long[] calibrationShape, int calibrationSamples, long[] heldoutShape, int heldoutSamples)
+    {
+        var sentences = TextCorpus.Sentences(path);
+        var split = TextSplit.Of(sentences.Count, calibrationSamples * calibrationShape[0], heldoutSamples * heldoutShape[0], "sentences", path);
+        var padding = tokenizer.PaddingId
+            ?? throw GacException.Create(DiagnosticCatalogue.TextInputsUnrecognised, $"The tokenizer '{tokenizer.Path}' has no padding token, which an encoder's batches of sentences need.", new SourceLocation(tokenizer.Path));
+        TextBatch Batch(long[] shape, int first)
+        {
+            var (rows, length) = ((int)shape[0], (int)shape[1]);
+            var ids = new long[rows * length];
+            var mask = new long[rows * length];
+            Array.Fill(ids, padding);
+            var lines = new int[rows];
+            for (var r = 0; r < rows; r++)
+            {
+                var sentence = sentences[first + r];
+                var encoded = tokenizer.Encode(sentence.Text);
+                if (encoded.Count > length)
+                {
+                    throw GacException.Create(
+                        DiagnosticCatalogue.SentenceTooLong,
+                        $"The sentence on line {sentence.Line} of '{path}' is {encoded.Count} tokens with its special tokens; the seq dim holds {length}. Raise seq in calibration.dims / validation.shapes, or split the sentence.",
+                        new SourceLocation(path, sentence.Line));
+                }
+
+                for (var t = 0; t < encoded.Count; t++)
+                {
+                    ids[(r * length) + t] = encoded[t];
+                    mask[(r * length) + t] = 1;
+                }
+
+                lines[r] = sentence.Line;
+            }
+
+            return new TextBatch(shape, ids, mask, lines);
+        }
+
+        return new TextFeed(
+            roles,
+            split,
+            Enumerable.Range(0, calibrationSamples).Select(i => Batch(calibrationShape, i * (int)calibrationShape[0])).ToList(),
+            Enumerable.Range(0, heldoutSamples).Select(i => Batch(heldoutShape, split.HeldoutStart + (i * (int)heldoutShape[0]))).ToList(),
+            "sentences");
+    }
+
+    private static long[] Positions(long[] shape)
+    {
+        var positions = new long[shape[0] * shape[1]];
+        for (var i = 0; i < positions.Length; i++)
+        {
+            positions[i] = i % shape[1];
+        }
+
+        return positions;
+    }
+
+    private static OrtValue EmptyCache(string name, NodeMetadata metadata, ShapeBucket bucket)
+    {
+        var shape = RandomInputs.ResolveShape(name, metadata, bucket);
+        if (shape.Aggregate(1L, (a, d) => a * d) != 0)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.CalibrationDataUnsupported,
+                $"calibration.text feeds a prefill, but the k/v-cache input '{name}' would be [{string.Join(", ", shape)}] in shape {bucket}; leave its past-length dim out of the shapes (it defaults to 0, an empty cache).");
+        }
+
+        return metadata.ElementDataType == TensorElementType.Float16
+            ? OrtValue.CreateTensorValueFromMemory(new Float16[0], shape)
+            : OrtValue.CreateTensorValueFromMemory(new float[0], shape);
+    }
+}

@@ -1,0 +1,8 @@
+namespace Gac.Runtime.Providers;
+
+/// <summary>The provider that actually ran; recorded in the report.</summary>
+public enum ExecutionProvider
+{
+    Cpu,
+    Cuda,
+}
