@@ -78,6 +78,27 @@ public sealed class UserErrorTests : IDisposable
     }
 
     [Fact]
+    public void An_oversized_profile_shape_is_refused_at_once()
+    {
+        var profile = CliRun.InDirectory(_folder.Path, "profile", "--shape", "9999999x9999999", "--tokens", "8", "--dims", "8:16:8", "--provider", "cpu");
+
+        Assert.Equal(2, profile.ExitCode);
+        Assert.Contains("error GAC0073: GEMM shape '9999999x9999999' has 1e14 weight elements", profile.Error, StringComparison.Ordinal);
+        Assert.True(profile.HasNoStackTrace, profile.Error);
+    }
+
+    [Fact]
+    public void A_misspelt_bench_shape_name_is_refused_naming_the_models_dims()
+    {
+        SyntheticTransformer.Write(new SyntheticTransformerOptions(), _folder.File("model.onnx"));
+
+        var bench = CliRun.InDirectory(_folder.Path, "bench", "model.onnx", "--provider", "cpu", "--shape", "batch=1,seq=8,sqe=3", "--iterations", "1");
+
+        Assert.Equal(2, bench.ExitCode);
+        Assert.Contains("error GAC0071: Shape bucket 'batch=1,seq=8,sqe=3' names 'sqe', which no input of the model has; its symbolic dims are batch, seq.", bench.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void A_device_named_as_the_model_is_refused_not_read_forever()
     {
         var audit = CliRun.InDirectory(_folder.Path, "audit", "/dev/zero");

@@ -16,6 +16,16 @@ public static class RandomInputs
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(bucket);
+        var symbols = session.InputMetadata.Values.SelectMany(m => m.SymbolicDimensions).Where(d => !string.IsNullOrEmpty(d)).ToHashSet(StringComparer.Ordinal);
+        var unknown = bucket.Dimensions.Keys.Where(k => !symbols.Contains(k)).ToList();
+        if (unknown.Count > 0)
+        {
+            // A misspelt name would leave its dim to another value and time another workload than asked.
+            throw GacException.Create(
+                DiagnosticCatalogue.DimensionNameUnknown,
+                $"Shape bucket '{bucket.Name}' names {string.Join(", ", unknown.Select(u => $"'{u}'"))}, which no input of the model has; its symbolic dims are {(symbols.Count == 0 ? "none" : string.Join(", ", symbols))}.");
+        }
+
         var random = new Random(seed);
         var names = new List<string>();
         var values = new List<OrtValue>();
