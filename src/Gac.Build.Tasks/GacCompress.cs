@@ -40,7 +40,47 @@ public sealed class GacCompress : GacToolTask
             return false;
         }
 
+        if (InputReplacedByOutput() is { } clash)
+        {
+            LogTaskError(TaskCodes.OutputReplacesInput,
+                $"GacCompress item '{Spec.ItemSpec}' has OutputPath='{Spec.GetMetadata("OutputPath")}', which would replace '{clash}', an input of the spec; gac-build was not run and the input is unchanged. Give OutputPath another file, e.g. '{Path.ChangeExtension(Spec.GetMetadata("OutputPath"), ".gac.onnx")}'.");
+            return false;
+        }
+
         return base.ValidateParameters();
+    }
+
+    /// <summary>
+    /// The input file the artifact or its data file would overwrite: the spec, or a file <c>gac-build check</c>
+    /// listed as read (InputFiles; a folder stands for every file under it). gac-build refuses this too
+    /// (GAC5023); checking here keeps a build from even starting the tool on its own model.
+    /// </summary>
+    private string? InputReplacedByOutput()
+    {
+        if (OutputPath is not { } output)
+        {
+            return null;
+        }
+
+        var comparison = OperatingSystem.IsLinux() ? StringComparison.Ordinal : StringComparison.OrdinalIgnoreCase;
+        var inputs = Spec.GetMetadata("InputFiles").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(p => Path.GetFullPath(p, WorkingDirectory))
+            .Append(SpecPath)
+            .ToList();
+        foreach (var written in new[] { output, output + ".data" })
+        {
+            foreach (var input in inputs)
+            {
+                var isFolder = Directory.Exists(input);
+                if (string.Equals(written, input, comparison)
+                    || (isFolder && File.Exists(written) && written.StartsWith(Path.TrimEndingDirectorySeparator(input) + Path.DirectorySeparatorChar, comparison)))
+                {
+                    return isFolder ? written : input;
+                }
+            }
+        }
+
+        return null;
     }
 
     protected override IEnumerable<string> ToolArguments()

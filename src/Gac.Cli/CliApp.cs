@@ -70,8 +70,9 @@ public static class CliApp
         }
         catch (OperationCanceledException)
         {
-            stderr.WriteLine("gac-build: cancelled.");
-            return ExitCodes.InternalError;
+            var cancelled = new Diagnostic(DiagnosticCatalogue.RunCancelled, "cancelled.");
+            stderr.WriteLine(cancelled.ToCanonicalString());
+            return Failed(Hosting.CancellationSignals.InterruptExitCode, [cancelled]);
         }
 #pragma warning disable CA1031 // The host boundary: any other exception is a bug, reported with its stack trace.
         catch (Exception ex)

@@ -21,6 +21,7 @@ public static class GacPipeline
         using var run = new RunContext(spec, options, progress, cancellationToken);
 
         var model = ModelImport.Load(run);                                  // ONNX → linear layers + groups
+        run.CheckOutputs(Publish.ExternalDataFiles(model));                 // no output replaces a data file the model reads
         var statistics = Calibration.Measure(run, model);                   // per-channel input statistics
         var unconstrained = Compress(run, model, statistics);               // d*, importance, error curves
         var plan = Alignment.Choose(run, unconstrained);                    // aligned dims, same budget

@@ -16,6 +16,18 @@ public sealed record PipelineOptions
 
     /// <summary>Overrides <c>validation.iterations</c> (e.g. a quick CI smoke run).</summary>
     public int? Iterations { get; init; }
+
+    /// <summary>Where the run's <c>gac-run-*</c> scratch folder goes (and stale ones are swept); default the temp folder.</summary>
+    public string? ScratchRoot { get; init; }
+
+    /// <summary>
+    /// Lowers the size at which <c>export.external_data: auto</c> switches to an external-data file
+    /// (protobuf's 2 GB by default), so tests take the large-model path with a small model.
+    /// </summary>
+    public long? SingleFileLimitBytes { get; init; }
+
+    /// <summary>Called at every step of the artifact commit; fault-injection tests throw or hang there.</summary>
+    public Action<Gac.Core.Artifacts.CommitStep>? CommitHook { get; init; }
 }
 
 /// <summary>One line of progress: which step, and what it is doing.</summary>

@@ -1,3 +1,4 @@
+using Gac.Core.Artifacts;
 using Gac.Core.Diagnostics;
 using Gac.Core.Hardware;
 using Gac.Core.Spec;
@@ -14,6 +15,7 @@ public sealed class RunContext : IDisposable
 {
     private readonly IProgress<PipelineProgress>? _progress;
     private readonly List<Diagnostic> _warnings = [];
+    private readonly Core.Artifacts.ScratchFolder _scratch;
     private OrtSessionFactory? _sessions;
 
     public RunContext(GacSpec spec, PipelineOptions options, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
@@ -22,9 +24,12 @@ public sealed class RunContext : IDisposable
         Options = options;
         _progress = progress;
         CancellationToken = cancellationToken;
-        ArtifactPath = Path.GetFullPath(options.OutputPath ?? spec.Export.Path.FullPath);
-        ReportDirectory = Path.GetFullPath(options.ReportDirectory ?? spec.Report.Directory.FullPath);
-        ScratchFolder = Directory.CreateTempSubdirectory("gac-run-").FullName;
+        Outputs = OutputsOf(spec, options);
+        ArtifactPath = Outputs.ArtifactPath;
+        ReportDirectory = Outputs.ReportDirectory;
+        CheckOutputs(SpecFileSet.Of(spec).Inputs);
+        _scratch = Core.Artifacts.ScratchFolder.Create(options.ScratchRoot);
+        ScratchFolder = _scratch.Path;
     }
 
     public GacSpec Spec { get; }
@@ -36,6 +41,9 @@ public sealed class RunContext : IDisposable
     public string ArtifactPath { get; }
 
     public string ReportDirectory { get; }
+
+    /// <summary>Everything the run may write outside its scratch folder.</summary>
+    public OutputTargets Outputs { get; }
 
     /// <summary>Candidate models live here until the gate decides; never beside the artifact.</summary>
     public string ScratchFolder { get; }
@@ -66,21 +74,31 @@ public sealed class RunContext : IDisposable
         }
     }
 
+    /// <summary>GAC5023 when an output would replace one of <paramref name="inputs"/>; GAC5024 when an output folder is a file.</summary>
+    public void CheckOutputs(IEnumerable<string> inputs) => CheckOutputs(Outputs, Options, inputs);
+
+    /// <summary>Where a run of <paramref name="spec"/> writes; the readiness check (`check`) asks the same question.</summary>
+    public static OutputTargets OutputsOf(GacSpec spec, PipelineOptions options)
+    {
+        var artifact = Path.GetFullPath(options.OutputPath ?? spec.Export.Path.FullPath);
+
+        // Reports describe the artifact they sit beside: --output moves them along unless --report-dir says otherwise.
+        var reports = Path.GetFullPath(options.ReportDirectory
+            ?? (options.OutputPath is not null ? Path.GetDirectoryName(artifact)! : spec.Report.Directory.FullPath));
+        return new OutputTargets(artifact, reports, spec.Report.Formats.Select(SpecFileSet.ReportFileName).ToArray());
+    }
+
+    public static void CheckOutputs(OutputTargets outputs, PipelineOptions options, IEnumerable<string> inputs)
+        => outputs.Check(
+            inputs,
+            options.OutputPath is null ? "export.path" : "--output",
+            options.ReportDirectory is not null ? "--report-dir" : options.OutputPath is not null ? "beside --output" : "report.directory");
+
     public void Report(string step, string message) => _progress?.Report(new PipelineProgress(step, message));
 
     public void Warn(Diagnostic warning) => _warnings.Add(warning);
 
     public string Scratch(string fileName) => Path.Combine(ScratchFolder, fileName);
 
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(ScratchFolder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A scratch folder left in the temp directory is harmless; the artifact is what matters.
-        }
-    }
+    public void Dispose() => _scratch.Dispose();
 }

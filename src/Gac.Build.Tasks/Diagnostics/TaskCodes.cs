@@ -27,4 +27,7 @@ internal static class TaskCodes
 
     /// <summary>GacToolPath or GAC_BUILD_TOOL_PATH names a file that does not exist.</summary>
     public const string ToolPathNotFound = "GAC9507";
+
+    /// <summary>The item's OutputPath is (or its data file would be) an input of the spec; gac-build's own code for it.</summary>
+    public const string OutputReplacesInput = "GAC5023";
 }

@@ -21,7 +21,7 @@ public sealed class RunCommand : CliCommand
 
     public override IReadOnlyList<OptionSpec> Options =>
     [
-        new("--output", "Write the accepted artifact here instead of export.path.", "path"),
+        new("--output", "Write the accepted artifact here instead of export.path; its reports go beside it unless --report-dir is given.", "path"),
         new("--report-dir", "Write the reports here instead of report.directory.", "dir"),
         ProviderOption.Spec("Override validation.provider"),
         new("--iterations", "Override validation.iterations (latency samples per variant).", "N"),
@@ -42,23 +42,17 @@ public sealed class RunCommand : CliCommand
         };
         var spec = GacSpecLoader.Load(Path.GetFullPath(given, context.WorkingDirectory));
 
-        using var cancellation = new CancellationTokenSource();
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            cancellation.Cancel();
-        };
-        Console.CancelKeyPress += onCancel;
+        using var signals = new CancellationSignals(Gac.Core.Artifacts.ScratchFolder.DeleteAllLive);
         try
         {
             var progress = context.ShowProgress || args.Has("--progress") ? new ConsoleProgress(context.Error) : null;
-            var result = GacPipeline.RunAsync(spec, options, progress, cancellation.Token).GetAwaiter().GetResult();
+            var result = GacPipeline.RunAsync(spec, options, progress, signals.Token).GetAwaiter().GetResult();
             Write(context, given, result);
             return result.ExitCode;
         }
-        finally
+        catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
         {
-            Console.CancelKeyPress -= onCancel;
+            throw signals.Cancelled();
         }
     }
 

@@ -18,9 +18,9 @@ public static class ReferenceForward
     public static float[] Logits(TransformerConfig config, ICheckpointTensors weights, long[] tokenIds, int batch, int sequence)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(tokenIds.Length, batch * sequence, nameof(tokenIds));
-        if (sequence > config.ExportPositions(int.MaxValue))
+        if (sequence > config.MaxPositions)
         {
-            throw new ArgumentOutOfRangeException(nameof(sequence), $"{sequence} tokens exceed the model's {config.ExportPositions(int.MaxValue)} positions.");
+            throw new ArgumentOutOfRangeException(nameof(sequence), $"{sequence} tokens exceed the model's {config.MaxPositions} positions.");
         }
 
         TorchRuntime.EnsureLoaded();
@@ -45,8 +45,8 @@ public static class ReferenceForward
         var n = w.Names;
         var h = w.Get(n.Embedding).index_select(0, ids.flatten()).view(ids.shape[0], s, c.HiddenSize);
         var rotary = RotaryTables.Create(c, s);
-        var cos = tensor(rotary.Cos, [s, c.HeadDim]);
-        var sin = tensor(rotary.Sin, [s, c.HeadDim]);
+        var cos = tensor(rotary.Cos, [s, c.RotaryDim]);
+        var sin = tensor(rotary.Sin, [s, c.RotaryDim]);
         for (var i = 0; i < c.Layers; i++)
         {
             using var block = NewDisposeScope();
@@ -59,7 +59,7 @@ public static class ReferenceForward
             var groups = c.Heads / c.KvHeads;
             k = k.repeat_interleave(groups, dim: 1);
             v = v.repeat_interleave(groups, dim: 1);
-            var context = Attend(q, k, v, c.HeadDim);
+            var context = Attend(q, k, v, c.HeadDim, c.UsesSlidingWindow(i) ? c.SlidingWindow : null);
             h = (h + w.Linear(context, n.AttentionLinear(i, "o_proj"), c.OutputBias)).MoveToOuterDisposeScope();
 
             x = RmsNorm(h, w.Get(n.BlockNorm(i, false) + ".weight"), c.NormEpsilon);
@@ -86,7 +86,7 @@ public static class ReferenceForward
             var x = LayerNorm(h, w, n.BlockNorm(i, true), c.NormEpsilon);
             var qkv = w.Conv1D(x, n.AttentionLinear(i, "c_attn"));
             var parts = qkv.split(c.HiddenSize, dim: -1);
-            var context = Attend(Heads(parts[0], c.Heads, c.HeadDim), Heads(parts[1], c.Heads, c.HeadDim), Heads(parts[2], c.Heads, c.HeadDim), c.HeadDim);
+            var context = Attend(Heads(parts[0], c.Heads, c.HeadDim), Heads(parts[1], c.Heads, c.HeadDim), Heads(parts[2], c.Heads, c.HeadDim), c.HeadDim, window: null);
             h = (h + w.Conv1D(context, n.AttentionLinear(i, "c_proj"))).MoveToOuterDisposeScope();
 
             x = LayerNorm(h, w, n.BlockNorm(i, false), c.NormEpsilon);
@@ -101,25 +101,40 @@ public static class ReferenceForward
     /// <summary>[b, s, heads·d] → [b, heads, s, d].</summary>
     private static Tensor Heads(Tensor x, int heads, int headDim) => x.view(x.shape[0], x.shape[1], heads, headDim).transpose(1, 2);
 
-    /// <summary>softmax(q·kᵀ/√d + causal mask)·v, merged back to [b, s, heads·d].</summary>
-    private static Tensor Attend(Tensor q, Tensor k, Tensor v, int headDim)
+    /// <summary>
+    /// softmax(q·kᵀ/√d + mask)·v, merged back to [b, s, heads·d]. The mask hides later keys and,
+    /// with a sliding window w, keys w or more positions back (query q sees q − w + 1 … q).
+    /// </summary>
+    private static Tensor Attend(Tensor q, Tensor k, Tensor v, int headDim, int? window)
     {
         var s = q.shape[2];
         var scores = q.matmul(k.transpose(2, 3)) / Math.Sqrt(headDim);
         var future = ones(s, s, ScalarType.Bool).triu(1);
+        if (window is { } w)
+        {
+            future = future.logical_or(ones(s, s, ScalarType.Bool).tril(-w));
+        }
+
         scores = scores.masked_fill(future, float.NegativeInfinity);
         var context = scores.softmax(-1).matmul(v).transpose(1, 2).contiguous();
         return context.view(context.shape[0], s, -1);
     }
 
-    /// <summary>x·cos + rotate_half(x)·sin, rotate_half(x) = [−x₂, x₁] (transformers' Llama RoPE layout).</summary>
+    /// <summary>
+    /// x·cos + rotate_half(x)·sin, rotate_half(x) = [−x₂, x₁] (transformers' Llama RoPE layout), on
+    /// the leading cos.shape[-1] dims; any dims after them pass through (partial rotary width).
+    /// </summary>
     private static Tensor Rotate(Tensor x, Tensor cos, Tensor sin)
     {
-        var half = x.shape[^1] / 2;
+        var width = cos.shape[^1];
+        var pass = x.narrow(-1, width, x.shape[^1] - width);
+        x = x.narrow(-1, 0, width);
+        var half = width / 2;
         var x1 = x.narrow(-1, 0, half);
         var x2 = x.narrow(-1, half, half);
         var rotated = cat([-x2, x1], -1);
-        return (x * cos) + (rotated * sin);
+        var turned = (x * cos) + (rotated * sin);
+        return pass.shape[^1] == 0 ? turned : cat([turned, pass], -1);
     }
 
     /// <summary>RMSNorm (Zhang &amp; Sennrich 2019): w · x / √(mean(x²) + ε).</summary>

@@ -12,17 +12,20 @@ public enum CommitOutcome
 }
 
 /// <summary>
-/// Puts an accepted artifact into place so that readers only ever see the earlier artifact or the
-/// complete new one. Protocol: take the output lock; recover what a crashed run left; write each file
-/// to <c>&lt;target&gt;.gac-tmp-*</c> beside its target and fsync it; journal the intent; rename the
-/// earlier data file to a backup, rename the new data file in, rename the model in (the commit
-/// point, atomic by rename(2)); drop the backup and journal. Any failure before the commit point
-/// restores the earlier files and removes every temp file.
+/// Puts an accepted artifact and its reports into place so that, once any interrupted commit is
+/// recovered, readers find the earlier artifact with its reports or the new one with its reports.
+/// Protocol: take the output lock; recover what a crashed run left; write each file to
+/// <c>&lt;target&gt;.gac-tmp-*</c> beside its target and fsync it; journal the intent; move the data
+/// file, the reports, then the model into place, each with File.Replace (the earlier file is kept as
+/// a hard-linked <c>.gac-prev</c> backup and the target never goes missing); verify the published
+/// model from its final path; delete the journal (the commit point); drop the backups. Any failure,
+/// cancellation or kill before the commit point puts every earlier file back (recovery does it for
+/// a killed run) and removes every temp file.
 /// </summary>
 public sealed class ArtifactCommit
 {
-    private const string TempMarker = ".gac-tmp-";
-    private const string BackupSuffix = ".gac-prev";
+    internal const string TempMarker = ".gac-tmp-";
+    internal const string BackupSuffix = ".gac-prev";
     private readonly TimeSpan lockTimeout;
     private readonly Action<CommitStep>? onStep;
 
@@ -58,138 +61,257 @@ public sealed class ArtifactCommit
             throw new ArgumentException("The external-data file must be in the model's folder.", nameof(content));
         }
 
+        var files = new List<PlannedFile>();
+        if (dataPath is not null)
+        {
+            files.Add(new PlannedFile(dataPath, content.WriteData ?? throw new ArgumentException("DataPath given without WriteData.", nameof(content)), FileRole.Data));
+        }
+
+        files.AddRange(Companions(content.Companions));
+        files.Add(new PlannedFile(modelPath, content.WriteModel, FileRole.Model));
+        await CommitFilesAsync(modelPath, files, content.Verify, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Commits files that describe <paramref name="artifactPath"/> without replacing it (a rejected
+    /// run's reports), under the artifact's lock and with the same all-or-nothing protocol.
+    /// </summary>
+    public Task CommitCompanionsAsync(string artifactPath, IReadOnlyList<CompanionFile> companions, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(companions);
+        return CommitFilesAsync(Path.GetFullPath(artifactPath), Companions(companions).ToList(), verify: null, cancellationToken);
+    }
+
+    /// <summary>
+    /// Finishes or undoes what a killed run left beside <paramref name="modelPath"/>: puts every
+    /// earlier file back when the commit point was not reached, and deletes stale temp and backup
+    /// files. Call it under the output lock (<see cref="CommitAsync"/> does); it is public for tools
+    /// that inspect outputs.
+    /// </summary>
+    public static void Recover(string modelPath, string? dataPath, IEnumerable<string>? otherTargets = null)
+    {
+        modelPath = Path.GetFullPath(modelPath);
+        var targets = new List<string> { modelPath };
+        if (dataPath is not null)
+        {
+            targets.Add(Path.GetFullPath(dataPath));
+        }
+
+        targets.AddRange((otherTargets ?? []).Select(t => Path.GetFullPath(t)));
+        var journalPath = CommitJournal.PathFor(modelPath);
+        if (CommitJournal.TryRead(journalPath) is { } journal)
+        {
+            // Only entries that name their temp and backup after their target, and whose target is one
+            // this output owns, are replayed: a journal is a file anyone with write access could edit.
+            var folder = Path.GetDirectoryName(modelPath);
+            var trusted = journal.Entries.Where(e => IsWellFormed(e) && (targets.Contains(e.Target) || Path.GetDirectoryName(e.Target) == folder));
+            foreach (var entry in trusted.Reverse())
+            {
+                Undo(entry, moved: !File.Exists(entry.Temp));
+                DeleteQuietly(entry.Temp);
+            }
+        }
+
+        DeleteQuietly(journalPath);
+        foreach (var target in targets)
+        {
+            DeleteStaleTemps(target);
+            DeleteQuietly(target + BackupSuffix);
+        }
+    }
+
+    private async Task CommitFilesAsync(string modelPath, List<PlannedFile> files, ArtifactVerifier? verify, CancellationToken cancellationToken)
+    {
         using var held = await ArtifactLock.AcquireAsync(modelPath, lockTimeout, cancellationToken).ConfigureAwait(false);
         Step(CommitStep.LockAcquired, cancellationToken);
-        Recover(modelPath, dataPath);
+        Recover(modelPath, null, files.Select(f => f.Target));
+        CreateFolders(files.Select(f => f.Target));
 
         var suffix = $"{TempMarker}{Environment.ProcessId}-{Guid.NewGuid():N}";
-        var modelTemp = modelPath + suffix;
-        var dataTemp = dataPath is null ? null : dataPath + suffix;
+        var entries = files.Select(f => new JournalEntry(f.Target + suffix, f.Target, f.Target + BackupSuffix, File.Exists(f.Target))).ToList();
         var journalPath = CommitJournal.PathFor(modelPath);
-        CommitJournal? journal = null;
-        var dataMoved = false;
+        var moved = new List<JournalEntry>();
         try
         {
-            if (dataTemp is not null)
+            // Data first, reports next, model last: written in that order, moved in that order.
+            foreach (var role in Roles)
             {
-                await WriteDurablyAsync(dataTemp, content.WriteData ?? throw new ArgumentException("DataPath given without WriteData.", nameof(content)), CommitStep.DataWritten, CommitStep.DataFlushed, cancellationToken).ConfigureAwait(false);
-            }
-
-            await WriteDurablyAsync(modelTemp, content.WriteModel, CommitStep.ModelWritten, CommitStep.ModelFlushed, cancellationToken).ConfigureAwait(false);
-
-            if (dataPath is not null && dataTemp is not null)
-            {
-                journal = new CommitJournal(modelTemp, dataPath, dataPath + BackupSuffix, File.Exists(dataPath));
-                journal.Write(journalPath);
-                Step(CommitStep.JournalWritten, cancellationToken);
-                Step(CommitStep.BeforeDataMove, cancellationToken);
-                if (journal.HadPreviousData)
+                var batch = Enumerable.Range(0, files.Count).Where(i => files[i].Role == role).ToList();
+                foreach (var i in batch)
                 {
-                    File.Move(dataPath, journal.DataBackup, overwrite: true);
+                    await WriteDurablyAsync(entries[i].Temp, files[i], cancellationToken).ConfigureAwait(false);
                 }
 
-                dataMoved = true;
-                File.Move(dataTemp, dataPath, overwrite: true);
-                Step(CommitStep.BetweenDataAndModelMove, cancellationToken);
+                if (role == FileRole.Report && batch.Count > 0)
+                {
+                    Step(CommitStep.ReportsWritten, cancellationToken);
+                }
             }
 
-            Step(CommitStep.BeforeModelMove, cancellationToken);
-            File.Move(modelTemp, modelPath, overwrite: true);
+            new CommitJournal(entries).Write(journalPath);
+            Step(CommitStep.JournalWritten, cancellationToken);
+            foreach (var role in Roles)
+            {
+                var batch = Enumerable.Range(0, files.Count).Where(i => files[i].Role == role).ToList();
+                if (batch.Count == 0)
+                {
+                    continue;
+                }
+
+                if (role != FileRole.Report)
+                {
+                    Step(role == FileRole.Data ? CommitStep.BeforeDataMove : CommitStep.BeforeModelMove, cancellationToken);
+                }
+
+                foreach (var i in batch)
+                {
+                    MoveIntoPlace(entries[i]);
+                    moved.Add(entries[i]);
+                }
+
+                Step(role switch
+                {
+                    FileRole.Data => CommitStep.BetweenDataAndModelMove,
+                    FileRole.Report => CommitStep.ReportsMoved,
+                    _ => CommitStep.ModelMoved,
+                }, cancellationToken);
+            }
+
+            if (verify is not null)
+            {
+                await verify(modelPath, cancellationToken).ConfigureAwait(false);
+                Step(CommitStep.Verified, cancellationToken);
+            }
+
+            File.Delete(journalPath);
         }
         catch (Exception failure)
         {
-            RollBack(journal, dataMoved, dataPath, failure);
-            DeleteQuietly(modelTemp);
-            DeleteQuietly(dataTemp);
+            RollBack(moved, failure);
+            foreach (var entry in entries)
+            {
+                DeleteQuietly(entry.Temp);
+            }
+
             DeleteQuietly(journalPath);
             if (failure is IOException or UnauthorizedAccessException)
             {
-                throw GacException.Create(DiagnosticCatalogue.ArtifactWriteFailed, $"Could not write '{modelPath}': {failure.Message}. The earlier artifact is unchanged.", new SourceLocation(modelPath), failure);
+                throw GacException.Create(DiagnosticCatalogue.ArtifactWriteFailed, $"Could not write '{modelPath}': {failure.Message}. The earlier artifact and reports are unchanged.", new SourceLocation(modelPath), failure);
             }
 
             throw;
         }
 
-        // Past the commit point: the new artifact is in place; what follows is tidying up.
-        if (journal is not null)
+        // Past the commit point: the new files are final; what follows is tidying up.
+        foreach (var entry in entries)
         {
-            DeleteQuietly(journal.DataBackup);
-            DeleteQuietly(journalPath);
+            DeleteQuietly(entry.Backup);
         }
 
-        Step(CommitStep.ModelMoved, CancellationToken.None);
+        Step(CommitStep.Committed, CancellationToken.None);
     }
 
-    /// <summary>
-    /// Finishes or undoes what a killed run left beside <paramref name="modelPath"/>: restores the
-    /// earlier data file when the model was never moved, and deletes stale temp files. Call it under
-    /// the output lock (<see cref="CommitAsync"/> does); it is public for tools that inspect outputs.
-    /// </summary>
-    public static void Recover(string modelPath, string? dataPath)
+    private static readonly FileRole[] Roles = [FileRole.Data, FileRole.Report, FileRole.Model];
+
+    private enum FileRole
     {
-        var journalPath = CommitJournal.PathFor(modelPath);
-        if (CommitJournal.TryRead(journalPath) is { } journal)
+        Data,
+        Report,
+        Model,
+    }
+
+    /// <summary>The report folder may not exist before the first run (the artifact's is made by the lock).</summary>
+    private static void CreateFolders(IEnumerable<string> targets)
+    {
+        foreach (var folder in targets.Select(Path.GetDirectoryName).Distinct(StringComparer.Ordinal))
         {
-            var committed = !File.Exists(journal.ModelTemp);
-            if (!committed)
+            try
             {
-                RestoreData(journal);
+                Directory.CreateDirectory(folder!);
             }
-
-            DeleteQuietly(journal.DataBackup);
-        }
-
-        DeleteQuietly(journalPath);
-        DeleteStaleTemps(modelPath);
-        if (dataPath is not null)
-        {
-            DeleteStaleTemps(dataPath);
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw GacException.Create(DiagnosticCatalogue.ReportWriteFailed, $"Cannot create the folder '{folder}': {e.Message}. Nothing was published.", new SourceLocation(folder!), e);
+            }
         }
     }
 
-    private static void RestoreData(CommitJournal journal)
+    private static IEnumerable<PlannedFile> Companions(IEnumerable<CompanionFile> companions)
+        => companions.Select(c => new PlannedFile(Path.GetFullPath(c.Path), c.Write, FileRole.Report));
+
+    /// <summary>Replaces the target keeping the earlier file as a hard-linked backup, so the target never goes missing.</summary>
+    private static void MoveIntoPlace(JournalEntry entry)
     {
-        if (File.Exists(journal.DataBackup))
+        if (entry.HadPrevious)
         {
-            File.Move(journal.DataBackup, journal.DataPath, overwrite: true);
+            File.Replace(entry.Temp, entry.Target, entry.Backup, ignoreMetadataErrors: true);
         }
-        else if (!journal.HadPreviousData)
+        else
         {
-            // The data file at the target belongs to the commit that never happened.
-            DeleteQuietly(journal.DataPath);
+            File.Move(entry.Temp, entry.Target, overwrite: true);
         }
-
-        // HadPreviousData without a backup: the crash came before the backup rename, so the data
-        // file at the target is still the earlier one.
     }
 
-    private static void RollBack(CommitJournal? journal, bool dataMoved, string? dataPath, Exception failure)
+    /// <summary>Puts the earlier file back (or removes a new one that had no predecessor).</summary>
+    private static void Undo(JournalEntry entry, bool moved)
     {
-        if (journal is null || !dataMoved || dataPath is null)
+        if (entry.HadPrevious)
         {
-            return;
+            // Not moved yet, a backup may still exist (File.Replace links it before renaming): it is the target's own bytes.
+            if (File.Exists(entry.Backup))
+            {
+                File.Move(entry.Backup, entry.Target, overwrite: true);
+            }
         }
-
-        try
+        else if (moved)
         {
-            RestoreData(journal);
-        }
-        catch (Exception restore) when (restore is IOException or UnauthorizedAccessException)
-        {
-            throw GacException.Create(DiagnosticCatalogue.ArtifactRestoreFailed, $"Commit failed ({failure.Message}) and the earlier data file could not be restored from '{journal.DataBackup}': {restore.Message}", new SourceLocation(dataPath), restore);
+            File.Delete(entry.Target);
         }
     }
 
-    private async Task WriteDurablyAsync(string path, ArtifactWriter write, CommitStep written, CommitStep flushed, CancellationToken cancellationToken)
+    private static void RollBack(List<JournalEntry> moved, Exception failure)
+    {
+        foreach (var entry in Enumerable.Reverse(moved))
+        {
+            try
+            {
+                Undo(entry, moved: true);
+            }
+            catch (Exception restore) when (restore is IOException or UnauthorizedAccessException)
+            {
+                throw GacException.Create(DiagnosticCatalogue.ArtifactRestoreFailed, $"Commit failed ({failure.Message}) and the earlier '{entry.Target}' could not be restored from '{entry.Backup}': {restore.Message}", new SourceLocation(entry.Target), restore);
+            }
+        }
+    }
+
+    private static bool IsWellFormed(JournalEntry entry)
+        => entry.Target is { Length: > 0 } target && Path.IsPathFullyQualified(target)
+           && entry.Temp is { } temp && temp.StartsWith(target + TempMarker, StringComparison.Ordinal)
+           && entry.Backup == target + BackupSuffix;
+
+    private async Task WriteDurablyAsync(string path, PlannedFile file, CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-        await write(stream, cancellationToken).ConfigureAwait(false);
-        Step(written, cancellationToken);
+        await file.Write(stream, cancellationToken).ConfigureAwait(false);
+        StepFor(file.Role, CommitStep.DataWritten, CommitStep.ModelWritten, cancellationToken);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
 
         // fsync, so a power loss after the rename cannot leave a renamed but empty file.
         stream.Flush(flushToDisk: true);
-        Step(flushed, cancellationToken);
+        StepFor(file.Role, CommitStep.DataFlushed, CommitStep.ModelFlushed, cancellationToken);
+    }
+
+    /// <summary>Reports have one written step for all of them, reported by the caller.</summary>
+    private void StepFor(FileRole role, CommitStep data, CommitStep model, CancellationToken cancellationToken)
+    {
+        if (role == FileRole.Report)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        else
+        {
+            Step(role == FileRole.Data ? data : model, cancellationToken);
+        }
     }
 
     private void Step(CommitStep step, CancellationToken cancellationToken)
@@ -230,4 +352,6 @@ public sealed class ArtifactCommit
             // A leftover temp file is removed by the next run's recovery.
         }
     }
+
+    private sealed record PlannedFile(string Target, ArtifactWriter Write, FileRole Role);
 }

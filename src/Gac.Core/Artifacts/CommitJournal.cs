@@ -3,12 +3,13 @@ using System.Text.Json;
 namespace Gac.Core.Artifacts;
 
 /// <summary>
-/// The intent of a two-file commit, fsynced before the first rename. The model rename is the
-/// commit point: while the model's temp file still exists the commit did not happen, and recovery
-/// puts the earlier data file back. A journal that cannot be parsed was cut off while being written,
-/// which is before any rename, so it is simply discarded.
+/// The intent of a commit, fsynced before the first rename: for every file, the temp file that
+/// replaces it, the target, where the earlier target is kept, and whether there was one. While the
+/// journal exists the commit has not happened (the published model is not verified yet), and
+/// recovery puts every earlier file back. Deleting the journal is the commit point. A journal that
+/// cannot be parsed was cut off while being written, which is before any rename, so it is discarded.
 /// </summary>
-internal sealed record CommitJournal(string ModelTemp, string DataPath, string DataBackup, bool HadPreviousData)
+internal sealed record CommitJournal(IReadOnlyList<JournalEntry> Entries)
 {
     public static string PathFor(string modelPath) => modelPath + ".gac-journal";
 
@@ -23,7 +24,7 @@ internal sealed record CommitJournal(string ModelTemp, string DataPath, string D
     {
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<CommitJournal>(File.ReadAllText(path)) : null;
+            return File.Exists(path) && JsonSerializer.Deserialize<CommitJournal>(File.ReadAllText(path)) is { Entries: not null } journal ? journal : null;
         }
         catch (JsonException)
         {
@@ -31,3 +32,7 @@ internal sealed record CommitJournal(string ModelTemp, string DataPath, string D
         }
     }
 }
+
+/// <param name="Temp">The new file, written and fsynced beside <paramref name="Target"/>; gone once renamed into place.</param>
+/// <param name="Backup">The earlier target (a hard link made by File.Replace) until the commit point.</param>
+internal sealed record JournalEntry(string Temp, string Target, string Backup, bool HadPrevious);

@@ -16,11 +16,6 @@ public static partial class DiagnosticCatalogue
         "calibration.dims or validation.shapes (or `bench --shape`) gives a value for a name that is not a symbolic dimension of any model input, so the value would be ignored.",
         "Use the names the message lists (the model's symbolic dimensions, with the inputs and axes that carry them).");
 
-    public static readonly DiagnosticDescriptor ReportDirectoryIsAFile = new(
-        "GAC0072", "The report folder is a file",
-        "report.directory or --report-dir names an existing file, so no report could be written beside the artifact.",
-        "Name a folder (it is created when missing), or move the file away.");
-
     public static readonly DiagnosticDescriptor DimensionTooLarge = new(
         "GAC0073", "A dimension value is too large",
         "A value in calibration.dims, validation.shapes, calibration.inputs or `--shape` makes one input tensor larger than gac-build allocates (2^31 elements, 8 GiB of float32).",

@@ -1,6 +1,6 @@
 namespace Gac.Onnx.Exporters;
 
-/// <summary>What an export wrote: the model, its data file when external, and the position limit baked in.</summary>
+/// <summary>What an export wrote: the model, its data file when external, and the context it serves (max_position_embeddings / n_positions).</summary>
 public sealed record CheckpointExport(string ModelPath, string? DataPath, int Positions, long Parameters)
 {
     public const string InputName = "input_ids";

@@ -5,11 +5,14 @@ public sealed record CheckpointExportOptions
 {
     public static CheckpointExportOptions Default { get; } = new();
 
-    /// <summary>
-    /// Rows of the RoPE / position tables baked into the graph, further capped by the model's
-    /// context and sliding window (<see cref="Gac.Core.Model.Architectures.TransformerConfig.ExportPositions"/>).
-    /// </summary>
-    public int MaxPositions { get; init; } = 4096;
+    /// <summary>The lowest opset the export writes: GPT-2's LayerNormalization is opset 17.</summary>
+    public const int MinimumOpset = 17;
+
+    /// <summary>The highest opset the export writes and tests on ONNX Runtime.</summary>
+    public const int MaximumOpset = 23;
+
+    /// <summary>Default-domain opset of the graph (export.opset); outside MinimumOpset…MaximumOpset is GAC3020.</summary>
+    public int Opset { get; init; } = 17;
 
     /// <summary>
     /// Auto: weights inside the .onnx file when the model is estimated below

@@ -8,7 +8,8 @@ namespace Gac.Onnx.Exporters;
 /// <summary>
 /// Writes a Hugging Face decoder checkpoint (Llama family or GPT-2) as an ONNX prefill model:
 /// input "input_ids" int64 [batch, seq], output "logits" float [batch, seq, vocab] (symbolic dims named as calibration.dims names them),
-/// opset 17, fp32. Linear layers are MatMul nodes on [in, out] initializers named after the HF
+/// opset 17 unless <see cref="CheckpointExportOptions.Opset"/> says otherwise, fp32. Positions are computed in the graph, so
+/// it serves the model's whole context. Linear layers are MatMul nodes on [in, out] initializers named after the HF
 /// modules ("model.layers.0.self_attn.q_proj.weight"), so discovery and the compression rewrites
 /// work on the result as on any exported model. Weights are read from the checkpoint one tensor
 /// at a time and, for large models, streamed straight into the external data file.
@@ -21,7 +22,8 @@ public static class CheckpointExporter
     {
         options ??= CheckpointExportOptions.Default;
         var target = Path.GetFullPath(outputPath);
-        var positions = config.ExportPositions(options.MaxPositions);
+        CheckOpset(options.Opset);
+        var positions = config.MaxPositions;
         var policy = options.ExternalData;
         if (policy == ExternalDataPolicy.Auto)
         {
@@ -52,7 +54,7 @@ public static class CheckpointExporter
                 stream =>
                 {
                     var sink = InitializerSink.External(stream, dataName);
-                    built = Build(config, weights, sink, positions, options.PastKeyValues);
+                    built = Build(config, weights, sink, options);
                     floats = sink.FloatCount;
                 },
                 options.FlushToDisk);
@@ -64,7 +66,7 @@ public static class CheckpointExporter
         else
         {
             var sink = InitializerSink.Inline();
-            model = Build(config, weights, sink, positions, options.PastKeyValues);
+            model = Build(config, weights, sink, options);
             parameters = sink.FloatCount;
             saveOptions = saveOptions with { ExternalData = ExternalDataPolicy.Embed };
         }
@@ -79,16 +81,30 @@ public static class CheckpointExporter
     }
 
     /// <summary>The graph alone, weights inline: for tests and small models.</summary>
-    public static ModelProto BuildInMemory(TransformerConfig config, ICheckpointTensors weights, int maxPositions = 4096)
-        => Build(config, weights, InitializerSink.Inline(), config.ExportPositions(maxPositions), pastKeyValues: false);
+    public static ModelProto BuildInMemory(TransformerConfig config, ICheckpointTensors weights)
+        => BuildInMemory(config, weights, CheckpointExportOptions.Default);
 
-    /// <summary>The graph alone, weights inline, with the options' positions and k/v cache (external data and fp16 do not apply).</summary>
+    /// <summary>The graph alone, weights inline, with the options' opset and k/v cache (external data and fp16 do not apply).</summary>
     public static ModelProto BuildInMemory(TransformerConfig config, ICheckpointTensors weights, CheckpointExportOptions options)
-        => Build(config, weights, InitializerSink.Inline(), config.ExportPositions(options.MaxPositions), options.PastKeyValues);
-
-    private static ModelProto Build(TransformerConfig config, ICheckpointTensors weights, InitializerSink sink, int positions, bool pastKeyValues)
     {
-        var graph = new DecoderGraph(config, weights, sink, positions, pastKeyValues);
+        CheckOpset(options.Opset);
+        return Build(config, weights, InitializerSink.Inline(), options);
+    }
+
+    /// <summary>GAC3020 outside the opsets the graph is written and tested for.</summary>
+    public static void CheckOpset(int opset)
+    {
+        if (opset is < CheckpointExportOptions.MinimumOpset or > CheckpointExportOptions.MaximumOpset)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.ExportOpsetUnsupported,
+                $"export.opset is {opset}; Hugging Face checkpoints are exported for opsets {CheckpointExportOptions.MinimumOpset} to {CheckpointExportOptions.MaximumOpset}.");
+        }
+    }
+
+    private static ModelProto Build(TransformerConfig config, ICheckpointTensors weights, InitializerSink sink, CheckpointExportOptions options)
+    {
+        var graph = new DecoderGraph(config, weights, sink, options.PastKeyValues, options.Opset);
         if (config.Family == TransformerFamily.Llama)
         {
             LlamaGraph.Build(graph);
@@ -101,12 +117,12 @@ public static class CheckpointExporter
         return graph.Build();
     }
 
-    /// <summary>Bytes of fp32 weights the export will hold: linear layers, embeddings, head, position tables.</summary>
+    /// <summary>Bytes of fp32 weights the export will hold: linear layers, embeddings, head, GPT-2's position table.</summary>
     private static long EstimatedBytes(TransformerConfig config, int positions)
     {
         var linear = ArchitectureShapes.FromConfig(config).LinearParameters;
         var embeddings = (long)config.VocabSize * config.HiddenSize * (config.TieWordEmbeddings ? 1 : 2);
-        var tables = config.Family == TransformerFamily.Llama ? 2L * positions * config.HeadDim : (long)positions * config.HiddenSize;
+        var tables = config.Family == TransformerFamily.Llama ? 0L : (long)positions * config.HiddenSize;
         return 4 * (linear + embeddings + tables);
     }
 }

@@ -8,7 +8,9 @@ namespace Gac.Onnx.Exporters;
 /// <summary>
 /// The pieces both decoder exports share: checkpoint tensors checked against config.json and
 /// turned into initializers, linear layers as MatMul on [in, out] weights named after the HF module,
-/// the causal mask, and scaled dot-product attention spelled out with opset-17 operators.
+/// positions and attention masks computed from the position ids (so the graph serves the model's
+/// whole context, not a table of fixed length), and scaled dot-product attention spelled out with
+/// standard operators of the chosen opset.
 /// </summary>
 internal sealed class DecoderGraph
 {
@@ -16,16 +18,17 @@ internal sealed class DecoderGraph
     private readonly InitializerSink _sink;
     private readonly Dictionary<string, string> _constants = new(StringComparer.Ordinal);
     private readonly List<string> _presents = [];
+    private string _slidingMask = "";
 
-    public DecoderGraph(TransformerConfig config, ICheckpointTensors weights, InitializerSink sink, int positions, bool pastKeyValues = false)
+    public DecoderGraph(TransformerConfig config, ICheckpointTensors weights, InitializerSink sink, bool pastKeyValues, int opset)
     {
         Config = config;
         _weights = weights;
         _sink = sink;
-        Positions = positions;
         HasPast = pastKeyValues;
+        Opset = opset;
         Names = CheckpointTensorNames.Detect(config.Family, weights);
-        Builder = new OnnxGraphBuilder(config.ModelType);
+        Builder = new OnnxGraphBuilder(config.ModelType, opset) { IrVersion = IrVersionFor(opset) };
         InputIds = Builder.Input(CheckpointExport.InputName, OnnxDataType.Int64, "batch", "seq");
         for (var i = 0; HasPast && i < config.Layers; i++)
         {
@@ -37,13 +40,14 @@ internal sealed class DecoderGraph
     /// <summary>The graph reads and returns the k/v cache (<see cref="CheckpointExportOptions.PastKeyValues"/>).</summary>
     public bool HasPast { get; }
 
+    /// <summary>The default-domain opset the graph is written for (<see cref="CheckpointExportOptions.Opset"/>).</summary>
+    public int Opset { get; }
+
     public TransformerConfig Config { get; }
 
     public CheckpointTensorNames Names { get; }
 
     public OnnxGraphBuilder Builder { get; }
-
-    public int Positions { get; }
 
     public string InputIds { get; }
 
@@ -59,6 +63,20 @@ internal sealed class DecoderGraph
     /// </summary>
     public string CausalMask { get; private set; } = "";
 
+    /// <summary>ONNX's versioning table: IR 8 up to opset 18, 9 for 19–20, 10 for 21–22, 11 for 23.</summary>
+    public static long IrVersionFor(int opset) => opset switch
+    {
+        <= 18 => 8,
+        <= 20 => 9,
+        <= 22 => 10,
+        _ => 11,
+    };
+
+    /// <summary>
+    /// Positions from the input length and, with a cache, the past length; the causal mask and,
+    /// when a layer slides, the sliding-window mask (transformers' masking_utils: key k is visible
+    /// to query q when k ≤ q and k &gt; q − window).
+    /// </summary>
     public void BuildSequencePositions()
     {
         var shape = Builder.Node("Shape", [InputIds], "sequence/Shape");
@@ -80,8 +98,60 @@ internal sealed class DecoderGraph
         var rows = Builder.Node("Unsqueeze", [PositionIds, Int64s("const.axis1", 1)], "mask/rows");
         var columns = Builder.Node("Unsqueeze", [keyPositions, Int64s("const.axis0", 0)], "mask/columns");
         var future = Builder.Node("Greater", [columns, rows], "mask/Greater");
-        CausalMask = Builder.Node("Where", [future, FloatScalar("const.minus_inf", float.NegativeInfinity), FloatScalar("const.zero", 0f)], "mask/Where");
+        var minusInfinity = FloatScalar("const.minus_inf", float.NegativeInfinity);
+        var zero = FloatScalar("const.zero", 0f);
+        CausalMask = Builder.Node("Where", [future, minusInfinity, zero], "mask/Where");
+        if (Config.SlidingWindow is { } window && Enumerable.Range(0, Config.Layers).Any(Config.UsesSlidingWindow))
+        {
+            // q − k ≥ window: the key left the window. Integer arithmetic, exact at any length.
+            var distance = Builder.Node("Sub", [rows, columns], "mask/sliding/Sub");
+            var outside = Builder.Node("Not", [Builder.Node("Less", [distance, Int64Scalar($"const.window.{window}", window)], "mask/sliding/Less")], "mask/sliding/Not");
+            var hidden = Builder.Node("Or", [future, outside], "mask/sliding/Or");
+            _slidingMask = Builder.Node("Where", [hidden, minusInfinity, zero], "mask/sliding/Where");
+        }
     }
+
+    /// <summary>The additive mask layer <paramref name="layer"/> attends with: sliding window or plain causal.</summary>
+    public string MaskFor(int layer) => Config.UsesSlidingWindow(layer) ? _slidingMask : CausalMask;
+
+    /// <summary>
+    /// cos and sin [seq, rotary_dim] of position · inverse frequency, computed in the graph in
+    /// float32 as transformers' rotary embedding computes them: the frequencies are stored as
+    /// float64 and cast (an fp16 export rounds float32 initializers, never these), the position ids
+    /// cast to float32, the product's halves repeated, cos/sin times the scaling's attention factor.
+    /// </summary>
+    public (string Cos, string Sin) RotaryCosSin()
+    {
+        var frequencies = Config.RopeScaling.InverseFrequencies(Config.RotaryDim, Config.RopeTheta).Select(f => (double)(float)f).ToArray();
+        var stored = Builder.Initializer(OnnxTensorFactory.WrapRaw("rotary.inv_freq", OnnxDataType.Double, System.Runtime.InteropServices.MemoryMarshal.AsBytes(frequencies.AsSpan()).ToArray(), frequencies.Length));
+        var inverse = Builder.Node("Cast", [stored], "rotary/inv_freq/Cast", OnnxAttributes.Int("to", (long)OnnxDataType.Float));
+        var positions = Builder.Node("Cast", [PositionIds], "rotary/positions/Cast", OnnxAttributes.Int("to", (long)OnnxDataType.Float));
+        var column = Builder.Node("Unsqueeze", [positions, Int64s("const.axis1", 1)], "rotary/positions/Unsqueeze");
+        var angles = Builder.Node("Mul", [column, inverse], "rotary/Mul");
+        var repeated = Builder.Node("Concat", [angles, angles], "rotary/Concat", OnnxAttributes.Int("axis", -1));
+        var cos = Builder.Node("Cos", [repeated], "rotary/Cos");
+        var sin = Builder.Node("Sin", [repeated], "rotary/Sin");
+        if (Config.RopeScaling.AttentionFactor != 1.0)
+        {
+            var factor = FloatScalar("const.rotary.attention_factor", (float)Config.RopeScaling.AttentionFactor);
+            cos = Builder.Node("Mul", [cos, factor], "rotary/cos/Mul_attention_factor");
+            sin = Builder.Node("Mul", [sin, factor], "rotary/sin/Mul_attention_factor");
+        }
+
+        return (cos, sin);
+    }
+
+    /// <summary>Split into equal parts along an axis: opset 18 wants the count as num_outputs, earlier opsets infer it.</summary>
+    public IReadOnlyList<string> SplitEqual(string x, int parts, string name, int axis = -1)
+        => Opset >= 18
+            ? Builder.Node("Split", [x], parts, name, OnnxAttributes.Int("axis", axis), OnnxAttributes.Int("num_outputs", parts))
+            : Builder.Node("Split", [x], parts, name, OnnxAttributes.Int("axis", axis));
+
+    /// <summary>Mean over the last axis, kept: axes is an attribute before opset 18 and an input from 18 on.</summary>
+    public string ReduceMeanLastAxis(string x, string name)
+        => Opset >= 18
+            ? Builder.Node("ReduceMean", [x, Int64s("const.axes.last", -1)], name, OnnxAttributes.Int("keepdims", 1))
+            : Builder.Node("ReduceMean", [x], name, OnnxAttributes.Ints("axes", -1), OnnxAttributes.Int("keepdims", 1));
 
     /// <summary>A checkpoint tensor with its shape checked against what the config implies (GAC1207).</summary>
     public float[] Read(string name, params long[] expected)
@@ -160,12 +230,12 @@ internal sealed class DecoderGraph
     }
 
     /// <summary>softmax(q·kᵀ/√d + mask)·v for q, k, v as [b, heads, s, d], merged to [b, s, heads·d].</summary>
-    public string Attention(string prefix, string q, string k, string v)
+    public string Attention(string prefix, string q, string k, string v, string mask)
     {
         var keysT = Builder.Node("Transpose", [k], $"{prefix}/k/Transpose_scores", OnnxAttributes.Ints("perm", 0, 1, 3, 2));
         var scores = Builder.Node("MatMul", [q, keysT], $"{prefix}/scores/MatMul");
         var scaled = Builder.Node("Mul", [scores, FloatScalar($"const.attention_scale.{Config.HeadDim}", (float)(1.0 / Math.Sqrt(Config.HeadDim)))], $"{prefix}/scores/Mul");
-        var masked = Builder.Node("Add", [scaled, CausalMask], $"{prefix}/scores/Add_mask");
+        var masked = Builder.Node("Add", [scaled, mask], $"{prefix}/scores/Add_mask");
         var probabilities = Builder.Node("Softmax", [masked], $"{prefix}/Softmax", OnnxAttributes.Int("axis", -1));
         var context = Builder.Node("MatMul", [probabilities, v], $"{prefix}/context/MatMul");
         var merged = Builder.Node("Transpose", [context], $"{prefix}/context/Transpose", OnnxAttributes.Ints("perm", 0, 2, 1, 3));

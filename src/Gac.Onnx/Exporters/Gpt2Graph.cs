@@ -17,7 +17,9 @@ internal static class Gpt2Graph
         var n = g.Names;
         g.BuildSequencePositions();
         var embedding = g.Copy(n.Embedding, c.VocabSize, c.HiddenSize);
-        var positionTable = g.Initializer(n.PositionEmbedding, g.Read(n.PositionEmbedding, c.MaxPositions, c.HiddenSize)[..(g.Positions * c.HiddenSize)], g.Positions, c.HiddenSize);
+        // The whole learned table (n_positions rows) is the model's context: Gather fails at run time
+        // on a position past it, the only honest answer for a position GPT-2 never learned.
+        var positionTable = g.Copy(n.PositionEmbedding, c.MaxPositions, c.HiddenSize);
         var tokens = b.Node("Gather", [embedding, g.InputIds], "wte/Gather", OnnxAttributes.Int("axis", 0));
         var positions = b.Node("Gather", [positionTable, g.PositionIds], "wpe/Gather", OnnxAttributes.Int("axis", 0));
         var h = b.Node("Add", [tokens, positions], "embeddings/Add");
@@ -27,12 +29,12 @@ internal static class Gpt2Graph
             var prefix = n.Attention(i);
             var x = LayerNorm(g, n.BlockNorm(i, true), h);
             var qkv = g.Linear(n.AttentionLinear(i, "c_attn"), x, c.HiddenSize, 3L * c.HiddenSize, bias: true, storedOutIn: false);
-            var parts = b.Node("Split", [qkv], 3, $"{prefix}/qkv/Split", OnnxAttributes.Int("axis", -1));
+            var parts = g.SplitEqual(qkv, 3, $"{prefix}/qkv/Split");
             var q = g.SplitHeads($"{prefix}/q", parts[0], c.Heads);
             var k = g.SplitHeads($"{prefix}/k", parts[1], c.Heads);
             var v = g.SplitHeads($"{prefix}/v", parts[2], c.Heads);
             (k, v) = g.AppendToCache(i, prefix, k, v);
-            var context = g.Attention(prefix, q, k, v);
+            var context = g.Attention(prefix, q, k, v, g.CausalMask);
             var attention = g.Linear(n.AttentionLinear(i, "c_proj"), context, c.HiddenSize, c.HiddenSize, bias: true, storedOutIn: false);
             h = b.Node("Add", [h, attention], $"{prefix}/residual/Add");
 

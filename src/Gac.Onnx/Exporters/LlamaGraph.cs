@@ -19,18 +19,8 @@ internal static class LlamaGraph
         var embedding = g.Copy(n.Embedding, c.VocabSize, c.HiddenSize);
         var h = b.Node("Gather", [embedding, g.InputIds], "embed_tokens/Gather", OnnxAttributes.Int("axis", 0));
 
-        var rotary = RotaryTables.Create(c, g.Positions);
-        var cosTable = g.Initializer("rotary.cos", rotary.Cos, g.Positions, c.HeadDim);
-        var sinTable = g.Initializer("rotary.sin", rotary.Sin, g.Positions, c.HeadDim);
-        var zero = g.Int64s("const.zero.vector", 0);
-        // With a cache the rows start at the past length; Gather (not Slice, which clamps) fails
-        // loudly when past + seq runs beyond the table.
-        var cos = g.HasPast
-            ? b.Node("Gather", [cosTable, g.PositionIds], "rotary/cos/Gather", OnnxAttributes.Int("axis", 0))
-            : b.Node("Slice", [cosTable, zero, g.SequenceLength.Vector, zero], "rotary/cos/Slice");
-        var sin = g.HasPast
-            ? b.Node("Gather", [sinTable, g.PositionIds], "rotary/sin/Gather", OnnxAttributes.Int("axis", 0))
-            : b.Node("Slice", [sinTable, zero, g.SequenceLength.Vector, zero], "rotary/sin/Slice");
+        // Computed from the position ids at run time: any position the model's context allows, prefill or decode.
+        var (cos, sin) = g.RotaryCosSin();
 
         for (var i = 0; i < c.Layers; i++)
         {
@@ -44,7 +34,7 @@ internal static class LlamaGraph
             (k, v) = g.AppendToCache(i, prefix, k, v);
             k = RepeatKeyValueHeads(g, $"{prefix}/k", k);
             v = RepeatKeyValueHeads(g, $"{prefix}/v", v);
-            var context = g.Attention(prefix, q, k, v);
+            var context = g.Attention(prefix, q, k, v, g.MaskFor(i));
             var attention = g.Linear(n.AttentionLinear(i, "o_proj"), context, c.QueryWidth, c.HiddenSize, c.OutputBias, storedOutIn: true);
             h = b.Node("Add", [h, attention], $"{prefix}/residual/Add");
 
@@ -68,22 +58,36 @@ internal static class LlamaGraph
     {
         var b = g.Builder;
         var squared = b.Node("Pow", [x, g.FloatScalar("const.two.f32", 2f)], $"{module}/Pow");
-        var mean = b.Node("ReduceMean", [squared], $"{module}/ReduceMean", OnnxAttributes.Ints("axes", -1), OnnxAttributes.Int("keepdims", 1));
+        var mean = g.ReduceMeanLastAxis(squared, $"{module}/ReduceMean");
         var shifted = b.Node("Add", [mean, g.FloatScalar($"const.norm_epsilon", (float)g.Config.NormEpsilon)], $"{module}/Add_epsilon");
         var normalized = b.Node("Div", [x, b.Node("Sqrt", [shifted], $"{module}/Sqrt")], $"{module}/Div");
         return b.Node("Mul", [normalized, g.Copy(module + ".weight", g.Config.HiddenSize)], $"{module}/Mul");
     }
 
-    /// <summary>x·cos + rotate_half(x)·sin with rotate_half(x) = [−x₂, x₁] on [b, heads, s, d] and cos/sin [s, d].</summary>
+    /// <summary>
+    /// x·cos + rotate_half(x)·sin with rotate_half(x) = [−x₂, x₁] on [b, heads, s, d] and cos/sin
+    /// [s, rotary_dim]. With a partial rotary width only the leading rotary_dim dims turn; the rest
+    /// pass through unchanged (transformers' q_rot / q_pass).
+    /// </summary>
     private static string Rotate(DecoderGraph g, string prefix, string x, string cos, string sin)
     {
         var b = g.Builder;
-        var halves = b.Node("Split", [x], 2, $"{prefix}/Split", OnnxAttributes.Int("axis", -1));
+        var c = g.Config;
+        var rotating = x;
+        IReadOnlyList<string>? parts = null;
+        if (c.RotaryDim < c.HeadDim)
+        {
+            parts = b.Node("Split", [x, g.Int64s($"const.rotary.split.{c.RotaryDim}x{c.HeadDim - c.RotaryDim}", c.RotaryDim, c.HeadDim - c.RotaryDim)], 2, $"{prefix}/Split_pass", OnnxAttributes.Int("axis", -1));
+            rotating = parts[0];
+        }
+
+        var halves = g.SplitEqual(rotating, 2, $"{prefix}/Split");
         var negated = b.Node("Neg", [halves[1]], $"{prefix}/Neg");
         var rotated = b.Node("Concat", [negated, halves[0]], $"{prefix}/Concat", OnnxAttributes.Int("axis", -1));
-        var cosTerm = b.Node("Mul", [x, cos], $"{prefix}/Mul_cos");
+        var cosTerm = b.Node("Mul", [rotating, cos], $"{prefix}/Mul_cos");
         var sinTerm = b.Node("Mul", [rotated, sin], $"{prefix}/Mul_sin");
-        return b.Node("Add", [cosTerm, sinTerm], $"{prefix}/Add");
+        var turned = b.Node("Add", [cosTerm, sinTerm], $"{prefix}/Add");
+        return parts is null ? turned : b.Node("Concat", [turned, parts[1]], $"{prefix}/Concat_pass", OnnxAttributes.Int("axis", -1));
     }
 
     /// <summary>

@@ -28,11 +28,8 @@ public static class RunReadiness
         }
 
         CheckRatio(spec, found, at);
-        var reports = options.ReportDirectory ?? spec.Report.Directory.FullPath;
-        if (File.Exists(reports))
-        {
-            found.Add(new Diagnostic(DiagnosticCatalogue.ReportDirectoryIsAFile, $"the report folder '{reports}' is an existing file; reports go into a folder beside the artifact.", at));
-        }
+        // The run's own output check (GAC5023 an output replaces an input, GAC5024 an output folder is a file), asked early.
+        Collect(found, at, () => RunContext.CheckOutputs(RunContext.OutputsOf(spec, options), options, SpecFileSet.Of(spec).Inputs));
 
         if (spec.Model.Format == ModelFormat.HfSafetensors)
         {

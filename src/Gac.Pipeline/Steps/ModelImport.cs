@@ -20,14 +20,16 @@ public static class ModelImport
         {
             // A Hugging Face folder is exported to an fp32 ONNX model in the scratch folder (prefill, or with
             // model.past_kv also decode); every later step sees ONNX.
-            run.Report("import", $"exporting Hugging Face checkpoint {spec.Path.Text} to ONNX{(spec.PastKeyValues ? " with past key/values" : string.Empty)}");
-            using var checkpoint = SafetensorsCheckpoint.Open(path);
+            run.Report("import", $"exporting Hugging Face checkpoint {spec.Path.Text} to ONNX opset {run.Spec.Export.Opset}{(spec.PastKeyValues ? " with past key/values" : string.Empty)}");
             var configPath = CheckpointInventory.ConfigPathOf(path);
             var config = TransformerConfigReader.Load(configPath);
+            CheckContext(run, config, configPath);
+            CheckpointExporter.CheckOpset(run.Spec.Export.Opset);
+            using var checkpoint = SafetensorsCheckpoint.Open(path);
 
             // Headers only: a config.json that disagrees with its weights stops here, before any weight is read.
             CheckpointInventory.Verify(config, configPath, checkpoint);
-            var options = CheckpointExportOptions.Default with { PastKeyValues = spec.PastKeyValues };
+            var options = CheckpointExportOptions.Default with { PastKeyValues = spec.PastKeyValues, Opset = run.Spec.Export.Opset };
             path = CheckpointExporter.Export(config, checkpoint, run.Scratch("imported.onnx"), options).ModelPath;
         }
 
@@ -45,6 +47,34 @@ public static class ModelImport
 
         run.Report("import", $"{inventory.Layers.Count} linear layers, {compressible.Count} compressible, {inventory.LinearParameters:N0} linear parameters");
         return new ImportedModel(file, inventory, compressible);
+    }
+
+    /// <summary>
+    /// GAC1222 when a calibration or validation shape needs more positions (seq + past_sequence)
+    /// than the checkpoint's context: checked before the export, instead of a failure deep inside
+    /// ONNX Runtime (GPT-2's position table) or logits from positions the model never had.
+    /// </summary>
+    internal static void CheckContext(RunContext run, TransformerConfig config, string configPath)
+    {
+        var shapes = new[] { ("calibration.dims", run.Spec.Calibration.Dims) }
+            .Concat(run.Spec.Validation.Shapes.Select((s, i) => ($"validation.shapes[{i}]", s)));
+        foreach (var (where, dims) in shapes)
+        {
+            if (!dims.TryGetValue("seq", out var sequence))
+            {
+                continue;
+            }
+
+            var positions = sequence + dims.GetValueOrDefault(CheckpointExport.PastSequenceDim);
+            if (positions > config.MaxPositions)
+            {
+                var field = config.Family == TransformerFamily.Gpt2 ? "n_positions" : "max_position_embeddings";
+                throw GacException.Create(
+                    DiagnosticCatalogue.ContextShorterThanCalibration,
+                    $"{where} asks for {positions} positions (seq + past_sequence) but '{configPath}' has {field} = {config.MaxPositions}.",
+                    new SourceLocation(configPath));
+            }
+        }
     }
 
     /// <summary>

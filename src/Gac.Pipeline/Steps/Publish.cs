@@ -1,14 +1,19 @@
 using Gac.Core.Artifacts;
+using Gac.Core.Diagnostics;
 using Gac.Core.Gate;
 using Gac.Core.Reports;
-using Gac.Core.Spec;
+using Gac.Onnx;
+using Gac.Onnx.ExternalData;
+using Gac.Runtime.Fidelity;
 
 namespace Gac.Pipeline.Steps;
 
 /// <summary>
 /// Step 8: move the candidate into place only when the gate accepted it (atomically, under a lock,
-/// never replacing an accepted artifact with a rejected one), then write the reports — for a
-/// rejection too, since the reasons per goal are what the user needs.
+/// never replacing an accepted artifact with a rejected one), together with the reports that
+/// describe it, and prove the published model from its final path before the commit is final. A
+/// rejected run commits its reports alone (the reasons per goal are what the user needs), under the
+/// same lock and protocol, and leaves the earlier artifact untouched.
 /// </summary>
 public static class Publish
 {
@@ -18,18 +23,81 @@ public static class Publish
         var artifact = run.ArtifactPath;
         // Validation is done with the unaligned variant: free its scratch space before the artifact is copied (a large model's variants are gigabytes each).
         DeleteScratch(variants.Unaligned);
-        var content = ArtifactContent.FromFiles(
-            variants.Aligned.Path,
-            artifact,
-            variants.Aligned.DataPath,
-            variants.Aligned.DataPath is null ? null : artifact + ".data");
-        var outcome = await new ArtifactCommit().CommitIfAcceptedAsync(content, verdict, run.CancellationToken).ConfigureAwait(false);
-        var written = outcome == CommitOutcome.Committed;
-        run.Report("publish", written ? $"wrote {artifact}" : "rejected: artifact not written");
+        var report = RunReportBuilder.Build(run, model, plan, variants, validation, verdict, artifactWritten: verdict.Accepted);
+        var reports = ReportWriter.Render(report, run.Spec.Report.Formats)
+            .Select(r => CompanionFile.FromBytes(Path.Combine(run.ReportDirectory, r.FileName), r.Content))
+            .ToList();
+        var commit = new ArtifactCommit(onStep: run.Options.CommitHook);
+        if (verdict.Accepted)
+        {
+            var candidate = variants.Aligned;
+            var dataTarget = PublishedDataPath(candidate, artifact);
+            var content = ArtifactContent.FromFiles(candidate.Path, artifact, candidate.DataPath, dataTarget) with
+            {
+                Companions = reports,
+                Verify = (published, ct) => VerifyPublished(run, published, validation.AlignedOutputs, ct),
+            };
+            await commit.CommitAsync(content, run.CancellationToken).ConfigureAwait(false);
+            run.Report("publish", $"wrote {artifact}{(dataTarget is null ? string.Empty : $" and {Path.GetFileName(dataTarget)}")}");
+        }
+        else
+        {
+            await commit.CommitCompanionsAsync(artifact, reports, run.CancellationToken).ConfigureAwait(false);
+            run.Report("publish", "rejected: artifact not written");
+        }
 
-        var report = RunReportBuilder.Build(run, model, plan, variants, validation, verdict, written);
-        var files = ReportWriter.Write(report, run.ReportDirectory, run.Spec.Report.Formats);
-        return new PipelineResult(report, verdict.Accepted, artifact, files, run.Warnings);
+        return new PipelineResult(report, verdict.Accepted, artifact, reports.Select(r => Path.GetFullPath(r.Path)).ToList(), run.Warnings);
+    }
+
+    /// <summary>
+    /// The published data file is "&lt;artifact&gt;.data", and the candidate was written under the
+    /// artifact's file name so that every external tensor already names it (VariantWriter). Checked
+    /// here rather than trusted: a model whose references name another file is unloadable where it lands.
+    /// </summary>
+    internal static string? PublishedDataPath(ModelVariant candidate, string artifact)
+    {
+        var expected = Path.GetFileName(artifact) + ".data";
+        var file = OnnxModelFile.Load(candidate.Path);
+        var named = OnnxTensors.EnumerateAll(file.Model)
+            .Where(ExternalDataReference.IsExternal)
+            .Select(t => ExternalDataReference.Parse(t, candidate.Path).Location)
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        if (named.Count == 0)
+        {
+            return null;
+        }
+
+        if (named is not [var only] || only != expected || candidate.DataPath is not { } data || Path.GetFileName(data) != expected)
+        {
+            throw new GacException(new Diagnostic(
+                DiagnosticCatalogue.PublishedDataNameMismatch,
+                $"The accepted model '{candidate.Path}' references {string.Join(", ", named.Select(n => $"'{n}'"))} but the data file published beside '{artifact}' is '{expected}'; nothing was published.",
+                new SourceLocation(candidate.Path))) { ExitCode = ExitCodes.InternalError };
+        }
+
+        return Path.Combine(Path.GetDirectoryName(artifact)!, expected);
+    }
+
+    /// <summary>The files an ONNX model's external tensors read (inputs an output must never replace).</summary>
+    internal static IEnumerable<string> ExternalDataFiles(ImportedModel model)
+    {
+        var folder = Path.GetDirectoryName(model.Path)!;
+        return OnnxTensors.EnumerateAll(model.File.Model)
+            .Where(ExternalDataReference.IsExternal)
+            .Select(t => Path.GetFullPath(Path.Combine(folder, ExternalDataReference.Parse(t, model.Path).Location)))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+    }
+
+    private static Task VerifyPublished(RunContext run, string published, ReferenceOutputs validated, CancellationToken cancellationToken)
+    {
+        run.Report("verify", $"opening {published} from where it was published");
+        var match = PublishedModelCheck.Verify(run.Sessions, published, validated, cancellationToken);
+        run.Report("verify", match.Identical
+            ? $"published model reproduces the validated outputs bit for bit on {match.Samples} held-out inputs"
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"published model reproduces the validated outputs on {match.Samples} held-out inputs (max |difference| {match.MaxAbsDiff:G3}, within {PublishedModelCheck.RelativeTolerance:G1} relative)"));
+        return Task.CompletedTask;
     }
 
     private static void DeleteScratch(ModelVariant variant)

@@ -58,33 +58,35 @@ public static class Validation
             original.Dispose();
             FidelityResult? alignedFidelity = null;
             FidelityResult? unalignedFidelity = null;
-            OrtSession Candidate(ModelVariant variant, Action<FidelityResult> fidelity)
+            ReferenceOutputs? alignedOutputs = null;
+            OrtSession Candidate(ModelVariant variant, Action<FidelityResult, ReferenceOutputs> fidelity)
             {
                 var session = sessions.Open(variant.Path, variant.Name);
-                fidelity(FidelityEvaluator.Evaluate(reference, session, run.CancellationToken));
+                var (result, outputs) = FidelityEvaluator.EvaluateAndRecord(reference, session, run.CancellationToken);
+                fidelity(result, outputs);
                 return session;
             }
 
             var latency = benchmark.MeasureOneAtATime(
                 [
                     () => sessions.Open(variants.Original.Path, ModelVariant.OriginalName),
-                    () => Candidate(variants.Unaligned, f => unalignedFidelity = f),
-                    () => Candidate(variants.Aligned, f => alignedFidelity = f),
+                    () => Candidate(variants.Unaligned, (f, _) => unalignedFidelity = f),
+                    () => Candidate(variants.Aligned, (f, o) => (alignedFidelity, alignedOutputs) = (f, o)),
                 ],
                 buckets,
                 progress,
                 run.CancellationToken);
-            return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity!, unalignedFidelity!, latency);
+            return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity!, unalignedFidelity!, latency, alignedOutputs!);
         }
 
         using (original)
         {
             using var unaligned = sessions.Open(variants.Unaligned.Path, ModelVariant.UnalignedName);
             using var aligned = sessions.Open(variants.Aligned.Path, ModelVariant.AlignedName);
-            var alignedFidelity = FidelityEvaluator.Evaluate(reference, aligned, run.CancellationToken);
+            var (alignedFidelity, alignedOutputs) = FidelityEvaluator.EvaluateAndRecord(reference, aligned, run.CancellationToken);
             var unalignedFidelity = FidelityEvaluator.Evaluate(reference, unaligned, run.CancellationToken);
             var latency = benchmark.Measure([original, unaligned, aligned], buckets, progress, run.CancellationToken);
-            return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity, unalignedFidelity, latency);
+            return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity, unalignedFidelity, latency, alignedOutputs);
         }
     }
 

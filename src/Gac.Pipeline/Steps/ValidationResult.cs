@@ -6,9 +6,11 @@ using Gac.Runtime.Providers;
 namespace Gac.Pipeline.Steps;
 
 /// <summary>What validation measured: fidelity of both candidates, latency of all three variants per shape.</summary>
+/// <param name="AlignedOutputs">The aligned candidate's own outputs on the held-out inputs: the published artifact must reproduce them.</param>
 public sealed record ValidationResult(
     ExecutionProvider Provider,
     HardwareFingerprint Hardware,
     FidelityResult AlignedFidelity,
     FidelityResult UnalignedFidelity,
-    IReadOnlyList<LatencyResult> Latency);
+    IReadOnlyList<LatencyResult> Latency,
+    ReferenceOutputs AlignedOutputs);

@@ -13,6 +13,9 @@ namespace Gac.Pipeline.Steps;
 /// <see cref="Commit"/> appends the untouched weights one tensor at a time, so writing a variant of a
 /// model larger than RAM holds one layer at a time. fp16 (when the spec asks) is a second streamed
 /// pass over the written fp32 variant. Small models still come out as one file (export.external_data).
+/// The aligned candidate is written under the artifact's own file name (in a folder of its own), so
+/// its tensors already name the data file "&lt;artifact&gt;.data" that is published beside it: the
+/// files validated are byte for byte the files published.
 /// </summary>
 public static class VariantWriter
 {
@@ -21,7 +24,7 @@ public static class VariantWriter
 
     public static ModelVariant Commit(RunContext run, ImportedModel model, ExternalDataBuilder data, ModelProto rewritten, string name, string what)
     {
-        var path = run.Scratch($"{name}.onnx");
+        var path = PathOf(run, name);
         data.Commit(OnnxModelFile.FromModel(rewritten, model.Path));
         if (run.Spec.Export.DType == ExportDType.Fp16)
         {
@@ -41,11 +44,18 @@ public static class VariantWriter
         return new ModelVariant(name, path, parameters);
     }
 
+    /// <summary>Where variant <paramref name="name"/> is written: the aligned candidate as scratch/candidate/&lt;artifact file name&gt;.</summary>
+    public static string PathOf(RunContext run, string name)
+        => name == ModelVariant.AlignedName
+            ? Path.Combine(run.ScratchFolder, "candidate", Path.GetFileName(run.ArtifactPath))
+            : run.Scratch($"{name}.onnx");
+
     private static string Fp32Path(RunContext run, string name)
-        => run.Scratch(run.Spec.Export.DType == ExportDType.Fp16 ? $"{name}.fp32.onnx" : $"{name}.onnx");
+        => run.Spec.Export.DType == ExportDType.Fp16 ? PathOf(run, name) + ".fp32.onnx" : PathOf(run, name);
 
     private static OnnxSaveOptions SaveOptions(RunContext run) => OnnxSaveOptions.Default with
     {
+        SingleFileLimitBytes = run.Options.SingleFileLimitBytes ?? OnnxSaveOptions.Default.SingleFileLimitBytes,
         ExternalData = run.Spec.Export.ExternalData switch
         {
             ExternalDataMode.Always => ExternalDataPolicy.External,

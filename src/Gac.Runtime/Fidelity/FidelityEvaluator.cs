@@ -75,6 +75,42 @@ public static class FidelityEvaluator
     }
 
     public static FidelityResult Evaluate(ReferenceOutputs reference, OrtSession candidate, CancellationToken cancellationToken = default)
+        => Evaluate(reference, candidate, keep: null, cancellationToken);
+
+    /// <summary>
+    /// <see cref="Evaluate(ReferenceOutputs, OrtSession, CancellationToken)"/>, also keeping the
+    /// candidate's own outputs on the same inputs: what the published artifact must reproduce.
+    /// </summary>
+    public static (FidelityResult Fidelity, ReferenceOutputs CandidateOutputs) EvaluateAndRecord(ReferenceOutputs reference, OrtSession candidate, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(reference);
+        var kept = new List<ReferenceSample>();
+        var fidelity = Evaluate(reference, candidate, kept, cancellationToken);
+        return (fidelity, new ReferenceOutputs(reference.Settings, reference.OutputName, kept));
+    }
+
+    /// <summary>
+    /// Runs <paramref name="model"/> on the inputs <paramref name="recorded"/> was recorded on and
+    /// returns its compared output per sample, for a comparison with the recording.
+    /// </summary>
+    public static IReadOnlyList<ReferenceSample> Rerun(ReferenceOutputs recorded, OrtSession model, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(recorded);
+        ArgumentNullException.ThrowIfNull(model);
+        var samples = new List<ReferenceSample>();
+        using var runOptions = new RunOptions();
+        for (var s = 0; s < recorded.Samples.Count; s++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var inputs = Inputs(model, recorded.Settings, s);
+            var (values, shape) = RunOne(model, inputs, recorded.OutputName, runOptions);
+            samples.Add(new ReferenceSample(values, shape, null));
+        }
+
+        return samples;
+    }
+
+    private static FidelityResult Evaluate(ReferenceOutputs reference, OrtSession candidate, List<ReferenceSample>? keep, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(candidate);
@@ -101,6 +137,7 @@ public static class FidelityEvaluator
                 throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Output '{outputName}' is [{string.Join(",", shape)}] from the original but [{string.Join(",", candidateShape)}] from '{candidate.Name}'.");
             }
 
+            keep?.Add(new ReferenceSample(compared, candidateShape, expected.TokenIds));
             var lastAxis = shape.Length == 0 ? 1 : (int)shape[^1];
             metrics.Add(expected.Values, compared, lastAxis);
             if (expected.TokenIds is { } ids)

@@ -29,6 +29,9 @@ public sealed class CheckpointEquivalenceTests(ITestOutputHelper output) : IDisp
     [InlineData("llama-tied", 1, SafetensorsDType.F32)]
     [InlineData("qwen2", 1, SafetensorsDType.F32)]
     [InlineData("mistral-linear-rope", 1, SafetensorsDType.F32)]
+    [InlineData("mistral-yarn-window", 1, SafetensorsDType.F32)]
+    [InlineData("qwen2-layer-types", 1, SafetensorsDType.F32)]
+    [InlineData("llama-bias-head-dim", 1, SafetensorsDType.F32)]
     [InlineData("gpt2", 1, SafetensorsDType.F32)]
     [InlineData("llama-gqa", 3, SafetensorsDType.F32)]
     [InlineData("llama-gqa", 1, SafetensorsDType.BF16)]
@@ -53,6 +56,32 @@ public sealed class CheckpointEquivalenceTests(ITestOutputHelper output) : IDisp
         output.WriteLine($"{name} shards={shards} {dtype}: max |onnx - torch| = {worst:E2}, max |logit| = {scale:F2}");
         Assert.True(worst <= Tolerance, $"{name}: max abs difference {worst:E2} > {Tolerance:E0}");
         Assert.True(scale > 0.5f, "logits are not trivially small");
+    }
+
+    /// <summary>
+    /// The hook for families with partial_rotary_factor (Phi-3, StableLM): RoPE on the leading
+    /// rotary_dim dims of each head, the rest passed through. No model_type read here sets it yet,
+    /// so the config is narrowed in code; the graph and the reference must agree, and differ from
+    /// the full-width rotation.
+    /// </summary>
+    [Fact]
+    public void A_partial_rotary_width_matches_the_reference_and_differs_from_full_rotation()
+    {
+        var folder = TinyHfCheckpoint.Write(Path.Combine(_folder, "ckpt"), "llama-gqa");
+        var full = TransformerConfigReader.Load(Path.Combine(folder, "config.json"));
+        var partial = full with { RotaryDim = 4 };
+        using var checkpoint = SafetensorsCheckpoint.Open(folder);
+        var ids = Enumerable.Range(0, 2 * 7).Select(i => (long)((i * 13) % full.VocabSize)).ToArray();
+        var partialModel = Path.Combine(_folder, "partial.onnx");
+        var fullModel = Path.Combine(_folder, "full.onnx");
+        CheckpointExporter.Export(partial, checkpoint, partialModel, new CheckpointExportOptions { FlushToDisk = false });
+        CheckpointExporter.Export(full, checkpoint, fullModel, new CheckpointExportOptions { FlushToDisk = false });
+
+        var expected = ReferenceForward.Logits(partial, checkpoint, ids, 2, 7);
+        var actual = RunOnnx(partialModel, ids, 2, 7);
+
+        Assert.True(expected.Zip(actual).Max(p => Math.Abs(p.First - p.Second)) <= Tolerance);
+        Assert.True(actual.Zip(RunOnnx(fullModel, ids, 2, 7)).Max(p => Math.Abs(p.First - p.Second)) > 1e-3);
     }
 
     private static float[] RunOnnx(string path, long[] ids, int batch, int sequence)

@@ -32,6 +32,25 @@ internal static class TinyHfCheckpoint
               "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 30, "max_position_embeddings": 64,
               "sliding_window": 16, "rope_scaling": { "type": "linear", "factor": 2.0 } }
             """,
+        // transformers 5 form: rope_parameters with YaRN; a sliding window of 3 on a 7-token input.
+        ["mistral-yarn-window"] = """
+            { "model_type": "mistral", "hidden_size": 32, "intermediate_size": 40, "num_hidden_layers": 2,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 30, "max_position_embeddings": 64,
+              "sliding_window": 3, "rope_parameters": { "rope_type": "yarn", "rope_theta": 10000.0, "factor": 4.0, "original_max_position_embeddings": 16 } }
+            """,
+        // Qwen2 with layer_types: layer 0 full attention, layer 1 a window of 2.
+        ["qwen2-layer-types"] = """
+            { "model_type": "qwen2", "hidden_size": 32, "intermediate_size": 56, "num_hidden_layers": 2,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 45, "max_position_embeddings": 32,
+              "use_sliding_window": true, "sliding_window": 2, "layer_types": ["full_attention", "sliding_attention"],
+              "rope_parameters": { "rope_type": "default", "rope_theta": 1000000.0 } }
+            """,
+        // Llama with attention_bias (q, k, v, o) and mlp_bias, head_dim 16 while hidden / heads = 8.
+        ["llama-bias-head-dim"] = """
+            { "model_type": "llama", "hidden_size": 32, "intermediate_size": 40, "num_hidden_layers": 2,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "vocab_size": 30, "max_position_embeddings": 64,
+              "attention_bias": true, "mlp_bias": true }
+            """,
         ["gpt2"] = """
             { "model_type": "gpt2", "n_embd": 32, "n_layer": 2, "n_head": 4, "n_positions": 40, "vocab_size": 60,
               "layer_norm_epsilon": 1e-5, "activation_function": "gelu_new" }

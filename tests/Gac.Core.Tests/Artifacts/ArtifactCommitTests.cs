@@ -18,8 +18,9 @@ public sealed class ArtifactCommitTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
+    /// <summary>Every step a commit of model and data without reports or verifier passes before its commit point.</summary>
     public static TheoryData<CommitStep> StepsBeforeTheCommitPoint()
-        => new(Enum.GetValues<CommitStep>().Where(s => s != CommitStep.ModelMoved));
+        => new(Enum.GetValues<CommitStep>().Except([CommitStep.ReportsWritten, CommitStep.ReportsMoved, CommitStep.Verified, CommitStep.Committed]));
 
     [Fact]
     public async Task Accepted_candidate_replaces_the_earlier_artifact()
@@ -188,7 +189,7 @@ public sealed class ArtifactCommitTests : IDisposable
                 overlap = true;
             }
 
-            if (step == CommitStep.ModelMoved)
+            if (step == CommitStep.Committed)
             {
                 Interlocked.Decrement(ref inside);
             }
@@ -215,11 +216,11 @@ public sealed class ArtifactCommitTests : IDisposable
         Assert.Equal(EarlierData, File.ReadAllBytes(DataPath));
     }
 
-    /// <summary>Only the artifact files and the lock file (kept on purpose, see ArtifactLock) remain.</summary>
+    /// <summary>Only the artifact files remain: no temp, backup, journal, lock or owner file.</summary>
     private void AssertNoLeftovers()
     {
         var names = Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
-        Assert.All(names, n => Assert.Contains(n, new[] { "model.onnx", "model.onnx.data", "model.onnx.lock" }));
+        Assert.All(names, n => Assert.Contains(n, new[] { "model.onnx", "model.onnx.data" }));
     }
 
     internal static byte[] Bytes(int seed, int length)

@@ -79,16 +79,18 @@ public sealed class ArchitectureConfigTests
     }
 
     [Theory]
-    [InlineData("""{ "type": "yarn", "factor": 4.0 }""")]
-    [InlineData("""{ "rope_type": "dynamic", "factor": 2.0 }""")]
-    [InlineData("""{ "rope_type": "llama3", "factor": 8.0 }""")]
-    public void Rope_scaling_other_than_linear_or_complete_llama3_is_GAC1210(string scaling)
+    [InlineData("""{ "type": "longrope", "short_factor": [1, 1], "long_factor": [2, 2] }""", "GAC1210")]
+    [InlineData("""{ "rope_type": "su", "factor": 2.0 }""", "GAC1210")]
+    [InlineData("""{ "rope_type": "llama3", "factor": 8.0 }""", "GAC1210")]
+    [InlineData("""{ "rope_type": "yarn" }""", "GAC1210")]
+    [InlineData("""{ "rope_type": "dynamic", "factor": 2.0 }""", "GAC1221")]
+    public void Rope_types_not_implemented_exactly_are_refused(string scaling, string code)
     {
         var json = $$"""{ "model_type": "llama", "hidden_size": 32, "intermediate_size": 8, "num_attention_heads": 4, "num_hidden_layers": 1, "vocab_size": 9, "rope_scaling": {{scaling}} }""";
 
         var error = Assert.Throws<GacException>(() => TransformerConfigReader.Parse(json));
 
-        Assert.Equal("GAC1210", error.Diagnostics[0].Descriptor.Code);
+        Assert.Equal(code, error.Diagnostics[0].Descriptor.Code);
     }
 
     [Fact]
@@ -138,9 +140,10 @@ public sealed class ArchitectureConfigTests
 
         var tables = RotaryTables.Create(config, 3);
 
-        // head_dim 8: frequencies 1, 0.1, 0.01, 0.001; position 2, index 1 and its twin 5.
-        Assert.Equal((float)Math.Cos(0.2), tables.Cos[(2 * 8) + 1]);
-        Assert.Equal((float)Math.Sin(0.2), tables.Sin[(2 * 8) + 5]);
+        // head_dim 8: frequencies 1, 0.1, 0.01, 0.001 (as float32); position 2, index 1 and its
+        // twin 5. The angle is a float32 product, as transformers computes inv_freq @ position_ids.
+        Assert.Equal((float)Math.Cos(2f * 0.1f), tables.Cos[(2 * 8) + 1]);
+        Assert.Equal((float)Math.Sin(2f * 0.1f), tables.Sin[(2 * 8) + 5]);
         Assert.Equal(1f, tables.Cos[3]);
     }
 

@@ -15,4 +15,13 @@ internal static class LogitsRunner
         Assert.Equal([batch, sequence], logits.Dimensions[..2].ToArray());
         return logits.ToArray();
     }
+
+    /// <summary>A model built in memory (weights inline), prefill only: logits [batch, seq, vocab].</summary>
+    public static float[] Run(Gac.Onnx.Ir.ModelProto model, long[] ids, int batch, int sequence)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = 1 };
+        using var session = new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(model), options);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("input_ids", new DenseTensor<long>(ids, [batch, sequence]))]);
+        return results.Single(r => r.Name == "logits").AsTensor<float>().ToArray();
+    }
 }

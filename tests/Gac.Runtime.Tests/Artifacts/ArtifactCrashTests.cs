@@ -55,27 +55,89 @@ public sealed class ArtifactCrashTests : IDisposable
         Assert.Empty(Directory.GetFiles(folder, "*.gac-*"));
     }
 
+    [Theory]
+    [InlineData("reports-moved")]
+    [InlineData("verifying")]
+    public async Task Killing_the_writer_after_the_reports_moved_is_undone_with_them_by_the_next_run(string stopAt)
+    {
+        WriteEarlier();
+        Directory.CreateDirectory(Path.GetDirectoryName(ReportPath)!);
+        File.WriteAllText(ReportPath, "earlier report");
+
+        await RunWriterAndKillAt(stopAt, ReportPath);
+
+        if (stopAt == "verifying")
+        {
+            // Killed while the published model was being verified: what a reader finds is the new
+            // artifact with the new report — one run's files, not a mix.
+            Assert.Equal("new report", File.ReadAllText(ReportPath));
+            Assert.Equal(1 << 20, new FileInfo(ModelPath).Length);
+        }
+
+        // The next run on this output recovers under the lock: the unverified commit is undone as a whole.
+        using (await ArtifactLock.AcquireAsync(ModelPath, TimeSpan.FromSeconds(5)))
+        {
+            ArtifactCommit.Recover(ModelPath, DataPath, [ReportPath]);
+        }
+
+        Assert.Equal(EarlierModel, File.ReadAllBytes(ModelPath));
+        Assert.Equal(EarlierData, File.ReadAllBytes(DataPath));
+        Assert.Equal("earlier report", File.ReadAllText(ReportPath));
+        Assert.Empty(Directory.GetFiles(folder, "*.gac-*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task A_killed_runs_scratch_folder_is_kept_while_it_lives_and_swept_by_the_next_run_after_it_died()
+    {
+        var root = Path.Combine(folder, "tmp");
+        Directory.CreateDirectory(root);
+        using var holder = Start("scratch-holder", root);
+        Assert.Equal("READY", await holder.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
+        var scratch = Assert.Single(Directory.GetDirectories(root, ScratchFolder.Prefix + "*"));
+
+        Assert.Equal(0, ScratchFolder.SweepStale(root));
+        Assert.True(Directory.Exists(scratch), "a live run's scratch is never touched");
+
+        holder.Kill(entireProcessTree: true);
+        await holder.WaitForExitAsync();
+        Assert.True(Directory.Exists(scratch), "kill -9 leaves the folder behind");
+        using var next = ScratchFolder.Create(root);
+
+        Assert.False(Directory.Exists(scratch));
+        Assert.Equal([next.Path], Directory.GetDirectories(root));
+    }
+
+    private string ReportPath => Path.Combine(folder, "reports", "gac.report.json");
+
     private void WriteEarlier()
     {
         File.WriteAllBytes(ModelPath, EarlierModel);
         File.WriteAllBytes(DataPath, EarlierData);
     }
 
-    private async Task RunWriterAndKillAt(string stopAt)
+    private static Process Start(params string[] arguments)
     {
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
         var start = new ProcessStartInfo(dotnet) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in new[] { typeof(Program).Assembly.Location, "artifact-writer", ModelPath, DataPath, stopAt })
+        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
         }
 
-        using var writer = Process.Start(start) ?? throw new InvalidOperationException("could not start the writer");
+        return Process.Start(start) ?? throw new InvalidOperationException("could not start the child process");
+    }
+
+    private async Task RunWriterAndKillAt(string stopAt, string? report = null)
+    {
+        string[] arguments = report is null ? ["artifact-writer", ModelPath, DataPath, stopAt] : ["artifact-writer", ModelPath, DataPath, stopAt, report];
+        using var writer = Start(arguments);
+        var start = writer.StartInfo;
         var stderr = writer.StandardError.ReadToEndAsync();
         var ready = writer.StandardOutput.ReadLineAsync();
         var finished = await Task.WhenAny(ready, Task.Delay(TimeSpan.FromSeconds(30)));
         writer.Kill(entireProcessTree: true);
         await writer.WaitForExitAsync();
-        Assert.True(finished == ready && ready.Result == "READY", $"writer did not reach '{stopAt}' ({dotnet} {string.Join(' ', start.ArgumentList)}); stderr: {await stderr}");
+        Assert.True(finished == ready && ready.Result == "READY", $"writer did not reach '{stopAt}' ({start.FileName} {string.Join(' ', start.ArgumentList)}); stderr: {await stderr}");
     }
 }

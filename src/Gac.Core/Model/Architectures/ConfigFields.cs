@@ -32,6 +32,22 @@ internal sealed class ConfigFields(JsonElement element, string source, string pa
         return n;
     }
 
+    /// <summary>An integer ≥ 0 (max_window_layers may be 0: every layer slides); null when absent.</summary>
+    public int? OptionalNonNegativeInt(string name)
+    {
+        if (Value(name) is not { } value)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetInt32(out var n) || n < 0)
+        {
+            throw TransformerConfigReader.Malformed(source, $"\"{path}{name}\" must be an integer ≥ 0, found {value.GetRawText()}.");
+        }
+
+        return n;
+    }
+
     public double? OptionalPositiveDouble(string name)
     {
         if (Value(name) is not { } value)
@@ -71,6 +87,44 @@ internal sealed class ConfigFields(JsonElement element, string source, string pa
             { ValueKind: JsonValueKind.Object } o => new ConfigFields(o, source, $"{path}{name}."),
             var other => throw TransformerConfigReader.Malformed(source, $"\"{path}{name}\" must be an object or null, found {other.Value.GetRawText()}."),
         };
+
+    /// <summary>Whether the key is written at all (JSON null included): transformers' default applies only when it is absent.</summary>
+    public bool Has(string name) => element.TryGetProperty(name, out _);
+
+    /// <summary>The path of a field for messages ("rope_parameters.factor").</summary>
+    public string Name(string name) => path + name;
+
+    /// <summary>A list of strings (layer_types); null when absent.</summary>
+    public IReadOnlyList<string>? OptionalStringList(string name)
+    {
+        if (Value(name) is not { } value)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array || value.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.String))
+        {
+            throw TransformerConfigReader.Malformed(source, $"\"{path}{name}\" must be a list of strings, found {value.GetRawText()}.");
+        }
+
+        return value.EnumerateArray().Select(e => e.GetString()!).ToArray();
+    }
+
+    /// <summary>A number of any sign (partial_rotary_factor is checked by the caller); null when absent.</summary>
+    public double? OptionalDouble(string name)
+    {
+        if (Value(name) is not { } value)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Number || !value.TryGetDouble(out var d) || !double.IsFinite(d))
+        {
+            throw TransformerConfigReader.Malformed(source, $"\"{path}{name}\" must be a number, found {value.GetRawText()}.");
+        }
+
+        return d;
+    }
 
     /// <summary>The field's value; null when absent or JSON null (transformers writes null for "not set").</summary>
     private JsonElement? Value(string name)

@@ -1,29 +1,41 @@
 namespace Gac.Core.Model.Architectures;
 
 /// <summary>
-/// cos and sin of position · frequency, [positions, head_dim] row-major, each row's halves
-/// repeated (transformers' layout: emb = cat(freqs, freqs), paired with rotate_half). Computed in
-/// double and rounded once, so every consumer (ONNX export, reference forward) uses the same bits.
+/// Rotary position embedding as transformers computes it at run time: float32 inverse frequencies,
+/// angle = float32(position) · frequency in float32, cos/sin of it (times the scaling's attention
+/// factor), each row's halves repeated (emb = cat(freqs, freqs), paired with rotate_half). The ONNX
+/// export computes the same thing in the graph from the position ids; this is the table form, for
+/// the reference forward and for tests.
 /// </summary>
-public sealed record RotaryTables(int Positions, int HeadDim, float[] Cos, float[] Sin)
+public sealed record RotaryTables(int Positions, int RotaryDim, float[] Cos, float[] Sin)
 {
-    public static RotaryTables Create(TransformerConfig config, int positions)
+    /// <summary>The rotary inverse frequencies rounded once to float32, as the graph holds them.</summary>
+    public static float[] InverseFrequencies(TransformerConfig config)
+        => config.RopeScaling.InverseFrequencies(config.RotaryDim, config.RopeTheta).Select(f => (float)f).ToArray();
+
+    /// <summary>Rows for positions 0 … count − 1.</summary>
+    public static RotaryTables Create(TransformerConfig config, int count) => Create(config, Enumerable.Range(0, count).Select(p => (long)p).ToArray());
+
+    /// <summary>Rows [positions.Length, rotary_dim] for the given positions.</summary>
+    public static RotaryTables Create(TransformerConfig config, long[] positions)
     {
-        var frequencies = config.RopeScaling.InverseFrequencies(config.HeadDim, config.RopeTheta);
-        var d = config.HeadDim;
+        var frequencies = InverseFrequencies(config);
+        var d = config.RotaryDim;
         var half = d / 2;
-        var cos = new float[positions * d];
-        var sin = new float[positions * d];
-        for (var p = 0; p < positions; p++)
+        var scale = (float)config.RopeScaling.AttentionFactor;
+        var cos = new float[positions.Length * d];
+        var sin = new float[positions.Length * d];
+        for (var row = 0; row < positions.Length; row++)
         {
+            var p = (float)positions[row];
             for (var i = 0; i < half; i++)
             {
                 var angle = p * frequencies[i];
-                cos[(p * d) + i] = cos[(p * d) + half + i] = (float)Math.Cos(angle);
-                sin[(p * d) + i] = sin[(p * d) + half + i] = (float)Math.Sin(angle);
+                cos[(row * d) + i] = cos[(row * d) + half + i] = (float)Math.Cos(angle) * scale;
+                sin[(row * d) + i] = sin[(row * d) + half + i] = (float)Math.Sin(angle) * scale;
             }
         }
 
-        return new RotaryTables(positions, d, cos, sin);
+        return new RotaryTables(positions.Length, d, cos, sin);
     }
 }

@@ -7,6 +7,8 @@ namespace Gac.Core.Model.Architectures;
 /// </summary>
 public sealed record TransformerConfig
 {
+    private readonly int? _rotaryDim;
+
     public required string ModelType { get; init; }
 
     public required TransformerFamily Family { get; init; }
@@ -48,21 +50,25 @@ public sealed record TransformerConfig
     /// <summary>Bias on the MLP projections (Llama with mlp_bias; GPT-2 always).</summary>
     public bool MlpBias { get; init; }
 
-    /// <summary>Mistral/Qwen2 sliding-window attention span; null when every token sees all earlier ones.</summary>
+    /// <summary>
+    /// Mistral/Qwen2 sliding-window attention span: a query at position q sees keys at positions
+    /// q − window + 1 … q (transformers' sliding_window_overlay: kv &gt; q − window). Null when no layer slides.
+    /// </summary>
     public int? SlidingWindow { get; init; }
+
+    /// <summary>Per layer, whether it uses <see cref="SlidingWindow"/> (Qwen2: layer_types / max_window_layers; Mistral: all).</summary>
+    public LayerMask SlidingLayers { get; init; } = LayerMask.None;
+
+    /// <summary>Leading dims of each head that RoPE rotates (head_dim · partial_rotary_factor); the rest pass through.</summary>
+    public int RotaryDim
+    {
+        get => _rotaryDim ?? HeadDim;
+        init => _rotaryDim = value;
+    }
 
     public int QueryWidth => Heads * HeadDim;
 
     public int KeyValueWidth => KvHeads * HeadDim;
 
-    /// <summary>
-    /// Rows of the position tables an export bakes in: the model's context, capped at 4096 to keep
-    /// the file modest (a 128K-context table at head_dim 128 would add 64 MB per table), and at the
-    /// sliding window so that a longer prompt fails loudly instead of attending too far.
-    /// </summary>
-    public int ExportPositions(int cap = 4096)
-    {
-        var positions = Math.Min(MaxPositions, cap);
-        return SlidingWindow is { } window ? Math.Min(positions, window) : positions;
-    }
+    public bool UsesSlidingWindow(int layer) => SlidingWindow is not null && SlidingLayers[layer];
 }

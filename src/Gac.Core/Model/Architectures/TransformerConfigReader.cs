@@ -71,9 +71,11 @@ public static class TransformerConfigReader
 
     private static TransformerConfig ReadLlama(ConfigFields f, string modelType)
     {
+        RefuseQuantized(f);
         var hidden = f.PositiveInt("hidden_size");
         var heads = f.PositiveInt("num_attention_heads");
-        var kvHeads = f.OptionalPositiveInt("num_key_value_heads") ?? heads;
+        // transformers' defaults when the key is absent: LlamaConfig uses the head count, MistralConfig 8, Qwen2Config 32.
+        var kvHeads = f.OptionalPositiveInt("num_key_value_heads") ?? (f.Has("num_key_value_heads") ? heads : modelType switch { "mistral" => 8, "qwen2" => 32, _ => heads });
         if (heads % kvHeads != 0)
         {
             throw Malformed(f.Source, $"num_attention_heads ({heads}) must be a multiple of num_key_value_heads ({kvHeads}).");
@@ -88,56 +90,81 @@ public static class TransformerConfigReader
         var activation = f.OptionalString("hidden_act") ?? "silu";
         if (activation is not ("silu" or "swish"))
         {
-            throw Malformed(f.Source, $"hidden_act \"{activation}\" is not supported; the Llama family uses \"silu\".");
+            throw RopeConfigReader.Unsupported(f, "hidden_act", $"is \"{activation}\"; the export implements silu, the Llama family's activation");
         }
 
-        // Qwen2's q/k/v always carry a bias and its o_proj never does (Qwen2Attention); Llama's
-        // attention_bias covers all four, Mistral has none.
-        var attentionBias = f.OptionalBool("attention_bias") ?? false;
-        var qwen = modelType == "qwen2";
-        var slidingWindow = modelType switch
-        {
-            "mistral" => f.OptionalPositiveInt("sliding_window"),
-            "qwen2" when f.OptionalBool("use_sliding_window") == true => f.OptionalPositiveInt("sliding_window"),
-            _ => null,
-        };
+        var layers = f.PositiveInt("num_hidden_layers");
+        var maxPositions = f.OptionalPositiveInt("max_position_embeddings") ?? modelType switch { "mistral" => 4096 * 32, "qwen2" => 32768, _ => 2048 };
+        var (theta, scaling) = RopeConfigReader.Read(f, maxPositions);
+        var (window, sliding) = SlidingWindowConfig.Read(f, modelType, layers);
 
+        // Llama's attention_bias covers q, k, v and o and mlp_bias the MLP; Mistral's modeling code
+        // has no bias anywhere (it ignores both keys); Qwen2's q/k/v always carry a bias, o never.
+        var llama = modelType == "llama";
+        var attentionBias = llama && (f.OptionalBool("attention_bias") ?? false);
+        var qwen = modelType == "qwen2";
         return new TransformerConfig
         {
             ModelType = modelType,
             Family = TransformerFamily.Llama,
             HiddenSize = hidden,
             IntermediateSize = f.PositiveInt("intermediate_size"),
-            Layers = f.PositiveInt("num_hidden_layers"),
+            Layers = layers,
             Heads = heads,
             KvHeads = kvHeads,
             HeadDim = headDim,
             VocabSize = f.PositiveInt("vocab_size"),
-            MaxPositions = f.OptionalPositiveInt("max_position_embeddings") ?? 2048,
+            MaxPositions = maxPositions,
             NormEpsilon = f.OptionalPositiveDouble("rms_norm_eps") ?? 1e-6,
-            RopeTheta = f.OptionalPositiveDouble("rope_theta") ?? 10000.0,
-            RopeScaling = ReadRopeScaling(f),
+            RopeTheta = theta,
+            RopeScaling = scaling,
             TieWordEmbeddings = f.OptionalBool("tie_word_embeddings") ?? false,
             QkvBias = qwen || attentionBias,
-            OutputBias = !qwen && attentionBias,
-            MlpBias = f.OptionalBool("mlp_bias") ?? false,
-            SlidingWindow = slidingWindow,
+            OutputBias = attentionBias,
+            MlpBias = llama && (f.OptionalBool("mlp_bias") ?? false),
+            SlidingWindow = window,
+            SlidingLayers = sliding,
         };
+    }
+
+    /// <summary>Quantized checkpoints store packed integer weights the float export cannot read.</summary>
+    private static void RefuseQuantized(ConfigFields f)
+    {
+        if (f.Object("quantization_config") is not null)
+        {
+            throw RopeConfigReader.Unsupported(f, "quantization_config", "is set: quantized weights are not supported; use the float (fp32/fp16/bf16) checkpoint");
+        }
     }
 
     private static TransformerConfig ReadGpt2(ConfigFields f)
     {
+        RefuseQuantized(f);
         var hidden = f.PositiveInt("n_embd");
         var heads = f.PositiveInt("n_head");
         var activation = f.OptionalString("activation_function") ?? "gelu_new";
         if (activation is not ("gelu_new" or "gelu_pytorch_tanh"))
         {
-            throw Malformed(f.Source, $"activation_function \"{activation}\" is not supported; GPT-2 export implements gelu_new (the tanh approximation).");
+            throw RopeConfigReader.Unsupported(f, "activation_function", $"is \"{activation}\"; the GPT-2 export implements gelu_new (the tanh approximation)");
         }
 
-        if (f.OptionalBool("scale_attn_by_inverse_layer_idx") == true || f.OptionalBool("scale_attn_weights") == false)
+        if (f.OptionalBool("scale_attn_by_inverse_layer_idx") == true)
         {
-            throw Malformed(f.Source, "scale_attn_by_inverse_layer_idx = true and scale_attn_weights = false are not supported; the export scales attention scores by 1/sqrt(head_dim) as GPT-2 does.");
+            throw RopeConfigReader.Unsupported(f, "scale_attn_by_inverse_layer_idx", "is true; the export scales attention scores by 1/sqrt(head_dim) only");
+        }
+
+        if (f.OptionalBool("scale_attn_weights") == false)
+        {
+            throw RopeConfigReader.Unsupported(f, "scale_attn_weights", "is false; the export scales attention scores by 1/sqrt(head_dim)");
+        }
+
+        if (f.OptionalBool("add_cross_attention") == true)
+        {
+            throw RopeConfigReader.Unsupported(f, "add_cross_attention", "is true; only decoder-only GPT-2 is exported");
+        }
+
+        if (f.OptionalBool("tie_word_embeddings") == false)
+        {
+            throw RopeConfigReader.Unsupported(f, "tie_word_embeddings", "is false; the GPT-2 export ties the LM head to wte as GPT2LMHeadModel does by default");
         }
 
         return new TransformerConfig
@@ -159,46 +186,6 @@ public static class TransformerConfigReader
             OutputBias = true,
             MlpBias = true,
         };
-    }
-
-    private static RopeScaling ReadRopeScaling(ConfigFields f)
-    {
-        if (f.Object("rope_scaling") is not { } scaling)
-        {
-            return RopeScaling.None;
-        }
-
-        // transformers renamed "type" to "rope_type" (4.42); both spellings exist in the wild.
-        var kind = scaling.OptionalString("rope_type") ?? scaling.OptionalString("type") ?? "default";
-        switch (kind)
-        {
-            case "default":
-                return RopeScaling.None;
-            case "linear":
-                return new RopeScaling(RopeScalingKind.Linear, Factor: scaling.PositiveDouble("factor"));
-            case "llama3":
-                var low = scaling.PositiveDouble("low_freq_factor");
-                var high = scaling.PositiveDouble("high_freq_factor");
-                if (high <= low)
-                {
-                    throw GacException.Create(
-                        DiagnosticCatalogue.RopeScalingUnsupported,
-                        $"rope_scaling: high_freq_factor ({high}) must exceed low_freq_factor ({low}).",
-                        new SourceLocation(f.Source));
-                }
-
-                return new RopeScaling(
-                    RopeScalingKind.Llama3,
-                    scaling.PositiveDouble("factor"),
-                    low,
-                    high,
-                    scaling.PositiveInt("original_max_position_embeddings"));
-            default:
-                throw GacException.Create(
-                    DiagnosticCatalogue.RopeScalingUnsupported,
-                    $"'{f.Source}': rope_scaling type \"{kind}\" is not supported; supported: linear, llama3.",
-                    new SourceLocation(f.Source));
-        }
     }
 
     private static int DivideEvenly(string source, int hidden, int heads)
