@@ -70,7 +70,7 @@ public sealed class DiscoveryTests
     [Fact]
     public void Roles_come_from_structure_not_names()
     {
-        // Rename every weight to something meaningless: structure alone must still find the roles.
+        // Rename every weight and node to something meaningless: structure alone must still find the roles.
         var model = SyntheticTransformer.Create(new SyntheticTransformerOptions { Blocks = 1 });
         var renames = model.Graph.Initializer.Select((t, i) => (From: t.Name, To: $"tensor_{i}")).ToDictionary(r => r.From, r => r.To);
         foreach (var tensor in model.Graph.Initializer)
@@ -78,8 +78,10 @@ public sealed class DiscoveryTests
             tensor.Name = renames[tensor.Name];
         }
 
+        var ordinal = 0;
         foreach (var node in model.Graph.Node)
         {
+            node.Name = $"node_{ordinal++}";
             for (var i = 0; i < node.Input.Count; i++)
             {
                 node.Input[i] = renames.GetValueOrDefault(node.Input[i], node.Input[i]);

@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Core.Spec;
 using Gac.Onnx;
 using Gac.Onnx.Building;
@@ -41,7 +42,7 @@ public sealed class EmptyCacheFeedsTests : IDisposable
     {
         var bucket = ShapeBuckets.Complete(_session, new Dictionary<string, long> { ["batch"] = 2, ["seq"] = 6 });
 
-        using var inputs = RandomInputs.Create(_session, bucket, seed: 1, vocabSize: 50);
+        using var inputs = RandomInputs.Create(_session, bucket, seed: 1, InputDomains.WithVocabulary(["input_ids"], 50));
         using var outputs = _session.Run(new RunOptions(), inputs.Names, inputs.Values, _session.OutputNames);
 
         Assert.Equal([2, 3, 0, 4], inputs["past_key_values.0.key"].GetTensorTypeAndShape().Shape);

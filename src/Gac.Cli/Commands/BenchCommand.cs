@@ -2,9 +2,15 @@ using System.Globalization;
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
 using Gac.Core.Spec;
+using Gac.Onnx;
+using Gac.Onnx.Discovery;
+using Gac.Pipeline;
+using Gac.Pipeline.Steps;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Hardware;
 using Gac.Runtime.Providers;
+
+using Gac.Pipeline.Inspection;
 
 namespace Gac.Cli.Commands;
 
@@ -28,6 +34,7 @@ public sealed class BenchCommand : CliCommand
         new("--warmup", "Untimed runs before measuring (default 10).", "N"),
         new("--iterations", "Timed runs per shape bucket (default 100).", "N"),
         new("--threads", "ONNX Runtime intra-op threads (default: one per physical core).", "N"),
+        new("--spec", "Feed the inputs a spec's calibration section names (calibration.inputs, npy, tokens; else generated from the graph), as `run` validates with; its calibration.dims bind the shape unless --shape is given.", "gac.yaml"),
     ];
 
     public override int Execute(CommandContext context)
@@ -43,11 +50,24 @@ public sealed class BenchCommand : CliCommand
         var threads = args.IntValue("--threads", 1, 1024);
         var policy = ProviderOption.Parse(args) ?? ExecutionProviderChoice.Auto;
         var path = context.ExistingFile(args.Positionals[0], "Model");
+        var spec = args.Value("--spec") is { } specPath ? GacSpecLoader.Load(Path.GetFullPath(specPath, context.WorkingDirectory)) : null;
+
+        // Integer inputs get values valid by construction (ids below the table they index, masks 1, …),
+        // read from the graph as calibration reads them; external weights are not loaded for this.
+        // With --spec, the spec's own source feeds the runs: the held-out samples validation times.
+        var domains = InputDomainDiscovery.Discover(OnnxModelFile.Load(path).Model);
+        using var run = spec is null ? null : new RunContext(spec, new PipelineOptions(), null, CancellationToken.None);
+        settings = settings with { Inputs = run is null ? new GeneratedInputs(domains, settings.Seed) : InputSources.HeldOut(run, domains) };
 
         var sessions = new OrtSessionFactory(new SessionSettings(policy, IntraOpThreads: threads));
         IReadOnlyList<LatencyResult> results;
         using (var session = sessions.Open(path))
         {
+            if (spec is not null && args.Value("--shape") is null)
+            {
+                buckets = [ShapeBuckets.Complete(session.Session, spec.Calibration.Dims, knownShapes: DimBinding.KnownShapes(spec.Calibration))];
+            }
+
             var progress = context.ShowProgress
                 ? new ProgressLines(context)
                 : null;

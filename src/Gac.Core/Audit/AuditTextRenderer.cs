@@ -167,6 +167,7 @@ public static class AuditTextRenderer
         LinearRole.MlpGate => "gate",
         LinearRole.MlpUp => "up",
         LinearRole.MlpDown => "down",
+        LinearRole.Pooler => "pooler",
         _ => "-",
     };
 }

@@ -13,6 +13,11 @@ public enum LinearRole
     MlpGate,
     MlpUp,
     MlpDown,
+    /// <summary>
+    /// BERT's pooler: a dense layer (then tanh) on one sequence position's hidden state. It sits
+    /// outside attention and MLP blocks, so compression leaves it dense.
+    /// </summary>
+    Pooler,
 }
 
 /// <summary>

@@ -58,7 +58,8 @@ public static class StarterSpec
               format: auto                # auto | onnx | hf-safetensors
 
             # Inputs used to measure activations (ASVD scaling, pruning importance) and check fidelity.
-            # Give at most one source; with none, inputs are generated from the model's input metadata.
+            # Give at most one source; validation and benchmarks use the same one. With none, inputs are
+            # generated from the model's graph: ids below the table they index, masks 1, token types 0.
             calibration:
               samples: {{(model.TokensPath is null ? "32" : "8   ")}}                # {{(model.TokensPath is null ? "inputs" : "token windows of batch x seq; held-out windows follow them")}}
               seed: 1234

@@ -113,7 +113,7 @@ internal static class AttentionMatcher
     {
         for (var depth = 0; depth < 4; depth++)
         {
-            var consumers = index.Consumers(value);
+            var consumers = index.DataConsumers(value);
             if (consumers.FirstOrDefault(n => n.OpType == "MatMul" && n.Input[0] == value && !index.IsConstant(n.Input[1])) is { } matMul)
             {
                 return matMul;
@@ -200,7 +200,7 @@ internal static class AttentionMatcher
     {
         for (var depth = 0; depth < MaxTraceDepth; depth++)
         {
-            var consumers = index.Consumers(value);
+            var consumers = index.DataConsumers(value);
             if (consumers.FirstOrDefault(n => byNode.ContainsKey(n) && n.Input[0] == value) is { } linear)
             {
                 return byNode[linear];

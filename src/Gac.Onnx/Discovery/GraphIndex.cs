@@ -19,6 +19,7 @@ internal sealed class GraphIndex
     public GraphIndex(GraphProto graph)
     {
         Graph = graph;
+        _graphOutputs.UnionWith(graph.Output.Select(o => o.Name));
         foreach (var initializer in graph.Initializer)
         {
             _constants[initializer.Name] = initializer;
@@ -54,6 +55,42 @@ internal sealed class GraphIndex
     public NodeProto? Producer(string value) => _producers.GetValueOrDefault(value);
 
     public IReadOnlyList<NodeProto> Consumers(string value) => _consumers.TryGetValue(value, out var list) ? list : NoNodes;
+
+    /// <summary>
+    /// The consumers that read a value's data, leaving out shape-only side branches: PyTorch
+    /// (TorchScript and dynamo) and Optimum exports compute each Reshape's target from Shape(x)
+    /// through Gather / Unsqueeze / Concat / Slice / Cast, so x has Shape consumers beside the one
+    /// that carries its data on.
+    /// </summary>
+    public IReadOnlyList<NodeProto> DataConsumers(string value)
+    {
+        var consumers = Consumers(value);
+        return consumers.Any(n => IsShapeOnly(n, 0)) ? consumers.Where(n => !IsShapeOnly(n, 0)).ToArray() : consumers;
+    }
+
+    private static readonly HashSet<string> ShapeReaders = new(StringComparer.Ordinal) { "Shape", "Size" };
+
+    private readonly HashSet<string> _graphOutputs = [];
+
+    /// <summary>
+    /// Whether a node only feeds shape computations: it is Shape/Size, or every use of every output
+    /// it has is itself shape-only (e.g. Shape(Transpose(x)) reads only x's shape). A node whose
+    /// output is a graph output, or unused, reads data as far as we can tell.
+    /// </summary>
+    private bool IsShapeOnly(NodeProto node, int depth)
+    {
+        if (ShapeReaders.Contains(node.OpType))
+        {
+            return true;
+        }
+
+        if (depth >= 4 || node.Output.Count == 0 || node.OpType is not ("Cast" or "Identity" or "Transpose" or "Reshape" or "Unsqueeze" or "Squeeze" or "Flatten"))
+        {
+            return false;
+        }
+
+        return node.Output.All(o => !_graphOutputs.Contains(o) && Consumers(o) is { Count: > 0 } uses && uses.All(n => IsShapeOnly(n, depth + 1)));
+    }
 
     /// <summary>The constant behind a value, looking through Identity and Cast (exporters insert both in front of weights).</summary>
     public TensorProto? Constant(string value)
@@ -125,7 +162,7 @@ internal sealed class GraphIndex
         }
     }
 
-    /// <summary>A run-time-only piece of a shape whose length the graph still tells (Slice of known bounds, Unsqueeze of a scalar).</summary>
+    /// <summary>A run-time-only piece of a shape whose length the graph still tells (Slice of known bounds, Shape with start/end, Unsqueeze of a scalar).</summary>
     private IReadOnlyList<long?>? DynamicPart(string value)
     {
         var node = Producer(value);
@@ -142,6 +179,8 @@ internal sealed class GraphIndex
         long? length = node.OpType switch
         {
             "Unsqueeze" => 1,
+            // Opset 15 Shape(x, start, end): the dims start … end−1 (non-negative bounds: the rank is not needed).
+            "Shape" when IntAttribute(node, "start") is { } s and >= 0 && IntAttribute(node, "end") is { } e && e - s is > 0 and < 16 => e - s,
             "Slice" when IntsAttribute(node, "starts") is [var s] && IntsAttribute(node, "ends") is [var e] && e - s is > 0 and < 16 => e - s,
             "Slice" when node.Input.Count >= 3
                 && IntegerVector(node.Input[1]) is [long s] && IntegerVector(node.Input[2]) is [long e] && e - s is > 0 and < 16 => e - s,

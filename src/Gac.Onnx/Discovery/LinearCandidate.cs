@@ -18,6 +18,9 @@ internal sealed class LinearCandidate(NodeProto node, string weightName, long in
 
     public bool HasBias { get; set; }
 
+    /// <summary>The bias constant's name (a naming hint only; the Constant node's output for Constant-node storage).</summary>
+    public string? BiasName { get; set; }
+
     /// <summary>The value carrying the layer's result (after its bias Add when there is one).</summary>
     public string Output { get; set; } = node.Output[0];
 

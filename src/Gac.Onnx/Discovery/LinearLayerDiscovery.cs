@@ -24,7 +24,7 @@ public static class LinearLayerDiscovery
         groups.AddRange(MlpMatcher.Match(index, candidates));
         foreach (var candidate in candidates.Where(c => c.Role == LinearRole.Unknown))
         {
-            candidate.Role = NameHints.RoleFromName(candidate.Name);
+            candidate.Role = PoolerMatcher.IsPooler(index, candidate) ? LinearRole.Pooler : NameHints.RoleFromName(candidate.Name);
         }
 
         return new ModelInventory(source, candidates.Select(c => c.ToLayer()).ToArray(), groups);
@@ -59,7 +59,7 @@ public static class LinearLayerDiscovery
 
             var candidate = new LinearCandidate(node, weight.Name, inFeatures, outFeatures);
             FindBias(index, candidate);
-            candidate.Name = UniqueName(LayerName(node, weight.Name), names);
+            candidate.Name = UniqueName(LayerNaming.Name(node, weight.Name, candidate.BiasName), names);
             found.Add(candidate);
         }
 
@@ -72,35 +72,25 @@ public static class LinearLayerDiscovery
         if (node.OpType == "Gemm")
         {
             candidate.HasBias = node.Input.Count > 2 && node.Input[2].Length > 0 && index.IsConstant(node.Input[2]);
+            candidate.BiasName = candidate.HasBias ? NameOf(index.Constant(node.Input[2])!, node.Input[2]) : null;
             return;
         }
 
         // MatMul then Add of a constant [N] (or [1, …, 1, N]) vector: PyTorch's and Paddle's nn.Linear.
-        if (index.Consumers(node.Output[0]) is [{ OpType: "Add", Input.Count: 2 } add])
+        if (index.DataConsumers(node.Output[0]) is [{ OpType: "Add", Input.Count: 2 } add])
         {
             var other = add.Input[0] == node.Output[0] ? add.Input[1] : add.Input[0];
             if (index.Constant(other) is { } bias && bias.Dims.Count > 0
                 && bias.Dims[^1] == candidate.OutFeatures && bias.Dims.Take(bias.Dims.Count - 1).All(d => d == 1))
             {
                 candidate.HasBias = true;
+                candidate.BiasName = NameOf(bias, other);
                 candidate.Output = add.Output[0];
             }
         }
     }
 
-    /// <summary>PyTorch names weights "&lt;module&gt;.weight", Paddle "&lt;layer&gt;.w_0"; the module is the layer's name.</summary>
-    private static string LayerName(NodeProto node, string weightName)
-    {
-        foreach (var suffix in new[] { ".weight", ".w_0", "_weight" })
-        {
-            if (weightName.EndsWith(suffix, StringComparison.Ordinal) && weightName.Length > suffix.Length)
-            {
-                return weightName[..^suffix.Length];
-            }
-        }
-
-        return weightName.Length > 0 ? weightName : node.Name;
-    }
+    private static string NameOf(TensorProto tensor, string value) => tensor.Name.Length > 0 ? tensor.Name : value;
 
     private static string UniqueName(string name, Dictionary<string, int> seen)
     {

@@ -6,7 +6,7 @@ namespace Gac.Pipeline.Inspection;
 
 /// <summary>
 /// Gives every symbolic input dimension a value. The spec's values win (calibration.dims, a
-/// validation.shapes entry), then the concrete shapes of calibration.inputs (axis by axis). Only two
+/// validation.shapes entry), then the concrete shapes of calibration.inputs and calibration.npy (axis by axis). Only two
 /// names have a default, because only they have an obvious one: a batch-like dim is 1, and a k/v-cache
 /// length ("past_sequence", Optimum's "past_sequence_length") is 0, an empty cache, i.e. a prefill.
 /// Any other unbound dim, and any given name the model does not have, is refused, naming the model's dims:
@@ -32,7 +32,7 @@ public static class DimBinding
     public static IReadOnlyDictionary<string, long> Bind(
         ModelHeader model,
         IReadOnlyDictionary<string, long> given,
-        IReadOnlyList<CalibrationInput>? calibrationInputs,
+        IReadOnlyDictionary<string, IReadOnlyList<long>>? knownShapes,
         string where,
         ICollection<string>? defaulted = null)
     {
@@ -48,7 +48,7 @@ public static class DimBinding
         var dims = new Dictionary<string, long>(given, StringComparer.Ordinal);
         foreach (var input in model.Inputs)
         {
-            var shape = calibrationInputs?.FirstOrDefault(i => i.Name == input.Name)?.Shape;
+            var shape = knownShapes?.GetValueOrDefault(input.Name);
             for (var axis = 0; shape is not null && axis < Math.Min(shape.Count, input.Dims.Count); axis++)
             {
                 if (input.Dims[axis].Symbol is { Length: > 0 } symbol)
@@ -96,6 +96,29 @@ public static class DimBinding
         }
 
         return dims;
+    }
+
+    /// <summary>
+    /// The concrete shapes the calibration source fixes: calibration.inputs' shapes and the .npy
+    /// arrays' shapes (header only), by input name. They bind the symbolic dims at their axes.
+    /// </summary>
+    public static IReadOnlyDictionary<string, IReadOnlyList<long>> KnownShapes(CalibrationSpec calibration)
+    {
+        var shapes = new Dictionary<string, IReadOnlyList<long>>(StringComparer.Ordinal);
+        foreach (var input in calibration.Inputs)
+        {
+            shapes.TryAdd(input.Name, input.Shape);
+        }
+
+        if (calibration.Source == CalibrationSource.Npy)
+        {
+            foreach (var (name, path) in calibration.Npy)
+            {
+                shapes.TryAdd(name, Core.Calibration.NpyArray.Load(path.FullPath).Shape);
+            }
+        }
+
+        return shapes;
     }
 
     private static string Names(IReadOnlyList<string> names)

@@ -107,9 +107,9 @@ public static class RunReadiness
 
     private static void CheckDims(GacSpec spec, ModelHeader header)
     {
-        var calibration = DimBinding.Bind(header, spec.Calibration.Dims, spec.Calibration.Inputs, "calibration.dims");
+        var calibration = DimBinding.Bind(header, spec.Calibration.Dims, DimBinding.KnownShapes(spec.Calibration), "calibration.dims");
         var validation = spec.Validation.Shapes
-            .Select(shape => DimBinding.Bind(header, shape, spec.Calibration.Inputs, "validation.shapes"))
+            .Select(shape => DimBinding.Bind(header, shape, DimBinding.KnownShapes(spec.Calibration), "validation.shapes"))
             .ToList();
         if (spec.Calibration.Source == CalibrationSource.Tokens)
         {

@@ -4,6 +4,8 @@ using Gac.Onnx.Rewrites;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 
+using Gac.Pipeline.Inspection;
+
 namespace Gac.Pipeline.Steps;
 
 /// <summary>
@@ -24,7 +26,7 @@ public static class Calibration
         using var session = run.Sessions.Open(tapped.Model.ToByteArray(), "calibration", externalDataFolder: Path.GetDirectoryName(model.Path));
 
         var defaulted = new List<string>();
-        var bucket = ShapeBuckets.Complete(session.Session, run.Spec.Calibration.Dims, defaulted, run.Spec.Calibration.Inputs);
+        var bucket = ShapeBuckets.Complete(session.Session, run.Spec.Calibration.Dims, defaulted, DimBinding.KnownShapes(run.Spec.Calibration));
         if (defaulted.Count > 0)
         {
             run.Report("calibrate", $"symbolic dims not in calibration.dims, using {string.Join(", ", defaulted)}");
@@ -34,7 +36,7 @@ public static class Calibration
         var outputs = tapped.OutputByLayer.Values.Distinct(StringComparer.Ordinal).ToArray();
         var batches = 0;
         using var options = new RunOptions();
-        foreach (var batch in Batches(run, session.Session, bucket))
+        foreach (var batch in CalibrationFeeds.Create(run, session.Session, bucket, model.InputDomains))
         {
             run.CancellationToken.ThrowIfCancellationRequested();
             using (batch)
@@ -51,18 +53,6 @@ public static class Calibration
         }
 
         return tapped.OutputByLayer.ToDictionary(p => p.Key, p => byOutput[p.Value], StringComparer.Ordinal);
-    }
-
-    /// <summary>calibration.text: the calibration part of the text (the held-out part is checked to exist, never fed).</summary>
-    private static IEnumerable<Runtime.Benchmark.InputSet> Batches(RunContext run, InferenceSession session, Runtime.Benchmark.ShapeBucket bucket)
-    {
-        if (run.Spec.Calibration.Source != CalibrationSource.Text)
-        {
-            return CalibrationFeeds.Create(run.Spec.Calibration, session, bucket);
-        }
-
-        var feed = Text.RealText.Feed(run, session);
-        return feed.Calibration.Select(batch => feed.Inputs(session, bucket, batch));
     }
 
     /// <summary>The tap is [..., K]: every leading index is one token row of the layer's input.</summary>

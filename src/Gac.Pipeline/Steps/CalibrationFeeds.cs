@@ -1,6 +1,7 @@
 using System.Globalization;
 using Gac.Core.Calibration;
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Core.Spec;
 using Gac.Runtime.Benchmark;
 using Microsoft.ML.OnnxRuntime;
@@ -10,32 +11,28 @@ namespace Gac.Pipeline.Steps;
 
 /// <summary>
 /// The calibration inputs a spec describes, produced one batch at a time so activations are never
-/// all held at once: generated from the model's input metadata (default), a seeded uniform
-/// generator per input, one .npy tensor per input, or a token-id file cut into windows.
+/// all held at once: generated from the model's input metadata and graph (default), a seeded
+/// uniform generator per input, one .npy tensor per input, a token-id file cut into windows, or
+/// calibration.text (its calibration part; the held-out part is checked to exist, never fed).
+/// Validation and benchmarks draw from the same kind of source (<see cref="InputSources"/>).
 /// </summary>
 public static class CalibrationFeeds
 {
-    /// <summary>Token ids for generated int64 inputs; the spec has no vocabulary size, so a small safe range.</summary>
-    public const long GeneratedVocabulary = 256;
-
-    public static IEnumerable<InputSet> Create(CalibrationSpec spec, InferenceSession session, ShapeBucket bucket)
-        => spec.Source switch
-        {
-            CalibrationSource.Inputs => FromGenerators(spec, session),
-            CalibrationSource.Npy => FromNpy(spec, session),
-            CalibrationSource.Tokens => FromTokens(spec, session, bucket),
-            _ => Generated(spec, session, bucket),
-        };
-
-    private static IEnumerable<InputSet> Generated(CalibrationSpec spec, InferenceSession session, ShapeBucket bucket)
+    public static IEnumerable<InputSet> Create(RunContext run, InferenceSession session, ShapeBucket bucket, InputDomains domains)
     {
-        for (var i = 0; i < spec.Samples; i++)
+        var spec = run.Spec.Calibration;
+        if (spec.Source == CalibrationSource.Tokens)
         {
-            yield return RandomInputs.Create(session, bucket, spec.Seed + i, GeneratedVocabulary);
+            return FromTokens(spec, session, bucket);
         }
+
+        var source = InputSources.Calibration(run, domains);
+        var count = Math.Min(spec.Samples, source.Count(session, bucket) ?? spec.Samples);
+        return Enumerable.Range(0, count).Select(sample => source.Create(session, bucket, sample));
     }
 
-    private static IEnumerable<InputSet> FromGenerators(CalibrationSpec spec, InferenceSession session)
+    /// <summary>Sample <paramref name="sample"/> of calibration.inputs: every model input drawn from its own seeded uniform range.</summary>
+    internal static InputSet FromGenerators(CalibrationSpec spec, InferenceSession session, int seed)
     {
         foreach (var name in session.InputMetadata.Keys)
         {
@@ -45,29 +42,28 @@ public static class CalibrationFeeds
             }
         }
 
-        var random = new Random(spec.Seed);
-        for (var sample = 0; sample < spec.Samples; sample++)
+        var random = new Random(seed);
+        var names = new List<string>();
+        var values = new List<OrtValue>();
+        foreach (var input in spec.Inputs)
         {
-            var names = new List<string>();
-            var values = new List<OrtValue>();
-            foreach (var input in spec.Inputs)
+            if (!session.InputMetadata.TryGetValue(input.Name, out var metadata))
             {
-                if (!session.InputMetadata.TryGetValue(input.Name, out var metadata))
-                {
-                    throw Mismatch($"calibration.inputs names '{input.Name}', which the model does not have; its inputs are {string.Join(", ", session.InputMetadata.Keys)}.");
-                }
-
-                CheckType(input.Name, metadata, SpecEnumText.ToText(input.DType), "calibration.inputs");
-                CheckShape(input.Name, metadata, input.Shape);
-                names.Add(input.Name);
-                values.Add(Uniform(input, random));
+                values.ForEach(v => v.Dispose());
+                throw Mismatch($"calibration.inputs names '{input.Name}', which the model does not have; its inputs are {string.Join(", ", session.InputMetadata.Keys)}.");
             }
 
-            yield return new InputSet(names, values);
+            CheckType(input.Name, metadata, SpecEnumText.ToText(input.DType), "calibration.inputs");
+            CheckShape(input.Name, metadata, input.Shape);
+            names.Add(input.Name);
+            values.Add(Uniform(input, random));
         }
+
+        return new InputSet(names, values);
     }
 
-    private static IEnumerable<InputSet> FromNpy(CalibrationSpec spec, InferenceSession session)
+    /// <summary>calibration.npy: one tensor per input, one batch.</summary>
+    internal static InputSet FromNpy(CalibrationSpec spec, InferenceSession session)
     {
         var names = new List<string>();
         var values = new List<OrtValue>();
@@ -75,6 +71,7 @@ public static class CalibrationFeeds
         {
             if (!session.InputMetadata.TryGetValue(name, out var metadata))
             {
+                values.ForEach(v => v.Dispose());
                 throw Mismatch($"calibration.npy names '{name}', which the model does not have; its inputs are {string.Join(", ", session.InputMetadata.Keys)}.");
             }
 
@@ -85,7 +82,7 @@ public static class CalibrationFeeds
             values.Add(FromNpyArray(array));
         }
 
-        yield return new InputSet(names, values);
+        return new InputSet(names, values);
     }
 
     private static IEnumerable<InputSet> FromTokens(CalibrationSpec spec, InferenceSession session, ShapeBucket bucket)

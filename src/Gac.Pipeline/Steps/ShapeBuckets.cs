@@ -8,7 +8,7 @@ namespace Gac.Pipeline.Steps;
 
 /// <summary>
 /// Binds a loaded model's symbolic input dimensions by <see cref="DimBinding"/>'s rules: the spec's
-/// values, then calibration.inputs' shapes, then 1 for a batch dim and 0 for a k/v-cache length; any
+/// values, then the shapes calibration.inputs and calibration.npy fix, then 1 for a batch dim and 0 for a k/v-cache length; any
 /// other unbound dim, or a name the model lacks, is a GAC4005 / GAC0071 error naming the model's dims.
 /// </summary>
 public static class ShapeBuckets
@@ -20,9 +20,9 @@ public static class ShapeBuckets
         InferenceSession session,
         IReadOnlyDictionary<string, long> given,
         ICollection<string>? defaulted = null,
-        IReadOnlyList<CalibrationInput>? calibrationInputs = null,
+        IReadOnlyDictionary<string, IReadOnlyList<long>>? knownShapes = null,
         string where = "calibration.dims")
-        => new(DimBinding.Bind(HeaderOf(session), given, calibrationInputs, where, defaulted));
+        => new(DimBinding.Bind(HeaderOf(session), given, knownShapes, where, defaulted));
 
     /// <summary>ONNX Runtime's view of the inputs; its element-type numbers are ONNX's.</summary>
     private static ModelHeader HeaderOf(InferenceSession session)

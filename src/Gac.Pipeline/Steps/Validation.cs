@@ -4,6 +4,8 @@ using Gac.Runtime.Fidelity;
 using Gac.Runtime.Hardware;
 using Gac.Runtime.Providers;
 
+using Gac.Pipeline.Inspection;
+
 namespace Gac.Pipeline.Steps;
 
 /// <summary>
@@ -34,10 +36,10 @@ public static class Validation
         try
         {
             buckets = run.Spec.Validation.Shapes
-                .Select(shape => ShapeBuckets.Complete(original.Session, shape, calibrationInputs: run.Spec.Calibration.Inputs, where: "validation.shapes"))
-                .DefaultIfEmpty(ShapeBuckets.Complete(original.Session, run.Spec.Calibration.Dims, calibrationInputs: run.Spec.Calibration.Inputs))
+                .Select(shape => ShapeBuckets.Complete(original.Session, shape, knownShapes: DimBinding.KnownShapes(run.Spec.Calibration), where: "validation.shapes"))
+                .DefaultIfEmpty(ShapeBuckets.Complete(original.Session, run.Spec.Calibration.Dims, knownShapes: DimBinding.KnownShapes(run.Spec.Calibration)))
                 .ToList();
-            var fidelity = FidelityFor(run, original.Session, buckets[0]);
+            var fidelity = FidelityFor(run, model, original.Session, buckets[0]);
             run.Report("validate", $"fidelity on {fidelity.Samples} held-out inputs ({buckets[0]}){(fidelity.TokenIdsInput is null ? string.Empty : ", perplexity on held-out token windows")}");
             reference = FidelityEvaluator.Record(original, fidelity, run.CancellationToken);
         }
@@ -47,10 +49,11 @@ public static class Validation
             throw;
         }
 
+        // Timed runs are fed the held-out source's first sample: the data fidelity was measured on.
         var settings = new BenchmarkSettings(
             Warmup: run.Spec.Validation.Warmup,
             Iterations: run.Options.Iterations ?? run.Spec.Validation.Iterations,
-            VocabSize: CalibrationFeeds.GeneratedVocabulary);
+            Inputs: InputSources.HeldOut(run, model.InputDomains));
         var progress = new Progress<BenchmarkProgress>(p => run.Report("latency", $"{p.Bucket} {p.Phase} {p.Completed}/{p.Total}"));
         var benchmark = new LatencyBenchmark(settings);
         if (oneAtATime)
@@ -112,9 +115,10 @@ public static class Validation
 
     /// <summary>
     /// Held-out token windows of calibration.tokens (after the calibration windows) for a language
-    /// model, with perplexity; seeded random inputs (a seed apart from calibration's) otherwise.
+    /// model, with perplexity; otherwise the held-out samples of the spec's own source
+    /// (<see cref="InputSources.HeldOut"/>: generated or calibration.inputs a seed apart, npy reused).
     /// </summary>
-    private static FidelitySettings FidelityFor(RunContext run, Microsoft.ML.OnnxRuntime.InferenceSession session, ShapeBucket bucket)
+    private static FidelitySettings FidelityFor(RunContext run, ImportedModel model, Microsoft.ML.OnnxRuntime.InferenceSession session, ShapeBucket bucket)
     {
         var calibration = run.Spec.Calibration;
         var heldout = run.Spec.Validation.HeldoutSamples;
@@ -133,7 +137,16 @@ public static class Validation
 
         if (calibration.Source != Core.Spec.CalibrationSource.Tokens)
         {
-            return new FidelitySettings(bucket, Samples: heldout, Seed: calibration.Seed + 1_000_003, VocabSize: CalibrationFeeds.GeneratedVocabulary);
+            var source = InputSources.HeldOut(run, model.InputDomains);
+            var samples = Math.Min(heldout, source.Count(session, bucket) ?? heldout);
+            if (calibration.Source == Core.Spec.CalibrationSource.Npy)
+            {
+                run.Warn(new Core.Diagnostics.Diagnostic(
+                    Core.Diagnostics.DiagnosticCatalogue.ValidationReusesCalibrationData,
+                    "Fidelity is measured on the calibration.npy batch calibration used: there is no held-out data."));
+            }
+
+            return new FidelitySettings(bucket, Samples: samples, Inputs: s => source.Create(session, bucket, s));
         }
 
         var windows = CalibrationFeeds.TokenWindows(calibration, session, bucket, skip: calibration.Samples, count: heldout);

@@ -19,10 +19,12 @@ public sealed class BoundSession : IBenchmarkTarget, IDisposable
     private readonly RunOptions runOptions = new();
     private readonly OrtMemoryInfo? deviceMemory;
 
-    public BoundSession(OrtSession session, ShapeBucket bucket, int seed, long vocabSize)
+    /// <summary>Binds sample 0 of <paramref name="source"/> (the data calibration and fidelity use) to the session.</summary>
+    public BoundSession(OrtSession session, ShapeBucket bucket, IInputSource source)
     {
         this.session = session ?? throw new ArgumentNullException(nameof(session));
-        inputs = RandomInputs.Create(session.Session, bucket, seed, vocabSize);
+        ArgumentNullException.ThrowIfNull(source);
+        inputs = source.Create(session.Session, bucket, 0);
         binding = session.Session.CreateIoBinding();
         for (var i = 0; i < inputs.Names.Count; i++)
         {

@@ -23,7 +23,7 @@ public sealed class LatencyBenchmark
         }
     }
 
-    /// <summary>Binds each session per bucket (IoBinding, seeded random inputs) and measures them interleaved.</summary>
+    /// <summary>Binds each session per bucket (IoBinding, inputs from the settings' source) and measures them interleaved.</summary>
     public IReadOnlyList<LatencyResult> Measure(IReadOnlyList<OrtSession> sessions, IReadOnlyList<ShapeBucket> buckets, IProgress<BenchmarkProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sessions);
@@ -41,7 +41,7 @@ public sealed class LatencyBenchmark
             {
                 foreach (var session in sessions)
                 {
-                    bound.Add(new BoundSession(session, bucket, settings.Seed, settings.VocabSize));
+                    bound.Add(new BoundSession(session, bucket, settings.InputSource));
                 }
 
                 results.Add(Measure(bound, bucket.Name, progress, cancellationToken));
@@ -123,7 +123,7 @@ public sealed class LatencyBenchmark
             names[v] = session.Name;
             for (var b = 0; b < buckets.Count; b++)
             {
-                using var bound = new BoundSession(session, buckets[b], settings.Seed, settings.VocabSize);
+                using var bound = new BoundSession(session, buckets[b], settings.InputSource);
                 samples[b][v] = Measure([bound], buckets[b].Name, progress, cancellationToken).Variants[0].SamplesMs.ToArray();
             }
         }

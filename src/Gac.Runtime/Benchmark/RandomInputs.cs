@@ -1,21 +1,24 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Gac.Runtime.Benchmark;
 
 /// <summary>
-/// Seeded random inputs shaped from a model's input metadata and a shape bucket. Floats are uniform
-/// in [-1, 1); integer inputs are token ids in [0, vocab), except inputs whose name says they are an
-/// attention mask (all ones) or position ids (0 … seq−1 along the last axis), so language models see
-/// valid values.
+/// Seeded random inputs shaped from a model's input metadata and a shape bucket, valid by
+/// construction. Floats are uniform in [-1, 1). Integer inputs follow their domain (read from the
+/// graph, <see cref="InputDomains"/>): ids uniform below the row count of the table they index,
+/// masks 1, token types 0, positions 0 … seq−1 along the last axis. An integer input with no known
+/// domain is refused (GAC4020), never filled with guesses.
 /// </summary>
 public static class RandomInputs
 {
-    public static InputSet Create(InferenceSession session, ShapeBucket bucket, int seed, long vocabSize)
+    public static InputSet Create(InferenceSession session, ShapeBucket bucket, int seed, InputDomains domains)
     {
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(bucket);
+        ArgumentNullException.ThrowIfNull(domains);
         var symbols = session.InputMetadata.Values.SelectMany(m => m.SymbolicDimensions).Where(d => !string.IsNullOrEmpty(d)).ToHashSet(StringComparer.Ordinal);
         var unknown = bucket.Dimensions.Keys.Where(k => !symbols.Contains(k)).ToList();
         if (unknown.Count > 0)
@@ -34,7 +37,7 @@ public static class RandomInputs
             foreach (var (name, metadata) in session.InputMetadata)
             {
                 var shape = ResolveShape(name, metadata, bucket);
-                values.Add(CreateTensor(name, metadata.ElementDataType, shape, random, vocabSize));
+                values.Add(CreateTensor(name, metadata.ElementDataType, shape, random, domains));
                 names.Add(name);
             }
         }
@@ -76,7 +79,7 @@ public static class RandomInputs
         return shape;
     }
 
-    private static OrtValue CreateTensor(string name, TensorElementType type, long[] shape, Random random, long vocabSize)
+    private static OrtValue CreateTensor(string name, TensorElementType type, long[] shape, Random random, InputDomains domains)
     {
         // In double, so a huge shape cannot overflow before it is refused; .NET arrays stop at 2^31 elements.
         var elements = shape.Aggregate(1.0, (a, b) => a * b);
@@ -114,27 +117,41 @@ public static class RandomInputs
             }
 
             case TensorElementType.Int64:
-                return OrtValue.CreateTensorValueFromMemory(IntegerValues(name, shape, count, random, vocabSize), shape);
+                return OrtValue.CreateTensorValueFromMemory(IntegerValues(name, shape, count, random, domains), shape);
 
             case TensorElementType.Int32:
-                return OrtValue.CreateTensorValueFromMemory(IntegerValues(name, shape, count, random, vocabSize).Select(v => (int)v).ToArray(), shape);
+                return OrtValue.CreateTensorValueFromMemory(IntegerValues(name, shape, count, random, domains).Select(v => (int)v).ToArray(), shape);
 
             default:
                 throw GacException.Create(DiagnosticCatalogue.UnsupportedInputType, $"Input '{name}' has element type {type}; random inputs exist for float32, float16, int64 and int32 only.");
         }
     }
 
-    private static long[] IntegerValues(string name, long[] shape, int count, Random random, long vocabSize)
+    private static long[] IntegerValues(string name, long[] shape, int count, Random random, InputDomains domains)
     {
-        var data = new long[count];
+        var domain = domains.For(name);
         var lastAxis = shape.Length == 0 ? 1 : Math.Max(1, shape[^1]);
-        for (var i = 0; i < count; i++)
+        switch (domain?.Kind)
         {
-            data[i] = name.Contains("mask", StringComparison.OrdinalIgnoreCase) ? 1
-                : name.Contains("position", StringComparison.OrdinalIgnoreCase) ? i % lastAxis
-                : random.NextInt64(0, Math.Max(1, vocabSize));
-        }
+            case IntegerInputKind.Ones:
+                return Enumerable.Repeat(1L, count).ToArray();
+            case IntegerInputKind.Zeros:
+                return new long[count];
+            case IntegerInputKind.Positions:
+                if (domain.Rows > 0 && lastAxis > domain.Rows)
+                {
+                    throw GacException.Create(
+                        DiagnosticCatalogue.PositionsExceedTable,
+                        $"Input '{name}' holds positions 0 … {lastAxis - 1}, but the table it indexes ('{domain.Table}') has {domain.Rows} rows.");
+                }
 
-        return data;
+                return Enumerable.Range(0, count).Select(i => i % lastAxis).ToArray();
+            case IntegerInputKind.Ids when domain.Rows > 0:
+                return Enumerable.Range(0, count).Select(_ => random.NextInt64(0, domain.Rows)).ToArray();
+            default:
+                throw GacException.Create(
+                    DiagnosticCatalogue.IntegerInputUnbounded,
+                    $"Input '{name}' is an integer input that indexes no constant table in the graph, and its name says it is no mask, token-type or position input; its valid values are unknown. Give them with calibration.inputs (min/max), calibration.npy or calibration.tokens.");
+        }
     }
 }

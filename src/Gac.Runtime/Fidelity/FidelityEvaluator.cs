@@ -7,8 +7,9 @@ using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Gac.Runtime.Fidelity;
 
-/// <param name="Samples">Held-out input sets; each is a fresh seeded random input for the bucket.</param>
+/// <param name="Samples">Held-out input sets; each is a fresh seeded random input for the bucket (or the caller's <paramref name="Inputs"/>).</param>
 /// <param name="Seed">Kept apart from the benchmark's and calibration's seeds so the check is held out.</param>
+/// <param name="Domains">What generated integer inputs hold (read from the graph); null knows none, so a model with integer inputs needs <paramref name="Inputs"/>.</param>
 /// <param name="OutputName">Output to compare; null takes "logits" when comparing a language model (a decode-ready export also returns its k/v cache), else the model's first output.</param>
 /// <param name="TokenIdsInput">For language models: the int64 [batch, seq] input; with it, the compared output is taken as logits [batch, seq, vocab] and perplexity is computed.</param>
 /// <param name="Inputs">Supplies sample s's inputs (e.g. held-out token windows) instead of seeded random ones; the evaluator disposes them.</param>
@@ -18,7 +19,7 @@ public sealed record FidelitySettings(
     ShapeBucket Bucket,
     int Samples = 8,
     int Seed = 7_000_001,
-    long VocabSize = 32000,
+    Core.Model.InputDomains? Domains = null,
     string? OutputName = null,
     string? TokenIdsInput = null,
     Func<int, InputSet>? Inputs = null,
@@ -173,7 +174,7 @@ public static class FidelityEvaluator
 
     /// <summary>Sample s's inputs: the caller's (held-out token windows) or seeded random ones, the same for every model.</summary>
     private static InputSet Inputs(OrtSession session, FidelitySettings settings, int sample)
-        => settings.Inputs?.Invoke(sample) ?? RandomInputs.Create(session.Session, settings.Bucket, settings.Seed + sample, settings.VocabSize);
+        => settings.Inputs?.Invoke(sample) ?? RandomInputs.Create(session.Session, settings.Bucket, settings.Seed + sample, settings.Domains ?? Core.Model.InputDomains.None);
 
     /// <summary>Runs with the caller's inputs and returns the output as float32 (fp16 outputs widened).</summary>
     private static (float[] Values, long[] Shape) RunOne(OrtSession session, InputSet inputs, string outputName, RunOptions runOptions)

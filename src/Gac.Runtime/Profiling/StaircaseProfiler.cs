@@ -106,7 +106,7 @@ public sealed class StaircaseProfiler
         }
 
         using (session)
-        using (var bound = new BoundSession(session, FixedShapes, settings.Seed, settings.VocabSize))
+        using (var bound = new BoundSession(session, FixedShapes, settings.InputSource))
         {
             return benchmark.Measure([bound], probe.Name, cancellationToken: cancellationToken).Variants[0].P50Ms;
         }

@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Providers;
 using Gac.Runtime.Tests.Fixtures;
@@ -102,7 +103,7 @@ public sealed class LatencyBenchmarkTests
         var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderChoice.Cpu));
         using var lm = factory.Open(TinyOnnx.BigramLm(7, new float[49]), "lm");
 
-        using var inputs = RandomInputs.Create(lm.Session, ShapeBucket.Parse("batch=4,seq=64"), seed: 5, vocabSize: 7);
+        using var inputs = RandomInputs.Create(lm.Session, ShapeBucket.Parse("batch=4,seq=64"), seed: 5, InputDomains.WithVocabulary(["input_ids"], 7));
 
         var ids = inputs["input_ids"].GetTensorDataAsSpan<long>().ToArray();
         Assert.Equal(256, ids.Length);

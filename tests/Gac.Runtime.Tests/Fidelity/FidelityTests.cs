@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Fidelity;
 using Gac.Runtime.Providers;
@@ -95,7 +96,7 @@ public sealed class FidelityTests
         using var uniform = factory.Open(TinyOnnx.BigramLm(vocab, new float[vocab * vocab]), "original");
         using var bigram = factory.Open(TinyOnnx.BigramLm(vocab, TinyOnnx.Weights(vocab * vocab, 9, 3)), "gac");
 
-        var result = FidelityEvaluator.Evaluate(uniform, bigram, new FidelitySettings(ShapeBucket.Parse("batch=2,seq=16"), Samples: 2, VocabSize: vocab, TokenIdsInput: "input_ids"));
+        var result = FidelityEvaluator.Evaluate(uniform, bigram, new FidelitySettings(ShapeBucket.Parse("batch=2,seq=16"), Samples: 2, Domains: InputDomains.WithVocabulary(["input_ids"], vocab), TokenIdsInput: "input_ids"));
 
         // All-zero logits predict every token with probability 1/vocab: perplexity = vocab (float: 1e-5).
         Assert.Equal(vocab, result.PerplexityOriginal!.Value, 5);
