@@ -123,6 +123,20 @@ public sealed class OutputSafetyTests : IDisposable
         Assert.Empty(Directory.GetFileSystemEntries(scratchRoot));
     }
 
+    [Fact]
+    public async Task A_one_file_artifact_replacing_one_with_external_data_leaves_no_stale_data_file()
+    {
+        using var workspace = new PipelineWorkspace();
+        Assert.True((await GacPipeline.RunAsync(workspace.Spec(externalData: "always"), Options())).Accepted);
+        Assert.True(File.Exists(workspace.ArtifactPath + ".data"));
+
+        Assert.True((await GacPipeline.RunAsync(workspace.Spec(externalData: "never"), Options())).Accepted);
+
+        Assert.False(File.Exists(workspace.ArtifactPath + ".data"));
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(workspace.ArtifactPath);
+        Assert.Single(session.OutputMetadata);
+    }
+
     [Theory]
     [InlineData(CommitStep.ReportsWritten)]
     [InlineData(CommitStep.BetweenDataAndModelMove)]

@@ -66,6 +66,11 @@ public sealed class ArtifactCommit
         {
             files.Add(new PlannedFile(dataPath, content.WriteData ?? throw new ArgumentException("DataPath given without WriteData.", nameof(content)), FileRole.Data));
         }
+        else if (File.Exists(modelPath + ".data"))
+        {
+            // The earlier artifact's external data: the new model is one file, so it goes with the earlier model (and comes back with it).
+            files.Add(new PlannedFile(modelPath + ".data", Write: null, FileRole.Data));
+        }
 
         files.AddRange(Companions(content.Companions));
         files.Add(new PlannedFile(modelPath, content.WriteModel, FileRole.Model));
@@ -137,7 +142,7 @@ public sealed class ArtifactCommit
             foreach (var role in Roles)
             {
                 var batch = Enumerable.Range(0, files.Count).Where(i => files[i].Role == role).ToList();
-                foreach (var i in batch)
+                foreach (var i in batch.Where(i => files[i].Write is not null))
                 {
                     await WriteDurablyAsync(entries[i].Temp, files[i], cancellationToken).ConfigureAwait(false);
                 }
@@ -165,7 +170,7 @@ public sealed class ArtifactCommit
 
                 foreach (var i in batch)
                 {
-                    MoveIntoPlace(entries[i]);
+                    MoveIntoPlace(entries[i], remove: files[i].Write is null);
                     moved.Add(entries[i]);
                 }
 
@@ -239,10 +244,17 @@ public sealed class ArtifactCommit
     private static IEnumerable<PlannedFile> Companions(IEnumerable<CompanionFile> companions)
         => companions.Select(c => new PlannedFile(Path.GetFullPath(c.Path), c.Write, FileRole.Report));
 
-    /// <summary>Replaces the target keeping the earlier file as a hard-linked backup, so the target never goes missing.</summary>
-    private static void MoveIntoPlace(JournalEntry entry)
+    /// <summary>
+    /// Replaces the target keeping the earlier file as a hard-linked backup, so the target never goes
+    /// missing; or, for a file the new artifact no longer has, moves it to the backup (its temp never exists, so recovery counts it as moved).
+    /// </summary>
+    private static void MoveIntoPlace(JournalEntry entry, bool remove)
     {
-        if (entry.HadPrevious)
+        if (remove)
+        {
+            File.Move(entry.Target, entry.Backup, overwrite: true);
+        }
+        else if (entry.HadPrevious)
         {
             File.Replace(entry.Temp, entry.Target, entry.Backup, ignoreMetadataErrors: true);
         }
@@ -292,7 +304,7 @@ public sealed class ArtifactCommit
     private async Task WriteDurablyAsync(string path, PlannedFile file, CancellationToken cancellationToken)
     {
         await using var stream = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true);
-        await file.Write(stream, cancellationToken).ConfigureAwait(false);
+        await file.Write!(stream, cancellationToken).ConfigureAwait(false);
         StepFor(file.Role, CommitStep.DataWritten, CommitStep.ModelWritten, cancellationToken);
         await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
 
@@ -353,5 +365,6 @@ public sealed class ArtifactCommit
         }
     }
 
-    private sealed record PlannedFile(string Target, ArtifactWriter Write, FileRole Role);
+    /// <param name="Write">Null for a target the new artifact removes (the earlier artifact's data file).</param>
+    private sealed record PlannedFile(string Target, ArtifactWriter? Write, FileRole Role);
 }

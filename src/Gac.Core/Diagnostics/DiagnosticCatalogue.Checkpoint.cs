@@ -50,8 +50,8 @@ public static partial class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor RopeScalingUnsupported = new(
         "GAC1210", "RoPE scaling not supported",
-        "config.json's rope_scaling names a type other than linear or llama3, or lacks a factor it needs.",
-        "Supported rope_scaling types: linear (factor) and llama3 (factor, low_freq_factor, high_freq_factor, original_max_position_embeddings).");
+        "config.json's rope_scaling / rope_parameters names a rope type the exporter does not implement, or lacks a key that type needs.",
+        "Supported rope types: default, linear (factor), llama3 (factor, low_freq_factor, high_freq_factor, original_max_position_embeddings), yarn (factor) and longrope (short_factor, long_factor).");
 
     public static readonly DiagnosticDescriptor CheckpointExportFailed = new(
         "GAC1211", "Checkpoint could not be written as ONNX",

@@ -34,8 +34,6 @@ public static class TokenizerFiles
     public static string? FindBeside(string folder)
         => BesideCheckpoint.Select(name => Path.Combine(folder, name)).FirstOrDefault(File.Exists);
 
-    /// <summary>The tokenizer file calibration.text uses: calibration.tokenizer, else the one beside a checkpoint folder.</summary>
-    public static string? Resolve(GacSpec spec)
-        => spec.Calibration.Tokenizer?.FullPath
-            ?? (spec.Model.Format == ModelFormat.HfSafetensors ? FindBeside(spec.Model.Path.FullPath) : null);
+    /// <summary>The tokenizer file calibration.text uses (the loader resolves calibration.tokenizer or the checkpoint's own).</summary>
+    public static string? Resolve(GacSpec spec) => spec.Calibration.Tokenizer?.FullPath;
 }

@@ -12,6 +12,8 @@ namespace Gac.Onnx.Discovery;
 internal sealed class GraphIndex
 {
     private static readonly IReadOnlyList<NodeProto> NoNodes = [];
+    private static readonly HashSet<string> ShapeReaders = new(StringComparer.Ordinal) { "Shape", "Size" };
+    private readonly HashSet<string> _graphOutputs = new(StringComparer.Ordinal);
     private readonly Dictionary<string, NodeProto> _producers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<NodeProto>> _consumers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TensorProto> _constants = new(StringComparer.Ordinal);
@@ -67,10 +69,6 @@ internal sealed class GraphIndex
         var consumers = Consumers(value);
         return consumers.Any(n => IsShapeOnly(n, 0)) ? consumers.Where(n => !IsShapeOnly(n, 0)).ToArray() : consumers;
     }
-
-    private static readonly HashSet<string> ShapeReaders = new(StringComparer.Ordinal) { "Shape", "Size" };
-
-    private readonly HashSet<string> _graphOutputs = [];
 
     /// <summary>
     /// Whether a node only feeds shape computations: it is Shape/Size, or every use of every output

@@ -54,6 +54,9 @@ internal sealed class DecoderGraph
     /// <summary>The sequence length as a scalar and as a 1-element vector (Slice bounds want the vector).</summary>
     public (string Scalar, string Vector) SequenceLength { get; private set; }
 
+    /// <summary>Scalar int64 past + seq: the last position + 1, what LongRoPE's choice of factors looks at.</summary>
+    public string TotalLength { get; private set; } = "";
+
     /// <summary>[seq] int64: past, past + 1, …, past + seq − 1 (past = 0 without a k/v cache).</summary>
     public string PositionIds { get; private set; } = "";
 
@@ -83,6 +86,7 @@ internal sealed class DecoderGraph
         var vector = Builder.Node("Slice", [shape, Int64s("const.one", 1), Int64s("const.two", 2)], "sequence/Slice");
         var scalar = Builder.Node("Squeeze", [vector], "sequence/Squeeze");
         SequenceLength = (scalar, vector);
+        TotalLength = scalar;
         var keyPositions = PositionIds = Builder.Node("Range", [Int64Scalar("const.zero.i64", 0), scalar, Int64Scalar("const.one.i64", 1)], "positions/Range");
         if (HasPast)
         {
@@ -90,7 +94,7 @@ internal sealed class DecoderGraph
             var pastShape = Builder.Node("Shape", [CheckpointExport.PastKeyName(0)], "past/Shape");
             var pastVector = Builder.Node("Slice", [pastShape, Int64s("const.two", 2), Int64s("const.three", 3)], "past/Slice");
             var past = Builder.Node("Squeeze", [pastVector], "past/Squeeze");
-            var total = Builder.Node("Add", [past, scalar], "past/Add_sequence");
+            var total = TotalLength = Builder.Node("Add", [past, scalar], "past/Add_sequence");
             PositionIds = Builder.Node("Range", [past, total, Int64Scalar("const.one.i64", 1)], "positions/Range_past");
             keyPositions = Builder.Node("Range", [Int64Scalar("const.zero.i64", 0), total, Int64Scalar("const.one.i64", 1)], "positions/Range_keys");
         }
@@ -122,9 +126,15 @@ internal sealed class DecoderGraph
     /// </summary>
     public (string Cos, string Sin) RotaryCosSin()
     {
-        var frequencies = Config.RopeScaling.InverseFrequencies(Config.RotaryDim, Config.RopeTheta).Select(f => (double)(float)f).ToArray();
-        var stored = Builder.Initializer(OnnxTensorFactory.WrapRaw("rotary.inv_freq", OnnxDataType.Double, System.Runtime.InteropServices.MemoryMarshal.AsBytes(frequencies.AsSpan()).ToArray(), frequencies.Length));
-        var inverse = Builder.Node("Cast", [stored], "rotary/inv_freq/Cast", OnnxAttributes.Int("to", (long)OnnxDataType.Float));
+        var inverse = Frequencies("rotary.inv_freq", longContext: false);
+        if (Config.RopeScaling.Kind == RopeScalingKind.LongRope)
+        {
+            // transformers' longrope_frequency_update: long factors once max(position_ids) + 1, i.e.
+            // past + seq, exceeds the original context; decided per call, as there.
+            var outgrown = Builder.Node("Greater", [TotalLength, Int64Scalar($"const.rope.original.{Config.RopeScaling.OriginalMaxPositions}", Config.RopeScaling.OriginalMaxPositions)], "rotary/longrope/Greater");
+            inverse = Builder.Node("Where", [outgrown, Frequencies("rotary.inv_freq.long", longContext: true), inverse], "rotary/longrope/Where");
+        }
+
         var positions = Builder.Node("Cast", [PositionIds], "rotary/positions/Cast", OnnxAttributes.Int("to", (long)OnnxDataType.Float));
         var column = Builder.Node("Unsqueeze", [positions, Int64s("const.axis1", 1)], "rotary/positions/Unsqueeze");
         var angles = Builder.Node("Mul", [column, inverse], "rotary/Mul");
@@ -139,6 +149,14 @@ internal sealed class DecoderGraph
         }
 
         return (cos, sin);
+    }
+
+    /// <summary>Float32 inverse frequencies held as float64 (fp16 conversion leaves them alone) and cast.</summary>
+    private string Frequencies(string name, bool longContext)
+    {
+        var frequencies = RotaryTables.InverseFrequencies(Config, longContext).Select(f => (double)f).ToArray();
+        var stored = Builder.Initializer(OnnxTensorFactory.WrapRaw(name, OnnxDataType.Double, System.Runtime.InteropServices.MemoryMarshal.AsBytes(frequencies.AsSpan()).ToArray(), frequencies.Length));
+        return Builder.Node("Cast", [stored], $"{name}/Cast", OnnxAttributes.Int("to", (long)OnnxDataType.Float));
     }
 
     /// <summary>Split into equal parts along an axis: opset 18 wants the count as num_outputs, earlier opsets infer it.</summary>

@@ -36,6 +36,11 @@ public static class Calibration
         var outputs = tapped.OutputByLayer.Values.Distinct(StringComparer.Ordinal).ToArray();
         var batches = 0;
         using var options = new RunOptions();
+        if (run.Spec.Calibration.Source == CalibrationSource.Text)
+        {
+            Text.RealText.Check(run, session.Session, model.InputDomains);
+        }
+
         foreach (var batch in CalibrationFeeds.Create(run, session.Session, bucket, model.InputDomains))
         {
             run.CancellationToken.ThrowIfCancellationRequested();

@@ -33,24 +33,9 @@ public static class InputSources
             CalibrationSource.Inputs => new SpecGenerators(spec, seed),
             CalibrationSource.Npy => new NpyTensors(spec),
             CalibrationSource.Tokens => new TokenWindowSource(spec, skip: heldOut ? spec.Samples : 0),
-            CalibrationSource.Text => new TextSource(run, heldOut),
+            CalibrationSource.Text => new Text.TextInputSource(spec, domains, heldOut),
             _ => throw new ArgumentOutOfRangeException(nameof(run), spec.Source, "No input source for this calibration source."),
         };
-    }
-
-    /// <summary>calibration.text: its calibration or held-out batches, tokenized once on first use.</summary>
-    private sealed class TextSource(RunContext run, bool heldOut) : IInputSource
-    {
-        private Text.TextFeed? _feed;
-
-        public int? Count(InferenceSession session, ShapeBucket bucket) => Batches(session).Count;
-
-        public InputSet Create(InferenceSession session, ShapeBucket bucket, int sample)
-            => Feed(session).Inputs(session, bucket, Batches(session)[sample]);
-
-        private IReadOnlyList<Text.TextBatch> Batches(InferenceSession session) => heldOut ? Feed(session).Heldout : Feed(session).Calibration;
-
-        private Text.TextFeed Feed(InferenceSession session) => _feed ??= Text.RealText.Feed(run, session);
     }
 
     /// <summary>calibration.inputs: sample s draws every input from its range with seed + s.</summary>

@@ -57,6 +57,12 @@ public static class Publish
     internal static string? PublishedDataPath(ModelVariant candidate, string artifact)
     {
         var expected = Path.GetFileName(artifact) + ".data";
+        if (candidate.DataPath is null)
+        {
+            // Written as one file (a model under 2 GB is not parsed again here); the published model's check covers the rest.
+            return null;
+        }
+
         var file = OnnxModelFile.Load(candidate.Path);
         var named = OnnxTensors.EnumerateAll(file.Model)
             .Where(ExternalDataReference.IsExternal)
@@ -68,7 +74,7 @@ public static class Publish
             return null;
         }
 
-        if (named is not [var only] || only != expected || candidate.DataPath is not { } data || Path.GetFileName(data) != expected)
+        if (named is not [var only] || only != expected || Path.GetFileName(candidate.DataPath) != expected)
         {
             throw new GacException(new Diagnostic(
                 DiagnosticCatalogue.PublishedDataNameMismatch,

@@ -124,14 +124,14 @@ public static class Validation
         var heldout = run.Spec.Validation.HeldoutSamples;
         if (calibration.Source == Core.Spec.CalibrationSource.Text)
         {
-            var feed = Text.RealText.Feed(run, session);
-            var pooling = Text.RealText.Pooling(run, feed);
+            var text = (Text.TextInputSource)InputSources.HeldOut(run, model.InputDomains);
+            var feed = text.Feed(session, bucket);
             return new FidelitySettings(
                 bucket,
-                Samples: feed.Heldout.Count,
+                Samples: Text.RealText.HeldoutSamples(run, feed),
                 TokenIdsInput: feed.Roles.IsLanguageModel ? feed.Roles.TokenIds : null,
-                Inputs: s => feed.Inputs(session, bucket, feed.Heldout[s]),
-                Pooling: pooling,
+                Inputs: s => text.Create(session, bucket, s),
+                Pooling: Text.RealText.Pooling(run, feed),
                 AttentionMaskInput: feed.Roles.AttentionMask);
         }
 

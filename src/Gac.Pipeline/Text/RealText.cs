@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Core.Spec;
 using Gac.Pipeline.Steps;
 using Gac.Runtime.Benchmark;
@@ -7,27 +8,41 @@ using Microsoft.ML.OnnxRuntime;
 namespace Gac.Pipeline.Text;
 
 /// <summary>
-/// calibration.text for one run: the model's tokenizer (calibration.tokenizer, or the file beside a
-/// checkpoint) and the text, split the same way by calibration and validation so the held-out part
-/// is the same text in both. Calibration checks that the held-out part exists before compressing.
+/// calibration.text for one run, around <see cref="TextInputSource"/> (which feeds calibration,
+/// fidelity and latency): the early check that the held-out part exists, and the pooling fidelity
+/// compares an encoder's sentences with.
 /// </summary>
 public static class RealText
 {
-    public static TextFeed Feed(RunContext run, InferenceSession session)
+    /// <summary>
+    /// Before calibrating: the tokenizer loads, and the text holds calibration's part and
+    /// validation.heldout_samples after it in validation's first shape (GAC4041 otherwise), so a short
+    /// text fails before the compressor runs rather than after.
+    /// </summary>
+    public static void Check(RunContext run, InferenceSession session, InputDomains domains)
     {
         var spec = run.Spec;
-        var path = TokenizerFiles.Resolve(spec)
-            ?? throw GacException.Create(DiagnosticCatalogue.SpecTokenizerMissing, "calibration.text needs the model's tokenizer: set calibration.tokenizer.", new SourceLocation(spec.File.FullPath));
-        var tokenizer = ModelTokenizer.Load(path);
-        var calibrationBucket = ShapeBuckets.Complete(session, spec.Calibration.Dims);
-        var feed = TextFeed.Create(tokenizer, spec.Calibration.Text!.FullPath, session, calibrationBucket, spec.Calibration.Samples, HeldoutBucket(run, session), spec.Validation.HeldoutSamples);
-        run.Report("text", $"{tokenizer.Description}; {feed.Split.CalibrationUnits} {feed.Unit} calibrate, the next {feed.Split.HeldoutUnits} are held out");
-        return feed;
+        var heldoutBucket = ShapeBuckets.Complete(session, spec.Validation.Shapes.FirstOrDefault() ?? spec.Calibration.Dims);
+        var feed = new TextInputSource(spec.Calibration, domains, heldOut: true).Feed(session, heldoutBucket);
+        HeldoutSamples(run, feed);
+        run.Report("text", $"{feed.Tokenizer.Description}; {feed.Split.CalibrationUnits} {feed.Unit} calibrate, the {feed.Split.HeldoutUnits} after them are held out");
     }
 
-    /// <summary>Validation measures fidelity in the first validation shape (validation.shapes, else calibration.dims).</summary>
-    public static ShapeBucket HeldoutBucket(RunContext run, InferenceSession session)
-        => ShapeBuckets.Complete(session, run.Spec.Validation.Shapes.FirstOrDefault() ?? run.Spec.Calibration.Dims);
+    /// <summary>validation.heldout_samples, which the held-out part must hold in full.</summary>
+    public static int HeldoutSamples(RunContext run, TextFeed feed)
+    {
+        var asked = run.Spec.Validation.HeldoutSamples;
+        if (feed.Heldout.Count < asked)
+        {
+            var text = run.Spec.Calibration.Text!;
+            throw GacException.Create(
+                DiagnosticCatalogue.TextTooShort,
+                $"calibration.text '{text.Text}' holds {feed.Heldout.Count} held-out samples after calibration's {feed.Split.CalibrationUnits} {feed.Unit}; validation.heldout_samples asks for {asked}. Add text, or lower calibration.samples / validation.heldout_samples.",
+                new SourceLocation(text.FullPath));
+        }
+
+        return asked;
+    }
 
     /// <summary>
     /// validation.pooling resolved for the model: auto takes a sentence-transformers declaration

@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Runtime.Benchmark;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -20,14 +21,17 @@ public sealed record TextBatch(long[] Shape, long[] TokenIds, long[] AttentionMa
 /// </summary>
 public sealed class TextFeed
 {
-    private TextFeed(TextInputs roles, TextSplit split, IReadOnlyList<TextBatch> calibration, IReadOnlyList<TextBatch> heldout, string unit)
+    private TextFeed(ModelTokenizer tokenizer, TextInputs roles, TextSplit split, IReadOnlyList<TextBatch> calibration, IReadOnlyList<TextBatch> heldout, string unit)
     {
+        Tokenizer = tokenizer;
         Roles = roles;
         Split = split;
         Calibration = calibration;
         Heldout = heldout;
         Unit = unit;
     }
+
+    public ModelTokenizer Tokenizer { get; }
 
     public TextInputs Roles { get; }
 
@@ -47,15 +51,39 @@ public sealed class TextFeed
         ShapeBucket calibrationBucket,
         int calibrationSamples,
         ShapeBucket heldoutBucket,
-        int heldoutSamples)
+        int? heldoutSamples,
+        InputDomains? domains = null)
     {
         var roles = TextInputs.Of(session);
         var ids = roles.TokenIds;
         var calibrationShape = RandomInputs.ResolveShape(ids, session.InputMetadata[ids], calibrationBucket);
         var heldoutShape = RandomInputs.ResolveShape(ids, session.InputMetadata[ids], heldoutBucket);
-        return roles.IsLanguageModel
+        var feed = roles.IsLanguageModel
             ? Windows(tokenizer, textPath, roles, calibrationShape, calibrationSamples, heldoutShape, heldoutSamples)
             : Sentences(tokenizer, textPath, roles, calibrationShape, calibrationSamples, heldoutShape, heldoutSamples);
+        CheckVocabulary(feed, domains?.For(ids));
+        return feed;
+    }
+
+    /// <summary>
+    /// Every id must index a row of the embedding table the ids input feeds (read from the graph): a
+    /// larger id means this is not the model's tokenizer, and ONNX Runtime would fail on it mid-run.
+    /// </summary>
+    private static void CheckVocabulary(TextFeed feed, IntegerInputDomain? domain)
+    {
+        if (domain is not { Rows: > 0 } table)
+        {
+            return;
+        }
+
+        var largest = feed.Calibration.Concat(feed.Heldout).SelectMany(b => b.TokenIds).DefaultIfEmpty(0).Max();
+        if (largest >= table.Rows)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.TokenizerVocabularyTooLarge,
+                $"The tokenizer '{feed.Tokenizer.Path}' produced the id {largest}, but '{table.Input}' indexes '{table.Table}', which has {table.Rows} rows: it is not this model's tokenizer.",
+                new SourceLocation(feed.Tokenizer.Path));
+        }
     }
 
     /// <summary>The graph inputs of one batch; k/v caches empty, token types 0, positions 0 … seq−1.</summary>
@@ -87,11 +115,16 @@ public sealed class TextFeed
         return new InputSet(names, values);
     }
 
-    private static TextFeed Windows(ModelTokenizer tokenizer, string path, TextInputs roles, long[] calibrationShape, int calibrationSamples, long[] heldoutShape, int heldoutSamples)
+    /// <summary>The held-out samples asked for, or (null) every whole sample the text holds after calibration's part, at least one.</summary>
+    private static int HeldoutCount(int? asked, long available, long calibrationUnits, long unitsPerSample)
+        => asked ?? (int)Math.Max(1, (available - calibrationUnits) / unitsPerSample);
+
+    private static TextFeed Windows(ModelTokenizer tokenizer, string path, TextInputs roles, long[] calibrationShape, int calibrationSamples, long[] heldoutShape, int? heldoutSamplesAsked)
     {
         var tokens = TextCorpus.Documents(path).SelectMany(d => tokenizer.Encode(d.Text)).Select(id => (long)id).ToArray();
         var calibrationWindow = calibrationShape[0] * calibrationShape[1];
         var heldoutWindow = heldoutShape[0] * heldoutShape[1];
+        var heldoutSamples = HeldoutCount(heldoutSamplesAsked, tokens.Length, calibrationSamples * calibrationWindow, heldoutWindow);
         var split = TextSplit.Of(tokens.Length, calibrationSamples * calibrationWindow, heldoutSamples * heldoutWindow, "tokens", path);
         TextBatch Window(long[] shape, long start)
         {
@@ -100,6 +133,7 @@ public sealed class TextFeed
         }
 
         return new TextFeed(
+            tokenizer,
             roles,
             split,
             Enumerable.Range(0, calibrationSamples).Select(i => Window(calibrationShape, i * calibrationWindow)).ToList(),
@@ -107,9 +141,10 @@ public sealed class TextFeed
             "tokens");
     }
 
-    private static TextFeed Sentences(ModelTokenizer tokenizer, string path, TextInputs roles, long[] calibrationShape, int calibrationSamples, long[] heldoutShape, int heldoutSamples)
+    private static TextFeed Sentences(ModelTokenizer tokenizer, string path, TextInputs roles, long[] calibrationShape, int calibrationSamples, long[] heldoutShape, int? heldoutSamplesAsked)
     {
         var sentences = TextCorpus.Sentences(path);
+        var heldoutSamples = HeldoutCount(heldoutSamplesAsked, sentences.Count, calibrationSamples * calibrationShape[0], heldoutShape[0]);
         var split = TextSplit.Of(sentences.Count, calibrationSamples * calibrationShape[0], heldoutSamples * heldoutShape[0], "sentences", path);
         var padding = tokenizer.PaddingId
             ?? throw GacException.Create(DiagnosticCatalogue.TextInputsUnrecognised, $"The tokenizer '{tokenizer.Path}' has no padding token, which an encoder's batches of sentences need.", new SourceLocation(tokenizer.Path));
@@ -145,6 +180,7 @@ public sealed class TextFeed
         }
 
         return new TextFeed(
+            tokenizer,
             roles,
             split,
             Enumerable.Range(0, calibrationSamples).Select(i => Batch(calibrationShape, i * (int)calibrationShape[0])).ToList(),

@@ -104,7 +104,8 @@ public static class FidelityEvaluator
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var inputs = Inputs(model, recorded.Settings, s);
-            var (values, shape) = RunOne(model, inputs, recorded.OutputName, runOptions);
+            // Recorded outputs of an encoder fed sentences are pooled sentence vectors; pool the rerun alike.
+            var (values, shape) = Pooled(RunOne(model, inputs, recorded.OutputName, runOptions), inputs, recorded.Settings, recorded.OutputName);
             samples.Add(new ReferenceSample(values, shape, null));
         }
 

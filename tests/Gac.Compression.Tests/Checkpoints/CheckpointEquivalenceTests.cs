@@ -32,6 +32,8 @@ public sealed class CheckpointEquivalenceTests(ITestOutputHelper output) : IDisp
     [InlineData("mistral-yarn-window", 1, SafetensorsDType.F32)]
     [InlineData("qwen2-layer-types", 1, SafetensorsDType.F32)]
     [InlineData("llama-bias-head-dim", 1, SafetensorsDType.F32)]
+    [InlineData("llama-longrope-long", 1, SafetensorsDType.F32)]
+    [InlineData("llama-longrope-short", 1, SafetensorsDType.F32)]
     [InlineData("gpt2", 1, SafetensorsDType.F32)]
     [InlineData("llama-gqa", 3, SafetensorsDType.F32)]
     [InlineData("llama-gqa", 1, SafetensorsDType.BF16)]

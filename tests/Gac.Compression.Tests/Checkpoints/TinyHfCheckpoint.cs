@@ -51,6 +51,20 @@ internal static class TinyHfCheckpoint
               "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "vocab_size": 30, "max_position_embeddings": 64,
               "attention_bias": true, "mlp_bias": true }
             """,
+        // LongRoPE, Phi-3's 4.x form (original context at the top level): 7 tokens outgrow 6, so the long factors apply.
+        ["llama-longrope-long"] = """
+            { "model_type": "llama", "hidden_size": 32, "intermediate_size": 40, "num_hidden_layers": 2,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 30, "max_position_embeddings": 24,
+              "original_max_position_embeddings": 6,
+              "rope_scaling": { "type": "longrope", "short_factor": [1.0, 1.5, 2.0, 3.0], "long_factor": [1.0, 4.0, 9.0, 20.0] } }
+            """,
+        // LongRoPE, 5.x form: 7 tokens within the original 16, so the short factors apply.
+        ["llama-longrope-short"] = """
+            { "model_type": "llama", "hidden_size": 32, "intermediate_size": 40, "num_hidden_layers": 2,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 30, "max_position_embeddings": 64,
+              "rope_parameters": { "rope_type": "longrope", "rope_theta": 10000.0, "original_max_position_embeddings": 16,
+                "short_factor": [1.0, 1.5, 2.0, 3.0], "long_factor": [1.0, 4.0, 9.0, 20.0] } }
+            """,
         ["gpt2"] = """
             { "model_type": "gpt2", "n_embd": 32, "n_layer": 2, "n_head": 4, "n_positions": 40, "vocab_size": 60,
               "layer_norm_epsilon": 1e-5, "activation_function": "gelu_new" }

@@ -93,6 +93,22 @@ public sealed class ArtifactCommitReportsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_one_file_artifact_replacing_one_with_external_data_takes_the_earlier_data_file_away_and_a_failure_brings_it_back()
+    {
+        WriteEarlier();
+        var oneFile = ArtifactContent.FromBytes(ModelPath, NewModel) with { Companions = Reports() };
+        var failing = new ArtifactCommit(onStep: step => _ = step == CommitStep.ModelMoved ? throw new InvalidOperationException("injected") : 0);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failing.CommitAsync(oneFile));
+        AssertEarlier();
+
+        await new ArtifactCommit().CommitAsync(oneFile);
+        Assert.Equal(NewModel, File.ReadAllBytes(ModelPath));
+        Assert.False(File.Exists(DataPath), "a stale data file beside a one-file model is a stray");
+        AssertNoLeftovers();
+    }
+
+    [Fact]
     public async Task A_first_publication_creates_the_artifact_and_report_folders()
     {
         await new ArtifactCommit().CommitAsync(NewContent());

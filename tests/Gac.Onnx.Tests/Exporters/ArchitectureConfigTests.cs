@@ -79,7 +79,7 @@ public sealed class ArchitectureConfigTests
     }
 
     [Theory]
-    [InlineData("""{ "type": "longrope", "short_factor": [1, 1], "long_factor": [2, 2] }""", "GAC1210")]
+    [InlineData("""{ "type": "proportional", "factor": 2.0 }""", "GAC1210")]
     [InlineData("""{ "rope_type": "su", "factor": 2.0 }""", "GAC1210")]
     [InlineData("""{ "rope_type": "llama3", "factor": 8.0 }""", "GAC1210")]
     [InlineData("""{ "rope_type": "yarn" }""", "GAC1210")]

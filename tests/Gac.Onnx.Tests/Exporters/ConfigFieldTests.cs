@@ -80,10 +80,35 @@ public sealed class ConfigFieldTests
         Assert.Equal(64, config.RopeScaling.OriginalMaxPositions);
     }
 
+    [Fact]
+    public void LongRope_frequencies_attention_factor_and_the_switch_to_long_factors_follow_the_definition()
+    {
+        // θ = 10000, head_dim 8: base frequencies 1, 0.1, 0.01, 0.001, each divided by its factor.
+        // Context 64 over an original 16: s = 4, attention factor √(1 + ln 4 / ln 16) = √1.5.
+        var config = Parse("llama", """ "max_position_embeddings": 64, "original_max_position_embeddings": 16, "rope_scaling": { "type": "longrope", "short_factor": [1, 2, 4, 8], "long_factor": [2, 4, 8, 16] } """);
+
+        Assert.Equal([1.0, 0.05, 0.0025, 0.000125], config.RopeScaling.InverseFrequencies(8, 10000).Select(f => Math.Round(f, 12)));
+        Assert.Equal([0.5, 0.025, 0.00125, 0.0000625], config.RopeScaling.InverseFrequencies(8, 10000, longContext: true).Select(f => Math.Round(f, 12)));
+        Assert.Equal(Math.Sqrt(1.5), config.RopeScaling.AttentionFactor, 12);
+
+        // transformers picks the factors per call from max(position_ids) + 1: a 16-token prefill uses
+        // the short ones, a 17-token prefill the long ones for every position, so its first 16 rows differ.
+        var model = CheckpointExporter.BuildInMemory(config, TinyCheckpoints.Create(config));
+        var ids = TinyCheckpoints.TokenIds(17, 20, seed: 6);
+        var sixteen = LogitsRunner.Run(model, ids[..16], 1, 16);
+        var seventeen = LogitsRunner.Run(model, ids, 1, 17)[..(16 * 20)];
+        var fifteen = LogitsRunner.Run(model, ids[..15], 1, 15);
+        Assert.True(sixteen.Zip(seventeen).Max(p => Math.Abs(p.First - p.Second)) > 1e-3);
+        Assert.True(fifteen.Zip(sixteen).Max(p => Math.Abs(p.First - p.Second)) < 1e-4);
+    }
+
     [Theory]
+    [InlineData("llama", """ "max_position_embeddings": 64, "original_max_position_embeddings": 16, "rope_scaling": { "type": "longrope", "factor": 2.0, "short_factor": [1, 1, 1, 1], "long_factor": [1, 1, 1, 1] } """, "GAC1221", "factor")]
+    [InlineData("llama", """ "original_max_position_embeddings": 16, "rope_parameters": { "rope_type": "longrope", "original_max_position_embeddings": 8, "short_factor": [1, 1, 1, 1], "long_factor": [1, 1, 1, 1] } """, "GAC1221", "original_max_position_embeddings")]
+    [InlineData("llama", """ "rope_scaling": { "type": "longrope", "short_factor": [1, 1], "long_factor": [1, 1, 1, 1] } """, "GAC1208", "short_factor")]
     [InlineData("llama", """ "max_position_embeddings": 64, "rope_parameters": { "rope_type": "yarn", "factor": 8.0, "original_max_position_embeddings": 16 } """, "GAC1221", "factor")]
     [InlineData("llama", """ "rope_scaling": { "rope_type": "dynamic", "factor": 2.0 } """, "GAC1221", "dynamic")]
-    [InlineData("llama", """ "rope_scaling": { "rope_type": "longrope", "short_factor": [1], "long_factor": [1] } """, "GAC1210", "longrope")]
+    [InlineData("llama", """ "rope_scaling": { "rope_type": "su", "short_factor": [1], "long_factor": [1] } """, "GAC1210", "su")]
     [InlineData("qwen2", """ "rope_parameters": { "full_attention": { "rope_type": "default" }, "sliding_attention": { "rope_type": "default" } } """, "GAC1220", "full_attention")]
     [InlineData("llama", """ "partial_rotary_factor": 0.5 """, "GAC1220", "partial_rotary_factor")]
     [InlineData("mistral", """ "rope_parameters": { "rope_type": "default", "partial_rotary_factor": 0.25 } """, "GAC1220", "partial_rotary_factor")]

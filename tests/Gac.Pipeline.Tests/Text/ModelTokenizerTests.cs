@@ -101,6 +101,26 @@ public sealed class ModelTokenizerTests : IDisposable
         Assert.Equal(expected, ids);
     }
 
+    [Fact]
+    public void A_byte_level_tokenizer_json_splits_words_with_GPT2s_pattern_before_mapping_bytes_then_merges_by_rank()
+    {
+        // The tiny-llama's 256 byte tokens plus merges "Ġ 1" → "Ġ1", "Ġ1 2" → "Ġ12", "1 2" → "12" (ids 256–258).
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(RealTextFiles.TinyLlama, "tokenizer.json")))!;
+        var model = json["model"]!;
+        model["vocab"]!["Ġ1"] = 256;
+        model["vocab"]!["Ġ12"] = 257;
+        model["vocab"]!["12"] = 258;
+        model["merges"] = new System.Text.Json.Nodes.JsonArray("Ġ 1", "Ġ1 2", "1 2");
+        var path = Path.Combine(_folder, "tokenizer.json");
+        File.WriteAllText(path, json.ToJsonString());
+
+        var ids = ModelTokenizer.Load(path).Encode("12 12x");
+
+        // GPT-2's pattern takes " ?\p{N}+" on the text itself: "12", " 12", "x"; bytes map to
+        // characters afterwards (space → "Ġ"), so " 12" merges whole to "Ġ12".
+        Assert.Equal([258, 257, 'x'], ids);
+    }
+
     [Theory]
     [InlineData("""{ "normalizer": { "type": "NFC" }, "model": { "type": "BPE", "vocab": {}, "merges": [] } }""", "normalizer")]
     [InlineData("""{ "model": { "type": "WordPiece", "vocab": {} } }""", "model.type is 'WordPiece'")]

@@ -110,6 +110,23 @@ internal sealed class ConfigFields(JsonElement element, string source, string pa
         return value.EnumerateArray().Select(e => e.GetString()!).ToArray();
     }
 
+    /// <summary>A list of positive numbers (LongRoPE's factors); null when absent.</summary>
+    public IReadOnlyList<double>? OptionalPositiveDoubleList(string name)
+    {
+        if (Value(name) is not { } value)
+        {
+            return null;
+        }
+
+        if (value.ValueKind != JsonValueKind.Array
+            || value.EnumerateArray().Any(e => e.ValueKind != JsonValueKind.Number || !e.TryGetDouble(out var d) || !double.IsFinite(d) || d <= 0))
+        {
+            throw TransformerConfigReader.Malformed(source, $"\"{path}{name}\" must be a list of positive numbers, found {value.GetRawText()}.");
+        }
+
+        return value.EnumerateArray().Select(e => e.GetDouble()).ToArray();
+    }
+
     /// <summary>A number of any sign (partial_rotary_factor is checked by the caller); null when absent.</summary>
     public double? OptionalDouble(string name)
     {

@@ -10,9 +10,9 @@ namespace Gac.Core.Model.Architectures;
 /// </summary>
 internal static class RopeConfigReader
 {
-    public static IReadOnlyList<string> SupportedTypes { get; } = ["default", "linear", "llama3", "yarn"];
+    public static IReadOnlyList<string> SupportedTypes { get; } = ["default", "linear", "llama3", "yarn", "longrope"];
 
-    public static (double Theta, RopeScaling Scaling) Read(ConfigFields f, int maxPositions)
+    public static (double Theta, RopeScaling Scaling) Read(ConfigFields f, int maxPositions, int rotaryDim)
     {
         // transformers 5 renamed rope_scaling to rope_parameters and moved rope_theta inside it; it
         // still reads the old names, so either may be present.
@@ -37,6 +37,7 @@ internal static class RopeConfigReader
             "linear" => new RopeScaling(RopeScalingKind.Linear, Factor: parameters!.PositiveDouble("factor")),
             "llama3" => Llama3(f, parameters!),
             "yarn" => Yarn(f, parameters!, maxPositions),
+            "longrope" => LongRope(f, parameters!, maxPositions, rotaryDim),
             "dynamic" => throw GacException.Create(
                 DiagnosticCatalogue.RopeParametersAmbiguous,
                 $"'{f.Source}': {parameters!.Name("rope_type")} \"dynamic\" (dynamic NTK) is not supported: transformers recomputes the frequencies from the longest sequence seen so far, so the same tokens give different logits depending on earlier calls, and no fixed graph reproduces that.",
@@ -101,6 +102,55 @@ internal static class RopeConfigReader
             BetaFast = p.OptionalPositiveDouble("beta_fast") ?? 32,
             BetaSlow = p.OptionalPositiveDouble("beta_slow") ?? 1,
             Truncate = p.OptionalBool("truncate") ?? true,
+            AttentionFactor = attention,
+        };
+    }
+
+    /// <summary>
+    /// LongRoPE as modeling_rope_utils computes it. The original context comes from rope_parameters
+    /// (5.x) or the top level (Phi-3's 4.x configs); 4.x then replaces factor by
+    /// max_position_embeddings / original, 5.x keeps a given factor, so a factor that disagrees is
+    /// GAC1221. attention_factor: given, else √(1 + ln s / ln original) for s &gt; 1.
+    /// </summary>
+    private static RopeScaling LongRope(ConfigFields f, ConfigFields p, int maxPositions, int rotaryDim)
+    {
+        var shortFactors = p.OptionalPositiveDoubleList("short_factor") ?? throw TransformerConfigReader.Malformed(f.Source, $"\"{p.Name("short_factor")}\" is missing.");
+        var longFactors = p.OptionalPositiveDoubleList("long_factor") ?? throw TransformerConfigReader.Malformed(f.Source, $"\"{p.Name("long_factor")}\" is missing.");
+        foreach (var (name, factors) in new[] { ("short_factor", shortFactors), ("long_factor", longFactors) })
+        {
+            if (factors.Count != rotaryDim / 2)
+            {
+                throw TransformerConfigReader.Malformed(f.Source, $"\"{p.Name(name)}\" has {factors.Count} entries; the rotary width {rotaryDim} needs {rotaryDim / 2}.");
+            }
+        }
+
+        var inside = p.OptionalPositiveInt("original_max_position_embeddings");
+        var outside = f.OptionalPositiveInt("original_max_position_embeddings");
+        if (inside is { } a && outside is { } b && a != b)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.RopeParametersAmbiguous,
+                $"'{f.Source}': {p.Name("original_max_position_embeddings")} ({a}) and the top-level original_max_position_embeddings ({b}) disagree.",
+                new SourceLocation(f.Source));
+        }
+
+        long original = inside ?? outside ?? maxPositions;
+        var implied = (double)maxPositions / original;
+        var factor = p.OptionalPositiveDouble("factor") ?? implied;
+        if ((inside ?? outside) is not null && Math.Abs(factor - implied) > 1e-9 * factor)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.RopeParametersAmbiguous,
+                $"'{f.Source}': LongRoPE {p.Name("factor")} is {factor} but max_position_embeddings / original_max_position_embeddings = {implied}; transformers versions disagree on which one applies.",
+                new SourceLocation(f.Source));
+        }
+
+        var attention = p.OptionalPositiveDouble("attention_factor")
+            ?? (factor <= 1 ? 1.0 : Math.Sqrt(1 + (Math.Log(factor) / Math.Log(original))));
+        return new RopeScaling(RopeScalingKind.LongRope, factor, OriginalMaxPositions: original)
+        {
+            ShortFactors = shortFactors,
+            LongFactors = longFactors,
             AttentionFactor = attention,
         };
     }

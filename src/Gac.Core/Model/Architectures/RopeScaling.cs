@@ -13,6 +13,12 @@ public enum RopeScalingKind
 
     /// <summary>YaRN (Peng et al. 2023): a ramp between interpolated and extrapolated frequencies, cos/sin scaled by an attention factor.</summary>
     Yarn,
+
+    /// <summary>
+    /// LongRoPE (Ding et al. 2024; Phi-3): per-frequency divisors, short_factor while the sequence
+    /// (last position + 1) fits the original context, long_factor beyond it.
+    /// </summary>
+    LongRope,
 }
 
 /// <summary>
@@ -37,15 +43,22 @@ public sealed record RopeScaling(
     /// <summary>YaRN's truncate: round the correction range outwards to whole dimensions (transformers' default true).</summary>
     public bool Truncate { get; init; } = true;
 
-    /// <summary>What transformers multiplies cos and sin by ("attention_scaling"); 1 except for YaRN.</summary>
+    /// <summary>What transformers multiplies cos and sin by ("attention_scaling"); 1 except for YaRN and LongRoPE.</summary>
     public double AttentionFactor { get; init; } = 1.0;
+
+    /// <summary>LongRoPE's short_factor, one divisor per frequency (rotary_dim / 2 of them).</summary>
+    public IReadOnlyList<double> ShortFactors { get; init; } = [];
+
+    /// <summary>LongRoPE's long_factor, used when the sequence outgrows <see cref="OriginalMaxPositions"/>.</summary>
+    public IReadOnlyList<double> LongFactors { get; init; } = [];
 
     /// <summary>
     /// The rotary inverse frequencies θ^(−2i/d), i = 0 … d/2 − 1 (RoFormer, Su et al. 2021), after
     /// scaling, for rotary width d. Computed in double; the graph and the reference forward round
     /// them once to float32, the precision transformers computes them in.
     /// </summary>
-    public double[] InverseFrequencies(int rotaryDim, double theta)
+    /// <param name="longContext">LongRoPE only: the frequencies for a sequence longer than the original context.</param>
+    public double[] InverseFrequencies(int rotaryDim, double theta, bool longContext = false)
     {
         var half = rotaryDim / 2;
         var frequencies = new double[half];
@@ -58,6 +71,7 @@ public sealed record RopeScaling(
                 RopeScalingKind.Linear => f / Factor,
                 RopeScalingKind.Llama3 => Llama3(f),
                 RopeScalingKind.Yarn => Yarn(f, i, low, high),
+                RopeScalingKind.LongRope => f / (longContext ? LongFactors : ShortFactors)[i],
                 _ => f,
             };
         }

@@ -10,8 +10,9 @@ namespace Gac.Core.Model.Architectures;
 public sealed record RotaryTables(int Positions, int RotaryDim, float[] Cos, float[] Sin)
 {
     /// <summary>The rotary inverse frequencies rounded once to float32, as the graph holds them.</summary>
-    public static float[] InverseFrequencies(TransformerConfig config)
-        => config.RopeScaling.InverseFrequencies(config.RotaryDim, config.RopeTheta).Select(f => (float)f).ToArray();
+    /// <param name="longContext">LongRoPE: the sequence (last position + 1) exceeds the original context.</param>
+    public static float[] InverseFrequencies(TransformerConfig config, bool longContext = false)
+        => config.RopeScaling.InverseFrequencies(config.RotaryDim, config.RopeTheta, longContext).Select(f => (float)f).ToArray();
 
     /// <summary>Rows for positions 0 … count − 1.</summary>
     public static RotaryTables Create(TransformerConfig config, int count) => Create(config, Enumerable.Range(0, count).Select(p => (long)p).ToArray());
@@ -19,7 +20,9 @@ public sealed record RotaryTables(int Positions, int RotaryDim, float[] Cos, flo
     /// <summary>Rows [positions.Length, rotary_dim] for the given positions.</summary>
     public static RotaryTables Create(TransformerConfig config, long[] positions)
     {
-        var frequencies = InverseFrequencies(config);
+        // transformers' longrope_frequency_update: long factors when max(position_ids) + 1 > original context.
+        var longContext = config.RopeScaling.Kind == RopeScalingKind.LongRope && positions.Length > 0 && positions.Max() + 1 > config.RopeScaling.OriginalMaxPositions;
+        var frequencies = InverseFrequencies(config, longContext);
         var d = config.RotaryDim;
         var half = d / 2;
         var scale = (float)config.RopeScaling.AttentionFactor;

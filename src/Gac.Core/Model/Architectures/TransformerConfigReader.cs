@@ -95,7 +95,7 @@ public static class TransformerConfigReader
 
         var layers = f.PositiveInt("num_hidden_layers");
         var maxPositions = f.OptionalPositiveInt("max_position_embeddings") ?? modelType switch { "mistral" => 4096 * 32, "qwen2" => 32768, _ => 2048 };
-        var (theta, scaling) = RopeConfigReader.Read(f, maxPositions);
+        var (theta, scaling) = RopeConfigReader.Read(f, maxPositions, headDim);
         var (window, sliding) = SlidingWindowConfig.Read(f, modelType, layers);
 
         // Llama's attention_bias covers q, k, v and o and mlp_bias the MLP; Mistral's modeling code

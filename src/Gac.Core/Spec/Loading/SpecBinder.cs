@@ -66,7 +66,18 @@ internal sealed class SpecBinder(JObject doc, JsonProjection projection, string 
             inputs,
             Dims(calibration["dims"]),
             text,
-            PathOf(calibration["tokenizer"]));
+            text is null ? null : PathOf(calibration["tokenizer"]) ?? TokenizerBesideCheckpoint());
+    }
+
+    /// <summary>A checkpoint folder's own tokenizer file (SpecSemantics has checked there is one when text is set).</summary>
+    private SpecPath? TokenizerBesideCheckpoint()
+    {
+        if (PathOf(doc["model"]?["path"]) is not { } model || !Directory.Exists(model.FullPath) || TokenizerFiles.FindBeside(model.FullPath) is not { } found)
+        {
+            return null;
+        }
+
+        return new SpecPath(Path.Combine(model.Text, Path.GetFileName(found)), found);
     }
 
     private static CompressSpec BindCompress(JObject compress)
