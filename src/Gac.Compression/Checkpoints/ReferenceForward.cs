@@ -28,7 +28,8 @@ public static class ReferenceForward
         {
             using var scope = NewDisposeScope();
             var ids = tensor(tokenIds, [batch, sequence]);
-            var model = new Loader(weights, CheckpointTensorNames.Detect(config.Family, weights));
+            var names = CheckpointTensorNames.Detect(config.Family, weights);
+            var model = new Loader(config.FusedProjections ? new FusedProjectionSplit(config, weights, names) : weights, names);
             var logits = config.Family == TransformerFamily.Llama
                 ? Llama(config, model, ids, sequence)
                 : Gpt2(config, model, ids, sequence);
@@ -54,6 +55,13 @@ public static class ReferenceForward
             var q = Heads(w.Linear(x, n.AttentionLinear(i, "q_proj"), c.QkvBias), c.Heads, c.HeadDim);
             var k = Heads(w.Linear(x, n.AttentionLinear(i, "k_proj"), c.QkvBias), c.KvHeads, c.HeadDim);
             var v = Heads(w.Linear(x, n.AttentionLinear(i, "v_proj"), c.QkvBias), c.KvHeads, c.HeadDim);
+            if (c.QkNorm)
+            {
+                // Qwen3: RMSNorm of each head's q and k (weights [head_dim]) before RoPE.
+                q = RmsNorm(q, w.Get(n.AttentionLinear(i, "q_norm") + ".weight"), c.NormEpsilon);
+                k = RmsNorm(k, w.Get(n.AttentionLinear(i, "k_norm") + ".weight"), c.NormEpsilon);
+            }
+
             q = Rotate(q, cos, sin);
             k = Rotate(k, cos, sin);
             var groups = c.Heads / c.KvHeads;

@@ -46,7 +46,7 @@ public static partial class DiagnosticCatalogue
     public static readonly DiagnosticDescriptor ModelTypeUnsupported = new(
         "GAC1209", "Model type not supported",
         "config.json's model_type is not one of the architectures this version can read and export.",
-        "Supported model_type values: llama, mistral, qwen2, gpt2. Export other models to ONNX yourself.");
+        "Supported model_type values: llama, mistral, qwen2, qwen3, phi3, gpt2 (Gemma is refused with GAC1304). Export other models to ONNX yourself.");
 
     public static readonly DiagnosticDescriptor RopeScalingUnsupported = new(
         "GAC1210", "RoPE scaling not supported",

@@ -2,7 +2,8 @@ namespace Gac.Core.Diagnostics;
 
 /// <summary>
 /// GAC130x: a Hugging Face checkpoint's inventory — the safetensors byte layout and the tensors
-/// config.json implies — checked from the headers alone, before any weight is read.
+/// config.json implies — checked from the headers alone, before any weight is read; and model
+/// families whose checkpoints are recognised but refused, with the reason.
 /// </summary>
 public static partial class DiagnosticCatalogue
 {
@@ -25,4 +26,9 @@ public static partial class DiagnosticCatalogue
         "GAC1303", "Checkpoint holds a tensor config.json does not describe",
         "A stored tensor is not one the architecture in config.json uses (for example a bias the config does not enable, an adapter or quantization scale, or a tensor in a shard the index does not assign it to); exporting without it would silently change the model.",
         "Check that config.json belongs to these weights (attention_bias, mlp_bias, tie_word_embeddings, model_type); merge adapters and dequantize before exporting.");
+
+    public static readonly DiagnosticDescriptor GemmaForwardUnsupported = new(
+        "GAC1304", "Gemma's forward pass is not exported",
+        "config.json's model_type is a Gemma (gemma, gemma2, gemma3, gemma3_text); its forward differs from the Llama export in ways that change every logit: embeddings scaled by sqrt(hidden_size), RMSNorm scaled by (1 + weight), a gelu-tanh MLP, and from Gemma 2 on sandwich norms around attention and MLP, query_pre_attn_scalar instead of head_dim, tanh soft-capping of attention scores and logits, and sliding-window attention on alternating layers (Gemma 3: q/k norms, per-layer-type RoPE).",
+        "Export the model to ONNX with another tool (for example Optimum or onnxruntime-genai's builder) and give gac-build the .onnx file.");
 }

@@ -153,7 +153,8 @@ internal static class AttentionMatcher
                 case "Mul" or "Div" or "Add" when node.Input.Count(i => !index.IsConstant(i)) == 1:
                     value = node.Input.First(i => !index.IsConstant(i));
                     break;
-                case "Mul" or "Add" or "Sub" or "Concat":
+                // Div of two activations: an RMSNorm on the heads (Qwen3's q_norm / k_norm, x / √(mean(x²) + ε)).
+                case "Mul" or "Add" or "Sub" or "Concat" or "Div":
                     return TraceBranches(index, byOutput, node, reshapes);
                 default:
                     return null;

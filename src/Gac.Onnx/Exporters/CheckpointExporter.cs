@@ -104,6 +104,13 @@ public static class CheckpointExporter
 
     private static ModelProto Build(TransformerConfig config, ICheckpointTensors weights, InitializerSink sink, CheckpointExportOptions options)
     {
+        // Phi-3's fused qkv_proj / gate_up_proj become the separate Llama projections here, so the graph,
+        // discovery and every compressor see ordinary linear layers.
+        if (config.FusedProjections)
+        {
+            weights = new FusedProjectionSplit(config, weights, CheckpointTensorNames.Detect(config.Family, weights));
+        }
+
         var graph = new DecoderGraph(config, weights, sink, options.PastKeyValues, options.Opset);
         if (config.Family == TransformerFamily.Llama)
         {

@@ -4,9 +4,10 @@ using Gac.Onnx.Building;
 namespace Gac.Onnx.Exporters;
 
 /// <summary>
-/// Llama / Mistral / Qwen2 prefill (transformers' modeling_llama): embedding, per block
-/// RMSNorm → attention with RoPE and grouped-query k/v → residual → RMSNorm → SwiGLU MLP →
-/// residual, final RMSNorm, LM head.
+/// Llama / Mistral / Qwen2 / Qwen3 / Phi-3 (transformers' modeling_llama): embedding, per block
+/// RMSNorm → attention with RoPE and grouped-query k/v (Qwen3: per-head q/k RMSNorm before RoPE) →
+/// residual → RMSNorm → SwiGLU MLP → residual, final RMSNorm, LM head. Phi-3's fused projections
+/// arrive split (<see cref="FusedProjectionSplit"/>).
 /// </summary>
 internal static class LlamaGraph
 {
@@ -29,6 +30,13 @@ internal static class LlamaGraph
             var q = g.SplitHeads($"{prefix}/q", g.Linear(n.AttentionLinear(i, "q_proj"), x, c.HiddenSize, c.QueryWidth, c.QkvBias, storedOutIn: true), c.Heads);
             var k = g.SplitHeads($"{prefix}/k", g.Linear(n.AttentionLinear(i, "k_proj"), x, c.HiddenSize, c.KeyValueWidth, c.QkvBias, storedOutIn: true), c.KvHeads);
             var v = g.SplitHeads($"{prefix}/v", g.Linear(n.AttentionLinear(i, "v_proj"), x, c.HiddenSize, c.KeyValueWidth, c.QkvBias, storedOutIn: true), c.KvHeads);
+            if (c.QkNorm)
+            {
+                // Qwen3Attention: q_norm / k_norm over each head's head_dim values, after the head split, before RoPE.
+                q = RmsNorm(g, n.AttentionLinear(i, "q_norm"), q, c.HeadDim);
+                k = RmsNorm(g, n.AttentionLinear(i, "k_norm"), k, c.HeadDim);
+            }
+
             q = Rotate(g, $"{prefix}/q/rotary", q, cos, sin);
             k = Rotate(g, $"{prefix}/k/rotary", k, cos, sin);
             (k, v) = g.AppendToCache(i, prefix, k, v);
@@ -53,15 +61,18 @@ internal static class LlamaGraph
         g.Logits(h, c.TieWordEmbeddings ? embedding : null);
     }
 
-    /// <summary>RMSNorm: w · x / √(mean(x²) + ε), with Pow/ReduceMean/Sqrt/Div (no RMSNorm operator in opset 17).</summary>
-    private static string RmsNorm(DecoderGraph g, string module, string x)
+    /// <summary>
+    /// RMSNorm over the last axis: w · x / √(mean(x²) + ε), with Pow/ReduceMean/Sqrt/Div (no RMSNorm
+    /// operator in opset 17). <paramref name="width"/>: hidden_size, or head_dim for Qwen3's q/k norms.
+    /// </summary>
+    private static string RmsNorm(DecoderGraph g, string module, string x, int? width = null)
     {
         var b = g.Builder;
         var squared = b.Node("Pow", [x, g.FloatScalar("const.two.f32", 2f)], $"{module}/Pow");
         var mean = g.ReduceMeanLastAxis(squared, $"{module}/ReduceMean");
         var shifted = b.Node("Add", [mean, g.FloatScalar($"const.norm_epsilon", (float)g.Config.NormEpsilon)], $"{module}/Add_epsilon");
         var normalized = b.Node("Div", [x, b.Node("Sqrt", [shifted], $"{module}/Sqrt")], $"{module}/Div");
-        return b.Node("Mul", [normalized, g.Copy(module + ".weight", g.Config.HiddenSize)], $"{module}/Mul");
+        return b.Node("Mul", [normalized, g.Copy(module + ".weight", width ?? g.Config.HiddenSize)], $"{module}/Mul");
     }
 
     /// <summary>

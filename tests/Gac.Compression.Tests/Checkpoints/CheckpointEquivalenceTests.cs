@@ -35,6 +35,8 @@ public sealed class CheckpointEquivalenceTests(ITestOutputHelper output) : IDisp
     [InlineData("llama-longrope-long", 1, SafetensorsDType.F32)]
     [InlineData("llama-longrope-short", 1, SafetensorsDType.F32)]
     [InlineData("gpt2", 1, SafetensorsDType.F32)]
+    [InlineData("qwen3", 1, SafetensorsDType.F32)]
+    [InlineData("phi3", 2, SafetensorsDType.BF16)]
     [InlineData("llama-gqa", 3, SafetensorsDType.F32)]
     [InlineData("llama-gqa", 1, SafetensorsDType.BF16)]
     [InlineData("gpt2", 2, SafetensorsDType.F16)]

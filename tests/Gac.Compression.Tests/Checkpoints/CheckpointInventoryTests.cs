@@ -29,6 +29,8 @@ public sealed class CheckpointInventoryTests : IDisposable
     [InlineData("mistral-linear-rope", 2)]
     [InlineData("gpt2", 1)]
     [InlineData("gpt2", 4)]
+    [InlineData("qwen3", 2)]
+    [InlineData("phi3", 1)]
     public void A_checkpoint_written_from_its_config_passes_and_counts_every_parameter(string name, int shards)
     {
         var folder = TinyHfCheckpoint.Write(Path.Combine(_folder, name), name, shards);

@@ -45,6 +45,18 @@ internal static class TinyHfCheckpoint
               "use_sliding_window": true, "sliding_window": 2, "layer_types": ["full_attention", "sliding_attention"],
               "rope_parameters": { "rope_type": "default", "rope_theta": 1000000.0 } }
             """,
+        // Qwen3: per-head q_norm / k_norm, explicit head_dim (4 · 8 ≠ 24), GQA, tied head.
+        ["qwen3"] = """
+            { "model_type": "qwen3", "hidden_size": 24, "intermediate_size": 40, "num_hidden_layers": 2,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 8, "vocab_size": 35,
+              "max_position_embeddings": 64, "rms_norm_eps": 1e-6, "rope_theta": 1000000.0, "tie_word_embeddings": true }
+            """,
+        // Phi-3: fused qkv_proj and gate_up_proj, GQA, half of each head rotated (partial_rotary_factor).
+        ["phi3"] = """
+            { "model_type": "phi3", "hidden_size": 32, "intermediate_size": 48, "num_hidden_layers": 2,
+              "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 40, "max_position_embeddings": 64,
+              "original_max_position_embeddings": 64, "rms_norm_eps": 1e-5, "partial_rotary_factor": 0.5, "tie_word_embeddings": false }
+            """,
         // Llama with attention_bias (q, k, v, o) and mlp_bias, head_dim 16 while hidden / heads = 8.
         ["llama-bias-head-dim"] = """
             { "model_type": "llama", "hidden_size": 32, "intermediate_size": 40, "num_hidden_layers": 2,

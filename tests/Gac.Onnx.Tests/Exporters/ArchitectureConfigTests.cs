@@ -62,7 +62,7 @@ public sealed class ArchitectureConfigTests
         var diagnostic = error.Diagnostics.Single();
         Assert.Equal("GAC1209", diagnostic.Descriptor.Code);
         Assert.Equal("ckpt/config.json", diagnostic.Location?.File);
-        Assert.Contains("llama, mistral, qwen2, gpt2", diagnostic.Message, StringComparison.Ordinal);
+        Assert.Contains("llama, mistral, qwen2, qwen3, phi3, gpt2", diagnostic.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -28,6 +28,21 @@ internal static class TinyCheckpoints
           "max_position_embeddings": 32, "rms_norm_eps": 1e-6, "rope_theta": 1000000.0, "tie_word_embeddings": false }
         """;
 
+    /// <summary>Qwen3: q_norm / k_norm per head, GQA, explicit head_dim (4 · 8 = 32 ≠ hidden_size 24), tied head.</summary>
+    public const string Qwen3 = """
+        { "model_type": "qwen3", "hidden_size": 24, "intermediate_size": 40, "num_hidden_layers": 2,
+          "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 8, "vocab_size": 35,
+          "max_position_embeddings": 64, "rms_norm_eps": 1e-6, "rope_theta": 1000000.0, "tie_word_embeddings": true }
+        """;
+
+    /// <summary>Phi-3: fused qkv_proj and gate_up_proj, GQA, untied head (Phi-3-mini-4k's fields, tiny).</summary>
+    public const string Phi3 = """
+        { "model_type": "phi3", "hidden_size": 32, "intermediate_size": 48, "num_hidden_layers": 2,
+          "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 40, "max_position_embeddings": 64,
+          "original_max_position_embeddings": 64, "rms_norm_eps": 1e-5, "rope_theta": 10000.0, "rope_scaling": null,
+          "hidden_act": "silu", "tie_word_embeddings": false, "resid_pdrop": 0.0, "embd_pdrop": 0.0, "attention_dropout": 0.0 }
+        """;
+
     public const string Gpt2 = """
         { "model_type": "gpt2", "n_embd": 32, "n_layer": 2, "n_head": 4, "n_positions": 40, "vocab_size": 60,
           "layer_norm_epsilon": 1e-5, "activation_function": "gelu_new" }
@@ -38,6 +53,8 @@ internal static class TinyCheckpoints
         { "llama-gqa", LlamaGqa },
         { "llama-tied", LlamaTied },
         { "qwen2", Qwen2 },
+        { "qwen3", Qwen3 },
+        { "phi3", Phi3 },
         { "gpt2", Gpt2 },
     };
 

@@ -22,13 +22,36 @@ public static class CheckpointLayout
             if (c.Family == TransformerFamily.Llama)
             {
                 list.Add((names.BlockNorm(i, true) + ".weight", [h]));
-                Linear(list, names.AttentionLinear(i, "q_proj"), h, c.QueryWidth, c.QkvBias);
-                Linear(list, names.AttentionLinear(i, "k_proj"), h, c.KeyValueWidth, c.QkvBias);
-                Linear(list, names.AttentionLinear(i, "v_proj"), h, c.KeyValueWidth, c.QkvBias);
+                if (c.FusedProjections)
+                {
+                    // Phi-3 has no biases; q, k and v are stacked by rows (FusedProjectionSplit).
+                    Linear(list, names.AttentionLinear(i, FusedProjectionSplit.QkvProjection), h, c.QueryWidth + (2L * c.KeyValueWidth), false);
+                }
+                else
+                {
+                    Linear(list, names.AttentionLinear(i, "q_proj"), h, c.QueryWidth, c.QkvBias);
+                    Linear(list, names.AttentionLinear(i, "k_proj"), h, c.KeyValueWidth, c.QkvBias);
+                    Linear(list, names.AttentionLinear(i, "v_proj"), h, c.KeyValueWidth, c.QkvBias);
+                }
+
+                if (c.QkNorm)
+                {
+                    list.Add((names.AttentionLinear(i, "q_norm") + ".weight", [c.HeadDim]));
+                    list.Add((names.AttentionLinear(i, "k_norm") + ".weight", [c.HeadDim]));
+                }
+
                 Linear(list, names.AttentionLinear(i, "o_proj"), c.QueryWidth, h, c.OutputBias);
                 list.Add((names.BlockNorm(i, false) + ".weight", [h]));
-                Linear(list, names.MlpLinear(i, "gate_proj"), h, inner, c.MlpBias);
-                Linear(list, names.MlpLinear(i, "up_proj"), h, inner, c.MlpBias);
+                if (c.FusedProjections)
+                {
+                    Linear(list, names.MlpLinear(i, FusedProjectionSplit.GateUpProjection), h, 2L * inner, false);
+                }
+                else
+                {
+                    Linear(list, names.MlpLinear(i, "gate_proj"), h, inner, c.MlpBias);
+                    Linear(list, names.MlpLinear(i, "up_proj"), h, inner, c.MlpBias);
+                }
+
                 Linear(list, names.MlpLinear(i, "down_proj"), inner, h, c.MlpBias);
             }
             else

@@ -12,7 +12,8 @@ internal static class RopeConfigReader
 {
     public static IReadOnlyList<string> SupportedTypes { get; } = ["default", "linear", "llama3", "yarn", "longrope"];
 
-    public static (double Theta, RopeScaling Scaling) Read(ConfigFields f, int maxPositions, int rotaryDim)
+    /// <param name="family">What the model_type's own config class changes: Phi-3 rotates a partial head width, maps su / yarn to longrope and defaults original_max_position_embeddings.</param>
+    public static (double Theta, RopeScaling Scaling) Read(ConfigFields f, int maxPositions, int rotaryDim, RopeFamilyRules? family = null)
     {
         // transformers 5 renamed rope_scaling to rope_parameters and moved rope_theta inside it; it
         // still reads the old names, so either may be present.
@@ -22,8 +23,8 @@ internal static class RopeConfigReader
             throw Unsupported(f, parameters.Name("full_attention"), "per-layer-type RoPE parameters (one set for full, one for sliding attention) are Gemma-style and not supported for this model_type");
         }
 
-        var partial = parameters?.OptionalDouble("partial_rotary_factor") ?? f.OptionalDouble("partial_rotary_factor");
-        if (partial is { } factor && factor != 1.0)
+        var partial = PartialRotaryFactor(f);
+        if (family?.PartialRotary != true && partial is { } factor && factor != 1.0)
         {
             // LlamaAttention's apply_rotary_pos_emb rotates the whole head: a narrower cos/sin does not broadcast.
             throw Unsupported(f, "partial_rotary_factor", $"is {factor}; this model_type's attention rotates the whole head (transformers fails on a partial rotary width)");
@@ -31,13 +32,18 @@ internal static class RopeConfigReader
 
         var theta = parameters?.OptionalPositiveDouble("rope_theta") ?? f.OptionalPositiveDouble("rope_theta") ?? 10000.0;
         var kind = parameters?.OptionalString("rope_type") ?? parameters?.OptionalString("type") ?? "default";
+        if (family?.LongRopeAliases is { } aliases && aliases.Contains(kind))
+        {
+            kind = "longrope";
+        }
+
         var scaling = kind switch
         {
             "default" => RopeScaling.None,
             "linear" => new RopeScaling(RopeScalingKind.Linear, Factor: parameters!.PositiveDouble("factor")),
             "llama3" => Llama3(f, parameters!),
             "yarn" => Yarn(f, parameters!, maxPositions),
-            "longrope" => LongRope(f, parameters!, maxPositions, rotaryDim),
+            "longrope" => LongRope(f, parameters!, maxPositions, rotaryDim, family?.DefaultOriginalMaxPositions),
             "dynamic" => throw GacException.Create(
                 DiagnosticCatalogue.RopeParametersAmbiguous,
                 $"'{f.Source}': {parameters!.Name("rope_type")} \"dynamic\" (dynamic NTK) is not supported: transformers recomputes the frequencies from the longest sequence seen so far, so the same tokens give different logits depending on earlier calls, and no fixed graph reproduces that.",
@@ -112,7 +118,7 @@ internal static class RopeConfigReader
     /// max_position_embeddings / original, 5.x keeps a given factor, so a factor that disagrees is
     /// GAC1221. attention_factor: given, else √(1 + ln s / ln original) for s &gt; 1.
     /// </summary>
-    private static RopeScaling LongRope(ConfigFields f, ConfigFields p, int maxPositions, int rotaryDim)
+    private static RopeScaling LongRope(ConfigFields f, ConfigFields p, int maxPositions, int rotaryDim, int? defaultOriginal)
     {
         var shortFactors = p.OptionalPositiveDoubleList("short_factor") ?? throw TransformerConfigReader.Malformed(f.Source, $"\"{p.Name("short_factor")}\" is missing.");
         var longFactors = p.OptionalPositiveDoubleList("long_factor") ?? throw TransformerConfigReader.Malformed(f.Source, $"\"{p.Name("long_factor")}\" is missing.");
@@ -134,10 +140,12 @@ internal static class RopeConfigReader
                 new SourceLocation(f.Source));
         }
 
-        long original = inside ?? outside ?? maxPositions;
+        // Phi3Config always has original_max_position_embeddings (default 4096), so 4.x always divides by it.
+        var stated = inside ?? outside ?? defaultOriginal;
+        long original = stated ?? maxPositions;
         var implied = (double)maxPositions / original;
         var factor = p.OptionalPositiveDouble("factor") ?? implied;
-        if ((inside ?? outside) is not null && Math.Abs(factor - implied) > 1e-9 * factor)
+        if (stated is not null && Math.Abs(factor - implied) > 1e-9 * factor)
         {
             throw GacException.Create(
                 DiagnosticCatalogue.RopeParametersAmbiguous,
@@ -154,6 +162,10 @@ internal static class RopeConfigReader
             AttentionFactor = attention,
         };
     }
+
+    /// <summary>partial_rotary_factor from rope_parameters (5.x) or the top level (4.x); null when absent.</summary>
+    public static double? PartialRotaryFactor(ConfigFields f)
+        => (f.Object("rope_parameters") ?? f.Object("rope_scaling"))?.OptionalDouble("partial_rotary_factor") ?? f.OptionalDouble("partial_rotary_factor");
 
     internal static GacException Unsupported(ConfigFields f, string field, string why)
         => GacException.Create(

@@ -52,6 +52,15 @@ public sealed record RopeScaling(
     /// <summary>LongRoPE's long_factor, used when the sequence outgrows <see cref="OriginalMaxPositions"/>.</summary>
     public IReadOnlyList<double> LongFactors { get; init; } = [];
 
+    /// <summary>By value, the factor lists included, so configs read from equal JSON are equal records.</summary>
+    public bool Equals(RopeScaling? other)
+        => other is not null && Kind == other.Kind && Factor == other.Factor && LowFreqFactor == other.LowFreqFactor
+            && HighFreqFactor == other.HighFreqFactor && OriginalMaxPositions == other.OriginalMaxPositions && BetaFast == other.BetaFast
+            && BetaSlow == other.BetaSlow && Truncate == other.Truncate && AttentionFactor == other.AttentionFactor
+            && ShortFactors.SequenceEqual(other.ShortFactors) && LongFactors.SequenceEqual(other.LongFactors);
+
+    public override int GetHashCode() => HashCode.Combine(Kind, Factor, OriginalMaxPositions, AttentionFactor, ShortFactors.Count, LongFactors.Count);
+
     /// <summary>
     /// The rotary inverse frequencies θ^(−2i/d), i = 0 … d/2 − 1 (RoFormer, Su et al. 2021), after
     /// scaling, for rotary width d. Computed in double; the graph and the reference forward round

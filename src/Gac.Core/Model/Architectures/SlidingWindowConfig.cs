@@ -4,8 +4,9 @@ namespace Gac.Core.Model.Architectures;
 /// Which layers attend through a sliding window, read as transformers (4.53 and later, where the
 /// masks come from masking_utils for every attention implementation) reads it:
 /// Mistral: every layer, window sliding_window (4096 when the key is absent, none when null).
-/// Qwen2: only when use_sliding_window; then layer_types when given, else the layers from
-/// max_window_layers (default 28) on. Llama has no sliding window.
+/// Qwen2 and Qwen3: only when use_sliding_window; then layer_types when given, else the layers from
+/// max_window_layers (default 28) on. Phi-3: every layer when sliding_window is set (default none).
+/// Llama has no sliding window.
 /// </summary>
 internal static class SlidingWindowConfig
 {
@@ -21,7 +22,14 @@ internal static class SlidingWindowConfig
                 return (window, new LayerMask(Enumerable.Repeat(window is not null, layers)));
             }
 
-            case "qwen2":
+            case "phi3":
+            {
+                // Phi3Config.sliding_window defaults to None; when set, Phi3Model masks every layer with it.
+                var window = f.OptionalPositiveInt("sliding_window");
+                return (window, new LayerMask(Enumerable.Repeat(window is not null, layers)));
+            }
+
+            case "qwen2" or "qwen3":
             {
                 var window = f.OptionalBool("use_sliding_window") == true
                     ? (f.Has("sliding_window") ? f.OptionalPositiveInt("sliding_window") : TransformersDefaultWindow)

@@ -41,6 +41,18 @@ public sealed record TransformerConfig
     /// <summary>The LM head reuses the token embedding (GPT-2 always; Llama when tie_word_embeddings).</summary>
     public bool TieWordEmbeddings { get; init; }
 
+    /// <summary>
+    /// Qwen3: q_norm and k_norm, an RMSNorm over each head's head_dim values of q and k (weights
+    /// [head_dim], shared by all heads) applied before RoPE (Qwen3Attention).
+    /// </summary>
+    public bool QkNorm { get; init; }
+
+    /// <summary>
+    /// Phi-3: the checkpoint stores q/k/v as one qkv_proj and gate/up as one gate_up_proj; they are
+    /// read through <see cref="FusedProjectionSplit"/> and exported as the separate Llama projections.
+    /// </summary>
+    public bool FusedProjections { get; init; }
+
     /// <summary>Bias on q, k and v (Qwen2 always; Llama with attention_bias; GPT-2 always).</summary>
     public bool QkvBias { get; init; }
 

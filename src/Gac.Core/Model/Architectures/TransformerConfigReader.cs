@@ -10,7 +10,7 @@ namespace Gac.Core.Model.Architectures;
 /// </summary>
 public static class TransformerConfigReader
 {
-    public static IReadOnlyList<string> SupportedModelTypes { get; } = ["llama", "mistral", "qwen2", "gpt2"];
+    public static IReadOnlyList<string> SupportedModelTypes { get; } = ["llama", "mistral", "qwen2", "qwen3", "phi3", "gpt2"];
 
     public static TransformerConfig Load(string path)
     {
@@ -59,8 +59,9 @@ public static class TransformerConfigReader
 
             return modelType switch
             {
-                "llama" or "mistral" or "qwen2" => ReadLlama(fields, modelType),
+                "llama" or "mistral" or "qwen2" or "qwen3" or "phi3" => ReadLlama(fields, modelType),
                 "gpt2" => ReadGpt2(fields),
+                _ when GemmaRefusal.ModelTypes.Contains(modelType) => throw GemmaRefusal.Create(document.RootElement, source, modelType),
                 _ => throw GacException.Create(
                     DiagnosticCatalogue.ModelTypeUnsupported,
                     $"'{source}' has model_type \"{modelType}\"; supported: {string.Join(", ", SupportedModelTypes)}.",
@@ -75,13 +76,14 @@ public static class TransformerConfigReader
         var hidden = f.PositiveInt("hidden_size");
         var heads = f.PositiveInt("num_attention_heads");
         // transformers' defaults when the key is absent: LlamaConfig uses the head count, MistralConfig 8, Qwen2Config 32.
-        var kvHeads = f.OptionalPositiveInt("num_key_value_heads") ?? (f.Has("num_key_value_heads") ? heads : modelType switch { "mistral" => 8, "qwen2" => 32, _ => heads });
+        var kvHeads = f.OptionalPositiveInt("num_key_value_heads") ?? (f.Has("num_key_value_heads") ? heads : modelType switch { "mistral" => 8, "qwen2" or "qwen3" => 32, _ => heads });
         if (heads % kvHeads != 0)
         {
             throw Malformed(f.Source, $"num_attention_heads ({heads}) must be a multiple of num_key_value_heads ({kvHeads}).");
         }
 
-        var headDim = f.OptionalPositiveInt("head_dim") ?? DivideEvenly(f.Source, hidden, heads);
+        // Qwen3Config's head_dim defaults to 128 whatever hidden_size / num_attention_heads is.
+        var headDim = f.OptionalPositiveInt("head_dim") ?? (modelType == "qwen3" ? 128 : DivideEvenly(f.Source, hidden, heads));
         if (headDim % 2 != 0)
         {
             throw Malformed(f.Source, $"head_dim ({headDim}) must be even for rotary embeddings.");
@@ -94,14 +96,18 @@ public static class TransformerConfigReader
         }
 
         var layers = f.PositiveInt("num_hidden_layers");
-        var maxPositions = f.OptionalPositiveInt("max_position_embeddings") ?? modelType switch { "mistral" => 4096 * 32, "qwen2" => 32768, _ => 2048 };
-        var (theta, scaling) = RopeConfigReader.Read(f, maxPositions, headDim);
+        var maxPositions = f.OptionalPositiveInt("max_position_embeddings") ?? modelType switch { "mistral" => 4096 * 32, "qwen2" or "qwen3" => 32768, "phi3" => 4096, _ => 2048 };
+        var phi3 = modelType == "phi3";
+        var rotaryDim = phi3 ? Phi3Config.RotaryDim(f, headDim) : headDim;
+        var (theta, scaling) = phi3 ? Phi3Config.ReadRope(f, maxPositions, rotaryDim) : RopeConfigReader.Read(f, maxPositions, headDim);
         var (window, sliding) = SlidingWindowConfig.Read(f, modelType, layers);
 
         // Llama's attention_bias covers q, k, v and o and mlp_bias the MLP; Mistral's modeling code
         // has no bias anywhere (it ignores both keys); Qwen2's q/k/v always carry a bias, o never.
+        // Qwen3Attention is LlamaAttention (attention_bias on all four) but its MLP has no bias;
+        // Phi-3 has no bias anywhere and reads neither key.
         var llama = modelType == "llama";
-        var attentionBias = llama && (f.OptionalBool("attention_bias") ?? false);
+        var attentionBias = (modelType is "llama" or "qwen3") && (f.OptionalBool("attention_bias") ?? false);
         var qwen = modelType == "qwen2";
         return new TransformerConfig
         {
@@ -115,7 +121,7 @@ public static class TransformerConfigReader
             HeadDim = headDim,
             VocabSize = f.PositiveInt("vocab_size"),
             MaxPositions = maxPositions,
-            NormEpsilon = f.OptionalPositiveDouble("rms_norm_eps") ?? 1e-6,
+            NormEpsilon = f.OptionalPositiveDouble("rms_norm_eps") ?? (phi3 ? 1e-5 : 1e-6),
             RopeTheta = theta,
             RopeScaling = scaling,
             TieWordEmbeddings = f.OptionalBool("tie_word_embeddings") ?? false,
@@ -124,6 +130,9 @@ public static class TransformerConfigReader
             MlpBias = llama && (f.OptionalBool("mlp_bias") ?? false),
             SlidingWindow = window,
             SlidingLayers = sliding,
+            RotaryDim = rotaryDim,
+            QkNorm = modelType == "qwen3",
+            FusedProjections = phi3,
         };
     }
 
