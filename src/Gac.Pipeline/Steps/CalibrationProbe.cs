@@ -62,7 +62,7 @@ public sealed class CalibrationProbe(RunContext run, ImportedModel model, ModelV
     private FidelitySettings SettingsFor(Microsoft.ML.OnnxRuntime.InferenceSession session)
     {
         var calibration = run.Spec.Calibration;
-        var bucket = ShapeBuckets.Complete(session, calibration.Dims, calibrationInputs: calibration.Inputs);
+        var bucket = ShapeBuckets.Complete(session, calibration.Dims, knownShapes: Inspection.DimBinding.KnownShapes(calibration));
         switch (calibration.Source)
         {
             case CalibrationSource.Text:
