@@ -60,7 +60,7 @@ public sealed class RunPipelineTests
     }
 
     [GpuFact(Inverted = true)]
-    public async Task Cuda_on_a_cpu_only_runtime_is_bad_input_naming_what_is_missing()
+    public async Task Cuda_without_usable_CUDA_is_bad_input_naming_what_is_missing()
     {
         using var workspace = new PipelineWorkspace();
 
@@ -70,6 +70,8 @@ public sealed class RunPipelineTests
         var diagnostic = Assert.Single(error.Diagnostics);
         Assert.Equal("GAC4001", diagnostic.Code);
         Assert.Contains("GPU build", diagnostic.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Matches(@"missing lib[\w.+-]+\.so", diagnostic.Message);
+        Assert.Contains("CUDA 13", diagnostic.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(workspace.ArtifactPath));
     }
 
@@ -83,6 +85,8 @@ public sealed class RunPipelineTests
         Assert.Equal("auto", result.Report.Runtime.ProviderRequested);
         Assert.Equal("cpu", result.Report.Runtime.ProviderUsed);
         Assert.Contains(result.Report.Warnings, w => w.Contains("GAC4008", StringComparison.Ordinal));
+        Assert.Equal("cpu", result.Report.Runtime.ProviderOptions);
+        Assert.Contains("missing lib", result.Report.Runtime.FallbackReason, StringComparison.Ordinal);
     }
 
     [Fact]
