@@ -32,7 +32,7 @@ public sealed class BenchCommand : CliCommand
         new("--warmup", "Untimed runs before measuring (default 10).", "N"),
         new("--iterations", "Timed runs per shape bucket (default 100).", "N"),
         new("--threads", "ONNX Runtime intra-op threads (default: one per physical core).", "N"),
-        new("--spec", "Feed the inputs a spec's calibration section names (calibration.inputs, npy, tokens; else generated from the graph), as `run` validates with; its calibration.dims bind the shape unless --shape is given.", "gac.yaml"),
+        new("--spec", "Feed the inputs a spec's calibration section names (calibration.text, inputs, npy, tokens; else generated from the graph), as `run` validates with; its calibration.dims bind the shape unless --shape is given.", "gac.yaml"),
     ];
 
     public override int Execute(CommandContext context)

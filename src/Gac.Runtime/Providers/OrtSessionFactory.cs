@@ -71,7 +71,9 @@ public sealed class OrtSessionFactory
         else
         {
             FallbackReason = Cause(failure, Missing(mark, failure));
-            warnings.Add(new Diagnostic(DiagnosticCatalogue.ProviderFellBackToCpu, $"provider: auto ran on the CPU because CUDA is unavailable: {FallbackReason}. {Requirement}"));
+            warnings.Add(new Diagnostic(
+                DiagnosticCatalogue.ProviderFellBackToCpu,
+                $"provider: auto ran on the CPU because CUDA is unavailable: {FallbackReason}. {Requirement}"));
             provider = ExecutionProvider.Cpu;
             ProviderOptions = CpuOptions;
         }
@@ -129,7 +131,11 @@ public sealed class OrtSessionFactory
         }
         catch (OnnxRuntimeException e)
         {
-            throw GacException.Create(DiagnosticCatalogue.ModelLoadFailed, $"ONNX Runtime could not load '{source}': {e.Message}", new SourceLocation(source), e);
+            throw GacException.Create(
+                DiagnosticCatalogue.ModelLoadFailed,
+                $"ONNX Runtime could not load '{source}': {e.Message}",
+                new SourceLocation(source),
+                e);
         }
     }
 
