@@ -10,6 +10,8 @@ using Gac.Runtime.Benchmark;
 using Gac.Runtime.Hardware;
 using Gac.Runtime.Providers;
 
+using Gac.Pipeline.Inspection;
+
 namespace Gac.Cli.Commands;
 
 /// <summary>
@@ -63,7 +65,7 @@ public sealed class BenchCommand : CliCommand
         {
             if (spec is not null && args.Value("--shape") is null)
             {
-                buckets = [ShapeBuckets.Complete(session.Session, spec.Calibration.Dims, calibrationInputs: spec.Calibration.Inputs)];
+                buckets = [ShapeBuckets.Complete(session.Session, spec.Calibration.Dims, knownShapes: DimBinding.KnownShapes(spec.Calibration))];
             }
 
             var progress = context.ShowProgress
