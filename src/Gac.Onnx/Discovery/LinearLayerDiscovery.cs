@@ -68,9 +68,16 @@ public static class LinearLayerDiscovery
         }
 
         // MatMul then Add of a constant [N] (or [1, …, 1, N]) vector: PyTorch's and Paddle's nn.Linear.
-        if (index.DataConsumers(node.Output[0]) is [{ OpType: "Add", Input.Count: 2 } add])
+        // A float16-compute export casts the MatMul's product back to float32 before the Add.
+        var product = node.Output[0];
+        if (index.DataConsumers(product) is [{ OpType: "Cast" } back])
         {
-            var other = add.Input[0] == node.Output[0] ? add.Input[1] : add.Input[0];
+            product = back.Output[0];
+        }
+
+        if (index.DataConsumers(product) is [{ OpType: "Add", Input.Count: 2 } add])
+        {
+            var other = add.Input[0] == product ? add.Input[1] : add.Input[0];
             if (index.Constant(other) is { } bias && bias.Dims.Count > 0
                 && bias.Dims[^1] == candidate.OutFeatures && bias.Dims.Take(bias.Dims.Count - 1).All(d => d == 1))
             {

@@ -1,50 +1,65 @@
+using Gac.Core.Diagnostics;
 using Gac.Onnx.Building;
 using Gac.Onnx.Ir;
 
 namespace Gac.Onnx.Rewrites;
 
 /// <summary>
-/// Stores the float32 weights of a model (initializers and Constant-node tensors of the main graph)
-/// as float16, each followed by a Cast back to float32, and returns the new model.
-/// Why casts after the weights rather than a whole-graph float16 conversion: ONNX Runtime's CPU
-/// provider has no float16 kernels for many operators (Softmax, Erf, LayerNormalization pieces,
-/// …), so an all-float16 graph fails to load there, and every exporter's graph would need its own
-/// list of operators to keep in float32. With a Cast per weight the arithmetic is unchanged and
-/// runs on every provider, ONNX Runtime folds the Casts into float32 constants when it loads the
-/// model (constant folding, on by default), and the file halves. The numeric effect is exactly
-/// the float16 rounding of each weight (relative 2^-11, IEEE 754 binary16). A GPU provider that
-/// wants float16 arithmetic can still take the float16 weights this leaves in the file.
+/// Converts a float32 model to float16 compute: its float32 weights (initializers and Constant-node
+/// tensors of the main graph) are stored as float16, and every MatMul that reads one computes in
+/// float16 (<see cref="Fp16MatMuls"/>): a Cast of its activation to float16 in front, a Cast of
+/// its product back to float32 behind. The rest of the graph keeps float32 arithmetic: norms
+/// (LayerNormalization, RMSNorm), softmax and its sums, RoPE cos/sin, bias adds and residuals read
+/// their float16-stored parameters through a Cast to float32. Why not a whole-graph float16
+/// conversion: those parts lose range or accuracy in float16 (a variance sum, exp in softmax,
+/// large position angles), and ONNX Runtime's CPU provider lacks float16 kernels for several
+/// operators (Erf, Pow, …), so such a graph would not load here. The numeric effect on a MatMul
+/// is float16 rounding of its weight and activation and float16 results (ONNX Runtime accumulates
+/// in float32 on CUDA tensor cores; relative 2^-11 per element, IEEE 754 binary16).
+/// A weight read by a MatMul or Gemm outside float16's finite range (|w| &gt; 65504) is refused
+/// (GAC3050) rather than clamped; any other constant outside that range (an attention-mask fill
+/// of -3.4e38, say) is not a weight and stays float32, exactly.
 /// </summary>
 public static class Fp16Conversion
 {
+    /// <summary>The largest finite float16.</summary>
+    public const float Float16Max = 65504f;
+
     /// <param name="data">When given, each float16 tensor moves to it as soon as it is made, so a large model is converted one tensor at a time.</param>
     public static ModelProto Apply(OnnxModelFile model, Fp16ConversionOptions? options = null, ExternalData.ExternalDataBuilder? data = null)
     {
         options ??= Fp16ConversionOptions.Default;
         var graph = new RewriteGraph(model, data);
         var casts = new List<NodeProto>();
+        var halfWeights = new Dictionary<string, string>(StringComparer.Ordinal);
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
         var graphInputs = graph.Graph.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < graph.Graph.Initializer.Count; i++)
         {
             var tensor = graph.Graph.Initializer[i];
             // An initializer that is also a graph input can be overridden by the caller in float32.
-            if (Convertible(tensor, options) && !graphInputs.Contains(tensor.Name))
+            if (Convertible(tensor, options) && !graphInputs.Contains(tensor.Name) && Halve(graph, tensor, tensor.Name) is { } halfTensor)
             {
-                var halfName = graph.FreshName(tensor.Name + ".fp16");
-                graph.Graph.Initializer[i] = WeightTensors.Float16(halfName, graph.ReadFloats(tensor), [.. tensor.Dims]);
+                halfTensor.Name = graph.FreshName(tensor.Name + ".fp16");
+                graph.Graph.Initializer[i] = halfTensor;
                 data?.Place(graph.Graph.Initializer[i]);
-                casts.Add(Cast(graph, halfName, tensor.Name, OnnxDataType.Float));
+                casts.Add(Cast(graph, halfTensor.Name, tensor.Name, OnnxDataType.Float));
+                halfWeights[tensor.Name] = halfTensor.Name;
+                inserted.Add(tensor.Name);
             }
         }
 
         foreach (var node in graph.Graph.Node.Where(n => n.OpType == "Constant" && n.Output.Count == 1).ToList())
         {
-            if (node.Attribute.FirstOrDefault(a => a.Name == "value") is { T: { } tensor } attribute && Convertible(tensor, options))
+            if (node.Attribute.FirstOrDefault(a => a.Name == "value") is { T: { } tensor } attribute && Convertible(tensor, options)
+                && Halve(graph, tensor, node.Output[0]) is { } halfTensor)
             {
                 var original = node.Output[0];
-                attribute.T = WeightTensors.Float16(tensor.Name, graph.ReadFloats(tensor), [.. tensor.Dims]);
+                attribute.T = halfTensor;
                 node.Output[0] = graph.FreshName(original + ".fp16");
                 graph.Graph.Node.Insert(graph.Graph.Node.IndexOf(node) + 1, Cast(graph, node.Output[0], original, OnnxDataType.Float));
+                halfWeights[original] = node.Output[0];
+                inserted.Add(original);
             }
         }
 
@@ -53,19 +68,58 @@ public static class Fp16Conversion
             graph.Graph.Node.Insert(0, casts[i]);
         }
 
+        var halfActivations = new Dictionary<string, string>(StringComparer.Ordinal);
         if (options.Float16InputsOutputs)
         {
-            Float16Boundary(graph);
+            Float16Boundary(graph, halfActivations);
         }
 
+        graph.Refresh();
+        Fp16MatMuls.Apply(graph, halfWeights, halfActivations, inserted);
         return graph.Model;
     }
+
+    /// <summary>
+    /// The float16 copy of a float32 tensor, or null when it holds values beyond float16's range
+    /// and is not a weight (kept float32). GAC3050 for a weight beyond that range.
+    /// </summary>
+    private static TensorProto? Halve(RewriteGraph graph, TensorProto tensor, string value)
+    {
+        var values = graph.ReadFloats(tensor);
+        var outside = -1;
+        for (var i = 0; i < values.Length && outside < 0; i++)
+        {
+            if (Math.Abs(values[i]) > Float16Max)
+            {
+                outside = i;
+            }
+        }
+
+        if (outside < 0)
+        {
+            return WeightTensors.Float16(tensor.Name, values, [.. tensor.Dims]);
+        }
+
+        if (ReadByGemm(graph, value, 0))
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.Float16WeightOutOfRange,
+                $"Weight '{value}' holds {values[outside]:G9} at element {outside}; float16 represents magnitudes up to {Float16Max} only, so export.dtype fp16 cannot store it.");
+        }
+
+        return null;
+    }
+
+    /// <summary>Whether a MatMul or Gemm reads the value, directly or through shape-preserving links (Transpose, Reshape, Identity, Cast).</summary>
+    private static bool ReadByGemm(RewriteGraph graph, string value, int depth)
+        => depth < 4 && graph.Index.Consumers(value).Any(n => n.OpType is "MatMul" or "Gemm" or "Conv" or "ConvTranspose"
+            || (n.OpType is "Transpose" or "Reshape" or "Identity" or "Cast" or "Squeeze" or "Unsqueeze" && n.Output.Any(o => ReadByGemm(graph, o, depth + 1))));
 
     private static bool Convertible(TensorProto tensor, Fp16ConversionOptions options)
         => tensor.DataType == (int)OnnxDataType.Float && OnnxTensors.ElementCount(tensor.Dims) >= options.MinimumElements;
 
     /// <summary>float16 graph inputs cast to float32 on entry; float32 results cast to float16 on exit.</summary>
-    private static void Float16Boundary(RewriteGraph graph)
+    private static void Float16Boundary(RewriteGraph graph, Dictionary<string, string> halfActivations)
     {
         var entry = new List<NodeProto>();
         foreach (var input in graph.Graph.Input.Where(IsFloat32))
@@ -83,6 +137,7 @@ public static class Fp16Conversion
             }
 
             input.Type.TensorType.ElemType = (int)OnnxDataType.Float16;
+            halfActivations[inside] = input.Name;
             entry.Add(Cast(graph, input.Name, inside, OnnxDataType.Float));
         }
 
@@ -119,7 +174,7 @@ public static class Fp16Conversion
 
     private static bool IsFloat32(ValueInfoProto value) => value.Type?.TensorType is { ElemType: (int)OnnxDataType.Float };
 
-    private static NodeProto Cast(RewriteGraph graph, string from, string to, OnnxDataType type)
+    internal static NodeProto Cast(RewriteGraph graph, string from, string to, OnnxDataType type)
     {
         var node = new NodeProto { Name = graph.FreshName(to + "/Cast"), OpType = "Cast" };
         node.Input.Add(from);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Gac.Core.Diagnostics;
 using Gac.Onnx.Building;
 using Gac.Onnx.Ir;
 using Google.Protobuf;
@@ -16,16 +17,22 @@ internal static class WeightTensors
     };
 
     /// <summary>
-    /// Round to nearest even, saturating at ±65504 (the largest finite float16) so an out-of-range
-    /// weight stays finite instead of becoming infinity.
+    /// Round to nearest even. A value beyond ±65504 (the largest finite float16) is refused
+    /// (GAC3050): clamping it would change the model without a word, and infinity would poison it.
     /// </summary>
     public static TensorProto Float16(string name, ReadOnlySpan<float> values, long[] dims)
     {
         var halves = new ushort[values.Length];
         for (var i = 0; i < values.Length; i++)
         {
-            var v = float.IsNaN(values[i]) ? values[i] : Math.Clamp(values[i], -65504f, 65504f);
-            halves[i] = BitConverter.HalfToUInt16Bits((Half)v);
+            if (Math.Abs(values[i]) > Fp16Conversion.Float16Max)
+            {
+                throw GacException.Create(
+                    DiagnosticCatalogue.Float16WeightOutOfRange,
+                    $"Weight '{name}' holds {values[i]:G9} at element {i}; float16 represents magnitudes up to {Fp16Conversion.Float16Max} only.");
+            }
+
+            halves[i] = BitConverter.HalfToUInt16Bits((Half)values[i]);
         }
 
         var tensor = new TensorProto { Name = name, DataType = (int)OnnxDataType.Float16, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(halves.AsSpan())) };
