@@ -1,4 +1,5 @@
 using System.Text;
+using Gac.Compression.Checkpoints;
 using TorchSharp;
 
 namespace Gac.Examples.TrainLm;
@@ -18,9 +19,10 @@ public static class CheckpointFolder
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, ConfigFile), weights.Config.ToHuggingFaceJson());
         var tensors = weights.ByName
-            .Select(p => (p.Key, p.Value.shape, p.Value.detach().contiguous().data<float>().ToArray()))
+            .Select(p => new SafetensorsTensor(p.Key, p.Value.shape, p.Value.detach().contiguous().data<float>().ToArray()))
             .ToList();
-        SafetensorsWriter.Write(Path.Combine(folder, WeightsFile), tensors);
+        // transformers' from_pretrained refuses a safetensors file without "__metadata__": {"format": "pt"}.
+        SafetensorsWriter.Write(Path.Combine(folder, WeightsFile), tensors, new Dictionary<string, string> { ["format"] = "pt" });
         var context = weights.Config.MaxPositionEmbeddings;
         WriteTokens(Path.Combine(folder, HeldOutTokensFile), corpus.HeldOut, tokenFileLength, context);
         WriteTokens(Path.Combine(folder, CalibrationTokensFile), corpus.Train, tokenFileLength, context);

@@ -19,27 +19,40 @@ public static class ExampleModelTraining
         // count can change the rounding of sums and with it the trained weights.
         torch.set_num_threads(options.Threads);
         var config = new LlamaConfig();
+        if (options.EvaluateOnly)
+        {
+            using var trained = LlamaWeights.Load(config, options.OutputFolder);
+            Evaluate(trained, corpus, log);
+            return ExitCodes.Success;
+        }
+
         using var weights = LlamaWeights.Initialize(config, options.Seed);
-        using var model = new LlamaForward(weights);
         log.WriteLine($"model: {weights.ParameterCount:N0} parameters, {config.NumHiddenLayers} layers, hidden {config.HiddenSize}, heads {config.NumAttentionHeads} (kv {config.NumKeyValueHeads}), intermediate {config.IntermediateSize}, context {config.MaxPositionEmbeddings}");
 
-        var run = Trainer.Train(model, weights, corpus.Train, options, log);
+        var run = Trainer.Train(weights, corpus.Train, options, log);
 
-        var clock = Stopwatch.StartNew();
-        var (heldOut, heldOutTokens) = Perplexity.OfModel(model, corpus.HeldOut, config.MaxPositionEmbeddings);
-        // The same number of training bytes, to show how much of the fit is memorisation.
-        var (trainPpl, _) = Perplexity.OfModel(model, corpus.Train[..Math.Min(corpus.Train.Length, corpus.HeldOut.Length)], config.MaxPositionEmbeddings);
-        var unigram = Perplexity.OfUnigram(corpus.Train, corpus.HeldOut, config.VocabSize);
-        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"held-out perplexity per byte {heldOut:F3} over {heldOutTokens} bytes (train sample {trainPpl:F3}); unigram baseline {unigram:F3}; evaluation {clock.Elapsed.TotalSeconds:F1} s"));
+        var (heldOut, heldOutPredictions, trainPpl, unigram) = Evaluate(weights, corpus, log);
 
         CheckpointFolder.Write(options.OutputFolder, weights, corpus, options.TokenFileLength);
         var weightsFile = Path.Combine(options.OutputFolder, CheckpointFolder.WeightsFile);
         var sha256 = Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(weightsFile)));
-        var card = new ModelCard(options, config, corpus, run, weights.ParameterCount, heldOut, heldOutTokens, trainPpl, unigram,
+        var card = new ModelCard(options, config, corpus, run, weights.ParameterCount, heldOut, heldOutPredictions, trainPpl, unigram,
             new FileInfo(weightsFile).Length, sha256);
         File.WriteAllText(Path.Combine(options.OutputFolder, CheckpointFolder.ReadmeFile), card.ToMarkdown());
         log.WriteLine($"wrote {Path.GetFullPath(options.OutputFolder)}");
         return ExitCodes.Success;
+    }
+
+    private static (double HeldOut, long HeldOutPredictions, double TrainSample, double Unigram) Evaluate(LlamaWeights weights, FortuneCorpus corpus, TextWriter log)
+    {
+        var clock = Stopwatch.StartNew();
+        var context = weights.Config.MaxPositionEmbeddings;
+        var (heldOut, predictions) = Perplexity.OfModel(weights, corpus.HeldOut, context);
+        // The same number of training bytes, to show how much of the fit is memorisation.
+        var (trainSample, _) = Perplexity.OfModel(weights, corpus.Train[..Math.Min(corpus.Train.Length, corpus.HeldOut.Length)], context);
+        var unigram = Perplexity.OfUnigram(corpus.Train, corpus.HeldOut, weights.Config.VocabSize, context);
+        log.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"held-out perplexity per byte {heldOut:F3} over {predictions} predictions (train sample {trainSample:F3}); unigram baseline {unigram:F3}; evaluation {clock.Elapsed.TotalSeconds:F1} s"));
+        return (heldOut, predictions, trainSample, unigram);
     }
 }

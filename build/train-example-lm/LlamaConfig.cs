@@ -21,9 +21,6 @@ public sealed record LlamaConfig(
 {
     public int HeadDim => HiddenSize / NumAttentionHeads;
 
-    /// <summary>Query heads that share one key/value head (HF repeat_kv's n_rep).</summary>
-    public int KeyValueGroups => NumAttentionHeads / NumKeyValueHeads;
-
     public void Validate()
     {
         if (HiddenSize % NumAttentionHeads != 0 || NumAttentionHeads % NumKeyValueHeads != 0 || HeadDim % 2 != 0)

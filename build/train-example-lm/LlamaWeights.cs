@@ -1,3 +1,6 @@
+using Gac.Compression.Checkpoints;
+using Gac.Compression.Reference;
+using Gac.Core.Model.Architectures;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -7,7 +10,9 @@ namespace Gac.Examples.TrainLm;
 /// <summary>
 /// Every trainable tensor of a Llama model under its Hugging Face name and layout: Linear weights
 /// are [out_features, in_features] (torch.nn.Linear), the embedding is [vocab, hidden]. Keeping the
-/// HF names here, rather than TorchSharp module field names, makes the checkpoint a plain dump.
+/// HF names here, rather than TorchSharp module field names, makes the checkpoint a plain dump, and
+/// lets <see cref="Logits"/> run Gac.Compression's <see cref="ReferenceForward"/> on them: the pass
+/// the model is trained through is the one the pipeline's reference reads the checkpoint with.
 /// </summary>
 public sealed class LlamaWeights : IDisposable
 {
@@ -15,14 +20,19 @@ public sealed class LlamaWeights : IDisposable
     public const double InitializerRange = 0.02;
 
     private readonly SortedDictionary<string, Parameter> byName;
+    private RotaryTables? trainingRotary;
 
     private LlamaWeights(LlamaConfig config, SortedDictionary<string, Parameter> byName)
     {
         Config = config;
         this.byName = byName;
+        // Read back from the config.json this checkpoint ships, as gac-build reads it.
+        Architecture = TransformerConfigReader.Parse(config.ToHuggingFaceJson());
     }
 
     public LlamaConfig Config { get; }
+
+    public TransformerConfig Architecture { get; }
 
     /// <summary>Ordinal name order, the order the checkpoint is written in.</summary>
     public IReadOnlyDictionary<string, Parameter> ByName => byName;
@@ -30,6 +40,38 @@ public sealed class LlamaWeights : IDisposable
     public Parameter this[string name] => byName[name];
 
     public long ParameterCount => byName.Values.Sum(p => p.numel());
+
+    /// <summary>
+    /// RoPE as the bundled checkpoint was trained: angles in double, rounded once to float32 — a little
+    /// more precise than transformers' float32 angles at inference (cos/sin differ by under 1e-5 at
+    /// these 128 positions), and kept so that a rerun of train.sh gives the same weights.
+    /// </summary>
+    public RotaryTables TrainingRotary => trainingRotary ??= DoublePrecisionRotary(Architecture);
+
+    /// <summary>ids: int64 [batch, seq] → logits [batch, seq, vocab]; differentiable in the parameters.</summary>
+    public Tensor Logits(Tensor ids) => ReferenceForward.Logits(Architecture, CheckpointTensorNames.Llama, name => byName[name], ids, TrainingRotary);
+
+    /// <summary>Logits as transformers (and the exported ONNX graph) compute them at inference: RoPE angles in float32.</summary>
+    public Tensor InferenceLogits(Tensor ids) => ReferenceForward.Logits(Architecture, CheckpointTensorNames.Llama, name => byName[name], ids);
+
+    private static RotaryTables DoublePrecisionRotary(TransformerConfig c)
+    {
+        var frequencies = c.RopeScaling.InverseFrequencies(c.RotaryDim, c.RopeTheta);
+        var (d, half) = (c.RotaryDim, c.RotaryDim / 2);
+        var cos = new float[c.MaxPositions * d];
+        var sin = new float[c.MaxPositions * d];
+        for (var p = 0; p < c.MaxPositions; p++)
+        {
+            for (var i = 0; i < half; i++)
+            {
+                var angle = p * frequencies[i];
+                cos[(p * d) + i] = cos[(p * d) + half + i] = (float)Math.Cos(angle);
+                sin[(p * d) + i] = sin[(p * d) + half + i] = (float)Math.Sin(angle);
+            }
+        }
+
+        return new RotaryTables(c.MaxPositions, d, cos, sin);
+    }
 
     /// <summary>
     /// Draws the initial weights from torch's generator in a fixed name order, so a seed fixes them.
@@ -48,6 +90,28 @@ public sealed class LlamaWeights : IDisposable
                 : torch.randn(shape, dtype: float32).mul_(InitializerRange);
             byName[name] = new Parameter(initial.detach().clone(), requires_grad: true);
         }
+        return new LlamaWeights(config, byName);
+    }
+
+    /// <summary>
+    /// The weights of a checkpoint this trainer wrote (for <c>--evaluate</c>), frozen: the same names
+    /// and shapes as <see cref="Shapes"/>, read with Gac.Compression's safetensors reader.
+    /// </summary>
+    public static LlamaWeights Load(LlamaConfig config, string folder)
+    {
+        config.Validate();
+        using var checkpoint = SafetensorsCheckpoint.Open(folder);
+        var byName = new SortedDictionary<string, Parameter>(StringComparer.Ordinal);
+        foreach (var (name, shape) in Shapes(config))
+        {
+            if (!checkpoint.Shape(name).SequenceEqual(shape))
+            {
+                throw new ArgumentException($"{folder}: '{name}' is [{string.Join(", ", checkpoint.Shape(name))}], expected [{string.Join(", ", shape)}].");
+            }
+
+            byName[name] = new Parameter(torch.tensor(checkpoint.ReadFloat32(name), shape), requires_grad: false);
+        }
+
         return new LlamaWeights(config, byName);
     }
 

@@ -10,7 +10,7 @@ public sealed record ModelCard(
     TrainingRun Run,
     long Parameters,
     double HeldOutPerplexity,
-    long HeldOutTokens,
+    long HeldOutPredictions,
     double TrainSamplePerplexity,
     double UnigramPerplexity,
     long WeightsBytes,
@@ -83,11 +83,16 @@ public sealed record ModelCard(
 
         ## Measured
 
+        Perplexity is measured as gac-build's perplexity gate measures it (the same code,
+        `PerplexityAccumulator`): the text cut into consecutive windows of {{Config.MaxPositionEmbeddings}} bytes, each window
+        scored from its own first byte, exp of the mean next-byte negative log-likelihood. A gac-build
+        report on `heldout.tokens` therefore shows the same quantity on a sub-range of these windows.
+
         | | per-byte perplexity |
         |---|---|
-        | this model, held-out ({{HeldOutTokens:N0}} bytes, strided windows of {{Config.MaxPositionEmbeddings}}, stride {{Config.MaxPositionEmbeddings / 2}}) | **{{HeldOutPerplexity:F3}}** |
+        | this model, held-out ({{HeldOutPredictions:N0}} predictions in {{Corpus.HeldOut.Length / Config.MaxPositionEmbeddings}} windows) | **{{HeldOutPerplexity:F3}}** |
         | this model, a training sample of the same length | {{TrainSamplePerplexity:F3}} |
-        | unigram baseline (training byte frequencies, add-one smoothing), held-out | {{UnigramPerplexity:F3}} |
+        | unigram baseline (training byte frequencies, add-one smoothing), held-out, same windows | {{UnigramPerplexity:F3}} |
 
         Training loss: {{Run.FirstLoss:F3}} at the first step, {{Run.FinalLoss:F3}} averaged over the last
         {{Options.LogEvery}} steps. Training time {{Run.Elapsed.TotalSeconds:F0}} s wall clock, {{Run.ProcessorTime.TotalSeconds:F0}} s of CPU time

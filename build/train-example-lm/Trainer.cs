@@ -13,7 +13,7 @@ public sealed record TrainingRun(double FirstLoss, double FinalLoss, TimeSpan El
 /// <summary>Next-token cross-entropy on random windows, AdamW, warm-up + cosine schedule, gradient clipping.</summary>
 public static class Trainer
 {
-    public static TrainingRun Train(LlamaForward model, LlamaWeights weights, byte[] train, TrainingOptions options, TextWriter log)
+    public static TrainingRun Train(LlamaWeights weights, byte[] train, TrainingOptions options, TextWriter log)
     {
         var context = weights.Config.MaxPositionEmbeddings;
         var sampler = new WindowSampler(train, context, options.Seed);
@@ -41,7 +41,7 @@ public static class Trainer
             }
             var (inputs, targets) = sampler.Next(options.Batch);
             optimizer.zero_grad();
-            var logits = model.Logits(inputs);
+            var logits = weights.Logits(inputs);
             var loss = F.cross_entropy(logits.view(-1, weights.Config.VocabSize), targets.flatten());
             loss.backward();
             torch.nn.utils.clip_grad_norm_(parameters, options.GradientClip);

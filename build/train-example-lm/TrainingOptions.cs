@@ -20,10 +20,11 @@ public sealed record TrainingOptions(
     int Seed = 2604,
     int Threads = 1,
     int LogEvery = 25,
-    int TokenFileLength = 4096)
+    int TokenFileLength = 4096,
+    bool EvaluateOnly = false)
 {
     public const string Usage =
-        "usage: train-example-lm --corpus <folder with fortune files> --out <checkpoint folder> [--steps N] [--batch N] [--seed N] [--threads N]";
+        "usage: train-example-lm --corpus <folder with fortune files> --out <checkpoint folder> [--steps N] [--batch N] [--seed N] [--threads N] [--evaluate]";
 
     /// <summary>The fortune files read, in this order (fortunes-min ships exactly these three).</summary>
     public static readonly IReadOnlyList<string> CorpusFiles = ["fortunes", "literature", "riddles"];
@@ -34,6 +35,13 @@ public sealed record TrainingOptions(
         var options = new TrainingOptions("", "");
         for (var i = 0; i < args.Count; i++)
         {
+            if (args[i] == "--evaluate")
+            {
+                // Measures the checkpoint already in --out instead of training one.
+                options = options with { EvaluateOnly = true };
+                continue;
+            }
+
             var value = i + 1 < args.Count ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value. {Usage}");
             i++;
             options = args[i - 1] switch

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates examples/models/tiny-llama: fetches the fortune corpus from Debian's fortunes-min
 # package (apt-get download + dpkg -x into a temporary folder: no root, nothing installed), builds
-# the trainer and runs it. Extra arguments go to the trainer (e.g. --steps 20 for a smoke run).
+# the trainer and runs it. Extra arguments go to the trainer (e.g. --steps 20 for a smoke run, or
+# --evaluate to re-measure the checkpoint already in the output folder without training).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -60,7 +60,9 @@ public sealed class GacComputeInputHash : MSBuildTask
                 item.SetMetadata("ReportDirectory", Path.Combine(directory, key, "report"));
             }
 
-            Log.LogMessage(MessageImportance.Low, $"GacCompress: {spec.ItemSpec} fingerprint {fingerprint}; {(upToDate ? "up to date" : "needs compressing")}.");
+            Log.LogMessage(
+                MessageImportance.Low,
+                $"GacCompress: {spec.ItemSpec} fingerprint {fingerprint}; {(upToDate ? "up to date" : "needs compressing")}.");
             results.Add(item);
         }
 

@@ -64,7 +64,10 @@ public static class TorchRuntime
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            throw GacException.Create(DiagnosticCatalogue.LibTorchSharpPatchFailed, $"patching a copy of {folders.LibTorchSharpFile} failed: {e.Message}", inner: e);
+            throw GacException.Create(
+                DiagnosticCatalogue.LibTorchSharpPatchFailed,
+                $"patching a copy of {folders.LibTorchSharpFile} failed: {e.Message}",
+                inner: e);
         }
         var handle = LoadOrThrow(shim);
 
@@ -94,7 +97,10 @@ public static class TorchRuntime
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidDataException)
         {
-            throw GacException.Create(DiagnosticCatalogue.LibTorchSharpPatchFailed, $"reading the symbol versions of {libTorchSharp} or {libStdCxx} failed: {e.Message}", inner: e);
+            throw GacException.Create(
+                DiagnosticCatalogue.LibTorchSharpPatchFailed,
+                $"reading the symbol versions of {libTorchSharp} or {libStdCxx} failed: {e.Message}",
+                inner: e);
         }
     }
 
@@ -131,7 +137,10 @@ public static class TorchRuntime
         catch (Exception e) when (e is not GacException)
         {
             var cause = e is TypeInitializationException { InnerException: { } inner } ? inner.Message : e.Message;
-            throw GacException.Create(DiagnosticCatalogue.TorchInitializationFailed, $"TorchSharp did not initialise (load path {info.Path}, shim {info.LibTorchSharpFile ?? "default"}): {cause}", inner: e);
+            throw GacException.Create(
+                DiagnosticCatalogue.TorchInitializationFailed,
+                $"TorchSharp did not initialise (load path {info.Path}, shim {info.LibTorchSharpFile ?? "default"}): {cause}",
+                inner: e);
         }
     }
 }

@@ -65,16 +65,7 @@ public sealed class OnnxModelFile
                 location);
         }
 
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(info.FullName);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw GacException.Create(DiagnosticCatalogue.ModelFileUnreadable, $"Cannot read model file '{path}': {e.Message}", location, e);
-        }
-
+        var bytes = InputFile.ReadAllBytes(info.FullName, DiagnosticCatalogue.ModelFileUnreadable, $"model file '{path}'", location);
         var file = Parse(bytes, info.FullName);
         if (loadExternalData)
         {

@@ -47,7 +47,10 @@ public static class GacPipeline
         return Alignment.Choose(run, Compress(run, model, statistics));
     }
 
-    private static UnconstrainedPlan Compress(RunContext run, ImportedModel model, IReadOnlyDictionary<string, Core.Calibration.ActivationStatistics> statistics)
+    private static UnconstrainedPlan Compress(
+        RunContext run,
+        ImportedModel model,
+        IReadOnlyDictionary<string, Core.Calibration.ActivationStatistics> statistics)
         => run.Spec.Compress.Method == CompressionMethod.Prune && run.Spec.Compress.Ratio > 0
             ? PruneCompression.Plan(run, model, statistics)
             : LowRankCompression.Plan(run, model, statistics);

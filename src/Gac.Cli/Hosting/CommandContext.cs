@@ -3,26 +3,17 @@ using Gac.Core.Diagnostics;
 namespace Gac.Cli.Hosting;
 
 /// <summary>What a running command may use: its arguments, the output streams, the chosen format.</summary>
-public sealed class CommandContext
+public sealed class CommandContext(ParsedArguments arguments, TextWriter stdout, TextWriter stderr, OutputFormat format, string workingDirectory)
 {
-    public CommandContext(ParsedArguments arguments, TextWriter stdout, TextWriter stderr, OutputFormat format, string workingDirectory)
-    {
-        Arguments = arguments;
-        Out = stdout;
-        Error = stderr;
-        Format = format;
-        WorkingDirectory = workingDirectory;
-    }
+    public ParsedArguments Arguments => arguments;
 
-    public ParsedArguments Arguments { get; }
+    public TextWriter Out => stdout;
 
-    public TextWriter Out { get; }
+    public TextWriter Error => stderr;
 
-    public TextWriter Error { get; }
+    public OutputFormat Format => format;
 
-    public OutputFormat Format { get; }
-
-    public string WorkingDirectory { get; }
+    public string WorkingDirectory => workingDirectory;
 
     /// <summary>Interactive terminals get progress lines; CI logs (CI=true) and redirected output stay quiet.</summary>
     public bool ShowProgress => Format == OutputFormat.Text

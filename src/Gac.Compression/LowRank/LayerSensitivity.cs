@@ -35,7 +35,10 @@ public sealed record LayerSensitivity(
     /// Scores measured as relative output error ‖X·W − X·A·B‖/‖X·W‖ on calibration rows at each grid
     /// rank: costlier (one factorization and product per ratio) but sees the real inputs.
     /// </summary>
-    public static LayerSensitivity FromOutputError(LowRankDecomposition decomposition, ReadOnlySpan<float> calibrationRows, IReadOnlyList<double>? ratios = null)
+    public static LayerSensitivity FromOutputError(
+        LowRankDecomposition decomposition,
+        ReadOnlySpan<float> calibrationRows,
+        IReadOnlyList<double>? ratios = null)
     {
         ArgumentNullException.ThrowIfNull(decomposition);
         var grid = ratios ?? DefaultRatios;

@@ -20,7 +20,16 @@ public sealed class LowRankDecomposition : IDisposable
     private readonly Tensor? scale;
     private bool disposed;
 
-    internal LowRankDecomposition(string name, int rows, int columns, bool leftBasis, double[] squaredSingularValues, double frobeniusSquared, Tensor weight, Tensor basis, Tensor? scale)
+    internal LowRankDecomposition(
+        string name,
+        int rows,
+        int columns,
+        bool leftBasis,
+        double[] squaredSingularValues,
+        double frobeniusSquared,
+        Tensor weight,
+        Tensor basis,
+        Tensor? scale)
     {
         Name = name;
         Rows = rows;
@@ -105,7 +114,9 @@ public sealed class LowRankDecomposition : IDisposable
         ObjectDisposedException.ThrowIf(disposed, this);
         if (calibrationRows.Length == 0 || calibrationRows.Length % Rows != 0)
         {
-            throw GacException.Create(DiagnosticCatalogue.CalibrationShapeMismatch, $"{Name}: {calibrationRows.Length} calibration values are not whole rows of width {Rows}.");
+            throw GacException.Create(
+                DiagnosticCatalogue.CalibrationShapeMismatch,
+                $"{Name}: {calibrationRows.Length} calibration values are not whole rows of width {Rows}.");
         }
         using var scope = NewDisposeScope();
         var x = tensor(calibrationRows.ToArray(), [calibrationRows.Length / Rows, Rows], ScalarType.Float32);

@@ -26,7 +26,11 @@ public sealed class LowRankFactorizer
     public LowRankDecomposition Decompose(string name, WeightMatrix weight) => Decompose(name, weight, inputChannelScale: null);
 
     /// <summary>ASVD: decomposes diag(S)·W with S = (mean|x|)^α from the layer's input statistics.</summary>
-    public LowRankDecomposition DecomposeActivationAware(string name, WeightMatrix weight, ActivationStatistics inputStatistics, double alpha = ActivationAwareScaling.DefaultAlpha)
+    public LowRankDecomposition DecomposeActivationAware(
+        string name,
+        WeightMatrix weight,
+        ActivationStatistics inputStatistics,
+        double alpha = ActivationAwareScaling.DefaultAlpha)
         => Decompose(name, weight, ActivationAwareScaling.ChannelScale(inputStatistics, alpha));
 
     /// <summary>
@@ -38,7 +42,9 @@ public sealed class LowRankFactorizer
         ArgumentNullException.ThrowIfNull(weight);
         if (inputChannelScale is not null && inputChannelScale.Count != weight.Rows)
         {
-            throw new ArgumentException($"{name}: {inputChannelScale.Count} channel scales for a weight with {weight.Rows} input channels.", nameof(inputChannelScale));
+            throw new ArgumentException(
+                $"{name}: {inputChannelScale.Count} channel scales for a weight with {weight.Rows} input channels.",
+                nameof(inputChannelScale));
         }
         if (inputChannelScale is not null && inputChannelScale.Any(s => !(s > 0) || !double.IsFinite(s)))
         {
@@ -51,7 +57,10 @@ public sealed class LowRankFactorizer
         }
         catch (Exception e) when (e is ExternalException or InvalidOperationException or OutOfMemoryException)
         {
-            throw GacException.Create(DiagnosticCatalogue.TorchOperationFailed, $"{name}: decomposing the {weight.Rows}×{weight.Columns} weight failed: {e.Message}", inner: e);
+            throw GacException.Create(
+                DiagnosticCatalogue.TorchOperationFailed,
+                $"{name}: decomposing the {weight.Rows}×{weight.Columns} weight failed: {e.Message}",
+                inner: e);
         }
     }
 

@@ -110,7 +110,12 @@ internal static class ElfVersionTables
         for (var i = 0; i < count; i++)
         {
             var h = tableOffset + (long)i * entrySize;
-            sections[i] = new Section(U32(image, h + 4), checked((long)U64(image, h + 0x18)), checked((long)U64(image, h + 0x20)), U32(image, h + 0x28), U32(image, h + 0x2C));
+            sections[i] = new Section(
+                U32(image, h + 4),
+                checked((long)U64(image, h + 0x18)),
+                checked((long)U64(image, h + 0x20)),
+                U32(image, h + 0x28),
+                U32(image, h + 0x2C));
         }
         return sections;
     }

@@ -29,7 +29,9 @@ public sealed record MlpWeights(
             && (DownBias is null || DownBias.Length == Down.Columns);
         if (!ok)
         {
-            throw new ArgumentException($"{Name}: up {Up.Rows}×{Up.Columns}, gate {Gate?.Rows}×{Gate?.Columns}, down {Down.Rows}×{Down.Columns} and the biases do not share one intermediate width.");
+            throw new ArgumentException(
+                $"{Name}: up {Up.Rows}×{Up.Columns}, gate {Gate?.Rows}×{Gate?.Columns}, down {Down.Rows}×{Down.Columns} and the biases do not share one "
+                + "intermediate width.");
         }
     }
 

@@ -53,7 +53,16 @@ public static class AlignmentAudit
             misaligned.Add("N");
         }
 
-        return new LayerAudit(layer.Name, layer.Group, layer.Role, layer.InFeatures, layer.OutFeatures, inAligned, outAligned, layer.Parameters, layer.FlopsPerToken)
+        return new LayerAudit(
+            layer.Name,
+            layer.Group,
+            layer.Role,
+            layer.InFeatures,
+            layer.OutFeatures,
+            inAligned,
+            outAligned,
+            layer.Parameters,
+            layer.FlopsPerToken)
         {
             MisalignedDimensions = misaligned,
         };
@@ -62,6 +71,13 @@ public static class AlignmentAudit
     private static GroupAudit AuditGroup(LinearGroup group, AlignmentProfile profile)
     {
         bool? headDimAligned = group.HeadDim is { } d ? d > 0 && d % profile.HeadDimMultiple == 0 : null;
-        return new GroupAudit(group.Name, group.Kind, group.CoupledWidth, profile.IsAligned(group.CoupledWidth), group.HeadCount, group.HeadDim, headDimAligned);
+        return new GroupAudit(
+            group.Name,
+            group.Kind,
+            group.CoupledWidth,
+            profile.IsAligned(group.CoupledWidth),
+            group.HeadCount,
+            group.HeadDim,
+            headDimAligned);
     }
 }

@@ -50,13 +50,16 @@ public sealed record LatencyStaircase(string Device, string DType, int Tokens, I
             throw GacException.Create(
                 DiagnosticCatalogue.LatencyStaircaseInvalid,
                 $"The latency staircase is not valid JSON: {e.Message}",
-                new SourceLocation(source, (int)(e.LineNumber ?? -1) + 1, (int)(e.BytePositionInLine ?? -1) + 1),
+                InputFile.JsonErrorLocation(source, e),
                 e);
         }
 
         if (staircase?.Series is null || staircase.Device is null)
         {
-            throw GacException.Create(DiagnosticCatalogue.LatencyStaircaseInvalid, "The latency staircase needs 'device' and 'series'.", new SourceLocation(source));
+            throw GacException.Create(
+                DiagnosticCatalogue.LatencyStaircaseInvalid,
+                "The latency staircase needs 'device' and 'series'.",
+                new SourceLocation(source));
         }
 
         var bad = staircase.Series.SelectMany(s => (s.Points ?? []).Select(p => (s.Key, p)))
@@ -73,17 +76,5 @@ public sealed record LatencyStaircase(string Device, string DType, int Tokens, I
     }
 
     public static LatencyStaircase Load(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw GacException.Create(DiagnosticCatalogue.LatencyStaircaseInvalid, $"Cannot read the latency staircase: {e.Message}", new SourceLocation(path), e);
-        }
-
-        return FromJson(text, path);
-    }
+        => FromJson(InputFile.ReadAllText(path, DiagnosticCatalogue.LatencyStaircaseInvalid, "the latency staircase"), path);
 }

@@ -28,7 +28,11 @@ public static class ComparisonWriter
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw GacException.Create(DiagnosticCatalogue.ReportWriteFailed, $"Cannot write the comparison to '{folder}': {e.Message}", new SourceLocation(folder), e);
+            throw GacException.Create(
+                DiagnosticCatalogue.ReportWriteFailed,
+                $"Cannot write the comparison to '{folder}': {e.Message}",
+                new SourceLocation(folder),
+                e);
         }
     }
 }

@@ -60,7 +60,9 @@ public static class LatencyPlot
             panel.Add(new XElement(
                 Svg + "g",
                 new XAttribute("class", "layer"),
-                new XElement(Svg + "title", Invariant($"{layer.Name}: {layer.Unconstrained:0.##} → {layer.Aligned} ({(layer.IsAligned ? "aligned" : "misaligned")})")),
+                new XElement(
+                    Svg + "title",
+                    Invariant($"{layer.Name}: {layer.Unconstrained:0.##} → {layer.Aligned} ({(layer.IsAligned ? "aligned" : "misaligned")})")),
                 Line(x, yBefore, x, yAfter, "#bbbbbb", 1),
                 Circle(x, yAfter, radius, color, color),
                 // Drawn last and larger: d* and the aligned width are usually a few units apart, so the
@@ -97,7 +99,7 @@ public static class LatencyPlot
                 Svg + "g",
                 new XAttribute("class", "variant"),
                 new XElement(Svg + "title", Invariant($"{v.Variant}: p50 {v.P50Ms:0.000} ms, 95% CI [{v.P50CiLowMs:0.000}, {v.P50CiHighMs:0.000}]")),
-                new XElement(Svg + "rect", new XAttribute("x", F(x)), new XAttribute("y", F(y)), new XAttribute("width", F(barWidth)), new XAttribute("height", F(Bottom - y)), new XAttribute("fill", color), new XAttribute("fill-opacity", 0.8)),
+                Element("rect", ("x", F(x)), ("y", F(y)), ("width", F(barWidth)), ("height", F(Bottom - y)), ("fill", color), ("fill-opacity", 0.8)),
                 Line(center, scale.Map(v.P50CiLowMs), center, scale.Map(v.P50CiHighMs), "black", 1.5),
                 Line(center - 6, scale.Map(v.P50CiLowMs), center + 6, scale.Map(v.P50CiLowMs), "black", 1.5),
                 Line(center - 6, scale.Map(v.P50CiHighMs), center + 6, scale.Map(v.P50CiHighMs), "black", 1.5),
@@ -118,7 +120,10 @@ public static class LatencyPlot
         {
             var value = scale.Max * t / ticks;
             var y = scale.Map(value);
-            axis.Add(Line(left, y, right, y, "#eeeeee", 1), Line(left - 4, y, left, y, "black", 1), Text(left - 6, y + 4, Invariant($"{value:0.###}"), 10, "end"));
+            axis.Add(
+                Line(left, y, right, y, "#eeeeee", 1),
+                Line(left - 4, y, left, y, "black", 1),
+                Text(left - 6, y + 4, Invariant($"{value:0.###}"), 10, "end"));
         }
 
         axis.Add(new XElement(
@@ -151,13 +156,21 @@ public static class LatencyPlot
     }
 
     private static XElement Line(double x1, double y1, double x2, double y2, string stroke, double width)
-        => new(Svg + "line", new XAttribute("x1", F(x1)), new XAttribute("y1", F(y1)), new XAttribute("x2", F(x2)), new XAttribute("y2", F(y2)), new XAttribute("stroke", stroke), new XAttribute("stroke-width", F(width)));
+        => Element("line", ("x1", F(x1)), ("y1", F(y1)), ("x2", F(x2)), ("y2", F(y2)), ("stroke", stroke), ("stroke-width", F(width)));
 
     private static XElement Circle(double cx, double cy, double r, string fill, string stroke)
-        => new(Svg + "circle", new XAttribute("cx", F(cx)), new XAttribute("cy", F(cy)), new XAttribute("r", F(r)), new XAttribute("fill", fill), new XAttribute("stroke", stroke), new XAttribute("stroke-width", 1.2));
+        => Element("circle", ("cx", F(cx)), ("cy", F(cy)), ("r", F(r)), ("fill", fill), ("stroke", stroke), ("stroke-width", 1.2));
 
     private static XElement Text(double x, double y, string content, double size, string anchor, string weight = "normal")
-        => new(Svg + "text", new XAttribute("x", F(x)), new XAttribute("y", F(y)), new XAttribute("font-size", F(size)), new XAttribute("text-anchor", anchor), new XAttribute("font-weight", weight), content);
+    {
+        var text = Element("text", ("x", F(x)), ("y", F(y)), ("font-size", F(size)), ("text-anchor", anchor), ("font-weight", weight));
+        text.Add(content);
+        return text;
+    }
+
+    /// <summary>An SVG element with its attributes in the given order.</summary>
+    private static XElement Element(string name, params (string Name, object Value)[] attributes)
+        => new(Svg + name, attributes.Select(a => new XAttribute(a.Name, a.Value)));
 
     private static string F(double value) => value.ToString("0.##", CultureInfo.InvariantCulture);
 

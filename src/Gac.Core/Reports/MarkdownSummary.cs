@@ -17,7 +17,10 @@ public static class MarkdownSummary
         md.AppendLine();
         md.AppendLine($"**Verdict: {icon} {report.Gate.Verdict}** — {report.Gate.Goals.Count(g => g.Status == "passed")} of {report.Gate.Goals.Count} goals passed" + (report.Gate.Conservative ? " (speedups judged by the 95% CI lower bound)" : string.Empty) + ".");
         md.AppendLine();
-        md.AppendLine($"Provider: `{report.Runtime.ProviderUsed}` (requested `{report.Runtime.ProviderRequested}`) · {Gpu(report.Runtime.Hardware)} · CPU {Cell(report.Runtime.Hardware.CpuModel)} ({report.Runtime.Hardware.LogicalCores} threads) · ONNX Runtime {report.Runtime.Hardware.OnnxRuntimeVersion} · gac-build {report.ToolVersion}");
+        md.AppendLine(
+            $"Provider: `{report.Runtime.ProviderUsed}` (requested `{report.Runtime.ProviderRequested}`) · {Gpu(report.Runtime.Hardware)} · CPU "
+            + $"{Cell(report.Runtime.Hardware.CpuModel)} ({report.Runtime.Hardware.LogicalCores} threads) · ONNX Runtime "
+            + $"{report.Runtime.Hardware.OnnxRuntimeVersion} · gac-build {report.ToolVersion}");
 
         if (report.Compression is { } c)
         {
@@ -123,6 +126,7 @@ public static class MarkdownSummary
     private static string FidelityRow(string variant, FidelitySection fidelity)
     {
         var ppl = fidelity.PerplexityOriginal is { } a && fidelity.PerplexityCandidate is { } b ? Invariant($"{a:0.###} → {b:0.###}") : "—";
-        return Invariant($"| {variant} | {fidelity.Samples} | {fidelity.RelativeL2Error:0.#####} | {fidelity.Cosine:0.######} | {fidelity.Top1Agreement:P1} | {fidelity.MaxAbsDiff:0.#####} | {ppl} |");
+        return Invariant($"| {variant} | {fidelity.Samples} | {fidelity.RelativeL2Error:0.#####} | {fidelity.Cosine:0.######} | ")
+            + Invariant($"{fidelity.Top1Agreement:P1} | {fidelity.MaxAbsDiff:0.#####} | {ppl} |");
     }
 }

@@ -55,9 +55,14 @@ public sealed record ReportComparison(
         var spread = budgets.Min() > 0 ? 100.0 * (budgets.Max() - budgets.Min()) / budgets.Min() : 0;
         if (spread > BudgetTolerancePercent)
         {
-            var list = string.Join(", ", runs.Select(r => Invariant($"{System.IO.Path.GetFileName(r.Path)} ({r.Compression.Method}, ratio {r.Compression.Ratio:0.###}): {r.Plan.ParametersUnaligned:N0}")));
+            var list = string.Join(
+                ", ",
+                runs.Select(r => Invariant($"{System.IO.Path.GetFileName(r.Path)} ({r.Compression.Method}, ratio {r.Compression.Ratio:0.###}): {r.Plan.ParametersUnaligned:N0}")));
             var message = Invariant($"the compressors' parameter budgets differ by {spread:0.##}% (more than {BudgetTolerancePercent:0.#}%): {list}.");
-            var diagnostic = new Diagnostic(DiagnosticCatalogue.ReportsAtDifferentBudgets, message, allowBudgetMismatch ? null : new SourceLocation(runs[^1].Path));
+            var diagnostic = new Diagnostic(
+                DiagnosticCatalogue.ReportsAtDifferentBudgets,
+                message,
+                allowBudgetMismatch ? null : new SourceLocation(runs[^1].Path));
             if (!allowBudgetMismatch)
             {
                 throw new GacException(diagnostic);
@@ -166,7 +171,9 @@ public sealed record ReportComparison(
 
         if (runs.Select(r => r.Report.Runtime.ProviderUsed).Distinct(StringComparer.Ordinal).Count() > 1)
         {
-            warnings.Add($"gac-build: warning: the runs used different execution providers ({string.Join(", ", runs.Select(r => r.Report.Runtime.ProviderUsed))}); latencies are not comparable across them.");
+            warnings.Add(
+                $"gac-build: warning: the runs used different execution providers ({string.Join(", ", runs.Select(r => r.Report.Runtime.ProviderUsed))}); "
+                + "latencies are not comparable across them.");
         }
 
         if (runs.Select(r => r.Report.Inputs.Data).Distinct(StringComparer.OrdinalIgnoreCase).Count() > 1)

@@ -10,16 +10,7 @@ public static class ReportFile
     /// version-1 run report.</exception>
     public static RunReport Read(string path)
     {
-        string json;
-        try
-        {
-            json = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw GacException.Create(DiagnosticCatalogue.InputFileNotFound, $"Cannot read report '{path}': {e.Message}", new SourceLocation(path), e);
-        }
-
+        var json = InputFile.ReadAllText(path, DiagnosticCatalogue.InputFileNotFound, $"report '{path}'");
         RunReport report;
         try
         {
@@ -27,8 +18,7 @@ public static class ReportFile
         }
         catch (JsonException e)
         {
-            var where = e.LineNumber is { } line ? new SourceLocation(path, (int)line + 1, (int)(e.BytePositionInLine ?? 0) + 1) : new SourceLocation(path);
-            throw GacException.Create(DiagnosticCatalogue.NotARunReport, $"'{path}' is not a gac-build report: {e.Message}", where, e);
+            throw GacException.Create(DiagnosticCatalogue.NotARunReport, $"'{path}' is not a gac-build report: {e.Message}", InputFile.JsonErrorLocation(path, e), e);
         }
 
         if (report.SchemaVersion != RunReport.CurrentSchemaVersion)

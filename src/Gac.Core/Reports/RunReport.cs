@@ -73,7 +73,15 @@ public sealed record PlanSummary(
 /// Latency of one model variant (original, unaligned, gac) in milliseconds; P50CiLowMs/P50CiHighMs
 /// is the bootstrap 95% confidence interval of the median (the plot's error bar).
 /// </summary>
-public sealed record VariantLatency(string Variant, double P50Ms, double P90Ms, double P99Ms, double MeanMs, int Iterations, double P50CiLowMs, double P50CiHighMs);
+public sealed record VariantLatency(
+    string Variant,
+    double P50Ms,
+    double P90Ms,
+    double P99Ms,
+    double MeanMs,
+    int Iterations,
+    double P50CiLowMs,
+    double P50CiHighMs);
 
 /// <summary>Ratio of medians baseline / candidate with its bootstrap 95% confidence interval.</summary>
 public sealed record SpeedupEntry(string Candidate, string Baseline, double Ratio, double CiLow, double CiHigh);

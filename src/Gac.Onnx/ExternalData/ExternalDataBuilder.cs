@@ -127,7 +127,10 @@ public sealed class ExternalDataBuilder : IDisposable
         }
 
         // Every tensor now references this folder's data file or is inline: Auto keeps the references.
-        OnnxModelWriter.Write(OnnxModelFile.FromModel(model, _target), _target, _options with { ExternalData = ExternalDataPolicy.Auto, SingleFileLimitBytes = long.MaxValue });
+        OnnxModelWriter.Write(
+            OnnxModelFile.FromModel(model, _target),
+            _target,
+            _options with { ExternalData = ExternalDataPolicy.Auto, SingleFileLimitBytes = long.MaxValue });
     }
 
     public void Dispose() => Discard();

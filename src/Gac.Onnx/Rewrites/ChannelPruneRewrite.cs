@@ -50,7 +50,9 @@ public static class ChannelPruneRewrite
                 graph.Refresh();
                 return;
             case "Split" or "Slice" or "Gather" or "Concat" or "Pad" or "Tile" or "Expand" or "Transpose" or "Resize" or "GatherElements" or "ScatterND":
-                throw graph.Unsupported($"MLP group '{group}': {node.OpType} '{node.Name}' sits between the projections; the rewrite cannot tell which axis carries the {width} channels.");
+                throw graph.Unsupported(
+                    $"MLP group '{group}': {node.OpType} '{node.Name}' sits between the projections; the rewrite cannot tell which axis carries the "
+                    + $"{width} channels.");
         }
 
         foreach (var (input, tensor) in PrunedRegion.FloatConstants(graph, node).ToList())
@@ -62,7 +64,9 @@ public static class ChannelPruneRewrite
 
             if (tensor.Dims[^1] != width || tensor.Dims.Take(tensor.Dims.Count - 1).Any(d => d != 1))
             {
-                throw graph.Unsupported($"MLP group '{group}': constant '{tensor.Name}' [{string.Join(",", tensor.Dims)}] feeds {node.OpType} '{node.Name}' between the projections and is not a per-channel vector of {width}.");
+                throw graph.Unsupported(
+                    $"MLP group '{group}': constant '{tensor.Name}' [{string.Join(",", tensor.Dims)}] feeds {node.OpType} '{node.Name}' between the "
+                    + $"projections and is not a per-channel vector of {width}.");
             }
 
             // A per-channel scale or shift: keep the same channels.

@@ -95,7 +95,9 @@ public static class HeadPruneRewrite
                 {
                     if (OnnxTensors.ElementCount(tensor.Dims) > 1 && tensor.Dims.Any(d => d == heads || d == width || d == 3 * width))
                     {
-                        throw graph.Unsupported($"Attention group '{group}': constant '{tensor.Name}' [{string.Join(",", tensor.Dims)}] feeds {node.OpType} '{node.Name}' and has an axis the size of the heads; the rewrite cannot slice it.");
+                        throw graph.Unsupported(
+                            $"Attention group '{group}': constant '{tensor.Name}' [{string.Join(",", tensor.Dims)}] feeds {node.OpType} '{node.Name}' and "
+                            + "has an axis the size of the heads; the rewrite cannot slice it.");
                     }
                 }
 

@@ -56,5 +56,8 @@ public sealed class LinearWeightReader
     private NodeProto Node(LinearLayer layer)
         => _nodeByWeight.TryGetValue(layer.WeightName, out var node)
             ? node
-            : throw GacException.Create(DiagnosticCatalogue.RewriteLayerNotFound, $"No MatMul/Gemm reads weight '{layer.WeightName}' of layer '{layer.Name}'.", new SourceLocation(_model.Path));
+            : throw GacException.Create(
+                DiagnosticCatalogue.RewriteLayerNotFound,
+                $"No MatMul/Gemm reads weight '{layer.WeightName}' of layer '{layer.Name}'.",
+                new SourceLocation(_model.Path));
 }

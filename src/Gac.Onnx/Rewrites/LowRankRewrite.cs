@@ -37,7 +37,10 @@ public static class LowRankRewrite
         var (k, n, r) = (site.K, site.N, factors.Rank);
         if (r <= 0)
         {
-            throw GacException.Create(DiagnosticCatalogue.RewriteWeightsInvalid, $"Layer '{site.Layer.Name}': rank must be positive, got {r}.", new SourceLocation(graph.SourcePath));
+            throw GacException.Create(
+                DiagnosticCatalogue.RewriteWeightsInvalid,
+                $"Layer '{site.Layer.Name}': rank must be positive, got {r}.",
+                new SourceLocation(graph.SourcePath));
         }
 
         Check(graph, site, "A", factors.A.LongLength, k * r, $"K×r = {k}×{r}");

@@ -53,7 +53,10 @@ public sealed class LowRankRewriter
     {
         if (!_done.Add(layer))
         {
-            throw GacException.Create(DiagnosticCatalogue.RewriteLayerNotFound, $"Layer '{layer}' is given more than one replacement.", new SourceLocation(_graph.SourcePath));
+            throw GacException.Create(
+                DiagnosticCatalogue.RewriteLayerNotFound,
+                $"Layer '{layer}' is given more than one replacement.",
+                new SourceLocation(_graph.SourcePath));
         }
     }
 }

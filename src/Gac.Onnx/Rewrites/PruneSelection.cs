@@ -20,7 +20,10 @@ internal static class PruneSelection
             : null;
         if (problem is not null)
         {
-            throw GacException.Create(DiagnosticCatalogue.PruneSelectionInvalid, $"Group '{group}' {problem} (it has {count}).", new SourceLocation(graph.SourcePath));
+            throw GacException.Create(
+                DiagnosticCatalogue.PruneSelectionInvalid,
+                $"Group '{group}' {problem} (it has {count}).",
+                new SourceLocation(graph.SourcePath));
         }
 
         return kept.Select(i => (long)i).Order().ToArray();

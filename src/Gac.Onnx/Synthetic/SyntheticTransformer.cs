@@ -78,9 +78,21 @@ public static class SyntheticTransformer
 
             // [batch, seq, hidden] → [batch, seq, heads, head_dim]; 0 copies the input's dimension.
             var splitHeads = Int64Constant($"shape.heads.{heads}x{headDim}", 0, 0, heads, headDim);
-            var qh = _b.Node("Transpose", [_b.Node("Reshape", [q, splitHeads], $"{prefix}/q/Reshape")], $"{prefix}/q/Transpose", OnnxAttributes.Ints("perm", 0, 2, 1, 3));
-            var kh = _b.Node("Transpose", [_b.Node("Reshape", [k, splitHeads], $"{prefix}/k/Reshape")], $"{prefix}/k/Transpose", OnnxAttributes.Ints("perm", 0, 2, 3, 1));
-            var vh = _b.Node("Transpose", [_b.Node("Reshape", [v, splitHeads], $"{prefix}/v/Reshape")], $"{prefix}/v/Transpose", OnnxAttributes.Ints("perm", 0, 2, 1, 3));
+            var qh = _b.Node(
+                "Transpose",
+                [_b.Node("Reshape", [q, splitHeads], $"{prefix}/q/Reshape")],
+                $"{prefix}/q/Transpose",
+                OnnxAttributes.Ints("perm", 0, 2, 1, 3));
+            var kh = _b.Node(
+                "Transpose",
+                [_b.Node("Reshape", [k, splitHeads], $"{prefix}/k/Reshape")],
+                $"{prefix}/k/Transpose",
+                OnnxAttributes.Ints("perm", 0, 2, 3, 1));
+            var vh = _b.Node(
+                "Transpose",
+                [_b.Node("Reshape", [v, splitHeads], $"{prefix}/v/Reshape")],
+                $"{prefix}/v/Transpose",
+                OnnxAttributes.Ints("perm", 0, 2, 1, 3));
 
             var scores = _b.Node("MatMul", [qh, kh], $"{prefix}/scores/MatMul");
             var scale = FloatConstant($"{prefix}.scale", 1f / MathF.Sqrt(headDim));

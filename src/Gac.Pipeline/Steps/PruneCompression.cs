@@ -52,7 +52,10 @@ public static class PruneCompression
             run.Spec.Compress.Ratio, prune.KeepFirstBlocks, prune.KeepLastBlocks, mlpOnly, model.Compressible.Sum(l => l.InFeatures * l.OutFeatures));
         if (run.Spec.Compress.Ratio > StructuredPruning.MaxRatio(importances, options))
         {
-            throw GacException.Create(DiagnosticCatalogue.PruningRatioInfeasible, StructuredPruning.InfeasibleMessage(importances, options), new SourceLocation(run.Spec.File.Text));
+            throw GacException.Create(
+                DiagnosticCatalogue.PruningRatioInfeasible,
+                StructuredPruning.InfeasibleMessage(importances, options),
+                new SourceLocation(run.Spec.File.Text));
         }
 
         var pruned = StructuredPruning.Plan(importances, options);
@@ -60,7 +63,9 @@ public static class PruneCompression
         var decisions = pruned.Select(p => Decision(p, headDims)).ToList();
         var problem = new PlanningProblem($"{Path.GetFileNameWithoutExtension(model.Path)}-prune", decisions, PlanningBudget.SameAsTargets);
         var removedParams = pruned.Sum(p => (p.Group.Units - p.Kept.Count) * p.Group.ParamsPerUnit);
-        run.Report("compress", $"prune: {removedParams:N0} of {options.CompressibleParameters:N0} compressible weights removed; {string.Join(", ", pruned.Select(p => $"{p.Group.Name} {p.Kept.Count}/{p.Group.Units}"))}");
+        run.Report(
+            "compress",
+            $"prune: {removedParams:N0} of {options.CompressibleParameters:N0} compressible weights removed; {string.Join(", ", pruned.Select(p => $"{p.Group.Name} {p.Kept.Count}/{p.Group.Units}"))}");
         return new UnconstrainedPlan("prune", model.Compressible, problem, importances.ToDictionary(i => i.Name, i => i.UnitScores, StringComparer.Ordinal));
     }
 
@@ -91,7 +96,9 @@ public static class PruneCompression
     {
         if (group.HeadCount is not { } heads || group.HeadDim is not { } headDim)
         {
-            throw GacException.Create(DiagnosticCatalogue.PruningNotAvailable, $"Attention group '{group.Name}' has no recognisable head count; prune MLP only (compress.prune.targets: [mlp]).");
+            throw GacException.Create(
+                DiagnosticCatalogue.PruningNotAvailable,
+                $"Attention group '{group.Name}' has no recognisable head count; prune MLP only (compress.prune.targets: [mlp]).");
         }
 
         var fused = members.SingleOrDefault(l => l.Role == LinearRole.QkvFused);

@@ -22,7 +22,9 @@ public sealed class PerplexityAccumulator
     {
         if (sequence < 2 || vocab < 1 || logits.Length != (long)batch * sequence * vocab || tokenIds.Length != batch * sequence)
         {
-            throw GacException.Create(DiagnosticCatalogue.PerplexityInputsInvalid, $"Expected logits [{batch},{sequence},{vocab}] ({(long)batch * sequence * vocab} values, got {logits.Length}) and token ids [{batch},{sequence}] ({batch * sequence}, got {tokenIds.Length}), with seq ≥ 2.");
+            throw GacException.Create(
+                DiagnosticCatalogue.PerplexityInputsInvalid,
+                $"Expected logits [{batch},{sequence},{vocab}] ({(long)batch * sequence * vocab} values, got {logits.Length}) and token ids [{batch},{sequence}] ({batch * sequence}, got {tokenIds.Length}), with seq ≥ 2.");
         }
 
         for (var b = 0; b < batch; b++)
@@ -32,7 +34,9 @@ public sealed class PerplexityAccumulator
                 var next = tokenIds[b * sequence + t + 1];
                 if (next < 0 || next >= vocab)
                 {
-                    throw GacException.Create(DiagnosticCatalogue.PerplexityInputsInvalid, $"Token id {next} at [{b},{t + 1}] is outside the vocabulary of {vocab}.");
+                    throw GacException.Create(
+                        DiagnosticCatalogue.PerplexityInputsInvalid,
+                        $"Token id {next} at [{b},{t + 1}] is outside the vocabulary of {vocab}.");
                 }
 
                 var row = logits.Slice((b * sequence + t) * vocab, vocab);

@@ -1,3 +1,4 @@
+using System.Text;
 using Gac.Core.Diagnostics;
 using Gac.Core.Hardware;
 
@@ -15,30 +16,13 @@ public static class LatencyStaircaseFile
     {
         ArgumentNullException.ThrowIfNull(staircase);
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var target = Path.GetFullPath(path);
-        var temporary = target + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp";
-        try
-        {
-            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-            File.WriteAllText(temporary, staircase.ToJson() + Environment.NewLine);
-            File.Move(temporary, target, overwrite: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            TryDelete(temporary);
-            throw GacException.Create(DiagnosticCatalogue.ProfileWriteFailed, $"Cannot write the latency profile '{path}': {e.Message}", new SourceLocation(path), e);
-        }
-    }
-
-    private static void TryDelete(string path)
-    {
-        try
-        {
-            File.Delete(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The write already failed; a leftover .tmp file is the lesser problem.
-        }
+        var json = Encoding.UTF8.GetBytes(staircase.ToJson() + Environment.NewLine);
+        AtomicFile.Write(
+            Path.GetFullPath(path),
+            stream => stream.Write(json),
+            flushToDisk: false,
+            DiagnosticCatalogue.ProfileWriteFailed,
+            $"the latency profile '{path}'",
+            createFolder: true);
     }
 }

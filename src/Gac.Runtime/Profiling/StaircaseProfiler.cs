@@ -47,7 +47,10 @@ public sealed class StaircaseProfiler
         // The first session of a process pays for thread-pool start-up and allocator growth that warm-up
         // runs inside one session do not absorb (measured: 4× the p50 of the next probe on the CPU),
         // which would put a false cliff at the smallest rank. One discarded probe takes that cost.
-        Time(new GemmProbe(shapes[0], request.Tokens, request.DimensionsFor(shapes[0]).FirstOrDefault(shapes[0].MaxRank), request.DataType), benchmark, cancellationToken);
+        Time(
+            new GemmProbe(shapes[0], request.Tokens, request.DimensionsFor(shapes[0]).FirstOrDefault(shapes[0].MaxRank), request.DataType),
+            benchmark,
+            cancellationToken);
 
         var series = new List<LatencySeries>();
         for (var s = 0; s < shapes.Count; s++)

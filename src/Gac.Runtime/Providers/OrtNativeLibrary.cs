@@ -56,7 +56,9 @@ public static class OrtNativeLibrary
                     return;
                 }
 
-                throw GacException.Create(DiagnosticCatalogue.NativeLibraryConfiguredTooLate, $"ONNX Runtime already loads from '{configuredFolder}'; cannot switch to '{folder}' in the same process.");
+                throw GacException.Create(
+                    DiagnosticCatalogue.NativeLibraryConfiguredTooLate,
+                    $"ONNX Runtime already loads from '{configuredFolder}'; cannot switch to '{folder}' in the same process.");
             }
 
             try
@@ -66,7 +68,10 @@ public static class OrtNativeLibrary
             }
             catch (InvalidOperationException e)
             {
-                throw GacException.Create(DiagnosticCatalogue.NativeLibraryConfiguredTooLate, $"ONNX Runtime resolved its packaged native library before '{folder}' could be set: {e.Message}", inner: e);
+                throw GacException.Create(
+                    DiagnosticCatalogue.NativeLibraryConfiguredTooLate,
+                    $"ONNX Runtime resolved its packaged native library before '{folder}' could be set: {e.Message}",
+                    inner: e);
             }
 
             configuredFolder = Path.GetDirectoryName(library);

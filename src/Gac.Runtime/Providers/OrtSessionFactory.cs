@@ -59,7 +59,9 @@ public sealed class OrtSessionFactory
         else
         {
             FallbackReason = failure.Message;
-            warnings.Add(new Diagnostic(DiagnosticCatalogue.ProviderFellBackToCpu, $"provider: auto ran on the CPU because CUDA is unavailable: {failure.Message}"));
+            warnings.Add(new Diagnostic(
+                DiagnosticCatalogue.ProviderFellBackToCpu,
+                $"provider: auto ran on the CPU because CUDA is unavailable: {failure.Message}"));
             provider = ExecutionProvider.Cpu;
         }
 
@@ -115,7 +117,11 @@ public sealed class OrtSessionFactory
         }
         catch (OnnxRuntimeException e)
         {
-            throw GacException.Create(DiagnosticCatalogue.ModelLoadFailed, $"ONNX Runtime could not load '{source}': {e.Message}", new SourceLocation(source), e);
+            throw GacException.Create(
+                DiagnosticCatalogue.ModelLoadFailed,
+                $"ONNX Runtime could not load '{source}': {e.Message}",
+                new SourceLocation(source),
+                e);
         }
     }
 

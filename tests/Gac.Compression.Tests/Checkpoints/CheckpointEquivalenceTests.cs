@@ -1,4 +1,5 @@
 using Gac.Compression.Checkpoints;
+using Gac.Compression.Reference;
 using Gac.Core.Model.Architectures;
 using Gac.Onnx.Exporters;
 using Microsoft.ML.OnnxRuntime;

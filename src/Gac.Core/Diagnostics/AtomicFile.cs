@@ -1,17 +1,32 @@
-using Gac.Core.Diagnostics;
+namespace Gac.Core.Diagnostics;
 
-namespace Gac.Onnx;
-
-/// <summary>Write-to-temporary-then-rename: readers see the old file or the complete new one, never a partial one.</summary>
-internal static class AtomicFile
+/// <summary>
+/// Write-to-temporary-then-rename: readers see the old file or the complete new one, never a partial
+/// one. A file-system failure becomes the <c>failure</c> diagnostic (by default
+/// <see cref="DiagnosticCatalogue.ModelWriteFailed"/>) at the path.
+/// </summary>
+public static class AtomicFile
 {
-    public static void Write(string path, Action<FileStream> write, bool flushToDisk)
+    /// <param name="what">How the message names the file: "Cannot write {what}: …" (default the quoted path).</param>
+    /// <param name="createFolder">Create the target's folder first; otherwise a missing folder is the failure.</param>
+    public static void Write(
+        string path,
+        Action<FileStream> write,
+        bool flushToDisk,
+        DiagnosticDescriptor? failure = null,
+        string? what = null,
+        bool createFolder = false)
     {
         var folder = Path.GetDirectoryName(path)!;
         // Same folder as the target so the rename stays on one file system (rename(2) is atomic only there).
         var temp = Path.Combine(folder, $".{Path.GetFileName(path)}.{Guid.NewGuid():N}.tmp");
         try
         {
+            if (createFolder)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 20))
             {
                 write(stream);
@@ -24,8 +39,8 @@ internal static class AtomicFile
         {
             TryDelete(temp);
             throw GacException.Create(
-                DiagnosticCatalogue.ModelWriteFailed,
-                $"Cannot write '{path}': {e.Message}",
+                failure ?? DiagnosticCatalogue.ModelWriteFailed,
+                $"Cannot write {what ?? $"'{path}'"}: {e.Message}",
                 new SourceLocation(path),
                 e);
         }

@@ -1,38 +1,37 @@
 using System.Runtime.InteropServices;
+using Gac.Compression.Checkpoints;
 using Gac.Core.Diagnostics;
 using Gac.Core.Model.Architectures;
 using TorchSharp;
 using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
 
-namespace Gac.Compression.Checkpoints;
+namespace Gac.Compression.Reference;
 
 /// <summary>
-/// The prefill forward pass of a Llama-family or GPT-2 checkpoint in TorchSharp, written from the
-/// architectures' definitions on the checkpoint's own layouts (HF Linear weights [out, in], GPT-2
-/// Conv1D weights [in, out]), independently of the ONNX exporter, so the two can check each other.
-/// Weights are read block by block; only one block's tensors are alive at a time. fp32 throughout.
+/// The prefill forward pass of a Llama-family or GPT-2 model in TorchSharp, written from the
+/// architectures' definitions (transformers' modeling_llama.py / modeling_gpt2.py) on the checkpoint's
+/// own layouts (HF Linear weights [out, in], GPT-2 Conv1D weights [in, out]), independently of the ONNX
+/// exporter, so the two can check each other. The example trainer (build/train-example-lm) trains
+/// through the same pass, so the model it writes is the model this reads. fp32 throughout.
 /// </summary>
 public static class ReferenceForward
 {
-    /// <summary>Logits [batch, seq, vocab] row-major for token ids [batch, seq] row-major.</summary>
+    /// <summary>
+    /// Logits [batch, seq, vocab] row-major for token ids [batch, seq] row-major. Weights are read
+    /// block by block; only one block's tensors are alive at a time.
+    /// </summary>
     public static float[] Logits(TransformerConfig config, ICheckpointTensors weights, long[] tokenIds, int batch, int sequence)
     {
         ArgumentOutOfRangeException.ThrowIfNotEqual(tokenIds.Length, batch * sequence, nameof(tokenIds));
-        if (sequence > config.MaxPositions)
-        {
-            throw new ArgumentOutOfRangeException(nameof(sequence), $"{sequence} tokens exceed the model's {config.MaxPositions} positions.");
-        }
-
         TorchRuntime.EnsureLoaded();
         try
         {
             using var scope = NewDisposeScope();
-            var ids = tensor(tokenIds, [batch, sequence]);
+            using var noGrad = no_grad();
             var names = CheckpointTensorNames.Detect(config.Family, weights);
-            var model = new Loader(config.FusedProjections ? new FusedProjectionSplit(config, weights, names) : weights, names);
-            var logits = config.Family == TransformerFamily.Llama
-                ? Llama(config, model, ids, sequence)
-                : Gpt2(config, model, ids, sequence);
+            ICheckpointTensors source = config.FusedProjections ? new FusedProjectionSplit(config, weights, names) : weights;
+            var logits = Logits(config, names, name => tensor(source.ReadFloat32(name), [.. source.Shape(name)]), tensor(tokenIds, [batch, sequence]));
             return logits.contiguous().data<float>().ToArray();
         }
         catch (Exception e) when (e is ExternalException or InvalidOperationException)
@@ -41,13 +40,36 @@ public static class ReferenceForward
         }
     }
 
-    private static Tensor Llama(TransformerConfig c, Loader w, Tensor ids, int s)
+    /// <summary>
+    /// ids int64 [batch, seq] → logits [batch, seq, vocab]. <paramref name="weight"/> gives the tensor
+    /// stored under a Hugging Face name: tensors it creates are disposed with the block that asked
+    /// for them; tensors it hands out from elsewhere (a training loop's parameters) are left alone, and
+    /// gradients flow into them.
+    /// </summary>
+    /// <param name="rotary">
+    /// RoPE rows for positions 0 … (at least seq − 1); null computes them as transformers does at
+    /// inference (<see cref="RotaryTables"/>). The example trainer passes the tables it trains with.
+    /// </param>
+    public static Tensor Logits(TransformerConfig config, CheckpointTensorNames names, Func<string, Tensor> weight, Tensor ids, RotaryTables? rotary = null)
+    {
+        var sequence = checked((int)ids.shape[1]);
+        if (sequence > config.MaxPositions)
+        {
+            throw new ArgumentOutOfRangeException(nameof(ids), $"{sequence} tokens exceed the model's {config.MaxPositions} positions.");
+        }
+
+        var model = new Weights(weight, names);
+        return config.Family == TransformerFamily.Llama
+            ? Llama(config, model, ids, sequence, rotary ?? RotaryTables.Create(config, sequence))
+            : Gpt2(config, model, ids, sequence);
+    }
+
+    private static Tensor Llama(TransformerConfig c, Weights w, Tensor ids, int s, RotaryTables rotary)
     {
         var n = w.Names;
         var h = w.Get(n.Embedding).index_select(0, ids.flatten()).view(ids.shape[0], s, c.HiddenSize);
-        var rotary = RotaryTables.Create(c, s);
-        var cos = tensor(rotary.Cos, [s, c.RotaryDim]);
-        var sin = tensor(rotary.Sin, [s, c.RotaryDim]);
+        var cos = tensor(rotary.Cos, [rotary.Positions, rotary.RotaryDim]).narrow(0, 0, s);
+        var sin = tensor(rotary.Sin, [rotary.Positions, rotary.RotaryDim]).narrow(0, 0, s);
         for (var i = 0; i < c.Layers; i++)
         {
             using var block = NewDisposeScope();
@@ -64,25 +86,24 @@ public static class ReferenceForward
 
             q = Rotate(q, cos, sin);
             k = Rotate(k, cos, sin);
+            // transformers' repeat_kv: query head j reads key/value head j / n_rep, each kv head repeated in place.
             var groups = c.Heads / c.KvHeads;
             k = k.repeat_interleave(groups, dim: 1);
             v = v.repeat_interleave(groups, dim: 1);
-            var context = Attend(q, k, v, c.HeadDim, c.UsesSlidingWindow(i) ? c.SlidingWindow : null);
+            var context = Attend(q, k, v, c.UsesSlidingWindow(i) ? c.SlidingWindow : null);
             h = (h + w.Linear(context, n.AttentionLinear(i, "o_proj"), c.OutputBias)).MoveToOuterDisposeScope();
 
             x = RmsNorm(h, w.Get(n.BlockNorm(i, false) + ".weight"), c.NormEpsilon);
-            var gate = w.Linear(x, n.MlpLinear(i, "gate_proj"), c.MlpBias);
+            var gate = F.silu(w.Linear(x, n.MlpLinear(i, "gate_proj"), c.MlpBias));
             var up = w.Linear(x, n.MlpLinear(i, "up_proj"), c.MlpBias);
-            var silu = gate * gate.sigmoid();
-            h = (h + w.Linear(silu * up, n.MlpLinear(i, "down_proj"), c.MlpBias)).MoveToOuterDisposeScope();
+            h = (h + w.Linear(gate * up, n.MlpLinear(i, "down_proj"), c.MlpBias)).MoveToOuterDisposeScope();
         }
 
         h = RmsNorm(h, w.Get(n.FinalNorm + ".weight"), c.NormEpsilon);
-        var head = c.TieWordEmbeddings ? w.Get(n.Embedding) : w.Get(n.LmHead + ".weight");
-        return h.matmul(head.t());
+        return F.linear(h, c.TieWordEmbeddings ? w.Get(n.Embedding) : w.Get(n.LmHead + ".weight"));
     }
 
-    private static Tensor Gpt2(TransformerConfig c, Loader w, Tensor ids, int s)
+    private static Tensor Gpt2(TransformerConfig c, Weights w, Tensor ids, int s)
     {
         var n = w.Names;
         var positions = arange(s, ScalarType.Int64);
@@ -94,7 +115,7 @@ public static class ReferenceForward
             var x = LayerNorm(h, w, n.BlockNorm(i, true), c.NormEpsilon);
             var qkv = w.Conv1D(x, n.AttentionLinear(i, "c_attn"));
             var parts = qkv.split(c.HiddenSize, dim: -1);
-            var context = Attend(Heads(parts[0], c.Heads, c.HeadDim), Heads(parts[1], c.Heads, c.HeadDim), Heads(parts[2], c.Heads, c.HeadDim), c.HeadDim, window: null);
+            var context = Attend(Heads(parts[0], c.Heads, c.HeadDim), Heads(parts[1], c.Heads, c.HeadDim), Heads(parts[2], c.Heads, c.HeadDim), window: null);
             h = (h + w.Conv1D(context, n.AttentionLinear(i, "c_proj"))).MoveToOuterDisposeScope();
 
             x = LayerNorm(h, w, n.BlockNorm(i, false), c.NormEpsilon);
@@ -103,28 +124,33 @@ public static class ReferenceForward
         }
 
         h = LayerNorm(h, w, n.FinalNorm, c.NormEpsilon);
-        return h.matmul(w.Get(n.Embedding).t());
+        return F.linear(h, w.Get(n.Embedding));
     }
 
     /// <summary>[b, s, heads·d] → [b, heads, s, d].</summary>
     private static Tensor Heads(Tensor x, int heads, int headDim) => x.view(x.shape[0], x.shape[1], heads, headDim).transpose(1, 2);
 
     /// <summary>
-    /// softmax(q·kᵀ/√d + mask)·v, merged back to [b, s, heads·d]. The mask hides later keys and,
-    /// with a sliding window w, keys w or more positions back (query q sees q − w + 1 … q).
+    /// softmax(q·kᵀ/√d + mask)·v, merged back to [b, s, heads·d]. The mask hides later keys and, with a
+    /// sliding window w, keys w or more positions back (query q sees q − w + 1 … q). 1/√d is SDPA's
+    /// default scale and both families' (HF self.scaling); "is_casual" is TorchSharp's spelling.
     /// </summary>
-    private static Tensor Attend(Tensor q, Tensor k, Tensor v, int headDim, int? window)
+    private static Tensor Attend(Tensor q, Tensor k, Tensor v, int? window)
     {
         var s = q.shape[2];
-        var scores = q.matmul(k.transpose(2, 3)) / Math.Sqrt(headDim);
-        var future = ones(s, s, ScalarType.Bool).triu(1);
+        Tensor attended;
         if (window is { } w)
         {
-            future = future.logical_or(ones(s, s, ScalarType.Bool).tril(-w));
+            // A boolean attn_mask marks the keys each query may see.
+            var seen = ones(s, s, ScalarType.Bool).tril().logical_and(ones(s, s, ScalarType.Bool).tril(-w).logical_not());
+            attended = F.scaled_dot_product_attention(q, k, v, attn_mask: seen);
+        }
+        else
+        {
+            attended = F.scaled_dot_product_attention(q, k, v, is_casual: true);
         }
 
-        scores = scores.masked_fill(future, float.NegativeInfinity);
-        var context = scores.softmax(-1).matmul(v).transpose(1, 2).contiguous();
+        var context = attended.transpose(1, 2).contiguous();
         return context.view(context.shape[0], s, -1);
     }
 
@@ -135,21 +161,28 @@ public static class ReferenceForward
     private static Tensor Rotate(Tensor x, Tensor cos, Tensor sin)
     {
         var width = cos.shape[^1];
-        var pass = x.narrow(-1, width, x.shape[^1] - width);
-        x = x.narrow(-1, 0, width);
-        var half = width / 2;
+        if (width == x.shape[^1])
+        {
+            return Turn(x, cos, sin);
+        }
+
+        return cat([Turn(x.narrow(-1, 0, width), cos, sin), x.narrow(-1, width, x.shape[^1] - width)], -1);
+    }
+
+    private static Tensor Turn(Tensor x, Tensor cos, Tensor sin)
+    {
+        var half = x.shape[^1] / 2;
         var x1 = x.narrow(-1, 0, half);
         var x2 = x.narrow(-1, half, half);
         var rotated = cat([-x2, x1], -1);
-        var turned = (x * cos) + (rotated * sin);
-        return pass.shape[^1] == 0 ? turned : cat([turned, pass], -1);
+        return (x * cos) + (rotated * sin);
     }
 
-    /// <summary>RMSNorm (Zhang &amp; Sennrich 2019): w · x / √(mean(x²) + ε).</summary>
+    /// <summary>RMSNorm (Zhang &amp; Sennrich 2019; HF LlamaRMSNorm): w · x / √(mean(x²) + ε).</summary>
     private static Tensor RmsNorm(Tensor x, Tensor weight, double epsilon)
         => weight * (x * (x.pow(2).mean([-1], keepdim: true) + epsilon).rsqrt());
 
-    private static Tensor LayerNorm(Tensor x, Loader w, string name, double epsilon)
+    private static Tensor LayerNorm(Tensor x, Weights w, string name, double epsilon)
     {
         var mean = x.mean([-1], keepdim: true);
         var centered = x - mean;
@@ -161,18 +194,15 @@ public static class ReferenceForward
     private static Tensor GeluTanh(Tensor x)
         => 0.5 * x * (1 + ((x + (0.044715 * x.pow(3))) * Math.Sqrt(2 / Math.PI)).tanh());
 
-    private sealed class Loader(ICheckpointTensors tensors, CheckpointTensorNames names)
+    private sealed class Weights(Func<string, Tensor> get, CheckpointTensorNames names)
     {
         public CheckpointTensorNames Names => names;
 
-        public Tensor Get(string name) => tensor(tensors.ReadFloat32(name), [.. tensors.Shape(name)]);
+        public Tensor Get(string name) => get(name);
 
         /// <summary>nn.Linear: y = x·Wᵀ + b with W stored [out, in].</summary>
         public Tensor Linear(Tensor x, string module, bool bias)
-        {
-            var y = x.matmul(Get(module + ".weight").t());
-            return bias ? y + Get(module + ".bias") : y;
-        }
+            => F.linear(x, Get(module + ".weight"), bias ? Get(module + ".bias") : null);
 
         /// <summary>GPT-2's Conv1D: y = x·W + b with W stored [in, out].</summary>
         public Tensor Conv1D(Tensor x, string module) => x.matmul(Get(module + ".weight")) + Get(module + ".bias");
