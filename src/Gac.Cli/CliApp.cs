@@ -66,12 +66,13 @@ public static class CliApp
                 stderr.WriteLine(diagnostic.ToCanonicalString());
             }
 
-            return ex.ExitCode;
+            return Failed(ex.ExitCode, ex.Diagnostics);
         }
         catch (OperationCanceledException)
         {
-            stderr.WriteLine(new Diagnostic(DiagnosticCatalogue.RunCancelled, "cancelled.").ToCanonicalString());
-            return Hosting.CancellationSignals.InterruptExitCode;
+            var cancelled = new Diagnostic(DiagnosticCatalogue.RunCancelled, "cancelled.");
+            stderr.WriteLine(cancelled.ToCanonicalString());
+            return Failed(Hosting.CancellationSignals.InterruptExitCode, [cancelled]);
         }
 #pragma warning disable CA1031 // The host boundary: any other exception is a bug, reported with its stack trace.
         catch (Exception ex)
@@ -80,7 +81,18 @@ public static class CliApp
             var diagnostic = new Diagnostic(DiagnosticCatalogue.InternalError, $"internal error: {ex.Message}");
             stderr.WriteLine(diagnostic.ToCanonicalString());
             stderr.WriteLine(ex.ToString());
-            return ExitCodes.InternalError;
+            return Failed(ExitCodes.InternalError, [diagnostic]);
+        }
+
+        // With --format json a failure is a JSON object on stdout too, so a script never parses an empty stream.
+        int Failed(int exitCode, IReadOnlyList<Diagnostic> diagnostics)
+        {
+            if (JsonFailure.Requested(args))
+            {
+                stdout.WriteLine(JsonOutput.Serialize(JsonFailure.From(exitCode, diagnostics)));
+            }
+
+            return exitCode;
         }
     }
 

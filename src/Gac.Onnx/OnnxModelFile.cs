@@ -39,6 +39,26 @@ public sealed class OnnxModelFile
     /// tensor is brought into the model (raw_data) and no longer refers to a file.
     /// Failures are <see cref="GacException"/>s with GAC1001–GAC1009.
     /// </summary>
+    /// <summary>
+    /// Reads exactly the length the file system reports. A device or pipe (/dev/zero, a FIFO) reports
+    /// 0 or a wrong length and would be read forever, so more bytes than reported is refused.
+    /// </summary>
+    private static byte[] ReadRegularFile(FileInfo info, SourceLocation location)
+    {
+        using var stream = new FileStream(info.FullName, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1);
+        var bytes = new byte[info.Length];
+        stream.ReadExactly(bytes);
+        if (stream.ReadByte() != -1)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.ModelFileUnreadable,
+                $"'{info.FullName}' is not a regular file (a device, a pipe, or a file that grew while read): it reports {info.Length:N0} bytes but holds more.",
+                location);
+        }
+
+        return bytes;
+    }
+
     public static OnnxModelFile Load(string path, bool loadExternalData = false)
     {
         var location = new SourceLocation(path);
@@ -65,7 +85,16 @@ public sealed class OnnxModelFile
                 location);
         }
 
-        var bytes = InputFile.ReadAllBytes(info.FullName, DiagnosticCatalogue.ModelFileUnreadable, $"model file '{path}'", location);
+        byte[] bytes;
+        try
+        {
+            bytes = ReadRegularFile(info, location);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw GacException.Create(DiagnosticCatalogue.ModelFileUnreadable, $"Cannot read model file '{path}': {e.Message}", location, e);
+        }
+
         var file = Parse(bytes, info.FullName);
         if (loadExternalData)
         {
@@ -232,12 +261,69 @@ public sealed class OnnxModelFile
         }
     }
 
+    /// <summary>
+    /// Every external reference stays in the folder (GAC1005), names a file that exists (GAC1006),
+    /// fits inside it (GAC1007) and has the tensor's byte length (GAC1008). Only file sizes are read,
+    /// so `audit` and `check` stay cheap yet fail on a short or missing .data file, naming it, instead
+    /// of ONNX Runtime failing later without a file name.
+    /// </summary>
+    /// <summary>The length of the file a data location names, links followed (a link's own length is that of its target text).</summary>
+    private long DataFileLength(string dataPath, ExternalDataReference reference, string tensorName, SourceLocation dataLocation)
+    {
+        try
+        {
+            using var handle = File.OpenHandle(dataPath, FileMode.Open, FileAccess.Read, FileShare.Read);
+            return RandomAccess.GetLength(handle);
+        }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.ExternalDataMissing,
+                $"Tensor '{tensorName}' of '{Path}' stores its data in '{reference.Location}', which does not exist in '{Folder.FullPath}'.",
+                dataLocation,
+                e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.ModelFileUnreadable,
+                $"Cannot open external data '{reference.Location}' of tensor '{tensorName}': {e.Message}",
+                dataLocation,
+                e);
+        }
+    }
+
     private void ValidateExternalReferences()
     {
+        var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var tensor in OnnxTensors.EnumerateAll(Model).Where(ExternalDataReference.IsExternal))
         {
             var reference = ExternalDataReference.Parse(tensor, Path);
-            Folder.Resolve(reference.Location, tensor.Name);
+            var dataPath = Folder.Resolve(reference.Location, tensor.Name);
+            var dataLocation = new SourceLocation(dataPath);
+            if (!sizes.TryGetValue(dataPath, out var size))
+            {
+                size = DataFileLength(dataPath, reference, tensor.Name, dataLocation);
+                sizes[dataPath] = size;
+            }
+
+            var expected = ExpectedByteLength(tensor);
+            if (reference.Length is { } declared && expected is { } needed && declared != needed)
+            {
+                throw GacException.Create(
+                    DiagnosticCatalogue.ExternalDataReferenceInvalid,
+                    $"Tensor '{tensor.Name}' of shape [{string.Join(",", tensor.Dims)}] {(OnnxDataType)tensor.DataType} needs {needed:N0} bytes but its external-data length in '{reference.Location}' is {declared:N0}.",
+                    new SourceLocation(Path));
+            }
+
+            var end = reference.Offset + (reference.Length ?? expected ?? 0);
+            if (end > size)
+            {
+                throw GacException.Create(
+                    DiagnosticCatalogue.ExternalDataTruncated,
+                    $"Tensor '{tensor.Name}' of '{Path}' needs bytes {reference.Offset:N0}..{end:N0} of '{reference.Location}', which has only {size:N0}: the data file is truncated or belongs to another model.",
+                    dataLocation);
+            }
         }
     }
 }

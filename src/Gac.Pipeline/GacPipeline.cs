@@ -1,4 +1,5 @@
 using Gac.Core.Spec;
+using Gac.Pipeline.Inspection;
 using Gac.Pipeline.Steps;
 
 namespace Gac.Pipeline;
@@ -16,6 +17,7 @@ public static class GacPipeline
         CancellationToken cancellationToken = default)
     {
         options ??= new PipelineOptions();
+        RunReadiness.ThrowIfNotReady(spec, options);                        // what check reports: refuse before any work
         using var run = new RunContext(spec, options, progress, cancellationToken);
 
         var model = ModelImport.Load(run);                                  // ONNX → linear layers + groups

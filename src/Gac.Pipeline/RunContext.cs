@@ -24,12 +24,9 @@ public sealed class RunContext : IDisposable
         Options = options;
         _progress = progress;
         CancellationToken = cancellationToken;
-        ArtifactPath = Path.GetFullPath(options.OutputPath ?? spec.Export.Path.FullPath);
-
-        // Reports describe the artifact they sit beside: --output moves them along unless --report-dir says otherwise.
-        ReportDirectory = Path.GetFullPath(options.ReportDirectory
-            ?? (options.OutputPath is not null ? Path.GetDirectoryName(ArtifactPath)! : spec.Report.Directory.FullPath));
-        Outputs = new OutputTargets(ArtifactPath, ReportDirectory, spec.Report.Formats.Select(SpecFileSet.ReportFileName).ToArray());
+        Outputs = OutputsOf(spec, options);
+        ArtifactPath = Outputs.ArtifactPath;
+        ReportDirectory = Outputs.ReportDirectory;
         CheckOutputs(SpecFileSet.Of(spec).Inputs);
         _scratch = Core.Artifacts.ScratchFolder.Create(options.ScratchRoot);
         ScratchFolder = _scratch.Path;
@@ -78,11 +75,24 @@ public sealed class RunContext : IDisposable
     }
 
     /// <summary>GAC5023 when an output would replace one of <paramref name="inputs"/>; GAC5024 when an output folder is a file.</summary>
-    public void CheckOutputs(IEnumerable<string> inputs)
-        => Outputs.Check(
+    public void CheckOutputs(IEnumerable<string> inputs) => CheckOutputs(Outputs, Options, inputs);
+
+    /// <summary>Where a run of <paramref name="spec"/> writes; the readiness check (`check`) asks the same question.</summary>
+    public static OutputTargets OutputsOf(GacSpec spec, PipelineOptions options)
+    {
+        var artifact = Path.GetFullPath(options.OutputPath ?? spec.Export.Path.FullPath);
+
+        // Reports describe the artifact they sit beside: --output moves them along unless --report-dir says otherwise.
+        var reports = Path.GetFullPath(options.ReportDirectory
+            ?? (options.OutputPath is not null ? Path.GetDirectoryName(artifact)! : spec.Report.Directory.FullPath));
+        return new OutputTargets(artifact, reports, spec.Report.Formats.Select(SpecFileSet.ReportFileName).ToArray());
+    }
+
+    public static void CheckOutputs(OutputTargets outputs, PipelineOptions options, IEnumerable<string> inputs)
+        => outputs.Check(
             inputs,
-            Options.OutputPath is null ? "export.path" : "--output",
-            Options.ReportDirectory is not null ? "--report-dir" : Options.OutputPath is not null ? "beside --output" : "report.directory");
+            options.OutputPath is null ? "export.path" : "--output",
+            options.ReportDirectory is not null ? "--report-dir" : options.OutputPath is not null ? "beside --output" : "report.directory");
 
     public void Report(string step, string message) => _progress?.Report(new PipelineProgress(step, message));
 

@@ -30,12 +30,12 @@ public sealed class GacCompressTests : IDisposable
     [Fact]
     public void A_canonical_error_from_gac_build_becomes_an_MSBuild_error_with_its_code_file_line_and_column()
     {
-        var spec = _workspace.Spec("run say gac.yaml(3,5): error GAC0103: compress.ratio must be in (0, 1], found 1.5", "run exit 2");
+        var spec = _workspace.Spec("run say gac.yaml(3,5): error GAC0012: compress.ratio must be in (0, 1], found 1.5", "run exit 2");
 
         Assert.False(Compress(spec).Execute());
 
         var error = Assert.Single(_engine.Errors);
-        Assert.Equal("GAC0103", error.Code);
+        Assert.Equal("GAC0012", error.Code);
         Assert.Equal(_workspace.PathOf("gac.yaml"), error.File);
         Assert.Equal((3, 5), (error.LineNumber, error.ColumnNumber));
         Assert.Equal("compress.ratio must be in (0, 1], found 1.5", error.Message);

@@ -39,12 +39,12 @@ public sealed class GacInspectSpecTests : IDisposable
     [Fact]
     public void A_broken_spec_fails_early_with_the_tools_code_and_line()
     {
-        var task = Inspect(_workspace.Spec("check say gac.yaml(3,5): error GAC0103: compress.ratio must be in (0, 1]", "check exit 2"));
+        var task = Inspect(_workspace.Spec("check say gac.yaml(3,5): error GAC0012: compress.ratio must be in (0, 1]", "check exit 2"));
 
         Assert.False(task.Execute());
 
         var error = Assert.Single(_engine.Errors);
-        Assert.Equal(("GAC0103", 3, 5), (error.Code, error.LineNumber, error.ColumnNumber));
+        Assert.Equal(("GAC0012", 3, 5), (error.Code, error.LineNumber, error.ColumnNumber));
         Assert.Null(task.InspectedSpec);
     }
 

@@ -66,9 +66,11 @@ public sealed partial class CheckAndInitCommandTests
     }
 
     [Fact]
-    public void Init_without_a_model_asks_for_one()
+    public void Init_with_two_models_asks_which_one()
     {
         using var folder = new TempFolder();
+        SyntheticTransformer.Write(new SyntheticTransformerOptions(), folder.File("a.onnx"));
+        SyntheticTransformer.Write(new SyntheticTransformerOptions(), folder.File("b.onnx"));
 
         var run = CliRun.InDirectory(folder.Path, "init");
 

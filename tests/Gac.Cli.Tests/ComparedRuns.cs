@@ -64,6 +64,8 @@ public sealed class ComparedRuns : IDisposable
               heldout_samples: 2
             report:
               formats: [json]
+            gate:
+              min_cosine: 0.5
             """;
         File.WriteAllText(_folder.File($"{name}.yaml"), spec);
         var run = CliRun.InDirectory(Folder, "run", $"{name}.yaml");

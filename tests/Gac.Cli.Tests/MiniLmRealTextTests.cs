@@ -68,6 +68,42 @@ public sealed class MiniLmRealTextTests
         Assert.True(run.ExitCode == 0, run.Error);
     }
 
+    [Fact]
+    public void Bench_with_a_text_spec_times_the_held_out_sentences_and_refuses_text_with_none_left()
+    {
+        using var folder = new TempFolder();
+        var minilm = MiniLmFolder();
+        var spec = folder.File("gac.yaml");
+        var text = folder.File("few.txt");
+        File.WriteAllLines(text, File.ReadLines(RepositoryFiles.Path("examples", "minilm", "sentences.txt")).Take(12));
+        File.WriteAllText(spec, $"""
+            version: 1
+            model:
+              path: {Path.Combine(minilm, "model.onnx")}
+            calibration:
+              text: {text}
+              tokenizer: {Path.Combine(minilm, "vocab.txt")}
+              samples: 2
+              dims: {"{"} batch: 4, sequence: 40 {"}"}
+            compress:
+              method: svd
+              ratio: 0.15
+            export:
+              path: out/minilm.onnx
+            """);
+
+        // 12 sentences: calibration takes 2 batches of 4, the held-out part is the last 4.
+        var run = CliRun.Invoke("bench", Path.Combine(minilm, "model.onnx"), "--spec", spec, "--provider", "cpu", "--warmup", "0", "--iterations", "2", "--threads", "1");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Contains("[batch=4,sequence=40] p50", run.Out, StringComparison.Ordinal);
+
+        File.WriteAllLines(text, File.ReadLines(RepositoryFiles.Path("examples", "minilm", "sentences.txt")).Take(8));
+        var short_ = CliRun.Invoke("bench", Path.Combine(minilm, "model.onnx"), "--spec", spec, "--provider", "cpu", "--warmup", "0", "--iterations", "2");
+        Assert.Equal(2, short_.ExitCode);
+        Assert.Contains("GAC4041", short_.Error, StringComparison.Ordinal);
+        Assert.True(short_.HasNoStackTrace, short_.Error);
+    }
+
     private static string MiniLmFolder()
     {
         var folder = Path.Combine(RepositoryFiles.Root, ".cache", "models", "minilm");

@@ -42,14 +42,14 @@ public sealed class GacCompressBuildTests(PackedFeed feed)
     [Fact]
     public void A_broken_spec_fails_the_build_with_the_tools_code_and_line()
     {
-        const string diagnostic = "gac.yaml(3,5): error GAC0103: compress.ratio must be in [0, 1), found 1.5";
+        const string diagnostic = "gac.yaml(3,5): error GAC0012: compress.ratio must be in [0, 1), found 1.5";
         var project = new ConsumerProject(feed, "broken");
         project.WriteSpec("model: model.onnx\ncompress:\n    ratio: 1.5\n", $"check say {diagnostic}", "check exit 2", $"run say {diagnostic}", "run exit 2");
 
         var build = project.Build();
 
         Assert.NotEqual(0, build.ExitCode);
-        Assert.Contains($"{project.PathOf("gac.yaml")}(3,5): error GAC0103: compress.ratio must be in [0, 1), found 1.5", build.Output, StringComparison.Ordinal);
+        Assert.Contains($"{project.PathOf("gac.yaml")}(3,5): error GAC0012: compress.ratio must be in [0, 1), found 1.5", build.Output, StringComparison.Ordinal);
         Assert.Equal(0, project.CompressionRuns);
     }
 

@@ -116,6 +116,27 @@ public sealed class ExternalDataTests
     }
 
     [Fact]
+    public void A_short_or_missing_data_file_fails_the_header_load_naming_the_file()
+    {
+        using var scratch = new ScratchFolder();
+        var path = scratch.File("model.onnx");
+        SyntheticTransformer.Write(ExternalModel, path);
+        using (var data = File.Open(scratch.File("model.onnx.data"), FileMode.Open))
+        {
+            data.SetLength(data.Length - 1);
+        }
+
+        // Without reading weights (what audit and check do): sizes alone show the damage.
+        var truncated = Assert.Throws<GacException>(() => OnnxModelFile.Load(path)).Diagnostics[0];
+        File.Delete(scratch.File("model.onnx.data"));
+        var missing = Assert.Throws<GacException>(() => OnnxModelFile.Load(path)).Diagnostics[0];
+
+        Assert.Equal(("GAC1007", scratch.File("model.onnx.data")), (truncated.Code, truncated.Location!.File));
+        Assert.Contains("'model.onnx.data', which has only", truncated.Message, StringComparison.Ordinal);
+        Assert.Equal(("GAC1006", scratch.File("model.onnx.data")), (missing.Code, missing.Location!.File));
+    }
+
+    [Fact]
     public void A_missing_data_file_is_reported_when_weights_are_loaded()
     {
         using var scratch = new ScratchFolder();

@@ -101,6 +101,8 @@ public sealed class MiniLmPipelineTests
                   heldout_samples: 4
                 report:
                   formats: [json]
+                gate:
+                  min_cosine: 0.5
                 """;
             var path = Path.Combine(Folder, "gac.yaml");
             File.WriteAllText(path, text);

@@ -101,6 +101,8 @@ public sealed class PastKeyValuesPipelineTests : IDisposable
               warmup: 1
               iterations: 3
               heldout_samples: 2
+            gate:
+              min_cosine: 0.5
             """);
         return specPath;
     }

@@ -12,7 +12,7 @@ public sealed class TrainedLanguageModelTests : IDisposable
     [Fact]
     public async Task Asvd_with_gac_on_the_trained_model_keeps_held_out_perplexity_close_to_the_original()
     {
-        var spec = Spec("asvd", "");
+        var spec = Spec("asvd", "gate:\n  max_perplexity_increase: \"15%\"");
 
         var result = await GacPipeline.RunAsync(spec);
 
@@ -48,8 +48,9 @@ public sealed class TrainedLanguageModelTests : IDisposable
     public async Task Real_text_through_the_checkpoints_tokenizer_json_measures_what_the_same_token_ids_measure()
     {
         var model = Path.Combine(RepositoryRoot(), "examples", "models", "tiny-llama");
-        var fromText = await GacPipeline.RunAsync(Spec("asvd", "", $"text: {Path.Combine(model, "heldout.txt")}", "text"));
-        var fromTokens = await GacPipeline.RunAsync(Spec("asvd", "", $"tokens: {Path.Combine(model, "heldout.tokens")}", "tokens"));
+        const string gate = "gate:\n  max_perplexity_increase: \"50%\"";
+        var fromText = await GacPipeline.RunAsync(Spec("asvd", gate, $"text: {Path.Combine(model, "heldout.txt")}", "text"));
+        var fromTokens = await GacPipeline.RunAsync(Spec("asvd", gate, $"tokens: {Path.Combine(model, "heldout.tokens")}", "tokens"));
 
         // heldout.txt is the text of heldout.tokens, and tokenizer.json (found beside config.json) maps
         // each byte to its id: calibration, compression and the held-out perplexities are the same run.

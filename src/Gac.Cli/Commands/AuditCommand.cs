@@ -3,6 +3,7 @@ using Gac.Cli.Hosting;
 using Gac.Core.Audit;
 using Gac.Core.Diagnostics;
 using Gac.Core.Hardware;
+using Gac.Core.Model.Architectures;
 using Gac.Onnx;
 using Gac.Onnx.Discovery;
 
@@ -19,7 +20,7 @@ public sealed class AuditCommand : CliCommand
 
     public override string Summary => "List linear layers, their dims and alignment against a profile; no GPU needed.";
 
-    public override IReadOnlyList<ArgumentSpec> Arguments => [new("model", "An .onnx file.")];
+    public override IReadOnlyList<ArgumentSpec> Arguments => [new("model", "An .onnx file, or a Hugging Face checkpoint folder (its block projections, from config.json).")];
 
     public override IReadOnlyList<OptionSpec> Options =>
     [
@@ -33,10 +34,11 @@ public sealed class AuditCommand : CliCommand
         var args = context.Arguments;
         var profile = ResolveProfile(args);
         var failBelow = args.DoubleValue("--fail-below", 0, 100);
-        var path = context.ExistingFile(args.Positionals[0], "Model");
-
-        var model = OnnxModelFile.Load(path);
-        var inventory = LinearLayerDiscovery.Discover(model) with { Source = args.Positionals[0] };
+        var given = args.Positionals[0];
+        var folder = Path.GetFullPath(given, context.WorkingDirectory);
+        var inventory = Directory.Exists(folder)
+            ? CheckpointInventory(folder, given)
+            : LinearLayerDiscovery.Discover(OnnxModelFile.Load(context.ExistingFile(given, "Model"))) with { Source = given };
         var report = AlignmentAudit.Run(inventory, profile);
 
         context.Out.Write(context.Format == OutputFormat.Json
@@ -52,6 +54,21 @@ public sealed class AuditCommand : CliCommand
         }
 
         return ExitCodes.Success;
+    }
+
+    /// <summary>A Hugging Face folder: its block projections from config.json alone (no weights, no export).</summary>
+    private static Core.Model.ModelInventory CheckpointInventory(string folder, string given)
+    {
+        var config = Path.Combine(folder, "config.json");
+        if (!File.Exists(config))
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.InputFileNotFound,
+                $"'{given}' is a folder without config.json; audit takes an .onnx file or a Hugging Face checkpoint folder (config.json + *.safetensors).",
+                new SourceLocation(given));
+        }
+
+        return ArchitectureShapes.FromConfigFile(config) with { Source = given };
     }
 
     internal static AlignmentProfile ResolveProfile(ParsedArguments args)

@@ -10,6 +10,8 @@ using Gac.Runtime.Benchmark;
 using Gac.Runtime.Hardware;
 using Gac.Runtime.Providers;
 
+using Gac.Pipeline.Inspection;
+
 namespace Gac.Cli.Commands;
 
 /// <summary>
@@ -32,7 +34,7 @@ public sealed class BenchCommand : CliCommand
         new("--warmup", "Untimed runs before measuring (default 10).", "N"),
         new("--iterations", "Timed runs per shape bucket (default 100).", "N"),
         new("--threads", "ONNX Runtime intra-op threads (default: one per physical core).", "N"),
-        new("--spec", "Feed the inputs a spec's calibration section names (calibration.inputs, npy, tokens; else generated from the graph), as `run` validates with; its calibration.dims bind the shape unless --shape is given.", "gac.yaml"),
+        new("--spec", "Feed the inputs a spec's calibration section names (calibration.text, inputs, npy, tokens; else generated from the graph), as `run` validates with; its calibration.dims bind the shape unless --shape is given.", "gac.yaml"),
     ];
 
     public override int Execute(CommandContext context)
@@ -63,7 +65,7 @@ public sealed class BenchCommand : CliCommand
         {
             if (spec is not null && args.Value("--shape") is null)
             {
-                buckets = [ShapeBuckets.Complete(session.Session, spec.Calibration.Dims, calibrationInputs: spec.Calibration.Inputs)];
+                buckets = [ShapeBuckets.Complete(session.Session, spec.Calibration.Dims, knownShapes: DimBinding.KnownShapes(spec.Calibration))];
             }
 
             var progress = context.ShowProgress

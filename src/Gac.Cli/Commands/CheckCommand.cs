@@ -1,6 +1,9 @@
+using System.Globalization;
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
 using Gac.Core.Spec;
+using Gac.Pipeline;
+using Gac.Pipeline.Inspection;
 
 namespace Gac.Cli.Commands;
 
@@ -13,7 +16,7 @@ public sealed class CheckCommand : CliCommand
 {
     public override string Name => "check";
 
-    public override string Summary => "Validate a gac.yaml spec (schema, values, referenced files).";
+    public override string Summary => "Validate a gac.yaml spec (schema, values, referenced files, and the model's and data files' headers).";
 
     public override IReadOnlyList<ArgumentSpec> Arguments => [new("spec", "The gac.yaml to validate.")];
 
@@ -24,7 +27,15 @@ public sealed class CheckCommand : CliCommand
     {
         var given = context.Arguments.Positionals[0];
         var result = GacSpecLoader.TryLoad(Path.GetFullPath(given, context.WorkingDirectory));
-        var diagnostics = result.Diagnostics.Select(d => Relabel(d, given)).ToList();
+        var options = new PipelineOptions
+        {
+            OutputPath = context.Arguments.Value("--output") is { } outputArgument ? Path.GetFullPath(outputArgument, context.WorkingDirectory) : null,
+        };
+
+        // A spec that loads is then read against the model's and data files' headers: what `run` would reject.
+        var readiness = result.Spec is { } loaded ? RunReadiness.Check(loaded, options) : [];
+        var diagnostics = result.Diagnostics.Concat(readiness).Select(d => Relabel(d, given)).ToList();
+        var valid = diagnostics.All(d => d.Severity != DiagnosticSeverity.Error);
         foreach (var diagnostic in diagnostics)
         {
             context.Report(diagnostic);
@@ -39,28 +50,39 @@ public sealed class CheckCommand : CliCommand
                 files = files with { Outputs = [artifact] };
             }
 
+            // The first error also at the top, as every command's --format json failure has it (JsonFailure).
+            var first = valid ? null : diagnostics.First(d => d.Severity == DiagnosticSeverity.Error);
             context.Out.WriteLine(JsonOutput.Serialize(new CheckResult(
                 CliApp.Version,
-                result.Succeeded,
+                valid,
                 given,
-                diagnostics.Select(d => new CheckDiagnostic(d.Code, d.Severity, d.Message, d.Location?.Line, d.Location?.Column)).ToList(),
+                diagnostics.Select(d => new CheckDiagnostic(d.Code, d.Severity, d.Message, d.Location?.Line, d.Location?.Column, d.Location?.File)).ToList(),
                 files?.Inputs,
                 files?.Outputs,
-                files?.Reports)));
+                files?.Reports)
+            {
+                Code = first?.Code,
+                Message = first?.Message,
+                File = first?.Location?.File,
+                Line = first?.Location is { Line: > 0 } l ? l.Line : null,
+            }));
         }
-        else if (result.Spec is { } spec)
+        else if (result.Spec is { } spec && valid)
         {
             context.Out.WriteLine($"{given}: OK — {Describe(spec)}");
         }
 
-        return result.Succeeded ? ExitCodes.Success : ExitCodes.BadInput;
+        return valid ? ExitCodes.Success : ExitCodes.BadInput;
     }
 
     private static string Describe(GacSpec spec)
     {
         var compress = spec.Compress.Method == CompressionMethod.None
             ? "no compression"
-            : $"{SpecEnumText.ToText(spec.Compress.Method)} removing {spec.Compress.Ratio:P0} of linear parameters";
+            : string.Create(CultureInfo.InvariantCulture, $"{SpecEnumText.ToText(spec.Compress.Method)} removing {spec.Compress.Ratio * 100:0.##}% of the compressible linear-layer parameters (attention and MLP blocks; embeddings, norms and the LM head stay)")
+                + (ModelSize.Of(spec.Model) is { } size
+                    ? string.Create(CultureInfo.InvariantCulture, $", {spec.Compress.Ratio * size.CompressibleParameters:N0} of the model's {size.TotalParameters:N0} parameters ({size.ShareOfModel(spec.Compress.Ratio) * 100:0.#}%)")
+                    : string.Empty);
         return $"{compress}; alignment {SpecEnumText.ToText(spec.Alignment.Strategy)} to {spec.Alignment.Profile.Name}; writes {spec.Export.Path.Text}";
     }
 
@@ -70,7 +92,16 @@ public sealed class CheckCommand : CliCommand
             ? diagnostic with { Location = location with { File = given } }
             : diagnostic;
 
-    private sealed record CheckResult(string ToolVersion, bool Valid, string Spec, IReadOnlyList<CheckDiagnostic> Diagnostics, IReadOnlyList<string>? Inputs, IReadOnlyList<string>? Outputs, IReadOnlyList<string>? Reports);
+    private sealed record CheckResult(string ToolVersion, bool Valid, string Spec, IReadOnlyList<CheckDiagnostic> Diagnostics, IReadOnlyList<string>? Inputs, IReadOnlyList<string>? Outputs, IReadOnlyList<string>? Reports)
+    {
+        public string? Code { get; init; }
 
-    private sealed record CheckDiagnostic(string Code, DiagnosticSeverity Severity, string Message, int? Line, int? Column);
+        public string? Message { get; init; }
+
+        public string? File { get; init; }
+
+        public int? Line { get; init; }
+    }
+
+    private sealed record CheckDiagnostic(string Code, DiagnosticSeverity Severity, string Message, int? Line, int? Column, string? File);
 }

@@ -3,14 +3,14 @@ using Gac.Core.Diagnostics;
 
 namespace Gac.Cli.Commands;
 
-/// <summary><c>gac-build explain GAC0102</c>: the catalogue entry for a code; with no code, the whole catalogue.</summary>
+/// <summary><c>gac-build explain GAC0010</c>: the catalogue entry for a code; with no code, the whole catalogue.</summary>
 public sealed class ExplainCommand : CliCommand
 {
     public override string Name => "explain";
 
     public override string Summary => "Explain a diagnostic code (cause and fix); no code lists them all.";
 
-    public override IReadOnlyList<ArgumentSpec> Arguments => [new("code", "A diagnostic code such as GAC0102.", Required: false)];
+    public override IReadOnlyList<ArgumentSpec> Arguments => [new("code", "A diagnostic code such as GAC0010.", Required: false)];
 
     public override IReadOnlyList<OptionSpec> Options => [new("--markdown", "Print the whole catalogue as the Markdown page (DIAGNOSTICS.md).")];
 

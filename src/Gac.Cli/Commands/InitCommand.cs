@@ -1,22 +1,30 @@
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
 using Gac.Core.Spec;
+using Gac.Pipeline.Inspection;
 
 namespace Gac.Cli.Commands;
 
 /// <summary>
 /// <c>gac-build init</c>: writes a commented starter gac.yaml (and the schema beside it, so editors
-/// complete and validate offline). Never overwrites an existing spec unless asked.
+/// complete and validate offline). It reads the model's header so the starter's gate and dims fit the
+/// model; in a folder without a model it writes the starter for "model.onnx" and says so. Never
+/// overwrites an existing spec unless asked.
 /// </summary>
 public sealed class InitCommand : CliCommand
 {
+    /// <summary>What the starter names when there is no model yet: the user drops it here or edits model.path.</summary>
+    public const string PlaceholderModel = "model.onnx";
+
     public override string Name => "init";
 
-    public override string Summary => "Write a commented starter gac.yaml that passes `check`.";
+    public override string Summary => "Write a commented starter gac.yaml with goals that fit the model.";
 
     public override IReadOnlyList<OptionSpec> Options =>
     [
-        new("--model", "The model to compress (default: the only .onnx file in the current folder).", "path"),
+        new("--model", "The model to compress: an .onnx file or a Hugging Face folder (default: the only .onnx file, or the Hugging Face checkpoint, in the current folder; else model.onnx, to be put there).", "path"),
+        new("--tokens", "Token ids of real text for a language model: calibration, and the held-out perplexity goal.", "path"),
+        new("--provider", "Where validation runs: auto, cuda or cpu (default auto). With cuda the gate also requires the GAC variant not to be slower than the unaligned one.", "name"),
         new("--output", "Where to write the spec (default gac.yaml).", "path"),
         new("--export", "Where the compressed model goes (default out/<model>.gac.onnx).", "path"),
         new("--force", "Overwrite an existing spec."),
@@ -32,40 +40,80 @@ public sealed class InitCommand : CliCommand
             throw ParsedArguments.ArgumentError($"'{Path.GetFileName(specPath)}' already exists; pass --force to overwrite it.");
         }
 
-        var model = Path.GetFullPath(args.Value("--model") ?? FindSingleModel(context.WorkingDirectory), context.WorkingDirectory);
-        if (!File.Exists(model) && !Directory.Exists(model))
+        var provider = args.Value("--provider") switch
         {
-            throw GacException.Create(DiagnosticCatalogue.InputFileNotFound, $"model '{args.Value("--model")}' does not exist.");
+            null or "auto" => ExecutionProviderChoice.Auto,
+            "cuda" => ExecutionProviderChoice.Cuda,
+            "cpu" => ExecutionProviderChoice.Cpu,
+            var other => throw ParsedArguments.ArgumentError($"--provider expects auto, cuda or cpu, found '{other}'."),
+        };
+        var tokens = args.Value("--tokens") is { } t ? context.ExistingFile(t, "Token file") : null;
+
+        var named = args.Value("--model") ?? FindModel(context.WorkingDirectory);
+        var model = Path.GetFullPath(named ?? PlaceholderModel, context.WorkingDirectory);
+        if (named is not null && !File.Exists(model) && !Directory.Exists(model))
+        {
+            throw GacException.Create(DiagnosticCatalogue.InputFileNotFound, $"model '{named}' does not exist.", new SourceLocation(named));
         }
 
-        var modelReference = Path.GetRelativePath(specFolder, model).Replace('\\', '/');
-        var export = args.Value("--export") ?? $"out/{Path.GetFileNameWithoutExtension(model)}.gac.onnx";
+        var header = named is null ? null : ModelHeader.Read(ModelAt(model, specFolder));
+        var starter = new StarterModel(
+            IsLanguageModel: header?.IsLanguageModel ?? false,
+            TokensPath: tokens is null ? null : Relative(specFolder, tokens),
+            Dims: header?.SymbolicDims,
+            Provider: provider);
+        var modelReference = Relative(specFolder, model);
+        var export = args.Value("--export") ?? $"out/{Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(model))}.gac.onnx";
 
         Directory.CreateDirectory(specFolder);
-        File.WriteAllText(specPath, StarterSpec.Render(modelReference, export));
+        File.WriteAllText(specPath, StarterSpec.Render(modelReference, export, starter));
         File.WriteAllText(Path.Combine(specFolder, GacSchema.FileName), GacSchema.Text);
 
         var shown = Path.GetRelativePath(context.WorkingDirectory, specPath);
         if (context.Format == OutputFormat.Json)
         {
-            context.Out.WriteLine(JsonOutput.Serialize(new { spec = specPath, schema = Path.Combine(specFolder, GacSchema.FileName), model }));
+            context.Out.WriteLine(JsonOutput.Serialize(new { spec = specPath, schema = Path.Combine(specFolder, GacSchema.FileName), model, modelFound = named is not null, languageModel = starter.IsLanguageModel }));
         }
         else
         {
             context.Out.WriteLine($"wrote {shown} (and {GacSchema.FileName} beside it for editor completion)");
+            if (named is null)
+            {
+                context.Out.WriteLine($"no model in this folder yet: put your .onnx model at {modelReference}, or edit model.path in {shown}");
+            }
+            else if (starter.IsLanguageModel && tokens is null)
+            {
+                context.Out.WriteLine("a language model: pass --tokens <file> (token ids of real text) for a held-out perplexity goal; the starter gates on the logits meanwhile");
+            }
+
             context.Out.WriteLine($"next: gac-build check {shown}");
         }
 
         return ExitCodes.Success;
     }
 
-    private static string FindSingleModel(string folder)
+    private static ModelSpec ModelAt(string fullPath, string specFolder)
+    {
+        var format = Directory.Exists(fullPath) ? ModelFormat.HfSafetensors : ModelFormat.Onnx;
+        return new ModelSpec(new SpecPath(Relative(specFolder, fullPath), fullPath), format, ModelFormat.Auto);
+    }
+
+    private static string Relative(string folder, string path) => Path.GetRelativePath(folder, path).Replace('\\', '/');
+
+    /// <summary>The only .onnx file in the folder, else the folder itself when it is a Hugging Face checkpoint, else none.</summary>
+    private static string? FindModel(string folder)
     {
         var models = Directory.EnumerateFiles(folder, "*.onnx").ToList();
-        return models.Count == 1
-            ? models[0]
-            : throw ParsedArguments.ArgumentError(models.Count == 0
-                ? "no .onnx file in the current folder; name the model with --model <path>."
-                : $"{models.Count} .onnx files in the current folder; choose one with --model <path>.");
+        if (models.Count > 1)
+        {
+            throw ParsedArguments.ArgumentError($"{models.Count} .onnx files in the current folder; choose one with --model <path>.");
+        }
+
+        if (models.Count == 1)
+        {
+            return models[0];
+        }
+
+        return File.Exists(Path.Combine(folder, "config.json")) && Directory.EnumerateFiles(folder, "*.safetensors").Any() ? folder : null;
     }
 }

@@ -14,7 +14,7 @@ namespace Gac.Cli.Commands;
 /// <summary>
 /// <c>gac-build profile --shape 4096x14336 --tokens 1024 --dims 64:2048:8 --output profile.json</c>:
 /// measures a latency staircase on a provider and saves it as the JSON the planner reads
-/// (<c>alignment.staircase</c> in gac.yaml, or a user profile's <c>staircase</c>). Each probe is a tiny
+/// (a user profile's <c>staircase</c> in gac.yaml: <c>alignment.profiles[].staircase</c>). Each probe is a tiny
 /// model X[M,K]·A[K,r]·B[r,N] with random constant weights; <c>--dense</c> adds X·W as series "KxN-dense".
 /// </summary>
 public sealed class ProfileCommand : CliCommand

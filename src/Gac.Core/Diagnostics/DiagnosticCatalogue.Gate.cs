@@ -10,7 +10,7 @@ public static partial class DiagnosticCatalogue
     public static readonly DiagnosticDescriptor GoalNotMeasured = new(
         "GAC5002", "A requested goal was not measured",
         "The gate has a goal whose measurement is unavailable in this run (e.g. a perplexity goal for a model without token ids, a speedup goal without a benchmark).",
-        "Enable the measurement in the spec (validation.perplexity, benchmark) or remove the goal.");
+        "Give the measurement what it needs (calibration.tokens for max_perplexity_increase) or remove the goal.");
 
     public static readonly DiagnosticDescriptor ThresholdInvalid = new(
         "GAC5003", "Goal threshold is not a number or percentage",

@@ -5,7 +5,7 @@ public static partial class DiagnosticCatalogue
     public static readonly DiagnosticDescriptor CudaProviderUnavailable = new(
         "GAC4001", "CUDA execution provider unavailable",
         "The CUDA execution provider was requested, but the loaded ONNX Runtime is a CPU-only build, or the NVIDIA driver, CUDA 12 or cuDNN 9 libraries cannot be loaded.",
-        "Use a GPU build of ONNX Runtime: reference Microsoft.ML.OnnxRuntime.Gpu, or point GAC_ORT_NATIVE_PATH (or the spec's runtime.nativeLibraryPath) at the folder holding the GPU build's libonnxruntime.so; install the NVIDIA driver, CUDA 12 and cuDNN 9; or set provider: auto / cpu.");
+        "Use a GPU build of ONNX Runtime: reference Microsoft.ML.OnnxRuntime.Gpu, or point GAC_ORT_NATIVE_PATH (or the spec's validation.ort_native_path) at the folder holding the GPU build's libonnxruntime.so; install the NVIDIA driver, CUDA 12 and cuDNN 9; or set validation.provider: auto / cpu.");
 
     public static readonly DiagnosticDescriptor NativeLibraryFolderInvalid = new(
         "GAC4002", "ONNX Runtime native library folder is invalid",
@@ -24,8 +24,8 @@ public static partial class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor UnboundSymbolicDimension = new(
         "GAC4005", "Symbolic input dimension has no value",
-        "A model input has a symbolic dimension (such as batch or seq) that no shape bucket binds.",
-        "Add the dimension's name to every shape bucket of the benchmark, e.g. { batch: 1, seq: 128 }.");
+        "A model input has a symbolic dimension (such as seq or an image height) that neither calibration.dims, validation.shapes, calibration.inputs nor `bench --shape` binds; only a batch dim (1) and a k/v-cache length (0) have defaults.",
+        "Give every dimension the message lists a value, e.g. calibration.dims: { batch: 1, seq: 128 } or bench --shape batch=1,seq=128.");
 
     public static readonly DiagnosticDescriptor UnsupportedInputType = new(
         "GAC4006", "Model input type not supported by the benchmark",

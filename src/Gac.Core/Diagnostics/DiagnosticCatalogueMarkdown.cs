@@ -25,8 +25,8 @@ public static class DiagnosticCatalogueMarkdown
         text.AppendLine("# gac-build diagnostics");
         text.AppendLine();
         text.AppendLine("Every message gac-build prints has a stable code. Messages use MSBuild's canonical form,");
-        text.AppendLine("`file(line,col): error GAC0102: message`, so IDEs, the MSBuild task and CI annotate them.");
-        text.AppendLine("`gac-build explain GAC0102` prints one entry. This page is generated from the code:");
+        text.AppendLine("`file(line,col): error GAC0010: message`, so IDEs, the MSBuild task and CI annotate them.");
+        text.AppendLine("`gac-build explain GAC0010` prints one entry. This page is generated from the code:");
         text.AppendLine("`dotnet run --project src/Gac.Cli -- explain --markdown > src/Gac.Core/Diagnostics/DIAGNOSTICS.md`.");
         foreach (var (prefix, area) in Areas)
         {

@@ -1,8 +1,29 @@
 namespace Gac.Core.Gate;
 
 /// <summary>
-/// What a candidate must prove before it is written. Every goal is optional; a null goal is not
-/// checked. The spec's gate section maps onto this record.
+/// How a speedup goal reads its bootstrap 95% confidence interval. gac.yaml spells the members
+/// <c>median</c>, <c>ci-lower</c> and <c>ci-upper</c> (gate.speedup_judged_on).
+/// </summary>
+public enum SpeedupEvidence
+{
+    /// <summary>The point estimate (ratio of medians) must meet the goal.</summary>
+    Median,
+
+    /// <summary>The CI's lower bound must meet the goal: only a speedup the data prove passes.</summary>
+    CiLower,
+
+    /// <summary>
+    /// The CI's upper bound must meet the goal: the goal fails only when the data prove it missed.
+    /// "Not slower than the unaligned variant" (1.0) is judged this way, so noise alone never rejects.
+    /// </summary>
+    CiUpper,
+}
+
+/// <summary>
+/// What a candidate must prove before it is written: the spec's gate section, bound directly from
+/// gac.yaml (one type from the file to the gate, so every goal is reachable from the spec). Every
+/// goal is optional; a null goal is not checked, and a gate with no goal at all is refused before a
+/// run starts (GAC0070), since it would accept anything.
 /// </summary>
 /// <param name="MinSpeedupVsOriginal">Median-latency ratio original / candidate; 1.2 or "20%" both mean at least 1.2×.</param>
 /// <param name="MinSpeedupVsUnaligned">Median-latency ratio unaligned-compressed / candidate.</param>
@@ -12,10 +33,9 @@ namespace Gac.Core.Gate;
 /// <param name="MaxPerplexityIncrease">Absolute (candidate − original) or percent ((candidate / original − 1)·100) bound.</param>
 /// <param name="MinAlignedPercent">Lower bound on the static share of layer dimensions that are aligned, 0–100.</param>
 /// <param name="MaxParameters">Upper bound on the candidate's parameter count.</param>
-/// <param name="Conservative">
-/// When true, speedup goals compare the lower bound of the bootstrap 95% confidence interval instead of
-/// the point estimate, so a noisy benchmark cannot pass by luck. Off by default because short CI runs
-/// on shared runners have wide intervals and would reject genuine gains.
+/// <param name="SpeedupJudgedOn">
+/// Which number of a speedup measurement the speedup goals compare. The median by default: short CI
+/// runs on shared runners have wide intervals, and ci-lower would reject genuine gains there.
 /// </param>
 public sealed record GateGoals(
     Threshold? MinSpeedupVsOriginal = null,
@@ -26,4 +46,11 @@ public sealed record GateGoals(
     Threshold? MaxPerplexityIncrease = null,
     double? MinAlignedPercent = null,
     long? MaxParameters = null,
-    bool Conservative = false);
+    SpeedupEvidence SpeedupJudgedOn = SpeedupEvidence.Median)
+{
+    /// <summary>True when no goal is set; <see cref="SpeedupJudgedOn"/> alone asks nothing.</summary>
+    public bool IsEmpty =>
+        MinSpeedupVsOriginal is null && MinSpeedupVsUnaligned is null && MaxP50LatencyMs is null
+        && MaxRelativeError is null && MinCosine is null && MaxPerplexityIncrease is null
+        && MinAlignedPercent is null && MaxParameters is null;
+}

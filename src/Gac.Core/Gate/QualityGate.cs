@@ -13,16 +13,21 @@ public static class QualityGate
     {
         ArgumentNullException.ThrowIfNull(goals);
         ArgumentNullException.ThrowIfNull(measured);
+        if (goals.IsEmpty)
+        {
+            throw GacException.Create(DiagnosticCatalogue.GateHasNoGoals, GateHasNoGoalsMessage);
+        }
+
         var results = new List<GoalResult>();
 
         if (goals.MinSpeedupVsOriginal is { } vsOriginal)
         {
-            results.Add(Speedup("speedup vs original", vsOriginal, measured.SpeedupVsOriginal, goals.Conservative));
+            results.Add(Speedup("speedup vs original", vsOriginal, measured.SpeedupVsOriginal, goals.SpeedupJudgedOn));
         }
 
         if (goals.MinSpeedupVsUnaligned is { } vsUnaligned)
         {
-            results.Add(Speedup("speedup vs unaligned", vsUnaligned, measured.SpeedupVsUnaligned, goals.Conservative));
+            results.Add(Speedup("speedup vs unaligned", vsUnaligned, measured.SpeedupVsUnaligned, goals.SpeedupJudgedOn));
         }
 
         if (goals.MaxP50LatencyMs is { } maxP50)
@@ -55,13 +60,19 @@ public static class QualityGate
             results.Add(AtMost("parameters", maxParameters, measured.Parameters, string.Empty, "#,0"));
         }
 
-        return new Verdict(results, goals.Conservative);
+        return new Verdict(results, goals.SpeedupJudgedOn);
     }
+
+    /// <summary>What GAC0070 says wherever an empty gate is caught (check, run, the gate itself).</summary>
+    public const string GateHasNoGoalsMessage =
+        "the gate has no goals, so it would accept any result, however broken. Set at least one goal under gate: "
+        + "a quality bound (max_perplexity_increase for language models with calibration.tokens, else min_cosine or max_relative_error), "
+        + "min_aligned_percent, and on a GPU min_speedup_vs_unaligned: 1.0 with speedup_judged_on: ci-upper; `gac-build init` writes such a gate.";
 
     /// <summary>The smallest acceptable ratio: an absolute threshold is the ratio itself; "20%" means 1.20.</summary>
     public static double RequiredRatio(Threshold threshold) => threshold.AsSpeedupFactor();
 
-    private static GoalResult Speedup(string name, Threshold threshold, SpeedupMeasurement? measurement, bool conservative)
+    private static GoalResult Speedup(string name, Threshold threshold, SpeedupMeasurement? measurement, SpeedupEvidence evidence)
     {
         var required = RequiredRatio(threshold);
         var target = Invariant($"≥ {required:0.###}×") + (threshold.IsPercent ? $" ({threshold})" : string.Empty);
@@ -70,8 +81,12 @@ public static class QualityGate
             return NotMeasured(name, target);
         }
 
-        var compared = conservative ? measurement.CiLow : measurement.Ratio;
-        var what = conservative ? "95% CI lower bound" : "median ratio";
+        var (compared, what) = evidence switch
+        {
+            SpeedupEvidence.CiLower => (measurement.CiLow, "95% CI lower bound"),
+            SpeedupEvidence.CiUpper => (measurement.CiHigh, "95% CI upper bound"),
+            _ => (measurement.Ratio, "median ratio"),
+        };
         var measuredText = Invariant($"{measurement.Ratio:0.###}× [{measurement.CiLow:0.###}, {measurement.CiHigh:0.###}]");
         var passed = compared >= required;
         var reason = Invariant($"{what} {compared:0.###}× {(passed ? "≥" : "<")} {required:0.###}×");

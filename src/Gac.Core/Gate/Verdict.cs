@@ -14,10 +14,13 @@ public sealed record GoalResult(string Name, string Target, string Measured, Goa
     public bool Passed => Status == GoalStatus.Passed;
 }
 
-/// <summary>The gate's decision. Accepted only when every requested goal passed.</summary>
-public sealed record Verdict(IReadOnlyList<GoalResult> Goals, bool Conservative)
+/// <summary>The gate's decision. Accepted only when there is at least one goal and every goal passed: no goals proves nothing.</summary>
+public sealed record Verdict(IReadOnlyList<GoalResult> Goals, SpeedupEvidence SpeedupJudgedOn = SpeedupEvidence.Median)
 {
-    public bool Accepted => Goals.All(g => g.Passed);
+    /// <summary>Speedups were judged by the CI lower bound (the report's <c>conservative</c> flag).</summary>
+    public bool Conservative => SpeedupJudgedOn == SpeedupEvidence.CiLower;
+
+    public bool Accepted => Goals.Count > 0 && Goals.All(g => g.Passed);
 
     public IEnumerable<GoalResult> Failures => Goals.Where(g => !g.Passed);
 

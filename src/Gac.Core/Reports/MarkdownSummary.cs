@@ -15,7 +15,7 @@ public static class MarkdownSummary
         var icon = report.Gate.Accepted ? "✅" : "❌";
         md.AppendLine("# gac-build report");
         md.AppendLine();
-        md.AppendLine($"**Verdict: {icon} {report.Gate.Verdict}** — {report.Gate.Goals.Count(g => g.Status == "passed")} of {report.Gate.Goals.Count} goals passed" + (report.Gate.Conservative ? " (speedups judged by the 95% CI lower bound)" : string.Empty) + ".");
+        md.AppendLine($"**Verdict: {icon} {report.Gate.Verdict}** — {report.Gate.Goals.Count(g => g.Status == "passed")} of {report.Gate.Goals.Count} goals passed" + SpeedupNote(report.Gate.SpeedupJudgedOn) + ".");
         md.AppendLine();
         md.AppendLine(
             $"Provider: `{report.Runtime.ProviderUsed}` (requested `{report.Runtime.ProviderRequested}`) · {Gpu(report.Runtime.Hardware)} · CPU "
@@ -113,6 +113,13 @@ public static class MarkdownSummary
 
         return md.ToString();
     }
+
+    private static string SpeedupNote(string judgedOn) => judgedOn switch
+    {
+        "ci-lower" => " (speedups judged by the 95% CI lower bound)",
+        "ci-upper" => " (speedups judged by the 95% CI upper bound: missed only when the data prove it)",
+        _ => string.Empty,
+    };
 
     private static string Gpu(HardwareSection hardware)
         => hardware.GpuName == "n/a" ? "no GPU" : $"GPU {Cell(hardware.GpuName)} (driver {hardware.GpuDriver}, CUDA {hardware.CudaVersion})";

@@ -110,11 +110,17 @@ public sealed record GateSection(string Verdict, bool Conservative, IReadOnlyLis
 {
     public bool Accepted => Verdict == "accepted";
 
+    /// <summary>median | ci-lower | ci-upper: which number of a speedup's CI the speedup goals compared.</summary>
+    public string SpeedupJudgedOn { get; init; } = "median";
+
     public static GateSection From(Gac.Core.Gate.Verdict verdict)
         => new(
             verdict.Accepted ? "accepted" : "rejected",
             verdict.Conservative,
-            verdict.Goals.Select(g => new GoalEntry(g.Name, g.Target, g.Measured, StatusName(g.Status), g.Reason)).ToArray());
+            verdict.Goals.Select(g => new GoalEntry(g.Name, g.Target, g.Measured, StatusName(g.Status), g.Reason)).ToArray())
+        {
+            SpeedupJudgedOn = Gac.Core.Spec.SpecEnumText.ToText(verdict.SpeedupJudgedOn),
+        };
 
     private static string StatusName(Gac.Core.Gate.GoalStatus status) => status switch
     {

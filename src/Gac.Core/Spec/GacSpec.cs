@@ -1,3 +1,5 @@
+using Gac.Core.Gate;
+
 namespace Gac.Core.Spec;
 
 /// <summary>
@@ -14,5 +16,5 @@ public sealed record GacSpec(
     AlignmentSpec Alignment,
     ExportSpec Export,
     ValidationSpec Validation,
-    GateSpec Gate,
+    GateGoals Gate,
     ReportSpec Report);

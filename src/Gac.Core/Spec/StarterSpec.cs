@@ -1,10 +1,33 @@
+using System.Globalization;
 using System.Text;
 
 namespace Gac.Core.Spec;
 
+/// <summary>What <c>gac-build init</c> learnt about the model, so the starter's goals and dims fit it.</summary>
+/// <param name="IsLanguageModel">A causal LM (a Hugging Face folder, or an ONNX graph with an integer input_ids input): its quality is perplexity or logits.</param>
+/// <param name="TokensPath">Token ids for calibration and held-out perplexity (relative to the spec), when the user named them.</param>
+/// <param name="Dims">Every symbolic dimension of the model's inputs, in order of appearance; the starter binds each one explicitly.</param>
+/// <param name="Provider">Where validation runs; with cuda the starter adds the latency goal.</param>
+public sealed record StarterModel(
+    bool IsLanguageModel = false,
+    string? TokensPath = null,
+    IReadOnlyList<string>? Dims = null,
+    ExecutionProviderChoice Provider = ExecutionProviderChoice.Auto)
+{
+    /// <summary>Batch-like names get 1, a k/v-cache length 0 (an empty past: prefill), any other 128 tokens.</summary>
+    public static long StarterValue(string dim)
+        => dim.Contains("batch", StringComparison.OrdinalIgnoreCase) ? 1
+            : dim.StartsWith("past", StringComparison.OrdinalIgnoreCase) ? 0
+            : 128;
+}
+
 /// <summary>
 /// The commented gac.yaml that <c>gac-build init</c> writes. It loads without errors whenever the
-/// model path exists, and explains every section so the file doubles as documentation.
+/// model path exists, and explains every section so the file doubles as documentation. Its gate is
+/// never empty: alignment, a quality bound suited to the model kind (held-out perplexity for a
+/// language model with token ids, else cosine and relative error of the outputs) and, when
+/// validation runs on a GPU, "the GAC variant is not slower than the unaligned one" judged on the
+/// latency ratio's confidence interval, which is what the product promises.
 /// </summary>
 public static class StarterSpec
 {
@@ -14,12 +37,13 @@ public static class StarterSpec
     /// the gac-build version that wrote the spec. <c>init</c> should write <see cref="GacSchema.Text"/>
     /// beside the new gac.yaml.
     /// </summary>
-    public static string Render(string modelPath, string exportPath)
-        => Render(modelPath, exportPath, GacSchema.FileName);
+    public static string Render(string modelPath, string exportPath, StarterModel? model = null)
+        => Render(modelPath, exportPath, GacSchema.FileName, model);
 
     /// <param name="schemaReference">What follows <c>$schema=</c> in the yaml-language-server comment: a path relative to gac.yaml, or a URL.</param>
-    public static string Render(string modelPath, string exportPath, string schemaReference)
+    public static string Render(string modelPath, string exportPath, string schemaReference, StarterModel? model = null)
     {
+        model ??= new StarterModel();
         var text = new StringBuilder();
         text.Append("# yaml-language-server: $schema=").Append(schemaReference).Append('\n');
         text.Append($$"""
@@ -37,15 +61,15 @@ public static class StarterSpec
             # Give at most one source; validation and benchmarks use the same one. With none, inputs are
             # generated from the model's graph: ids below the table they index, masks 1, token types 0.
             calibration:
-              samples: 32
+              samples: {{(model.TokensPath is null ? "32" : "8   ")}}                # {{(model.TokensPath is null ? "inputs" : "token windows of batch x seq; held-out windows follow them")}}
               seed: 1234
               # text: data/sentences.txt                 # real text (.txt or .jsonl), tokenized by the model's tokenizer
               # tokenizer: vocab.txt                     # for an ONNX model: vocab.txt | tokenizer.model | tokenizer.json
-              # tokens: data/tokens.txt                  # token ids, for language models
+            {{Tokens(model)}}
               # npy: { input_ids: data/input_ids.npy }     # one .npy tensor per graph input
               # inputs:                                  # a seeded generator per graph input
               #   - { name: pixel_values, shape: [1, 3, 48, 320], dtype: float32, min: -1.0, max: 1.0 }
-              # dims: { batch: 1, seq: 128 }                # values for symbolic dimensions
+            {{Dims(model)}}
 
             # The compressor GAC wraps, and the fraction of linear-layer parameters it removes.
             compress:
@@ -75,7 +99,7 @@ public static class StarterSpec
 
             # How the result is measured before the gate decides.
             validation:
-              provider: auto              # auto | cuda | cpu
+              provider: {{SpecEnumText.ToText(model.Provider)}}{{new string(' ', 16 - SpecEnumText.ToText(model.Provider).Length)}}# auto | cuda | cpu
               # ort_native_path: /opt/onnxruntime-gpu/lib   # folder with a GPU build of libonnxruntime.so
               # shapes: [{ batch: 1, seq: 128 }]
               warmup: 10
@@ -84,16 +108,15 @@ public static class StarterSpec
               sessions: auto              # auto | together | one-at-a-time (models larger than a third of memory)
               pooling: auto               # auto | mean | cls | none: sentence vectors of an encoder fed calibration.text
 
-            # What the result must prove; uncomment the checks you want. A missed check fails the run (exit 1).
+            # What the result must prove; a missed goal fails the run (exit 1) and nothing is written.
+            # A gate with no goal is refused (GAC0070): it would accept anything.
             # Speedups take a factor (1.2) or a percent string ("20%").
             gate:
+              min_aligned_percent: 100    # every compressed dimension on the profile's multiple
+            {{Quality(model)}}
+            {{Latency(model)}}
               # min_speedup_vs_original: 1.0
-              # min_speedup_vs_unaligned: "5%"
               # max_p50_latency_ms: 50
-              # max_relative_error: 0.05
-              # min_cosine: 0.99
-              # max_perplexity_increase: "5%"   # needs calibration.tokens or text
-              # min_aligned_percent: 100
               # max_parameters: 1000000
 
             # Report files: gac.report.json, a Markdown summary, JUnit XML, plots.
@@ -104,6 +127,55 @@ public static class StarterSpec
             """);
         return text.ToString();
     }
+
+    private static string Tokens(StarterModel model) => model.TokensPath is { } tokens
+        ? $"  tokens: {Quote(tokens)}          # token ids: calibration windows, then held-out perplexity windows"
+        : "  # tokens: data/tokens.txt                  # token ids, for language models (enables the perplexity goal)";
+
+    private static string Dims(StarterModel model)
+    {
+        if (model.Dims is not { Count: > 0 } dims)
+        {
+            return "  # dims: { batch: 1, seq: 128 }                # a value for each symbolic dimension (batch alone defaults to 1)";
+        }
+
+        var values = string.Join(", ", dims.Select(d => string.Create(CultureInfo.InvariantCulture, $"{QuoteKey(d)}: {StarterModel.StarterValue(d)}")));
+        return $"  dims: {{ {values} }}   # every symbolic dimension of the model: the sizes you serve";
+    }
+
+    private static string Quality(StarterModel model)
+    {
+        if (model.IsLanguageModel && model.TokensPath is not null)
+        {
+            return """
+                  max_perplexity_increase: "5%" # held-out perplexity at most 5% above the original's
+                  # min_cosine: 0.99            # logits' cosine similarity, an extra bound
+                """;
+        }
+
+        var perplexity = model.IsLanguageModel
+            ? "\n  # max_perplexity_increase: \"5%\"   # the better bound for a language model; needs calibration.tokens or text"
+            : string.Empty;
+        return """
+              min_cosine: 0.99            # outputs' cosine similarity on held-out inputs
+              max_relative_error: 0.1     # ||y' - y|| / ||y|| on held-out inputs
+            """ + perplexity;
+    }
+
+    private static string Latency(StarterModel model) => model.Provider == ExecutionProviderChoice.Cuda
+        ? """
+              min_speedup_vs_unaligned: 1.0   # GAC's promise: not slower than the same compression unaligned,
+              speedup_judged_on: ci-upper     # failed only when the latency ratio's 95% CI lies wholly below 1.0
+            """
+        : """
+              # On a GPU (validation.provider: cuda) also require GAC's promise, not slower than unaligned:
+              # min_speedup_vs_unaligned: 1.0
+              # speedup_judged_on: ci-upper   # failed only when the latency ratio's 95% CI lies wholly below 1.0
+            """;
+
+    /// <summary>A dims key in flow style: plain when it is a simple name, else double-quoted.</summary>
+    private static string QuoteKey(string name)
+        => name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-') && char.IsAsciiLetter(name[0]) ? name : Quote(name);
 
     /// <summary>Double-quoted YAML scalar, so paths with spaces, colons or '#' survive.</summary>
     private static string Quote(string value)

@@ -1,3 +1,4 @@
+using Gac.Core.Diagnostics;
 using Gac.Core.Model;
 using Gac.Onnx.Ir;
 
@@ -42,6 +43,14 @@ public static class LinearLayerDiscovery
             }
 
             long inFeatures = weight.Dims[0], outFeatures = weight.Dims[1];
+            if (inFeatures <= 0 || outFeatures <= 0)
+            {
+                // An empty weight maps nothing to nothing: there is no rank to choose and no GEMM to align.
+                throw GacException.Create(
+                    DiagnosticCatalogue.LinearLayerEmpty,
+                    $"{node.OpType} node '{node.Name}' has weight '{weight.Name}' of shape [{string.Join(", ", weight.Dims)}]: a linear layer with a zero-size dimension is not a model gac-build can compress.");
+            }
+
             // Gemm computes A·B with B transposed when transB = 1, so W is stored [N, K] (ONNX Gemm spec).
             if (node.OpType == "Gemm" && GraphIndex.IntAttribute(node, "transB") == 1)
             {

@@ -4,6 +4,8 @@ using Gac.Onnx.Rewrites;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 
+using Gac.Pipeline.Inspection;
+
 namespace Gac.Pipeline.Steps;
 
 /// <summary>
@@ -24,7 +26,7 @@ public static class Calibration
         using var session = run.Sessions.Open(tapped.Model.ToByteArray(), "calibration", externalDataFolder: Path.GetDirectoryName(model.Path));
 
         var defaulted = new List<string>();
-        var bucket = ShapeBuckets.Complete(session.Session, run.Spec.Calibration.Dims, defaulted, run.Spec.Calibration.Inputs);
+        var bucket = ShapeBuckets.Complete(session.Session, run.Spec.Calibration.Dims, defaulted, DimBinding.KnownShapes(run.Spec.Calibration));
         if (defaulted.Count > 0)
         {
             run.Report("calibrate", $"symbolic dims not in calibration.dims, using {string.Join(", ", defaulted)}");

@@ -53,6 +53,7 @@ public static class CalibrationFeeds
                 throw Mismatch($"calibration.inputs names '{input.Name}', which the model does not have; its inputs are {string.Join(", ", session.InputMetadata.Keys)}.");
             }
 
+            CheckType(input.Name, metadata, SpecEnumText.ToText(input.DType), "calibration.inputs");
             CheckShape(input.Name, metadata, input.Shape);
             names.Add(input.Name);
             values.Add(Uniform(input, random));
@@ -75,6 +76,7 @@ public static class CalibrationFeeds
             }
 
             var array = NpyArray.Load(path.FullPath);
+            CheckType(name, metadata, array.DType, $"'{path.Text}'");
             CheckShape(name, metadata, array.Shape);
             names.Add(name);
             values.Add(FromNpyArray(array));
@@ -188,6 +190,23 @@ public static class CalibrationFeeds
         }
 
         return tokens.ToArray();
+    }
+
+    /// <summary>ONNX Runtime does not convert element types: a float32 tensor fed to an int64 input fails inside Run.</summary>
+    private static void CheckType(string name, NodeMetadata metadata, string dtype, string source)
+    {
+        var given = dtype switch
+        {
+            "float32" => TensorElementType.Float,
+            "float16" => TensorElementType.Float16,
+            "int64" => TensorElementType.Int64,
+            "int32" => TensorElementType.Int32,
+            _ => TensorElementType.DataTypeMax,
+        };
+        if (given != metadata.ElementDataType)
+        {
+            throw Mismatch($"input '{name}' takes {metadata.ElementDataType}, but {source} holds {dtype}.");
+        }
     }
 
     private static void CheckShape(string name, NodeMetadata metadata, IReadOnlyList<long> shape)

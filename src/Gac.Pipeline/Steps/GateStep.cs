@@ -1,5 +1,4 @@
 using Gac.Core.Gate;
-using Gac.Core.Spec;
 
 namespace Gac.Pipeline.Steps;
 
@@ -11,7 +10,7 @@ public static class GateStep
 {
     public static Verdict Decide(RunContext run, AlignedPlan plan, ModelVariants variants, ValidationResult validation)
     {
-        var goals = Goals(run.Spec.Gate);
+        var goals = run.Spec.Gate;
         var outcome = new MeasuredOutcome(
             SpeedupVsOriginal: WorstSpeedup(validation, ModelVariant.OriginalName),
             SpeedupVsUnaligned: WorstSpeedup(validation, ModelVariant.UnalignedName),
@@ -26,16 +25,6 @@ public static class GateStep
         run.Report("gate", verdict.Accepted ? "accepted" : $"rejected: {string.Join("; ", verdict.Failures.Select(f => f.Reason))}");
         return verdict;
     }
-
-    internal static GateGoals Goals(GateSpec gate) => new(
-        MinSpeedupVsOriginal: gate.MinSpeedupVsOriginal,
-        MinSpeedupVsUnaligned: gate.MinSpeedupVsUnaligned,
-        MaxP50LatencyMs: gate.MaxP50LatencyMs,
-        MaxRelativeError: gate.MaxRelativeError,
-        MinCosine: gate.MinCosine,
-        MaxPerplexityIncrease: gate.MaxPerplexityIncrease,
-        MinAlignedPercent: gate.MinAlignedPercent,
-        MaxParameters: gate.MaxParameters);
 
     private static SpeedupMeasurement? WorstSpeedup(ValidationResult validation, string baseline)
         => validation.Latency

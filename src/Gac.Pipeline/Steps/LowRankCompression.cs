@@ -1,3 +1,4 @@
+using Gac.Core.Diagnostics;
 using Gac.Compression;
 using Gac.Compression.LowRank;
 using Gac.Core.Calibration;
@@ -41,9 +42,23 @@ public static class LowRankCompression
             sensitivities.Add(LayerSensitivity.FromSpectrum(decomposition));
         }
 
-        var allocation = compress.Method == CompressionMethod.Asvd
-            ? RankAllocator.Allocate(sensitivities, compress.Ratio)
-            : RankAllocator.Uniform(model.Compressible.Select(l => (l.Name, l.InFeatures, l.OutFeatures)).ToList(), compress.Ratio);
+        Gac.Compression.LowRank.RankAllocation allocation;
+        try
+        {
+            allocation = compress.Method == CompressionMethod.Asvd
+                ? RankAllocator.Allocate(sensitivities, compress.Ratio)
+                : RankAllocator.Uniform(model.Compressible.Select(l => (l.Name, l.InFeatures, l.OutFeatures)).ToList(), compress.Ratio);
+        }
+        catch (ArgumentOutOfRangeException e) when (e.ParamName == "compressionRatio")
+        {
+            // The readiness check refuses ratios above ASVD's grid; this catches what rank flooring still leaves infeasible.
+            throw GacException.Create(
+                DiagnosticCatalogue.PlanInfeasible,
+                $"compress.ratio {compress.Ratio.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}: {e.Message.Split(" (Parameter", 2)[0]} Use a lower compress.ratio.",
+                new SourceLocation(run.Spec.File.Text),
+                e);
+        }
+
         var targets = allocation.ToTargets(sensitivities).ToDictionary(t => t.Name, StringComparer.Ordinal);
         var decisions = model.Compressible.Zip(sensitivities, (layer, sensitivity) =>
         {

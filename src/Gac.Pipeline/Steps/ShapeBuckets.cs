@@ -1,62 +1,37 @@
+using Gac.Core.Spec;
+using Gac.Onnx;
+using Gac.Pipeline.Inspection;
 using Gac.Runtime.Benchmark;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Gac.Pipeline.Steps;
 
 /// <summary>
-/// Binds a model's symbolic input dimensions. Values the spec gives win, then the concrete shapes of
-/// <c>calibration.inputs</c> (position by position); any other symbolic dim gets a default (1 for a
-/// batch-like name, 0 for a k/v-cache length such as "past_sequence" — an empty past, i.e. a prefill —
-/// else 128, a prefill length that keeps CPU runs short) and the run records which defaults it used.
+/// Binds a loaded model's symbolic input dimensions by <see cref="DimBinding"/>'s rules: the spec's
+/// values, then the shapes calibration.inputs and calibration.npy fix, then 1 for a batch dim and 0 for a k/v-cache length; any
+/// other unbound dim, or a name the model lacks, is a GAC4005 / GAC0071 error naming the model's dims.
 /// </summary>
 public static class ShapeBuckets
 {
-    public const long DefaultBatch = 1;
-    public const long DefaultLength = 128;
-
-    /// <summary>A decode-ready language model's cache length: empty, so the model runs as a prefill of seq tokens.</summary>
-    public const long DefaultPastLength = 0;
-
     /// <summary>"past_sequence" (ours), "past_sequence_length" (Optimum) and the like.</summary>
-    public static bool IsPastLength(string symbol) => symbol.StartsWith("past", StringComparison.OrdinalIgnoreCase);
+    public static bool IsPastLength(string symbol) => DimBinding.IsPastLength(symbol);
 
     public static ShapeBucket Complete(
         InferenceSession session,
         IReadOnlyDictionary<string, long> given,
         ICollection<string>? defaulted = null,
-        IReadOnlyList<Core.Spec.CalibrationInput>? calibrationInputs = null)
-    {
-        var dims = new Dictionary<string, long>(given, StringComparer.Ordinal);
-        foreach (var (name, metadata) in session.InputMetadata)
-        {
-            var shape = calibrationInputs?.FirstOrDefault(i => i.Name == name)?.Shape;
-            for (var i = 0; shape is not null && i < Math.Min(shape.Count, metadata.SymbolicDimensions.Length); i++)
-            {
-                var symbol = metadata.SymbolicDimensions[i];
-                if (metadata.Dimensions[i] <= 0 && !string.IsNullOrEmpty(symbol))
-                {
-                    dims.TryAdd(symbol, shape[i]);
-                }
-            }
-        }
+        IReadOnlyDictionary<string, IReadOnlyList<long>>? knownShapes = null,
+        string where = "calibration.dims")
+        => new(DimBinding.Bind(HeaderOf(session), given, knownShapes, where, defaulted));
 
-        foreach (var metadata in session.InputMetadata.Values)
-        {
-            for (var i = 0; i < metadata.Dimensions.Length; i++)
-            {
-                var symbol = i < metadata.SymbolicDimensions.Length ? metadata.SymbolicDimensions[i] : string.Empty;
-                if (metadata.Dimensions[i] > 0 || string.IsNullOrEmpty(symbol) || dims.ContainsKey(symbol))
-                {
-                    continue;
-                }
-
-                dims[symbol] = symbol.Contains("batch", StringComparison.OrdinalIgnoreCase) ? DefaultBatch
-                    : IsPastLength(symbol) ? DefaultPastLength
-                    : DefaultLength;
-                defaulted?.Add($"{symbol}={dims[symbol]}");
-            }
-        }
-
-        return new ShapeBucket(dims);
-    }
+    /// <summary>ONNX Runtime's view of the inputs; its element-type numbers are ONNX's.</summary>
+    private static ModelHeader HeaderOf(InferenceSession session)
+        => new(
+            session.InputMetadata.Select(m => new ModelInput(
+                m.Key,
+                (OnnxDataType)(int)m.Value.ElementDataType,
+                m.Value.Dimensions.Select((d, i) => d > 0
+                    ? new InputDim(d, null)
+                    : new InputDim(null, i < m.Value.SymbolicDimensions.Length ? m.Value.SymbolicDimensions[i] : string.Empty)).ToList())).ToList(),
+            VocabularySize: null);
 }

@@ -4,6 +4,8 @@ using Gac.Runtime.Fidelity;
 using Gac.Runtime.Hardware;
 using Gac.Runtime.Providers;
 
+using Gac.Pipeline.Inspection;
+
 namespace Gac.Pipeline.Steps;
 
 /// <summary>
@@ -34,8 +36,8 @@ public static class Validation
         try
         {
             buckets = run.Spec.Validation.Shapes
-                .Select(shape => ShapeBuckets.Complete(original.Session, shape, calibrationInputs: run.Spec.Calibration.Inputs))
-                .DefaultIfEmpty(ShapeBuckets.Complete(original.Session, run.Spec.Calibration.Dims, calibrationInputs: run.Spec.Calibration.Inputs))
+                .Select(shape => ShapeBuckets.Complete(original.Session, shape, knownShapes: DimBinding.KnownShapes(run.Spec.Calibration), where: "validation.shapes"))
+                .DefaultIfEmpty(ShapeBuckets.Complete(original.Session, run.Spec.Calibration.Dims, knownShapes: DimBinding.KnownShapes(run.Spec.Calibration)))
                 .ToList();
             var fidelity = FidelityFor(run, model, original.Session, buckets[0]);
             run.Report("validate", $"fidelity on {fidelity.Samples} held-out inputs ({buckets[0]}){(fidelity.TokenIdsInput is null ? string.Empty : ", perplexity on held-out token windows")}");

@@ -19,6 +19,16 @@ public static class RandomInputs
         ArgumentNullException.ThrowIfNull(session);
         ArgumentNullException.ThrowIfNull(bucket);
         ArgumentNullException.ThrowIfNull(domains);
+        var symbols = session.InputMetadata.Values.SelectMany(m => m.SymbolicDimensions).Where(d => !string.IsNullOrEmpty(d)).ToHashSet(StringComparer.Ordinal);
+        var unknown = bucket.Dimensions.Keys.Where(k => !symbols.Contains(k)).ToList();
+        if (unknown.Count > 0)
+        {
+            // A misspelt name would leave its dim to another value and time another workload than asked.
+            throw GacException.Create(
+                DiagnosticCatalogue.DimensionNameUnknown,
+                $"Shape bucket '{bucket.Name}' names {string.Join(", ", unknown.Select(u => $"'{u}'"))}, which no input of the model has; its symbolic dims are {(symbols.Count == 0 ? "none" : string.Join(", ", symbols))}.");
+        }
+
         var random = new Random(seed);
         var names = new List<string>();
         var values = new List<OrtValue>();
@@ -71,7 +81,16 @@ public static class RandomInputs
 
     private static OrtValue CreateTensor(string name, TensorElementType type, long[] shape, Random random, InputDomains domains)
     {
-        var count = checked((int)shape.Aggregate(1L, (a, b) => a * b));
+        // In double, so a huge shape cannot overflow before it is refused; .NET arrays stop at 2^31 elements.
+        var elements = shape.Aggregate(1.0, (a, b) => a * b);
+        if (elements > Array.MaxLength)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.DimensionTooLarge,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Input '{name}' of shape [{string.Join(", ", shape)}] would hold {elements:0.###e0} elements, more than the {Array.MaxLength:N0} one input may hold; use a smaller shape."));
+        }
+
+        var count = (int)elements;
         switch (type)
         {
             case TensorElementType.Float:

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Gac.Core.Diagnostics;
 
 namespace Gac.Runtime.Profiling;
 
@@ -31,6 +32,14 @@ public readonly record struct GemmShape(long InFeatures, long OutFeatures)
             || k <= 0 || n <= 0)
         {
             throw new FormatException($"GEMM shape '{text}' is not KxN with positive whole numbers (e.g. 4096x14336).");
+        }
+
+        // A probe holds W (and its low-rank factors) in memory; past one array's reach it would only stall and fail.
+        if ((double)k * n > Array.MaxLength)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.DimensionTooLarge,
+                string.Create(CultureInfo.InvariantCulture, $"GEMM shape '{text}' has {(double)k * n:0.###e0} weight elements, more than the {Array.MaxLength:N0} one tensor may hold; profile the shapes your model has."));
         }
 
         return new GemmShape(k, n);

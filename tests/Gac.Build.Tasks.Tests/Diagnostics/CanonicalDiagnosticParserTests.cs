@@ -9,9 +9,9 @@ public sealed class CanonicalDiagnosticParserTests
     [Fact]
     public void An_error_with_line_and_column_keeps_code_location_and_message_and_resolves_the_file_against_the_project()
     {
-        var d = CanonicalDiagnosticParser.TryParse("gac.yaml(3,5): error GAC0103: compress.ratio must be in (0, 1], found 1.5", ProjectDirectory);
+        var d = CanonicalDiagnosticParser.TryParse("gac.yaml(3,5): error GAC0012: compress.ratio must be in (0, 1], found 1.5", ProjectDirectory);
 
-        Assert.Equal(new CanonicalDiagnostic(CanonicalSeverity.Error, "GAC0103", "compress.ratio must be in (0, 1], found 1.5", "/repo/app/gac.yaml", 3, 5), d);
+        Assert.Equal(new CanonicalDiagnostic(CanonicalSeverity.Error, "GAC0012", "compress.ratio must be in (0, 1], found 1.5", "/repo/app/gac.yaml", 3, 5), d);
     }
 
     [Fact]

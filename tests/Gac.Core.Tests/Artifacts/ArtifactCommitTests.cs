@@ -38,7 +38,7 @@ public sealed class ArtifactCommitTests : IDisposable
     public async Task Rejected_candidate_is_never_written()
     {
         WriteEarlier();
-        var rejected = new Verdict([new GoalResult("speedup vs original", "≥ 1.2×", "1.01×", GoalStatus.Failed, "1.01 < 1.2")], false);
+        var rejected = new Verdict([new GoalResult("speedup vs original", "≥ 1.2×", "1.01×", GoalStatus.Failed, "1.01 < 1.2")]);
 
         var outcome = await new ArtifactCommit(onStep: _ => throw new InvalidOperationException("must not write")).CommitIfAcceptedAsync(NewContent(), rejected);
 

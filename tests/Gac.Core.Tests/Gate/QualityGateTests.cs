@@ -59,12 +59,20 @@ public sealed class QualityGateTests
     }
 
     [Fact]
-    public void Unrequested_goals_are_not_evaluated_and_no_goals_accepts()
+    public void A_gate_without_goals_is_refused_never_accepted()
     {
-        var verdict = QualityGate.Evaluate(new GateGoals(), new MeasuredOutcome());
+        var refused = Assert.Throws<GacException>(() => QualityGate.Evaluate(new GateGoals(), Measured));
 
-        Assert.Empty(verdict.Goals);
-        Assert.True(verdict.Accepted);
+        Assert.Equal(DiagnosticCatalogue.GateHasNoGoals, Assert.Single(refused.Diagnostics).Descriptor);
+        Assert.False(new Verdict([]).Accepted);
+    }
+
+    [Fact]
+    public void Unrequested_goals_are_not_evaluated()
+    {
+        var verdict = QualityGate.Evaluate(new GateGoals(MinCosine: 0.5), Measured);
+
+        Assert.Equal(["cosine similarity"], verdict.Goals.Select(g => g.Name));
     }
 
     [Fact]
@@ -107,9 +115,25 @@ public sealed class QualityGateTests
         var goals = new GateGoals(MinSpeedupVsUnaligned: Threshold.Parse("1.2"));
 
         Assert.True(QualityGate.Evaluate(goals, Measured).Accepted);
-        var conservative = QualityGate.Evaluate(goals with { Conservative = true }, Measured);
+        var conservative = QualityGate.Evaluate(goals with { SpeedupJudgedOn = SpeedupEvidence.CiLower }, Measured);
         Assert.False(conservative.Accepted);
+        Assert.True(conservative.Conservative);
         Assert.Contains("95% CI lower bound 1.1×", conservative.Goals[0].Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Not_slower_judged_on_the_CI_upper_bound_fails_only_when_the_interval_lies_wholly_below_the_goal()
+    {
+        var notSlower = new GateGoals(MinSpeedupVsUnaligned: Threshold.Absolute(1.0), SpeedupJudgedOn: SpeedupEvidence.CiUpper);
+
+        // Median 0.98 (within noise): the interval [0.95, 1.02] still holds 1.0, so the goal is not refuted.
+        var noisy = QualityGate.Evaluate(notSlower, Measured with { SpeedupVsUnaligned = new SpeedupMeasurement(0.98, 0.95, 1.02) });
+        // Median 0.90 with [0.88, 0.93]: every plausible ratio is below 1.0, the candidate is slower.
+        var slower = QualityGate.Evaluate(notSlower, Measured with { SpeedupVsUnaligned = new SpeedupMeasurement(0.90, 0.88, 0.93) });
+
+        Assert.True(noisy.Accepted);
+        Assert.False(slower.Accepted);
+        Assert.Contains("95% CI upper bound 0.93×", slower.Goals[0].Reason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -56,6 +56,60 @@ public sealed class StarterSpecTests : IDisposable
     }
 
     [Fact]
+    public void Starter_gate_for_a_model_that_is_not_a_language_model_bounds_alignment_and_output_fidelity()
+    {
+        _workspace.File("model.onnx");
+        _workspace.WriteSpec(StarterSpec.Render("model.onnx", "out/model.gac.onnx", new StarterModel(Dims: ["batch", "seq"])));
+
+        var spec = GacSpecLoader.Load(_workspace.SpecPath);
+
+        Assert.Equal(new Gac.Core.Gate.GateGoals(MinAlignedPercent: 100, MinCosine: 0.99, MaxRelativeError: 0.1), spec.Gate);
+        Assert.Equal(new Dictionary<string, long> { ["batch"] = 1, ["seq"] = 128 }, spec.Calibration.Dims);
+    }
+
+    [Fact]
+    public void Starter_gate_for_a_language_model_with_token_ids_bounds_held_out_perplexity()
+    {
+        _workspace.Folder("llm");
+        _workspace.File("llm/config.json", "{}");
+        _workspace.File("llm/model.safetensors");
+        _workspace.File("text.tokens", "1 2 3");
+        _workspace.WriteSpec(StarterSpec.Render("llm", "out/llm.gac.onnx", new StarterModel(IsLanguageModel: true, TokensPath: "text.tokens", Dims: ["batch", "seq"])));
+
+        var spec = GacSpecLoader.Load(_workspace.SpecPath);
+
+        Assert.Equal(Gac.Core.Gate.Threshold.Percent(5), spec.Gate.MaxPerplexityIncrease);
+        Assert.Equal(100, spec.Gate.MinAlignedPercent);
+        Assert.Null(spec.Gate.MinSpeedupVsUnaligned);
+        Assert.Equal(CalibrationSource.Tokens, spec.Calibration.Source);
+    }
+
+    [Fact]
+    public void Starter_gate_on_a_gpu_requires_gac_not_slower_than_unaligned_judged_on_the_confidence_interval()
+    {
+        _workspace.File("model.onnx");
+        _workspace.WriteSpec(StarterSpec.Render("model.onnx", "out/model.gac.onnx", new StarterModel(Provider: ExecutionProviderChoice.Cuda)));
+
+        var spec = GacSpecLoader.Load(_workspace.SpecPath);
+
+        Assert.Equal(ExecutionProviderChoice.Cuda, spec.Validation.Provider);
+        Assert.Equal(Gac.Core.Gate.Threshold.Absolute(1.0), spec.Gate.MinSpeedupVsUnaligned);
+        Assert.Equal(Gac.Core.Gate.SpeedupEvidence.CiUpper, spec.Gate.SpeedupJudgedOn);
+    }
+
+    [Fact]
+    public void Starter_gate_is_never_empty()
+    {
+        _workspace.File("model.onnx");
+        foreach (var model in new[] { new StarterModel(), new StarterModel(IsLanguageModel: true), new StarterModel(Provider: ExecutionProviderChoice.Cpu) })
+        {
+            _workspace.WriteSpec(StarterSpec.Render("model.onnx", "out/model.gac.onnx", model));
+
+            Assert.False(GacSpecLoader.Load(_workspace.SpecPath).Gate.IsEmpty);
+        }
+    }
+
+    [Fact]
     public void Starter_spec_with_a_missing_model_reports_only_that()
     {
         _workspace.WriteSpec(StarterSpec.Render("missing.onnx", "out/model.gac.onnx"));

@@ -155,7 +155,7 @@ internal sealed class SpecBinder(JObject doc, JsonProjection projection, string 
         Enum<ValidationSessions>(validation["sessions"]),
         Enum<SentencePooling>(validation["pooling"]));
 
-    private GateSpec BindGate(JObject gate) => new(
+    private static GateGoals BindGate(JObject gate) => new(
         ThresholdOf(gate["min_speedup_vs_original"]),
         ThresholdOf(gate["min_speedup_vs_unaligned"]),
         (double?)gate["max_p50_latency_ms"],
@@ -163,7 +163,8 @@ internal sealed class SpecBinder(JObject doc, JsonProjection projection, string 
         (double?)gate["min_cosine"],
         ThresholdOf(gate["max_perplexity_increase"]),
         (double?)gate["min_aligned_percent"],
-        (long?)gate["max_parameters"]);
+        (long?)gate["max_parameters"],
+        Enum<SpeedupEvidence>(gate["speedup_judged_on"]));
 
     private ReportSpec BindReport(JObject report, ExportSpec export)
     {
