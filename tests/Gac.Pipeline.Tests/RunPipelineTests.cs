@@ -59,6 +59,22 @@ public sealed class RunPipelineTests
         Assert.Equal(accepted, File.ReadAllBytes(workspace.ArtifactPath));
     }
 
+    [Fact]
+    public async Task A_rejected_run_beside_an_accepted_artifact_keeps_that_artifacts_reports_and_names_its_own_rejected()
+    {
+        using var workspace = new PipelineWorkspace();
+        Assert.True((await GacPipeline.RunAsync(workspace.Spec(ratio: 0.2))).Accepted);
+        var acceptedReport = File.ReadAllBytes(workspace.ReportPath(ReportJson.FileName));
+
+        var rejected = await GacPipeline.RunAsync(workspace.Spec(ratio: 0.5, gate: "max_relative_error: 0.0000001"));
+
+        Assert.False(rejected.Accepted);
+        Assert.Equal(acceptedReport, File.ReadAllBytes(workspace.ReportPath(ReportJson.FileName)));
+        var own = File.ReadAllText(workspace.ReportPath("gac.rejected.report.json"));
+        Assert.Contains("\"artifactWritten\": false", own, StringComparison.Ordinal);
+        Assert.True(File.Exists(workspace.ReportPath("gac.rejected.junit.xml")), "CI still gets the failing goals as JUnit");
+    }
+
     [GpuFact(Inverted = true)]
     public async Task Cuda_without_usable_CUDA_is_bad_input_naming_what_is_missing()
     {
