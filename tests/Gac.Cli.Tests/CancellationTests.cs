@@ -6,7 +6,9 @@ namespace Gac.Cli.Tests;
 /// Issue 13 items 5 and 6, for real: gac-build run as a child process, stopped by Ctrl-C (SIGINT) or
 /// SIGTERM while it validates. It must exit 130 / 143 with GAC0050, no stack trace, remove its own
 /// scratch folder (TMPDIR points into the test's folder) and leave the earlier artifact alone.
+/// Runs alone: its child process keeps the CPU busy, which would skew timing-based tests beside it.
 /// </summary>
+[Collection(nameof(CancellationTests))]
 public sealed class CancellationTests : IDisposable
 {
     private readonly TempFolder folder = new();
@@ -105,3 +107,6 @@ public sealed class CancellationTests : IDisposable
         return Process.Start(start) ?? throw new InvalidOperationException("could not start gac-build");
     }
 }
+
+[CollectionDefinition(nameof(CancellationTests), DisableParallelization = true)]
+public sealed class CancellationTestsCollection;

@@ -69,7 +69,7 @@ public sealed class ProfileAndBenchCommandTests
     }
 
     [GpuFact(Inverted = true)]
-    public void Profile_on_cuda_without_a_gpu_build_is_exit_2_with_GAC4001()
+    public void Profile_on_cuda_without_usable_CUDA_is_exit_2_with_GAC4001_naming_the_missing_library()
     {
         using var folder = new TempFolder();
 
@@ -77,6 +77,8 @@ public sealed class ProfileAndBenchCommandTests
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("error GAC4001", run.Error, StringComparison.Ordinal);
+        Assert.Matches(@"missing lib[\w.+-]+\.so", run.Error);
+        Assert.Contains("CUDA 13", run.Error, StringComparison.Ordinal);
         Assert.True(run.HasNoStackTrace);
         Assert.False(File.Exists(folder.File("profile.json")));
     }

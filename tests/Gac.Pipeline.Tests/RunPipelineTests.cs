@@ -59,8 +59,24 @@ public sealed class RunPipelineTests
         Assert.Equal(accepted, File.ReadAllBytes(workspace.ArtifactPath));
     }
 
+    [Fact]
+    public async Task A_rejected_run_beside_an_accepted_artifact_keeps_that_artifacts_reports_and_names_its_own_rejected()
+    {
+        using var workspace = new PipelineWorkspace();
+        Assert.True((await GacPipeline.RunAsync(workspace.Spec(ratio: 0.2))).Accepted);
+        var acceptedReport = File.ReadAllBytes(workspace.ReportPath(ReportJson.FileName));
+
+        var rejected = await GacPipeline.RunAsync(workspace.Spec(ratio: 0.5, gate: "max_relative_error: 0.0000001"));
+
+        Assert.False(rejected.Accepted);
+        Assert.Equal(acceptedReport, File.ReadAllBytes(workspace.ReportPath(ReportJson.FileName)));
+        var own = File.ReadAllText(workspace.ReportPath("gac.rejected.report.json"));
+        Assert.Contains("\"artifactWritten\": false", own, StringComparison.Ordinal);
+        Assert.True(File.Exists(workspace.ReportPath("gac.rejected.junit.xml")), "CI still gets the failing goals as JUnit");
+    }
+
     [GpuFact(Inverted = true)]
-    public async Task Cuda_on_a_cpu_only_runtime_is_bad_input_naming_what_is_missing()
+    public async Task Cuda_without_usable_CUDA_is_bad_input_naming_what_is_missing()
     {
         using var workspace = new PipelineWorkspace();
 
@@ -70,6 +86,8 @@ public sealed class RunPipelineTests
         var diagnostic = Assert.Single(error.Diagnostics);
         Assert.Equal("GAC4001", diagnostic.Code);
         Assert.Contains("GPU build", diagnostic.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Matches(@"missing lib[\w.+-]+\.so", diagnostic.Message);
+        Assert.Contains("CUDA 13", diagnostic.Message, StringComparison.Ordinal);
         Assert.False(File.Exists(workspace.ArtifactPath));
     }
 
@@ -83,6 +101,8 @@ public sealed class RunPipelineTests
         Assert.Equal("auto", result.Report.Runtime.ProviderRequested);
         Assert.Equal("cpu", result.Report.Runtime.ProviderUsed);
         Assert.Contains(result.Report.Warnings, w => w.Contains("GAC4008", StringComparison.Ordinal));
+        Assert.Equal("cpu", result.Report.Runtime.ProviderOptions);
+        Assert.Contains("missing lib", result.Report.Runtime.FallbackReason, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -4,8 +4,8 @@ public static partial class DiagnosticCatalogue
 {
     public static readonly DiagnosticDescriptor CudaProviderUnavailable = new(
         "GAC4001", "CUDA execution provider unavailable",
-        "The CUDA execution provider was requested, but the loaded ONNX Runtime is a CPU-only build, or the NVIDIA driver, CUDA 12 or cuDNN 9 libraries cannot be loaded.",
-        "Use a GPU build of ONNX Runtime: reference Microsoft.ML.OnnxRuntime.Gpu, or point GAC_ORT_NATIVE_PATH (or the spec's validation.ort_native_path) at the folder holding the GPU build's libonnxruntime.so; install the NVIDIA driver, CUDA 12 and cuDNN 9; or set validation.provider: auto / cpu.");
+        "The CUDA execution provider was requested, but it cannot load: no NVIDIA driver, or a CUDA 13 or cuDNN 9 library is missing (the message names the one ONNX Runtime could not open), or a CPU-only ONNX Runtime was named by GAC_ORT_NATIVE_PATH.",
+        "Install the NVIDIA driver, CUDA 13 and cuDNN 9 and put their libraries on LD_LIBRARY_PATH (the tool ships ONNX Runtime's GPU build, Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0); or set validation.provider: auto / cpu.");
 
     public static readonly DiagnosticDescriptor NativeLibraryFolderInvalid = new(
         "GAC4002", "ONNX Runtime native library folder is invalid",
@@ -40,7 +40,7 @@ public static partial class DiagnosticCatalogue
     public static readonly DiagnosticDescriptor ProviderFellBackToCpu = new(
         "GAC4008", "Execution provider fell back to CPU",
         "provider: auto found no usable CUDA execution provider and ran on the CPU; CPU timings do not show GAC's GPU speedup.",
-        "Install a GPU build of ONNX Runtime (see GAC4001) to measure on the GPU, or set provider: cpu to silence this warning.",
+        "Install the NVIDIA driver, CUDA 13 and cuDNN 9 (see GAC4001; the message names the missing library) to measure on the GPU, or set provider: cpu to silence this warning.",
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor OutputsIncomparable = new(

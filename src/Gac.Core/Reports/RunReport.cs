@@ -47,7 +47,14 @@ public sealed record LayerProbeResult(long Dimension, double RelativeError);
 public sealed record InputHashes(string? Spec, string? Model, string? Data);
 
 /// <summary>The provider asked for, the one that ran, and the machine it ran on.</summary>
-public sealed record RuntimeSection(string ProviderRequested, string ProviderUsed, HardwareSection Hardware);
+public sealed record RuntimeSection(string ProviderRequested, string ProviderUsed, HardwareSection Hardware)
+{
+    /// <summary>The execution provider's options in effect: "cpu", or the CUDA provider's TF32, fp16 accumulation, cuDNN and CUDA-graph settings.</summary>
+    public string? ProviderOptions { get; init; }
+
+    /// <summary>Why provider: auto ran on the CPU (the library CUDA could not load), when it did.</summary>
+    public string? FallbackReason { get; init; }
+}
 
 /// <summary>GPU fields are "n/a" when no GPU was used or no probe answered.</summary>
 public sealed record HardwareSection(

@@ -24,8 +24,13 @@ public static class Publish
         // Validation is done with the unaligned variant: free its scratch space before the artifact is copied (a large model's variants are gigabytes each).
         DeleteScratch(variants.Unaligned);
         var report = RunReportBuilder.Build(run, model, plan, variants, validation, verdict, artifactWritten: verdict.Accepted);
+        // Reports always describe the artifact beside them: a rejected run must not replace the reports
+        // of an earlier accepted artifact, so where one exists its reports are named gac.rejected.*.
+        var besideAcceptedArtifact = !verdict.Accepted && File.Exists(artifact);
         var reports = ReportWriter.Render(report, run.Spec.Report.Formats)
-            .Select(r => CompanionFile.FromBytes(Path.Combine(run.ReportDirectory, r.FileName), r.Content))
+            .Select(r => CompanionFile.FromBytes(
+                Path.Combine(run.ReportDirectory, besideAcceptedArtifact ? RejectedReportName(r.FileName) : r.FileName),
+                r.Content))
             .ToList();
         var commit = new ArtifactCommit(onStep: run.Options.CommitHook);
         if (verdict.Accepted)
@@ -43,11 +48,17 @@ public static class Publish
         else
         {
             await commit.CommitCompanionsAsync(artifact, reports, run.CancellationToken).ConfigureAwait(false);
-            run.Report("publish", "rejected: artifact not written");
+            run.Report("publish", besideAcceptedArtifact
+                ? "rejected: artifact not written; the earlier accepted artifact and its reports are unchanged (this run's reports are gac.rejected.*)"
+                : "rejected: artifact not written");
         }
 
         return new PipelineResult(report, verdict.Accepted, artifact, reports.Select(r => Path.GetFullPath(r.Path)).ToList(), run.Warnings);
     }
+
+    /// <summary>"gac.report.json" → "gac.rejected.report.json": a rejected run's report beside an earlier accepted artifact.</summary>
+    internal static string RejectedReportName(string fileName) =>
+        fileName.StartsWith("gac.", StringComparison.Ordinal) ? "gac.rejected." + fileName["gac.".Length..] : "rejected." + fileName;
 
     /// <summary>
     /// The published data file is "&lt;artifact&gt;.data", and the candidate was written under the

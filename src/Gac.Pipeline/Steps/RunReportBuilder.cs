@@ -19,7 +19,11 @@ public static class RunReportBuilder
             ToolVersion,
             DateTimeOffset.UtcNow,
             InputHashing.Of(spec.File.FullPath, model.Path, model.DataPath),
-            new RuntimeSection(SpecEnumText.ToText(run.ProviderChoice), validation.Provider.ToString().ToLowerInvariant(), validation.Hardware.ToReport()),
+            new RuntimeSection(SpecEnumText.ToText(run.ProviderChoice), validation.Provider.ToString().ToLowerInvariant(), validation.Hardware.ToReport())
+            {
+                ProviderOptions = run.Sessions.ProviderOptions,
+                FallbackReason = run.Sessions.FallbackReason,
+            },
             Plan(plan, variants, run.Profile.Multiple),
             validation.Latency.Select(l => l.ToReport()).ToList(),
             validation.AlignedFidelity.ToReport(),

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gac.Core.Diagnostics;
 using Gac.Core.Spec;
 using Microsoft.ML.OnnxRuntime;
@@ -29,6 +30,13 @@ public sealed class OrtSessionFactory
     /// <summary>Why auto fell back to CPU, when it did.</summary>
     public string? FallbackReason { get; private set; }
 
+    /// <summary>
+    /// The execution provider's options in effect, for the report: "cpu", or the CUDA provider's
+    /// settings as ONNX Runtime reports them back (TF32, cuDNN algorithm search, CUDA graphs) with
+    /// the GEMM accumulation it uses. Null before <see cref="ResolveProvider"/>.
+    /// </summary>
+    public string? ProviderOptions { get; private set; }
+
     public SessionSettings Settings => settings;
 
     /// <summary>Decides (once) and returns the provider sessions will use. Throws GAC4001 for cuda without a GPU build.</summary>
@@ -40,29 +48,34 @@ public sealed class OrtSessionFactory
         }
 
         OrtNativeLibrary.Configure(settings.NativeLibraryFolder);
+        OrtLog.Install();
         if (settings.Policy == ExecutionProviderChoice.Cpu)
         {
             provider = ExecutionProvider.Cpu;
+            ProviderOptions = CpuOptions;
             return ExecutionProvider.Cpu;
         }
 
         using var probe = new SessionOptions();
-        var failure = TryAppendCuda(probe, settings.CudaDeviceId);
+        var mark = OrtLog.Mark;
+        var failure = TryAppendCuda(probe, settings.CudaDeviceId, out var effective);
         if (failure is null)
         {
             provider = ExecutionProvider.Cuda;
+            ProviderOptions = CudaOptionsText(effective);
         }
         else if (settings.Policy == ExecutionProviderChoice.Cuda)
         {
-            throw CudaUnavailable(failure);
+            throw CudaUnavailable(failure, Missing(mark, failure));
         }
         else
         {
-            FallbackReason = failure.Message;
+            FallbackReason = Cause(failure, Missing(mark, failure));
             warnings.Add(new Diagnostic(
                 DiagnosticCatalogue.ProviderFellBackToCpu,
-                $"provider: auto ran on the CPU because CUDA is unavailable: {failure.Message}"));
+                $"provider: auto ran on the CPU because CUDA is unavailable: {FallbackReason}. {Requirement}"));
             provider = ExecutionProvider.Cpu;
+            ProviderOptions = CpuOptions;
         }
 
         return provider.Value;
@@ -102,9 +115,10 @@ public sealed class OrtSessionFactory
             options.IntraOpNumThreads = threads;
         }
 
-        if (chosen == ExecutionProvider.Cuda && TryAppendCuda(options, settings.CudaDeviceId) is { } failure)
+        var mark = OrtLog.Mark;
+        if (chosen == ExecutionProvider.Cuda && TryAppendCuda(options, settings.CudaDeviceId, out _) is { } failure)
         {
-            throw CudaUnavailable(failure);
+            throw CudaUnavailable(failure, Missing(mark, failure));
         }
 
         try
@@ -113,7 +127,7 @@ public sealed class OrtSessionFactory
         }
         catch (OnnxRuntimeException e) when (chosen == ExecutionProvider.Cuda && LooksLikeMissingCuda(e.Message))
         {
-            throw CudaUnavailable(e);
+            throw CudaUnavailable(e, Missing(mark, e));
         }
         catch (OnnxRuntimeException e)
         {
@@ -125,16 +139,28 @@ public sealed class OrtSessionFactory
         }
     }
 
+    /// <summary>What the CUDA provider needs at run time (Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0, PLATFORM-NOTES.md).</summary>
+    public const string Requirement =
+        "CUDA needs an NVIDIA GPU and driver (libcuda.so.1), CUDA 13 (libcudart.so.13, libcublas.so.13, libcublasLt.so.13, libcurand.so.10) "
+        + "and cuDNN 9 (libcudnn.so.9) on the library path (LD_LIBRARY_PATH)";
+
+    private const string CpuOptions = "cpu";
+
     /// <summary>
-    /// The CPU package fails in one of two ways depending on the entry point it takes
-    /// (PLATFORM-NOTES.md): the exported symbol is missing, or the provider reports it is not built in.
-    /// A GPU build without CUDA/cuDNN on the machine fails with a library-load message instead.
+    /// A CPU-only ONNX Runtime (a folder named by GAC_ORT_NATIVE_PATH) fails in one of two ways
+    /// depending on the entry point it takes (PLATFORM-NOTES.md): the exported symbol is missing, or
+    /// the provider reports it is not built in. The GPU build without CUDA/cuDNN on the machine fails
+    /// with "Failed to load shared library"; the library's name is only in ONNX Runtime's log.
     /// </summary>
-    private static Exception? TryAppendCuda(SessionOptions options, int deviceId)
+    private static Exception? TryAppendCuda(SessionOptions options, int deviceId, out string? effective)
     {
+        effective = null;
         try
         {
-            options.AppendExecutionProvider_CUDA(deviceId);
+            using var cuda = new OrtCUDAProviderOptions();
+            cuda.UpdateOptions(new Dictionary<string, string> { ["device_id"] = deviceId.ToString(CultureInfo.InvariantCulture) });
+            options.AppendExecutionProvider_CUDA(cuda);
+            effective = cuda.GetOptions();
             return null;
         }
         catch (EntryPointNotFoundException e)
@@ -151,12 +177,35 @@ public sealed class OrtSessionFactory
         }
     }
 
+    /// <summary>The options that decide GEMM numerics and launch, from ONNX Runtime's "key=value;…" report of the CUDA provider's settings.</summary>
+    private static string CudaOptionsText(string? effective)
+    {
+        var all = (effective ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries)
+            .Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.Ordinal);
+        string Of(string key) => all.TryGetValue(key, out var v) ? v : "not reported";
+        return $"cuda: device_id={Of("device_id")}, use_tf32={Of("use_tf32")} (fp32 MatMul as TF32 when 1), "
+            + "fp16 GEMM accumulate=fp32 (cuBLAS compute type in ONNX Runtime's CUDA MatMul), "
+            + $"cudnn=on (cudnn_conv_algo_search={Of("cudnn_conv_algo_search")}), enable_cuda_graph={Of("enable_cuda_graph")}";
+    }
+
     private static bool LooksLikeMissingCuda(string message)
         => message.Contains("CUDA", StringComparison.OrdinalIgnoreCase)
            || message.Contains("cudnn", StringComparison.OrdinalIgnoreCase)
-           || message.Contains("libcu", StringComparison.Ordinal);
+           || message.Contains("libcu", StringComparison.Ordinal)
+           || message.Contains("shared library", StringComparison.OrdinalIgnoreCase);
 
-    private static GacException CudaUnavailable(Exception cause)
+    /// <summary>
+    /// The libraries ONNX Runtime reported it could not open: from the log lines since
+    /// <paramref name="mark"/> and the exception; ONNX Runtime logs a provider library's failure
+    /// once per process, so an earlier attempt's line (still kept) is read when no new one came.
+    /// </summary>
+    private static IReadOnlyList<string> Missing(long mark, Exception cause)
+    {
+        var fresh = OrtLog.MissingLibraries(OrtLog.Since(mark).Append(cause.Message));
+        return fresh.Count > 0 ? fresh : OrtLog.MissingLibraries(OrtLog.Since(0));
+    }
+
+    private static string Cause(Exception cause, IReadOnlyList<string> missing)
     {
         var what = cause switch
         {
@@ -164,10 +213,13 @@ public sealed class OrtSessionFactory
             OnnxRuntimeException e when e.Message.Contains("not enabled in this build", StringComparison.OrdinalIgnoreCase) => "the loaded ONNX Runtime is a CPU-only build (CUDA execution provider is not enabled in this build)",
             _ => $"the CUDA execution provider failed to load ({cause.Message.Trim()})",
         };
-        var native = OrtNativeLibrary.ConfiguredFolder is { } folder ? $"native library from '{folder}'" : "the packaged native library";
-        var message = $"provider: cuda was requested but {what}; ONNX Runtime used {native}. Needed: a GPU build of ONNX Runtime "
-            + $"(package Microsoft.ML.OnnxRuntime.Gpu, or its native folder via {OrtNativeLibrary.EnvironmentVariable} or the spec's native library path), "
-            + "an NVIDIA driver, CUDA 12 and cuDNN 9. Or use provider: auto / cpu.";
+        return missing.Count > 0 ? $"the CUDA execution provider failed to load: missing {string.Join(", ", missing)} (the library the dynamic loader could not open, from ONNX Runtime's log)" : what;
+    }
+
+    private static GacException CudaUnavailable(Exception cause, IReadOnlyList<string> missing)
+    {
+        var native = OrtNativeLibrary.ConfiguredFolder is { } folder ? $"the native library from '{folder}'" : "the packaged GPU build (Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0)";
+        var message = $"provider: cuda was requested but {Cause(cause, missing)}; ONNX Runtime used {native}. {Requirement}. Or use provider: auto / cpu.";
         return new GacException(new Diagnostic(DiagnosticCatalogue.CudaProviderUnavailable, message), cause) { ExitCode = ExitCodes.BadInput };
     }
 }

@@ -31,7 +31,7 @@ public sealed class HardwareFingerprintTests
 
         Assert.True(fingerprint.LogicalCores >= 1);
         Assert.StartsWith(".NET", fingerprint.DotnetVersion, StringComparison.Ordinal);
-        Assert.Equal("1.31.1", fingerprint.OnnxRuntimeVersion);
+        Assert.Equal("1.31.0", fingerprint.OnnxRuntimeVersion); // the native library of Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0
         Assert.Equal("n/a", fingerprint.GpuName);
         Assert.Equal(2, fingerprint.ToReport().IntraOpThreads);
     }

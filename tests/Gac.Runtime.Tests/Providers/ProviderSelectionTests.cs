@@ -8,7 +8,7 @@ namespace Gac.Runtime.Tests.Providers;
 public sealed class ProviderSelectionTests
 {
     [GpuFact(Inverted = true)]
-    public void Cuda_on_a_cpu_only_build_is_GAC4001_with_exit_code_2_and_says_what_is_missing()
+    public void Cuda_without_usable_CUDA_is_GAC4001_naming_the_missing_library_and_the_requirement()
     {
         var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderChoice.Cuda));
 
@@ -17,16 +17,20 @@ public sealed class ProviderSelectionTests
         var diagnostic = Assert.Single(error.Diagnostics);
         Assert.Equal("GAC4001", diagnostic.Code);
         Assert.Equal(ExitCodes.BadInput, error.ExitCode);
-        Assert.Contains("CPU-only build", diagnostic.Message, StringComparison.Ordinal);
-        Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu", diagnostic.Message, StringComparison.Ordinal);
-        Assert.Contains("GAC_ORT_NATIVE_PATH", diagnostic.Message, StringComparison.Ordinal);
-        Assert.Contains("CUDA 12 and cuDNN 9", diagnostic.Message, StringComparison.Ordinal);
-        Assert.Contains("NVIDIA driver", diagnostic.Message, StringComparison.Ordinal);
-        Assert.True(error.InnerException is EntryPointNotFoundException or OnnxRuntimeException, error.InnerException?.GetType().Name);
+        Assert.True(OrtLog.Installed, "ONNX Runtime's log is captured");
+        // The library the dynamic loader could not open, as ONNX Runtime logged it (not in its exception).
+        Assert.Matches(@"missing lib[\w.+-]+\.so[\d.]*", diagnostic.Message);
+        Assert.Contains(OrtLog.MissingLibraries(OrtLog.Since(0)), l => diagnostic.Message.Contains(l, StringComparison.Ordinal));
+        Assert.Contains("Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0", diagnostic.Message, StringComparison.Ordinal);
+        Assert.Contains("CUDA 13", diagnostic.Message, StringComparison.Ordinal);
+        Assert.Contains("cuDNN 9", diagnostic.Message, StringComparison.Ordinal);
+        Assert.Contains("NVIDIA GPU and driver", diagnostic.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("CUDA 12", diagnostic.Message, StringComparison.Ordinal);
+        Assert.IsType<OnnxRuntimeException>(error.InnerException);
     }
 
     [GpuFact(Inverted = true)]
-    public void Auto_on_a_cpu_only_build_runs_on_cpu_and_records_why()
+    public void Auto_without_usable_CUDA_runs_on_cpu_and_records_why()
     {
         var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderChoice.Auto));
 
@@ -38,6 +42,9 @@ public sealed class ProviderSelectionTests
         Assert.Equal(DiagnosticSeverity.Warning, warning.Severity);
         Assert.False(string.IsNullOrWhiteSpace(factory.FallbackReason));
         Assert.Contains(factory.FallbackReason!, warning.Message, StringComparison.Ordinal);
+        Assert.Contains("missing lib", factory.FallbackReason, StringComparison.Ordinal);
+        Assert.Contains("CUDA 13", warning.Message, StringComparison.Ordinal);
+        Assert.Equal("cpu", factory.ProviderOptions);
     }
 
     [Fact]
@@ -49,6 +56,7 @@ public sealed class ProviderSelectionTests
 
         Assert.Equal(ExecutionProvider.Cpu, session.Provider);
         Assert.Empty(factory.Warnings);
+        Assert.Equal("cpu", factory.ProviderOptions);
     }
 
     [Fact]
