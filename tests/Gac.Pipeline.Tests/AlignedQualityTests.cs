@@ -110,6 +110,8 @@ public sealed class AlignedQualityTests : IDisposable
               profile: generic-8
             export:
               path: out/model.onnx
+            gate:
+              min_aligned_percent: 100
             report:
               formats: [json, markdown]
             """);
