@@ -24,7 +24,7 @@ public sealed class PlanCommand : CliCommand
     [
         new("--layers", "A shape-only layers file (JSON, schema src/Gac.Core/Planning/plan-layers.schema.json).", "file"),
         new("--config", "A Hugging Face config.json (llama, mistral, qwen2, gpt2): plan ASVD-style targets from its shapes alone.", "file"),
-        new("--ratio", "With --config: the fraction of linear parameters to remove (default 0.15).", "R"),
+        new("--ratio", "With --config: the fraction of the compressible linear parameters to remove (default 0.15).", "R"),
         new("--profile", "Override the alignment profile.", "name"),
         new("--align", "Override with a plain multiple (e.g. 8, 16, 64).", "N"),
         new("--window", "Override the candidate window: ± this many aligned steps around d*.", "R"),

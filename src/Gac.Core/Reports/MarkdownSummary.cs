@@ -25,7 +25,7 @@ public static class MarkdownSummary
         if (report.Compression is { } c)
         {
             md.AppendLine();
-            md.AppendLine(Invariant($"Model `{c.Model}` · compressor **{c.Method}** removing {c.Ratio:P0} of linear parameters · alignment **{c.Strategy}** to `{c.Profile}` · artifact `{c.Artifact}` {(c.ArtifactWritten ? "written" : "not written")}"));
+            md.AppendLine(Invariant($"Model `{c.Model}` · compressor **{c.Method}** removing {c.Ratio:P0} of the compressible linear parameters · alignment **{c.Strategy}** to `{c.Profile}` · artifact `{c.Artifact}` {(c.ArtifactWritten ? "written" : "not written")}"));
         }
 
         foreach (var section in report.Latency)
