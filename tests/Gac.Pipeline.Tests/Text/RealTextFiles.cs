@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Gac.Pipeline.Tests.Text;
 
 /// <summary>
@@ -11,21 +9,7 @@ internal static class RealTextFiles
 {
     private static readonly Lazy<string> MiniLmFolder = new(FetchMiniLm);
 
-    public static string RepositoryRoot
-    {
-        get
-        {
-            for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            {
-                if (File.Exists(Path.Combine(dir.FullName, "Gac.Build.sln")))
-                {
-                    return dir.FullName;
-                }
-            }
-
-            throw new InvalidOperationException("Gac.Build.sln not found above " + AppContext.BaseDirectory);
-        }
-    }
+    public static string RepositoryRoot => FetchedModels.RepositoryRoot;
 
     public static string MiniLmModel => Path.Combine(MiniLmFolder.Value, "model.onnx");
 
@@ -37,27 +21,7 @@ internal static class RealTextFiles
 
     private static string FetchMiniLm()
     {
-        var root = RepositoryRoot;
-        var folder = Path.Combine(root, ".cache", "models", "minilm");
-        if (File.Exists(Path.Combine(folder, "model.onnx")) && File.Exists(Path.Combine(folder, "vocab.txt")))
-        {
-            return folder;
-        }
-
-        var start = new ProcessStartInfo("bash", [Path.Combine(root, "build", "fetch-test-models.sh")])
-        {
-            RedirectStandardError = true,
-            RedirectStandardOutput = true,
-        };
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0 || !File.Exists(Path.Combine(folder, "vocab.txt")))
-        {
-            throw new InvalidOperationException($"build/fetch-test-models.sh did not provide MiniLM ({process.ExitCode}): {error.Result}");
-        }
-
-        return folder;
+        FetchedModels.Ensure("minilm", "model.onnx");
+        return Path.GetDirectoryName(FetchedModels.Ensure("minilm", "vocab.txt"))!;
     }
 }
