@@ -1,6 +1,5 @@
 using System.Text;
 using Gac.Compression.Checkpoints;
-using TorchSharp;
 
 namespace Gac.Examples.TrainLm;
 

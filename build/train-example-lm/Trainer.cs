@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using TorchSharp;
 using TorchSharp.Modules;
-using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
 namespace Gac.Examples.TrainLm;

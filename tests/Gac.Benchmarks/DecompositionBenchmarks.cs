@@ -5,7 +5,6 @@ using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Gac.Compression;
 using Gac.Compression.LowRank;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Gac.Benchmarks;

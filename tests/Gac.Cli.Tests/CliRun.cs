@@ -1,5 +1,3 @@
-using Gac.Cli;
-
 namespace Gac.Cli.Tests;
 
 /// <summary>The result of one in-process gac-build invocation.</summary>

@@ -1,5 +1,3 @@
-using Gac.Compression;
-
 namespace Gac.Compression.Tests;
 
 /// <summary>Deterministic test data: every fixture comes from a fixed seed.</summary>

@@ -2,7 +2,6 @@ using Gac.Core.Diagnostics;
 using Gac.Onnx.Building;
 using Gac.Onnx.Discovery;
 using Gac.Onnx.ExternalData;
-using Gac.Onnx.Ir;
 using Gac.Onnx.Synthetic;
 
 namespace Gac.Onnx.Tests;

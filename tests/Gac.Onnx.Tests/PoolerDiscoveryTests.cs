@@ -1,7 +1,6 @@
 using Gac.Core.Model;
 using Gac.Onnx.Building;
 using Gac.Onnx.Discovery;
-using Gac.Onnx.Ir;
 
 namespace Gac.Onnx.Tests;
 

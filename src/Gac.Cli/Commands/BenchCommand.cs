@@ -5,12 +5,11 @@ using Gac.Core.Spec;
 using Gac.Onnx;
 using Gac.Onnx.Discovery;
 using Gac.Pipeline;
+using Gac.Pipeline.Inspection;
 using Gac.Pipeline.Steps;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Hardware;
 using Gac.Runtime.Providers;
-
-using Gac.Pipeline.Inspection;
 
 namespace Gac.Cli.Commands;
 

@@ -5,7 +5,6 @@ using Gac.Core.Diagnostics;
 using Gac.Core.Planning;
 using Gac.Core.Spec;
 using Gac.Pipeline.Profiling;
-using Gac.Runtime.Benchmark;
 using Gac.Runtime.Profiling;
 using Gac.Runtime.Providers;
 

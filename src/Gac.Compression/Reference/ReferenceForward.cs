@@ -1,8 +1,6 @@
 using System.Runtime.InteropServices;
-using Gac.Compression.Checkpoints;
 using Gac.Core.Diagnostics;
 using Gac.Core.Model.Architectures;
-using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 

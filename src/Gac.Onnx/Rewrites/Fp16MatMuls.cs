@@ -1,4 +1,3 @@
-using Gac.Onnx.Building;
 using Gac.Onnx.Ir;
 
 namespace Gac.Onnx.Rewrites;

@@ -1,10 +1,9 @@
 using Gac.Core.Calibration;
 using Gac.Core.Spec;
 using Gac.Onnx.Rewrites;
+using Gac.Pipeline.Inspection;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
-
-using Gac.Pipeline.Inspection;
 
 namespace Gac.Pipeline.Steps;
 

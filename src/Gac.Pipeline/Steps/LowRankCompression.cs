@@ -1,7 +1,7 @@
-using Gac.Core.Diagnostics;
 using Gac.Compression;
 using Gac.Compression.LowRank;
 using Gac.Core.Calibration;
+using Gac.Core.Diagnostics;
 using Gac.Core.Model;
 using Gac.Core.Planning;
 using Gac.Core.Spec;

@@ -1,4 +1,3 @@
-using Gac.Compression.Planning;
 using Gac.Compression.Pruning;
 using Gac.Core.Planning;
 

@@ -90,7 +90,8 @@ public static class Publish
             throw new GacException(new Diagnostic(
                 DiagnosticCatalogue.PublishedDataNameMismatch,
                 $"The accepted model '{candidate.Path}' references {string.Join(", ", named.Select(n => $"'{n}'"))} but the data file published beside '{artifact}' is '{expected}'; nothing was published.",
-                new SourceLocation(candidate.Path))) { ExitCode = ExitCodes.InternalError };
+                new SourceLocation(candidate.Path)))
+            { ExitCode = ExitCodes.InternalError };
         }
 
         return Path.Combine(Path.GetDirectoryName(artifact)!, expected);

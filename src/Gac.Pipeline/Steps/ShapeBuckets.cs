@@ -1,4 +1,3 @@
-using Gac.Core.Spec;
 using Gac.Onnx;
 using Gac.Pipeline.Inspection;
 using Gac.Runtime.Benchmark;

@@ -1,10 +1,9 @@
 using Gac.Core.Spec;
+using Gac.Pipeline.Inspection;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Fidelity;
 using Gac.Runtime.Hardware;
 using Gac.Runtime.Providers;
-
-using Gac.Pipeline.Inspection;
 
 namespace Gac.Pipeline.Steps;
 

@@ -2,7 +2,6 @@ using Gac.Core.Diagnostics;
 using Gac.Core.Model;
 using Gac.Core.Spec;
 using Gac.Pipeline.Steps;
-using Gac.Runtime.Benchmark;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Gac.Pipeline.Text;

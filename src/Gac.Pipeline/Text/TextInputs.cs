@@ -1,6 +1,5 @@
 using Gac.Core.Diagnostics;
 using Gac.Pipeline.Steps;
-using Gac.Runtime.Benchmark;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 

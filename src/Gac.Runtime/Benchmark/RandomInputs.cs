@@ -94,27 +94,27 @@ public static class RandomInputs
         switch (type)
         {
             case TensorElementType.Float:
-            {
-                var data = new float[count];
-                for (var i = 0; i < count; i++)
                 {
-                    data[i] = (float)(random.NextDouble() * 2 - 1);
-                }
+                    var data = new float[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        data[i] = (float)(random.NextDouble() * 2 - 1);
+                    }
 
-                return OrtValue.CreateTensorValueFromMemory(data, shape);
-            }
+                    return OrtValue.CreateTensorValueFromMemory(data, shape);
+                }
 
             case TensorElementType.Float16:
-            {
-                // fp16 models (the CUDA path) take fp16 inputs: ORT does not cast at the graph boundary.
-                var data = new Float16[count];
-                for (var i = 0; i < count; i++)
                 {
-                    data[i] = new Float16(BitConverter.HalfToUInt16Bits((Half)(random.NextDouble() * 2 - 1)));
-                }
+                    // fp16 models (the CUDA path) take fp16 inputs: ORT does not cast at the graph boundary.
+                    var data = new Float16[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        data[i] = new Float16(BitConverter.HalfToUInt16Bits((Half)(random.NextDouble() * 2 - 1)));
+                    }
 
-                return OrtValue.CreateTensorValueFromMemory(data, shape);
-            }
+                    return OrtValue.CreateTensorValueFromMemory(data, shape);
+                }
 
             case TensorElementType.Int64:
                 return OrtValue.CreateTensorValueFromMemory(IntegerValues(name, shape, count, random, domains), shape);

@@ -34,7 +34,8 @@ public static class PublishedModelCheck
         {
             throw new GacException(
                 new Diagnostic(DiagnosticCatalogue.PublishedArtifactUnloadable, $"The published model '{publishedPath}' could not be run from where it was published: {e.Diagnostics[0].Message}", new SourceLocation(publishedPath)),
-                e) { ExitCode = ExitCodes.InternalError };
+                e)
+            { ExitCode = ExitCodes.InternalError };
         }
 
         return Compare(publishedPath, validated, rerun);

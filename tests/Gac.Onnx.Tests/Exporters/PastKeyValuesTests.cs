@@ -1,4 +1,3 @@
-using Gac.Core.Model.Architectures;
 using Gac.Onnx.Discovery;
 using Gac.Onnx.Exporters;
 using Gac.Onnx.Ir;

@@ -1,10 +1,10 @@
 using Gac.Core.Model.Architectures;
 using Gac.Onnx.Exporters;
-using Xunit.Abstractions;
 using Gac.Onnx.Ir;
 using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
+using Xunit.Abstractions;
 
 namespace Gac.Onnx.Tests.Exporters;
 

@@ -1,4 +1,3 @@
-using Gac.Onnx.Ir;
 using Gac.Onnx.Rewrites;
 using Gac.Onnx.Synthetic;
 using Google.Protobuf;

@@ -2,7 +2,6 @@ using Gac.Core.Diagnostics;
 using Gac.Core.Model;
 using Gac.Onnx.Building;
 using Gac.Onnx.Discovery;
-using Gac.Onnx.Ir;
 using Gac.Onnx.Rewrites;
 using Gac.Onnx.Synthetic;
 using Google.Protobuf;

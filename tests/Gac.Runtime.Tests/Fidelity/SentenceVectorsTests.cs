@@ -1,5 +1,4 @@
 using Gac.Core.Diagnostics;
-using Gac.Core.Spec;
 using Gac.Runtime.Fidelity;
 
 namespace Gac.Runtime.Tests.Fidelity;

@@ -1,7 +1,6 @@
 using Gac.Onnx;
 using Gac.Onnx.Building;
 using Gac.Onnx.ExternalData;
-using Gac.Onnx.Ir;
 using Google.Protobuf;
 
 namespace Gac.Runtime.Tests.Fixtures;

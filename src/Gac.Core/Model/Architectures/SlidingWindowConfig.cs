@@ -17,27 +17,27 @@ internal static class SlidingWindowConfig
         switch (modelType)
         {
             case "mistral":
-            {
-                var window = f.Has("sliding_window") ? f.OptionalPositiveInt("sliding_window") : TransformersDefaultWindow;
-                return (window, new LayerMask(Enumerable.Repeat(window is not null, layers)));
-            }
+                {
+                    var window = f.Has("sliding_window") ? f.OptionalPositiveInt("sliding_window") : TransformersDefaultWindow;
+                    return (window, new LayerMask(Enumerable.Repeat(window is not null, layers)));
+                }
 
             case "phi3":
-            {
-                // Phi3Config.sliding_window defaults to None; when set, Phi3Model masks every layer with it.
-                var window = f.OptionalPositiveInt("sliding_window");
-                return (window, new LayerMask(Enumerable.Repeat(window is not null, layers)));
-            }
+                {
+                    // Phi3Config.sliding_window defaults to None; when set, Phi3Model masks every layer with it.
+                    var window = f.OptionalPositiveInt("sliding_window");
+                    return (window, new LayerMask(Enumerable.Repeat(window is not null, layers)));
+                }
 
             case "qwen2" or "qwen3":
-            {
-                var window = f.OptionalBool("use_sliding_window") == true
-                    ? (f.Has("sliding_window") ? f.OptionalPositiveInt("sliding_window") : TransformersDefaultWindow)
-                    : null;
-                var firstSliding = f.OptionalNonNegativeInt("max_window_layers") ?? 28;
-                var sliding = LayerTypes(f, layers) ?? Enumerable.Range(0, layers).Select(i => i >= firstSliding).ToArray();
-                return (window, new LayerMask(sliding.Select(s => s && window is not null)));
-            }
+                {
+                    var window = f.OptionalBool("use_sliding_window") == true
+                        ? (f.Has("sliding_window") ? f.OptionalPositiveInt("sliding_window") : TransformersDefaultWindow)
+                        : null;
+                    var firstSliding = f.OptionalNonNegativeInt("max_window_layers") ?? 28;
+                    var sliding = LayerTypes(f, layers) ?? Enumerable.Range(0, layers).Select(i => i >= firstSliding).ToArray();
+                    return (window, new LayerMask(sliding.Select(s => s && window is not null)));
+                }
 
             default:
                 return (null, LayerMask.None);
