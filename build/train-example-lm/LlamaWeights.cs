@@ -19,13 +19,13 @@ public sealed class LlamaWeights : IDisposable
     /// <summary>HF LlamaConfig.initializer_range default; _init_weights draws Linear and Embedding from N(0, 0.02).</summary>
     public const double InitializerRange = 0.02;
 
-    private readonly SortedDictionary<string, Parameter> byName;
-    private RotaryTables? trainingRotary;
+    private readonly SortedDictionary<string, Parameter> _byName;
+    private RotaryTables? _trainingRotary;
 
     private LlamaWeights(LlamaConfig config, SortedDictionary<string, Parameter> byName)
     {
         Config = config;
-        this.byName = byName;
+        _byName = byName;
         // Read back from the config.json this checkpoint ships, as gac-build reads it.
         Architecture = TransformerConfigReader.Parse(config.ToHuggingFaceJson());
     }
@@ -35,24 +35,24 @@ public sealed class LlamaWeights : IDisposable
     public TransformerConfig Architecture { get; }
 
     /// <summary>Ordinal name order, the order the checkpoint is written in.</summary>
-    public IReadOnlyDictionary<string, Parameter> ByName => byName;
+    public IReadOnlyDictionary<string, Parameter> ByName => _byName;
 
-    public Parameter this[string name] => byName[name];
+    public Parameter this[string name] => _byName[name];
 
-    public long ParameterCount => byName.Values.Sum(p => p.numel());
+    public long ParameterCount => _byName.Values.Sum(p => p.numel());
 
     /// <summary>
     /// RoPE as the bundled checkpoint was trained: angles in double, rounded once to float32 — a little
     /// more precise than transformers' float32 angles at inference (cos/sin differ by under 1e-5 at
     /// these 128 positions), and kept so that a rerun of train.sh gives the same weights.
     /// </summary>
-    public RotaryTables TrainingRotary => trainingRotary ??= DoublePrecisionRotary(Architecture);
+    public RotaryTables TrainingRotary => _trainingRotary ??= DoublePrecisionRotary(Architecture);
 
     /// <summary>ids: int64 [batch, seq] → logits [batch, seq, vocab]; differentiable in the parameters.</summary>
-    public Tensor Logits(Tensor ids) => ReferenceForward.Logits(Architecture, CheckpointTensorNames.Llama, name => byName[name], ids, TrainingRotary);
+    public Tensor Logits(Tensor ids) => ReferenceForward.Logits(Architecture, CheckpointTensorNames.Llama, name => _byName[name], ids, TrainingRotary);
 
     /// <summary>Logits as transformers (and the exported ONNX graph) compute them at inference: RoPE angles in float32.</summary>
-    public Tensor InferenceLogits(Tensor ids) => ReferenceForward.Logits(Architecture, CheckpointTensorNames.Llama, name => byName[name], ids);
+    public Tensor InferenceLogits(Tensor ids) => ReferenceForward.Logits(Architecture, CheckpointTensorNames.Llama, name => _byName[name], ids);
 
     private static RotaryTables DoublePrecisionRotary(TransformerConfig c)
     {
@@ -139,13 +139,13 @@ public sealed class LlamaWeights : IDisposable
     }
 
     /// <summary>Norm weights take no weight decay (decaying them pulls the gains towards 0, not towards the identity).</summary>
-    public IEnumerable<Parameter> Decayed => byName.Where(p => p.Value.dim() >= 2).Select(p => p.Value);
+    public IEnumerable<Parameter> Decayed => _byName.Where(p => p.Value.dim() >= 2).Select(p => p.Value);
 
-    public IEnumerable<Parameter> NotDecayed => byName.Where(p => p.Value.dim() < 2).Select(p => p.Value);
+    public IEnumerable<Parameter> NotDecayed => _byName.Where(p => p.Value.dim() < 2).Select(p => p.Value);
 
     public void Dispose()
     {
-        foreach (var p in byName.Values)
+        foreach (var p in _byName.Values)
         {
             p.Dispose();
         }

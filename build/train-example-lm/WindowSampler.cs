@@ -10,7 +10,7 @@ namespace Gac.Examples.TrainLm;
 /// </summary>
 public sealed class WindowSampler(byte[] tokens, int context, int seed)
 {
-    private readonly Random random = new(seed);
+    private readonly Random _random = new(seed);
 
     public (Tensor Inputs, Tensor Targets) Next(int batch)
     {
@@ -18,7 +18,7 @@ public sealed class WindowSampler(byte[] tokens, int context, int seed)
         var targets = new long[batch * context];
         for (var b = 0; b < batch; b++)
         {
-            var start = random.Next(0, tokens.Length - context);
+            var start = _random.Next(0, tokens.Length - context);
             for (var t = 0; t < context; t++)
             {
                 inputs[b * context + t] = tokens[start + t];

@@ -34,12 +34,6 @@ public sealed class OnnxModelFile
     public ModelFolder Folder { get; }
 
     /// <summary>
-    /// Reads and validates an ONNX file. External data references are checked for folder escapes
-    /// but read only when <paramref name="loadExternalData"/> is true, in which case every external
-    /// tensor is brought into the model (raw_data) and no longer refers to a file.
-    /// Failures are <see cref="GacException"/>s with GAC1001–GAC1009.
-    /// </summary>
-    /// <summary>
     /// Reads exactly the length the file system reports. A device or pipe (/dev/zero, a FIFO) reports
     /// 0 or a wrong length and would be read forever, so more bytes than reported is refused.
     /// </summary>
@@ -59,6 +53,12 @@ public sealed class OnnxModelFile
         return bytes;
     }
 
+    /// <summary>
+    /// Reads and validates an ONNX file. External data references are checked for folder escapes
+    /// but read only when <paramref name="loadExternalData"/> is true, in which case every external
+    /// tensor is brought into the model (raw_data) and no longer refers to a file.
+    /// Failures are <see cref="GacException"/>s with GAC1001–GAC1009.
+    /// </summary>
     public static OnnxModelFile Load(string path, bool loadExternalData = false)
     {
         var location = new SourceLocation(path);

@@ -42,7 +42,7 @@ public class DecompositionBenchmarks
     /// <summary>ASVD grid rank at p = 0.5 for 4096×14336 (GAC-METHOD §6).</summary>
     private const int Rank = 1592;
 
-    private WeightMatrix weight = null!;
+    private WeightMatrix _weight = null!;
 
     [Params(GramPrecision.Float32, GramPrecision.Float64)]
     public GramPrecision Precision { get; set; }
@@ -53,7 +53,7 @@ public class DecompositionBenchmarks
         TorchRuntime.EnsureLoaded();
         random.manual_seed(20260401);
         using var w = randn(Rows, Columns, ScalarType.Float32);
-        weight = new WeightMatrix(Rows, Columns, w.data<float>().ToArray());
+        _weight = new WeightMatrix(Rows, Columns, w.data<float>().ToArray());
     }
 
     [GlobalCleanup]
@@ -69,7 +69,7 @@ public class DecompositionBenchmarks
     {
         using var scope = NewDisposeScope();
         var type = Precision == GramPrecision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
-        var w = tensor(weight.Values, [Rows, Columns], ScalarType.Float32);
+        var w = tensor(_weight.Values, [Rows, Columns], ScalarType.Float32);
         var wg = w.to_type(type);
         var (values, vectors) = linalg.eigh(wg.mm(wg.t()));
         var u = vectors.flip(1).narrow(1, 0, Rank).to_type(ScalarType.Float32);
@@ -83,7 +83,7 @@ public class DecompositionBenchmarks
     [Benchmark]
     public float[] LowRankFactorizerApi()
     {
-        using var decomposition = new LowRankFactorizer(new LowRankOptions(Precision)).Decompose("mlp.up", weight);
+        using var decomposition = new LowRankFactorizer(new LowRankOptions(Precision)).Decompose("mlp.up", _weight);
         return decomposition.Factorize(Rank).A;
     }
 }

@@ -12,15 +12,15 @@ namespace Gac.Benchmarks;
 [MedianColumn]
 public class KnapsackBenchmarks
 {
-    private KnapsackInstance instance = null!;
-    private PlanningProblem problem = null!;
-    private PlannerOptions options = null!;
+    private KnapsackInstance _instance = null!;
+    private PlanningProblem _problem = null!;
+    private PlannerOptions _options = null!;
 
     [GlobalSetup]
     public void Setup()
     {
         // Round the ASVD targets to aligned values so every window holds exactly 2·6 + 1 = 13 candidates.
-        var asvd = ShapeOnlyModels.Llama3_8B_Asvd(0.15);
+        var asvd = ShapeOnlyModels.Llama3Asvd(0.15);
         var random = new Random(2604);
         var decisions = asvd.Decisions.Select(d =>
         {
@@ -28,31 +28,31 @@ public class KnapsackBenchmarks
             var target = Math.Round(random.Next(200, cap) / 8.0) * 8;
             return d with { Target = target };
         }).ToList();
-        problem = new PlanningProblem("bench-224x13", decisions, PlanningBudget.SameAsTargets);
-        options = new PlannerOptions { WindowSteps = 6 };
+        _problem = new PlanningProblem("bench-224x13", decisions, PlanningBudget.SameAsTargets);
+        _options = new PlannerOptions { WindowSteps = 6 };
 
-        var sets = decisions.Select(d => CandidateSweep.For(d, options)).ToArray();
+        var sets = decisions.Select(d => CandidateSweep.For(d, _options)).ToArray();
         var objective = PlanObjective.Resolve(PlanObjectiveKind.Paper, decisions);
-        instance = new KnapsackInstance(
+        _instance = new KnapsackInstance(
             sets.Select(s => s.Candidates.Select(c => c.Parameters).ToArray()).ToArray(),
             sets.Select(s => s.Candidates.Select(c => objective.Value(s.Decision, c.Dimension, c.IsDense)).ToArray()).ToArray(),
-            problem.Budget.Resolve(decisions));
+            _problem.Budget.Resolve(decisions));
         if (sets.Any(s => s.Candidates.Count != 13))
         {
             throw new InvalidOperationException("benchmark setup must give 13 candidates per decision");
         }
 
-        var probe = ExactKnapsackSolver.Solve(instance)!;
+        var probe = ExactKnapsackSolver.Solve(_instance)!;
         Console.WriteLine($"// table: unit {probe.Unit}, {probe.TableCells} cells, proven optimal {probe.ProvenOptimal}");
     }
 
     [Benchmark(Baseline = true)]
-    public double ExactTable() => ExactKnapsackSolver.Solve(instance)!.Value;
+    public double ExactTable() => ExactKnapsackSolver.Solve(_instance)!.Value;
 
     [Benchmark]
-    public double Lagrangian() => LagrangianKnapsackSolver.Solve(instance)!.Value;
+    public double Lagrangian() => LagrangianKnapsackSolver.Solve(_instance)!.Value;
 
     /// <summary>Sweep, solve, baselines and explanations: what `gac-build plan` pays.</summary>
     [Benchmark]
-    public long WholePlan() => GacPlanner.Plan(problem, options).Totals.PlannedParams;
+    public long WholePlan() => GacPlanner.Plan(_problem, _options).Totals.PlannedParams;
 }

@@ -11,9 +11,9 @@ namespace Gac.Cli.Tests;
 [Collection(nameof(CancellationTests))]
 public sealed class CancellationTests : IDisposable
 {
-    private readonly TempFolder folder = new();
+    private readonly TempFolder _folder = new();
 
-    public void Dispose() => folder.Dispose();
+    public void Dispose() => _folder.Dispose();
 
     [Theory]
     [InlineData("INT", 130)]
@@ -25,9 +25,9 @@ public sealed class CancellationTests : IDisposable
             return; // POSIX signals; Windows' Ctrl-C goes through the same handler but cannot be sent here.
         }
 
-        var synth = CliRun.InDirectory(folder.Path, "synth", "model.onnx", "--hidden", "64", "--heads", "4", "--intermediate", "160", "--blocks", "2");
+        var synth = CliRun.InDirectory(_folder.Path, "synth", "model.onnx", "--hidden", "64", "--heads", "4", "--intermediate", "160", "--blocks", "2");
         Assert.Equal(0, synth.ExitCode);
-        File.WriteAllText(folder.File("gac.yaml"), """
+        File.WriteAllText(_folder.File("gac.yaml"), """
             version: 1
             model:
               path: model.onnx
@@ -47,8 +47,8 @@ public sealed class CancellationTests : IDisposable
             gate:
               min_cosine: 0.1
             """);
-        var tmp = Directory.CreateDirectory(folder.File("tmp")).FullName;
-        var earlier = Directory.CreateDirectory(folder.File("out")).FullName;
+        var tmp = Directory.CreateDirectory(_folder.File("tmp")).FullName;
+        var earlier = Directory.CreateDirectory(_folder.File("out")).FullName;
         File.WriteAllText(Path.Combine(earlier, "model.gac.onnx"), "earlier artifact");
 
         using var run = Start(tmp, "run", "gac.yaml", "--progress");
@@ -95,7 +95,7 @@ public sealed class CancellationTests : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = folder.Path,
+            WorkingDirectory = _folder.Path,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gac-build.dll"));
         foreach (var argument in arguments)

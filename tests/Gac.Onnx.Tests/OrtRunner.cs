@@ -12,7 +12,7 @@ internal static class OrtRunner
         using var session = new InferenceSession(modelPath, options);
         var tensor = new DenseTensor<float>(input, shape);
         using var results = session.Run([NamedOnnxValue.CreateFromTensor(inputName, tensor)]);
-        return results.First().AsEnumerable<float>().ToArray();
+        return results[0].AsEnumerable<float>().ToArray();
     }
 
     /// <summary>Deterministic input values in [-1, 1).</summary>

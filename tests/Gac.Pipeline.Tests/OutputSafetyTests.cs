@@ -11,9 +11,9 @@ namespace Gac.Pipeline.Tests;
 /// </summary>
 public sealed class OutputSafetyTests : IDisposable
 {
-    private readonly string scratchRoot = Directory.CreateTempSubdirectory("gac-scratch-root-").FullName;
+    private readonly string _scratchRoot = Directory.CreateTempSubdirectory("gac-scratch-root-").FullName;
 
-    public void Dispose() => Directory.Delete(scratchRoot, recursive: true);
+    public void Dispose() => Directory.Delete(_scratchRoot, recursive: true);
 
     [Fact]
     public async Task Output_naming_the_model_is_GAC5023_exit_2_and_the_model_is_unchanged()
@@ -25,7 +25,7 @@ public sealed class OutputSafetyTests : IDisposable
 
         AssertRefused(error, "GAC5023", "--output");
         Assert.Equal(model, File.ReadAllBytes(workspace.ModelPath));
-        Assert.Empty(Directory.GetDirectories(scratchRoot));
+        Assert.Empty(Directory.GetDirectories(_scratchRoot));
     }
 
     [Fact]
@@ -120,7 +120,7 @@ public sealed class OutputSafetyTests : IDisposable
         Assert.True(result.Accepted);
         var names = Directory.GetFiles(Path.GetDirectoryName(workspace.ArtifactPath)!).Select(Path.GetFileName).Order(StringComparer.Ordinal);
         Assert.Equal(["gac.junit.xml", "gac.plot.svg", "gac.report.json", "gac.report.md", "model.gac.onnx", "model.gac.onnx.data"], names);
-        Assert.Empty(Directory.GetFileSystemEntries(scratchRoot));
+        Assert.Empty(Directory.GetFileSystemEntries(_scratchRoot));
     }
 
     [Fact]
@@ -154,7 +154,7 @@ public sealed class OutputSafetyTests : IDisposable
 
         Assert.Equal("GAC5011", error.Diagnostics[0].Code);
         Assert.Equal(earlier, Snapshot(Path.GetDirectoryName(workspace.ArtifactPath)!));
-        Assert.Empty(Directory.GetFileSystemEntries(scratchRoot));
+        Assert.Empty(Directory.GetFileSystemEntries(_scratchRoot));
     }
 
     [Fact]
@@ -175,11 +175,11 @@ public sealed class OutputSafetyTests : IDisposable
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => GacPipeline.RunAsync(workspace.Spec(ratio: 0.3), Options(), progress, cancellation.Token));
 
         Assert.Equal(earlier, Snapshot(Path.GetDirectoryName(workspace.ArtifactPath)!));
-        Assert.Empty(Directory.GetFileSystemEntries(scratchRoot));
+        Assert.Empty(Directory.GetFileSystemEntries(_scratchRoot));
     }
 
     private PipelineOptions Options(string? output = null, string? reportDir = null)
-        => new() { OutputPath = output, ReportDirectory = reportDir, ScratchRoot = scratchRoot };
+        => new() { OutputPath = output, ReportDirectory = reportDir, ScratchRoot = _scratchRoot };
 
     private static void AssertRefused(GacException error, string code, string naming)
     {

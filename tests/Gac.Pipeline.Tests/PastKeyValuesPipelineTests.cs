@@ -57,7 +57,7 @@ public sealed class PastKeyValuesPipelineTests : IDisposable
     {
         var inputs = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor("input_ids", new DenseTensor<long>(ids, [1, ids.Length])) };
         var names = session.InputMetadata.Keys.Skip(1).ToList();
-        inputs.AddRange(names.Select((name, i) => NamedOnnxValue.CreateFromTensor(name, past?[i] ?? new DenseTensor<float>(new float[0], [1, 2, 0, 16]))));
+        inputs.AddRange(names.Select((name, i) => NamedOnnxValue.CreateFromTensor(name, past?[i] ?? new DenseTensor<float>(Array.Empty<float>(), [1, 2, 0, 16]))));
         using var results = session.Run(inputs);
         var presents = session.OutputNames.Skip(1).Select(n => (DenseTensor<float>)results.Single(r => r.Name == n).AsTensor<float>().Clone()).ToList();
         return (results.Single(r => r.Name == "logits").AsTensor<float>().ToArray(), presents);

@@ -16,7 +16,7 @@ public sealed class GpuFactAttribute : FactAttribute
 
     private const string CpuOnlyReason = "skipped: CUDA loads here; this checks the path without usable CUDA";
     private static readonly Lazy<bool> CudaAvailable = new(Probe);
-    private readonly bool inverted;
+    private readonly bool _inverted;
 
     public GpuFactAttribute()
     {
@@ -26,10 +26,10 @@ public sealed class GpuFactAttribute : FactAttribute
     /// <summary>True for facts about a machine without usable CUDA; they are skipped where CUDA loads.</summary>
     public bool Inverted
     {
-        get => inverted;
+        get => _inverted;
         init
         {
-            inverted = value;
+            _inverted = value;
             Skip = CudaAvailable.Value == value ? (value ? CpuOnlyReason : NoGpuReason) : null!;
         }
     }

@@ -22,7 +22,7 @@ public sealed class ExplainCommand : CliCommand
             return ExitCodes.Success;
         }
 
-        var code = context.Arguments.Positionals.FirstOrDefault();
+        var code = context.Arguments.Positionals.Count > 0 ? context.Arguments.Positionals[0] : null;
         IReadOnlyList<DiagnosticDescriptor> entries = code is null
             ? DiagnosticCatalogue.All
             : [DiagnosticCatalogue.Find(code) ?? throw ParsedArguments.ArgumentError($"'{code}' is not a known diagnostic code. Run `gac-build explain` for the list.")];

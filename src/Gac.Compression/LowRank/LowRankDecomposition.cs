@@ -11,13 +11,13 @@ namespace Gac.Compression.LowRank;
 /// </summary>
 public sealed class LowRankDecomposition : IDisposable
 {
-    private readonly bool leftBasis;
-    private readonly double[] squaredSingularValues;
-    private readonly double[] tailSquares;
-    private readonly Tensor weight;
-    private readonly Tensor basis;
-    private readonly Tensor? scale;
-    private bool disposed;
+    private readonly bool _leftBasis;
+    private readonly double[] _squaredSingularValues;
+    private readonly double[] _tailSquares;
+    private readonly Tensor _weight;
+    private readonly Tensor _basis;
+    private readonly Tensor? _scale;
+    private bool _disposed;
 
     internal LowRankDecomposition(
         string name,
@@ -33,17 +33,17 @@ public sealed class LowRankDecomposition : IDisposable
         Name = name;
         Rows = rows;
         Columns = columns;
-        this.leftBasis = leftBasis;
-        this.squaredSingularValues = squaredSingularValues;
-        this.weight = weight;
-        this.basis = basis;
-        this.scale = scale;
+        _leftBasis = leftBasis;
+        _squaredSingularValues = squaredSingularValues;
+        _weight = weight;
+        _basis = basis;
+        _scale = scale;
         FrobeniusNorm = Math.Sqrt(frobeniusSquared);
         // Tail sums accumulated from the smallest σ² up keep small tails accurate.
-        tailSquares = new double[squaredSingularValues.Length + 1];
+        _tailSquares = new double[squaredSingularValues.Length + 1];
         for (var k = squaredSingularValues.Length - 1; k >= 0; k--)
         {
-            tailSquares[k] = tailSquares[k + 1] + squaredSingularValues[k];
+            _tailSquares[k] = _tailSquares[k + 1] + squaredSingularValues[k];
         }
     }
 
@@ -54,21 +54,21 @@ public sealed class LowRankDecomposition : IDisposable
     public int Columns { get; }
 
     /// <summary>True when the decomposed matrix is diag(S)·W (ASVD).</summary>
-    public bool IsActivationAware => scale is not null;
+    public bool IsActivationAware => _scale is not null;
 
-    public int MaxRank => squaredSingularValues.Length;
+    public int MaxRank => _squaredSingularValues.Length;
 
     /// <summary>‖W‖_F of the decomposed (scaled) matrix: sqrt(trace of the Gram matrix), summed in fp64.</summary>
     public double FrobeniusNorm { get; }
 
     /// <summary>σ₁ ≥ σ₂ ≥ … of the decomposed (scaled) matrix, min(K,N) of them.</summary>
-    public double[] SingularValues() => squaredSingularValues.Select(Math.Sqrt).ToArray();
+    public double[] SingularValues() => _squaredSingularValues.Select(Math.Sqrt).ToArray();
 
     /// <summary>Eckart–Young: the best rank-r approximation misses sqrt(Σ_{k>r} σ_k²).</summary>
     public double TruncationError(int rank)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(rank);
-        return Math.Sqrt(tailSquares[Math.Min(rank, MaxRank)]);
+        return Math.Sqrt(_tailSquares[Math.Min(rank, MaxRank)]);
     }
 
     /// <summary><see cref="TruncationError"/> / ‖W‖_F, in [0, 1].</summary>
@@ -86,7 +86,7 @@ public sealed class LowRankDecomposition : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rank);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rank, MaxRank);
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         try
         {
             using var scope = NewDisposeScope();
@@ -110,7 +110,7 @@ public sealed class LowRankDecomposition : IDisposable
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(rank);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(rank, MaxRank);
-        ObjectDisposedException.ThrowIf(disposed, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (calibrationRows.Length == 0 || calibrationRows.Length % Rows != 0)
         {
             throw GacException.Create(
@@ -121,7 +121,7 @@ public sealed class LowRankDecomposition : IDisposable
         var x = tensor(calibrationRows.ToArray(), [calibrationRows.Length / Rows, Rows], ScalarType.Float32);
         var (a, b, _) = FactorTensors(rank);
         // X·W from the scaled weight: X·W = (X·S⁻¹)·(S·W).
-        var reference = (scale is null ? x : x.div(scale)).mm(weight);
+        var reference = (_scale is null ? x : x.div(_scale)).mm(_weight);
         var approximation = x.mm(a).mm(b);
         var denominator = reference.norm().item<float>();
         return denominator > 0 ? reference.sub(approximation).norm().item<float>() / denominator : 0;
@@ -130,43 +130,43 @@ public sealed class LowRankDecomposition : IDisposable
     /// <summary>Factors in the current dispose scope, and ‖Q_rᵀ·W‖² (the energy they capture).</summary>
     private (Tensor A, Tensor B, double Captured) FactorTensors(int rank)
     {
-        var q = basis.narrow(1, 0, rank).to_type(ScalarType.Float32);
-        var sigmas = squaredSingularValues.Take(rank).Select(Math.Sqrt).ToArray();
+        var q = _basis.narrow(1, 0, rank).to_type(ScalarType.Float32);
+        var sigmas = _squaredSingularValues.Take(rank).Select(Math.Sqrt).ToArray();
         // √σ per component; a tiny floor keeps A·B = P·Qᵀ exact when σ vanishes (rank-deficient W).
         var floor = Math.Max(sigmas[0] * 1e-12, 1e-30);
         var root = tensor(sigmas.Select(s => (float)Math.Sqrt(Math.Max(s, floor))).ToArray(), ScalarType.Float32);
         Tensor a, b;
         double captured;
-        if (leftBasis)
+        if (_leftBasis)
         {
-            var projected = q.t().mm(weight);                 // U_rᵀ·W = Σ_r·V_rᵀ  [r, N]
+            var projected = q.t().mm(_weight);                 // U_rᵀ·W = Σ_r·V_rᵀ  [r, N]
             captured = projected.square().sum(ScalarType.Float64).item<double>();
             a = q.mul(root.unsqueeze(0));                     // U_r·√Σ
             b = projected.div(root.unsqueeze(1));             // √Σ·V_rᵀ
         }
         else
         {
-            var projected = weight.mm(q);                     // W·V_r = U_r·Σ_r  [K, r]
+            var projected = _weight.mm(q);                     // W·V_r = U_r·Σ_r  [K, r]
             captured = projected.square().sum(ScalarType.Float64).item<double>();
             a = projected.div(root.unsqueeze(0));             // U_r·√Σ
             b = q.t().mul(root.unsqueeze(1));                 // √Σ·V_rᵀ
         }
-        if (scale is not null)
+        if (_scale is not null)
         {
-            a = a.div(scale.unsqueeze(1));                    // fold S⁻¹ back: W ≈ S⁻¹·(S·W)_r
+            a = a.div(_scale.unsqueeze(1));                    // fold S⁻¹ back: W ≈ S⁻¹·(S·W)_r
         }
         return (a.contiguous(), b.contiguous(), captured);
     }
 
     public void Dispose()
     {
-        if (disposed)
+        if (_disposed)
         {
             return;
         }
-        disposed = true;
-        weight.Dispose();
-        basis.Dispose();
-        scale?.Dispose();
+        _disposed = true;
+        _weight.Dispose();
+        _basis.Dispose();
+        _scale?.Dispose();
     }
 }

@@ -26,15 +26,15 @@ public sealed class ArtifactCommit
 {
     internal const string TempMarker = ".gac-tmp-";
     internal const string BackupSuffix = ".gac-prev";
-    private readonly TimeSpan lockTimeout;
-    private readonly Action<CommitStep>? onStep;
+    private readonly TimeSpan _lockTimeout;
+    private readonly Action<CommitStep>? _onStep;
 
     /// <param name="lockTimeout">How long to wait for a concurrent run on the same output (default 30 s).</param>
     /// <param name="onStep">Fault-injection hook called at every <see cref="CommitStep"/>; tests throw from it.</param>
     public ArtifactCommit(TimeSpan? lockTimeout = null, Action<CommitStep>? onStep = null)
     {
-        this.lockTimeout = lockTimeout ?? TimeSpan.FromSeconds(30);
-        this.onStep = onStep;
+        _lockTimeout = lockTimeout ?? TimeSpan.FromSeconds(30);
+        _onStep = onStep;
     }
 
     /// <summary>Writes <paramref name="content"/> only when <paramref name="verdict"/> accepted it.</summary>
@@ -127,7 +127,7 @@ public sealed class ArtifactCommit
 
     private async Task CommitFilesAsync(string modelPath, List<PlannedFile> files, ArtifactVerifier? verify, CancellationToken cancellationToken)
     {
-        using var held = await ArtifactLock.AcquireAsync(modelPath, lockTimeout, cancellationToken).ConfigureAwait(false);
+        using var held = await ArtifactLock.AcquireAsync(modelPath, _lockTimeout, cancellationToken).ConfigureAwait(false);
         Step(CommitStep.LockAcquired, cancellationToken);
         Recover(modelPath, null, files.Select(f => f.Target));
         CreateFolders(files.Select(f => f.Target));
@@ -329,7 +329,7 @@ public sealed class ArtifactCommit
     private void Step(CommitStep step, CancellationToken cancellationToken)
     {
         // Hook first, then the token: every step, the last one before the commit point included, is a cancellation point.
-        onStep?.Invoke(step);
+        _onStep?.Invoke(step);
         cancellationToken.ThrowIfCancellationRequested();
     }
 

@@ -18,17 +18,17 @@ namespace Gac.Core.Artifacts;
 public sealed class ArtifactLock : IDisposable
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
-    private readonly FileStream handle;
-    private readonly string lockPath;
-    private readonly string ownerPath;
-    private readonly bool unlinkOnRelease;
+    private readonly FileStream _handle;
+    private readonly string _lockPath;
+    private readonly string _ownerPath;
+    private readonly bool _unlinkOnRelease;
 
     private ArtifactLock(FileStream handle, string lockPath, string ownerPath, bool unlinkOnRelease)
     {
-        this.handle = handle;
-        this.lockPath = lockPath;
-        this.ownerPath = ownerPath;
-        this.unlinkOnRelease = unlinkOnRelease;
+        _handle = handle;
+        _lockPath = lockPath;
+        _ownerPath = ownerPath;
+        _unlinkOnRelease = unlinkOnRelease;
     }
 
     public static string LockPathFor(string target) => target + ".lock";
@@ -93,13 +93,13 @@ public sealed class ArtifactLock : IDisposable
     public void Dispose()
     {
         // Unlink while still holding the lock (see the class comment), then release it.
-        DeleteQuietly(ownerPath);
-        if (unlinkOnRelease)
+        DeleteQuietly(_ownerPath);
+        if (_unlinkOnRelease)
         {
-            DeleteQuietly(lockPath);
+            DeleteQuietly(_lockPath);
         }
 
-        handle.Dispose();
+        _handle.Dispose();
     }
 
     /// <summary>Whether <paramref name="path"/> still names the file <paramref name="handle"/> has open; null when the file's time cannot be set (not our file).</summary>

@@ -18,7 +18,7 @@ public sealed record OutputTargets(string ArtifactPath, string ReportDirectory, 
 
     /// <summary>
     /// GAC5023 when an output is an input; GAC5024 when the report folder (or a folder above it, or
-    /// above the artifact) is an existing file. <paramref name="origin"/> names where each output came from, for the message.
+    /// above the artifact) is an existing file. <paramref name="artifactOrigin"/> and <paramref name="reportOrigin"/> name where the outputs came from, for the message.
     /// </summary>
     public void Check(IEnumerable<string> inputs, string artifactOrigin, string reportOrigin)
     {

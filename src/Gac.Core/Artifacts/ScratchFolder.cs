@@ -20,13 +20,13 @@ public sealed class ScratchFolder : IDisposable
     public const string MarkerName = ".gac-run.pid";
     public static readonly TimeSpan UnmarkedGrace = TimeSpan.FromDays(1);
     private static readonly ConcurrentDictionary<string, ScratchFolder> Live = new(StringComparer.Ordinal);
-    private readonly FileStream marker;
-    private int disposed;
+    private readonly FileStream _marker;
+    private int _disposed;
 
     private ScratchFolder(string path, FileStream marker)
     {
         Path = path;
-        this.marker = marker;
+        _marker = marker;
     }
 
     public string Path { get; }
@@ -82,13 +82,13 @@ public sealed class ScratchFolder : IDisposable
 
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
         {
             return;
         }
 
         Live.TryRemove(Path, out _);
-        marker.Dispose();
+        _marker.Dispose();
         DeleteQuietly(Path);
     }
 

@@ -11,17 +11,17 @@ namespace Gac.Core.Calibration;
 /// </summary>
 public sealed class ActivationStatistics
 {
-    private readonly double[] absoluteSum;
-    private readonly double[] squareSum;
+    private readonly double[] _absoluteSum;
+    private readonly double[] _squareSum;
 
     public ActivationStatistics(int channels)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
-        absoluteSum = new double[channels];
-        squareSum = new double[channels];
+        _absoluteSum = new double[channels];
+        _squareSum = new double[channels];
     }
 
-    public int Channels => absoluteSum.Length;
+    public int Channels => _absoluteSum.Length;
 
     /// <summary>Rows (tokens) seen so far.</summary>
     public long Count { get; private set; }
@@ -57,8 +57,8 @@ public sealed class ActivationStatistics
         }
         for (var c = 0; c < Channels; c++)
         {
-            absoluteSum[c] += batchAbs[c];
-            squareSum[c] += batchSquare[c];
+            _absoluteSum[c] += batchAbs[c];
+            _squareSum[c] += batchSquare[c];
         }
         Count += rows.Length / Channels;
     }
@@ -75,23 +75,23 @@ public sealed class ActivationStatistics
         }
         for (var c = 0; c < Channels; c++)
         {
-            absoluteSum[c] += other.absoluteSum[c];
-            squareSum[c] += other.squareSum[c];
+            _absoluteSum[c] += other._absoluteSum[c];
+            _squareSum[c] += other._squareSum[c];
         }
         Count += other.Count;
     }
 
     /// <summary>mean |x| per channel.</summary>
-    public double[] AbsMean() => PerRow(absoluteSum);
+    public double[] AbsMean() => PerRow(_absoluteSum);
 
     /// <summary>mean x² per channel (the second moment, not the variance).</summary>
-    public double[] MeanSquare() => PerRow(squareSum);
+    public double[] MeanSquare() => PerRow(_squareSum);
 
     /// <summary>‖x_c‖₂ over all rows seen, per channel: sqrt(Σx²).</summary>
     public double[] Norm()
     {
         RequireRows();
-        return squareSum.Select(Math.Sqrt).ToArray();
+        return _squareSum.Select(Math.Sqrt).ToArray();
     }
 
     private double[] PerRow(double[] sums)

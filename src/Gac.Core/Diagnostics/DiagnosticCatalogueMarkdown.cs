@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace Gac.Core.Diagnostics;
@@ -37,13 +38,13 @@ public static class DiagnosticCatalogueMarkdown
             }
 
             text.AppendLine();
-            text.AppendLine($"## GAC{prefix}xxx — {area}");
+            text.AppendLine(CultureInfo.InvariantCulture, $"## GAC{prefix}xxx — {area}");
             text.AppendLine();
             text.AppendLine("| code | severity | title | cause | fix |");
             text.AppendLine("|---|---|---|---|---|");
             foreach (var entry in entries)
             {
-                text.AppendLine($"| {entry.Code} | {entry.DefaultSeverity.ToString().ToLowerInvariant()} | {Cell(entry.Title)} | {Cell(entry.Cause)} | {Cell(entry.Fix)} |");
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {entry.Code} | {entry.DefaultSeverity.ToString().ToLowerInvariant()} | {Cell(entry.Title)} | {Cell(entry.Cause)} | {Cell(entry.Fix)} |");
             }
         }
 

@@ -33,7 +33,7 @@ public static class LatencyPlot
             new XElement(Svg + "rect", new XAttribute("width", "100%"), new XAttribute("height", "100%"), new XAttribute("fill", "white")));
         root.Add(Text(Width / 2, 20, $"gac-build: {report.Gate.Verdict} on {report.Runtime.ProviderUsed}", 15, "middle", "bold"));
         root.Add(DimensionPanel(report.Plan, 70, 620));
-        root.Add(LatencyPanel(report.Latency.FirstOrDefault(), 730, 980));
+        root.Add(LatencyPanel(report.Latency.Count > 0 ? report.Latency[0] : null, 730, 980));
         return new XDocument(root);
     }
 

@@ -15,9 +15,10 @@ public static class MarkdownSummary
         var icon = report.Gate.Accepted ? "✅" : "❌";
         md.AppendLine("# gac-build report");
         md.AppendLine();
-        md.AppendLine($"**Verdict: {icon} {report.Gate.Verdict}** — {report.Gate.Goals.Count(g => g.Status == "passed")} of {report.Gate.Goals.Count} goals passed" + SpeedupNote(report.Gate.SpeedupJudgedOn) + ".");
+        md.AppendLine(CultureInfo.InvariantCulture, $"**Verdict: {icon} {report.Gate.Verdict}** — {report.Gate.Goals.Count(g => g.Status == "passed")} of {report.Gate.Goals.Count} goals passed{SpeedupNote(report.Gate.SpeedupJudgedOn)}.");
         md.AppendLine();
         md.AppendLine(
+            CultureInfo.InvariantCulture,
             $"Provider: `{report.Runtime.ProviderUsed}` (requested `{report.Runtime.ProviderRequested}`) · {Gpu(report.Runtime.Hardware)} · CPU "
             + $"{Cell(report.Runtime.Hardware.CpuModel)} ({report.Runtime.Hardware.LogicalCores} threads) · ONNX Runtime "
             + $"{report.Runtime.Hardware.OnnxRuntimeVersion} · gac-build {report.ToolVersion}");
@@ -31,7 +32,7 @@ public static class MarkdownSummary
         foreach (var section in report.Latency)
         {
             md.AppendLine();
-            md.AppendLine($"## Latency — {section.Bucket}");
+            md.AppendLine(CultureInfo.InvariantCulture, $"## Latency — {section.Bucket}");
             md.AppendLine();
             md.AppendLine("| variant | p50 ms | p90 ms | p99 ms | mean ms | speedup vs original |");
             md.AppendLine("|---|---:|---:|---:|---:|---:|");
@@ -45,7 +46,7 @@ public static class MarkdownSummary
             foreach (var other in section.Speedups.Where(s => s.Baseline != "original"))
             {
                 md.AppendLine();
-                md.AppendLine($"{other.Candidate} vs {other.Baseline}: {Ratio(other)}");
+                md.AppendLine(CultureInfo.InvariantCulture, $"{other.Candidate} vs {other.Baseline}: {Ratio(other)}");
             }
         }
 
@@ -103,7 +104,7 @@ public static class MarkdownSummary
                 "failed" => "❌ failed",
                 _ => "❌ not measured",
             };
-            md.AppendLine($"| {Cell(goal.Name)} | {Cell(goal.Target)} | {Cell(goal.Measured)} | {result} | {Cell(goal.Reason)} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {Cell(goal.Name)} | {Cell(goal.Target)} | {Cell(goal.Measured)} | {result} | {Cell(goal.Reason)} |");
         }
 
         if (report.Warnings.Count > 0)
@@ -113,7 +114,7 @@ public static class MarkdownSummary
             md.AppendLine();
             foreach (var warning in report.Warnings)
             {
-                md.AppendLine($"- {warning}");
+                md.AppendLine(CultureInfo.InvariantCulture, $"- {warning}");
             }
         }
 
@@ -151,7 +152,7 @@ public static class MarkdownSummary
         md.AppendLine();
         md.AppendLine(Invariant($"{selection.Candidates.Count} aligned plans under the budget were built and measured on {selection.Samples} calibration sample(s), never the held-out ones; the lowest {selection.Metric} became the gac variant. The compressor's unaligned dims measured {selection.Unaligned:G5}."));
         md.AppendLine();
-        md.AppendLine($"| plan | parameters | calibration {selection.Metric} | chosen | origin |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| plan | parameters | calibration {selection.Metric} | chosen | origin |");
         md.AppendLine("|---|---:|---:|:---:|---|");
         foreach (var candidate in selection.Candidates)
         {

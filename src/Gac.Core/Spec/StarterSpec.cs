@@ -46,7 +46,7 @@ public static class StarterSpec
         model ??= new StarterModel();
         var text = new StringBuilder();
         text.Append("# yaml-language-server: $schema=").Append(schemaReference).Append('\n');
-        text.Append($$"""
+        text.Append(CultureInfo.InvariantCulture, $$"""
             # gac.yaml: compress a model, align its dimensions to what the GPU runs fast, and prove the result.
             # Relative paths are resolved against the folder that holds this file.
             # Check it with `gac-build check gac.yaml`, run it with `gac-build run gac.yaml`.

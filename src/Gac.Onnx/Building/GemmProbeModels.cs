@@ -13,8 +13,8 @@ namespace Gac.Onnx.Building;
 public sealed class GemmProbeModels
 {
     private const int Seed = 20260301;
-    private byte[] float32 = [];
-    private byte[] float16 = [];
+    private byte[] _float32 = [];
+    private byte[] _float16 = [];
 
     /// <param name="rank">r for X·A·B; null for the dense X·W.</param>
     /// <param name="type"><see cref="OnnxDataType.Float"/> or <see cref="OnnxDataType.Float16"/>.</param>
@@ -49,7 +49,7 @@ public sealed class GemmProbeModels
     {
         var half = type == OnnxDataType.Float16;
         var bytes = checked((int)(count * (half ? 2 : 4)));
-        ref var buffer = ref half ? ref float16 : ref float32;
+        ref var buffer = ref half ? ref _float16 : ref _float32;
         if (buffer.Length < bytes)
         {
             buffer = Fill(half, count);

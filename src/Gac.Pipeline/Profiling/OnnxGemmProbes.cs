@@ -11,10 +11,10 @@ namespace Gac.Pipeline.Profiling;
 /// </summary>
 public sealed class OnnxGemmProbes : IGemmModelSource
 {
-    private readonly GemmProbeModels models = new();
+    private readonly GemmProbeModels _models = new();
 
     public byte[] Build(GemmProbe probe)
-        => models.Build(
+        => _models.Build(
             probe.Tokens,
             probe.Shape.InFeatures,
             probe.Shape.OutFeatures,

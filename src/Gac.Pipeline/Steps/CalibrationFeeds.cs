@@ -31,7 +31,7 @@ public static class CalibrationFeeds
         return Enumerable.Range(0, count).Select(sample => source.Create(session, bucket, sample));
     }
 
-    /// <summary>Sample <paramref name="sample"/> of calibration.inputs: every model input drawn from its own seeded uniform range.</summary>
+    /// <summary>The sample of calibration.inputs seeded by <paramref name="seed"/>: every model input drawn from its own seeded uniform range.</summary>
     internal static InputSet FromGenerators(CalibrationSpec spec, InferenceSession session, int seed)
     {
         foreach (var name in session.InputMetadata.Keys)
@@ -154,8 +154,8 @@ public static class CalibrationFeeds
     /// <summary>A tensor with a 0-length past axis; fp16 for models whose weights and inputs were converted.</summary>
     private static OrtValue EmptyCache(TensorElementType type, long[] shape)
         => type == TensorElementType.Float16
-            ? OrtValue.CreateTensorValueFromMemory(new Float16[0], shape)
-            : OrtValue.CreateTensorValueFromMemory(new float[0], shape);
+            ? OrtValue.CreateTensorValueFromMemory(Array.Empty<Float16>(), shape)
+            : OrtValue.CreateTensorValueFromMemory(Array.Empty<float>(), shape);
 
     internal static long[] ReadTokens(string path)
     {

@@ -210,7 +210,7 @@ public sealed class TextFeed
         }
 
         return metadata.ElementDataType == TensorElementType.Float16
-            ? OrtValue.CreateTensorValueFromMemory(new Float16[0], shape)
-            : OrtValue.CreateTensorValueFromMemory(new float[0], shape);
+            ? OrtValue.CreateTensorValueFromMemory(Array.Empty<Float16>(), shape)
+            : OrtValue.CreateTensorValueFromMemory(Array.Empty<float>(), shape);
     }
 }

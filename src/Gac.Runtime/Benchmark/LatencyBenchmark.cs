@@ -10,13 +10,13 @@ namespace Gac.Runtime.Benchmark;
 /// </summary>
 public sealed class LatencyBenchmark
 {
-    private readonly BenchmarkSettings settings;
-    private readonly IBenchmarkClock clock;
+    private readonly BenchmarkSettings _settings;
+    private readonly IBenchmarkClock _clock;
 
     public LatencyBenchmark(BenchmarkSettings settings, IBenchmarkClock? clock = null)
     {
-        this.settings = settings ?? throw new ArgumentNullException(nameof(settings));
-        this.clock = clock ?? StopwatchClock.Instance;
+        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        _clock = clock ?? StopwatchClock.Instance;
         if (settings.Iterations < 1 || settings.Warmup < 0 || settings.BootstrapResamples < 1)
         {
             throw GacException.Create(DiagnosticCatalogue.BenchmarkSettingsInvalid, $"Iterations must be ≥ 1 (got {settings.Iterations}), warm-up ≥ 0 (got {settings.Warmup}), bootstrap resamples ≥ 1 (got {settings.BootstrapResamples}).");
@@ -41,7 +41,7 @@ public sealed class LatencyBenchmark
             {
                 foreach (var session in sessions)
                 {
-                    bound.Add(new BoundSession(session, bucket, settings.InputSource));
+                    bound.Add(new BoundSession(session, bucket, _settings.InputSource));
                 }
 
                 results.Add(Measure(bound, bucket.Name, progress, cancellationToken));
@@ -68,7 +68,7 @@ public sealed class LatencyBenchmark
         }
 
         var n = targets.Count;
-        for (var k = 0; k < settings.Warmup; k++)
+        for (var k = 0; k < _settings.Warmup; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             for (var j = 0; j < n; j++)
@@ -76,25 +76,25 @@ public sealed class LatencyBenchmark
                 targets[(k + j) % n].RunOnce();
             }
 
-            progress?.Report(new BenchmarkProgress(bucket, "warmup", k + 1, settings.Warmup));
+            progress?.Report(new BenchmarkProgress(bucket, "warmup", k + 1, _settings.Warmup));
         }
 
-        var samples = targets.Select(_ => new double[settings.Iterations]).ToArray();
-        var reportEvery = Math.Max(1, settings.Iterations / 20);
-        for (var k = 0; k < settings.Iterations; k++)
+        var samples = targets.Select(_ => new double[_settings.Iterations]).ToArray();
+        var reportEvery = Math.Max(1, _settings.Iterations / 20);
+        for (var k = 0; k < _settings.Iterations; k++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             for (var j = 0; j < n; j++)
             {
                 var index = (k + j) % n;
-                var start = clock.GetTimestamp();
+                var start = _clock.GetTimestamp();
                 targets[index].RunOnce();
-                samples[index][k] = (clock.GetTimestamp() - start) / clock.TicksPerMillisecond;
+                samples[index][k] = (_clock.GetTimestamp() - start) / _clock.TicksPerMillisecond;
             }
 
-            if ((k + 1) % reportEvery == 0 || k + 1 == settings.Iterations)
+            if ((k + 1) % reportEvery == 0 || k + 1 == _settings.Iterations)
             {
-                progress?.Report(new BenchmarkProgress(bucket, "measure", k + 1, settings.Iterations));
+                progress?.Report(new BenchmarkProgress(bucket, "measure", k + 1, _settings.Iterations));
             }
         }
 
@@ -123,7 +123,7 @@ public sealed class LatencyBenchmark
             names[v] = session.Name;
             for (var b = 0; b < buckets.Count; b++)
             {
-                using var bound = new BoundSession(session, buckets[b], settings.InputSource);
+                using var bound = new BoundSession(session, buckets[b], _settings.InputSource);
                 samples[b][v] = Measure([bound], buckets[b].Name, progress, cancellationToken).Variants[0].SamplesMs.ToArray();
             }
         }
@@ -135,23 +135,23 @@ public sealed class LatencyBenchmark
     private LatencyResult Result(string bucket, IReadOnlyList<string> names, double[][] samples)
     {
         var n = names.Count;
-        var variants = names.Select((name, i) => Summarize(name, samples[i], settings.Seed + i)).ToArray();
+        var variants = names.Select((name, i) => Summarize(name, samples[i], _settings.Seed + i)).ToArray();
         var speedups = new List<SpeedupEstimate>();
         for (var c = 1; c < n; c++)
         {
             for (var b = 0; b < c; b++)
             {
-                var (low, high) = LatencyStatistics.SpeedupInterval(samples[b], samples[c], settings.BootstrapResamples, settings.Seed + 1000 * c + b);
+                var (low, high) = LatencyStatistics.SpeedupInterval(samples[b], samples[c], _settings.BootstrapResamples, _settings.Seed + 1000 * c + b);
                 speedups.Add(new SpeedupEstimate(names[c], names[b], variants[b].P50Ms / variants[c].P50Ms, low, high));
             }
         }
 
-        return new LatencyResult(bucket, settings.Warmup, variants, speedups);
+        return new LatencyResult(bucket, _settings.Warmup, variants, speedups);
     }
 
     private VariantTimings Summarize(string name, double[] samples, int seed)
     {
-        var (low, high) = LatencyStatistics.MedianInterval(samples, settings.BootstrapResamples, seed);
+        var (low, high) = LatencyStatistics.MedianInterval(samples, _settings.BootstrapResamples, seed);
         return new VariantTimings(
             name,
             samples,

@@ -7,34 +7,34 @@ namespace Gac.Runtime.Fidelity;
 /// </summary>
 public sealed class FidelityMetrics
 {
-    private double squaredDifference;
-    private double referenceSquared;
-    private double candidateSquared;
-    private double dot;
-    private long rows;
-    private long agreeingRows;
-    private double rowCosineSum;
+    private double _squaredDifference;
+    private double _referenceSquared;
+    private double _candidateSquared;
+    private double _dot;
+    private long _rows;
+    private long _agreeingRows;
+    private double _rowCosineSum;
 
     public double MaxAbsDiff { get; private set; }
 
     public long Elements { get; private set; }
 
     /// <summary>‖c − r‖₂ / ‖r‖₂; 0 when both are zero.</summary>
-    public double RelativeL2Error => referenceSquared == 0 ? (squaredDifference == 0 ? 0 : double.PositiveInfinity) : Math.Sqrt(squaredDifference / referenceSquared);
+    public double RelativeL2Error => _referenceSquared == 0 ? (_squaredDifference == 0 ? 0 : double.PositiveInfinity) : Math.Sqrt(_squaredDifference / _referenceSquared);
 
     /// <summary>r·c / (‖r‖‖c‖) over the flattened outputs; 1 when both are zero.</summary>
-    public double Cosine => referenceSquared == 0 || candidateSquared == 0
-        ? (referenceSquared == candidateSquared ? 1 : 0)
-        : dot / Math.Sqrt(referenceSquared * candidateSquared);
+    public double Cosine => _referenceSquared == 0 || _candidateSquared == 0
+        ? (_referenceSquared == _candidateSquared ? 1 : 0)
+        : _dot / Math.Sqrt(_referenceSquared * _candidateSquared);
 
     /// <summary>Share of rows (all axes but the last) whose argmax over the last axis agrees.</summary>
-    public double Top1Agreement => rows == 0 ? 1 : (double)agreeingRows / rows;
+    public double Top1Agreement => _rows == 0 ? 1 : (double)_agreeingRows / _rows;
 
     /// <summary>
     /// The mean over rows of each row's cosine: for pooled sentence vectors [batch, hidden], the mean
     /// sentence similarity between original and candidate embeddings (how sentence encoders are compared).
     /// </summary>
-    public double MeanRowCosine => rows == 0 ? 1 : rowCosineSum / rows;
+    public double MeanRowCosine => _rows == 0 ? 1 : _rowCosineSum / _rows;
 
     /// <param name="lastAxis">Length of the last axis (classes or vocabulary); rows are consecutive runs of it.</param>
     public void Add(ReadOnlySpan<float> reference, ReadOnlySpan<float> candidate, int lastAxis)
@@ -54,20 +54,20 @@ public sealed class FidelityMetrics
             double r = reference[i];
             double c = candidate[i];
             var d = c - r;
-            squaredDifference += d * d;
-            referenceSquared += r * r;
-            candidateSquared += c * c;
-            dot += r * c;
+            _squaredDifference += d * d;
+            _referenceSquared += r * r;
+            _candidateSquared += c * c;
+            _dot += r * c;
             MaxAbsDiff = Math.Max(MaxAbsDiff, Math.Abs(d));
         }
 
         for (var start = 0; start < reference.Length; start += lastAxis)
         {
-            rows++;
-            rowCosineSum += CosineOf(reference.Slice(start, lastAxis), candidate.Slice(start, lastAxis));
+            _rows++;
+            _rowCosineSum += CosineOf(reference.Slice(start, lastAxis), candidate.Slice(start, lastAxis));
             if (ArgMax(reference.Slice(start, lastAxis)) == ArgMax(candidate.Slice(start, lastAxis)))
             {
-                agreeingRows++;
+                _agreeingRows++;
             }
         }
 

@@ -9,12 +9,12 @@ namespace Gac.Runtime.Fidelity;
 /// </summary>
 public sealed class PerplexityAccumulator
 {
-    private double negativeLogLikelihood;
-    private long predictions;
+    private double _negativeLogLikelihood;
+    private long _predictions;
 
-    public long Predictions => predictions;
+    public long Predictions => _predictions;
 
-    public double Perplexity => predictions == 0 ? double.NaN : Math.Exp(negativeLogLikelihood / predictions);
+    public double Perplexity => _predictions == 0 ? double.NaN : Math.Exp(_negativeLogLikelihood / _predictions);
 
     /// <param name="logits">[batch, seq, vocab], row-major.</param>
     /// <param name="tokenIds">[batch, seq], row-major.</param>
@@ -40,8 +40,8 @@ public sealed class PerplexityAccumulator
                 }
 
                 var row = logits.Slice((b * sequence + t) * vocab, vocab);
-                negativeLogLikelihood += LogSumExp(row) - row[(int)next];
-                predictions++;
+                _negativeLogLikelihood += LogSumExp(row) - row[(int)next];
+                _predictions++;
             }
         }
     }

@@ -16,10 +16,10 @@ public sealed class StaircaseProfiler
 {
     private static readonly ShapeBucket FixedShapes = new(new Dictionary<string, long>());
 
-    private readonly OrtSessionFactory sessions;
-    private readonly IGemmModelSource models;
-    private readonly BenchmarkSettings settings;
-    private readonly Func<ExecutionProvider, HardwareFingerprint> captureHardware;
+    private readonly OrtSessionFactory _sessions;
+    private readonly IGemmModelSource _models;
+    private readonly BenchmarkSettings _settings;
+    private readonly Func<ExecutionProvider, HardwareFingerprint> _captureHardware;
 
     /// <param name="sessions">Decides the provider (GAC4001 for cuda without a GPU build) and opens each probe.</param>
     /// <param name="models">Builds each probe's ONNX model.</param>
@@ -31,18 +31,18 @@ public sealed class StaircaseProfiler
         BenchmarkSettings? settings = null,
         Func<ExecutionProvider, HardwareFingerprint>? captureHardware = null)
     {
-        this.sessions = sessions ?? throw new ArgumentNullException(nameof(sessions));
-        this.models = models ?? throw new ArgumentNullException(nameof(models));
-        this.settings = settings ?? ProfileDefaults.Benchmark;
-        this.captureHardware = captureHardware ?? (p => HardwareFingerprint.Capture(p, sessions.Settings.IntraOpThreads));
+        _sessions = sessions ?? throw new ArgumentNullException(nameof(sessions));
+        _models = models ?? throw new ArgumentNullException(nameof(models));
+        _settings = settings ?? ProfileDefaults.Benchmark;
+        _captureHardware = captureHardware ?? (p => HardwareFingerprint.Capture(p, sessions.Settings.IntraOpThreads));
     }
 
     public ProfileResult Profile(ProfileRequest request, IProgress<ProfileProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         var shapes = Validate(request);
-        var provider = sessions.ResolveProvider();
-        var benchmark = new LatencyBenchmark(settings);
+        var provider = _sessions.ResolveProvider();
+        var benchmark = new LatencyBenchmark(_settings);
 
         // The first session of a process pays for thread-pool start-up and allocator growth that warm-up
         // runs inside one session do not absorb (measured: 4× the p50 of the next probe on the CPU),
@@ -93,10 +93,10 @@ public sealed class StaircaseProfiler
             }
         }
 
-        var hardware = captureHardware(provider);
+        var hardware = _captureHardware(provider);
         var device = provider == ExecutionProvider.Cuda ? hardware.GpuName : hardware.CpuModel;
         var staircase = new LatencyStaircase(device, request.DataType.Label(), request.Tokens, series);
-        return new ProfileResult(staircase, provider, hardware, sessions.Warnings.ToArray());
+        return new ProfileResult(staircase, provider, hardware, _sessions.Warnings.ToArray());
     }
 
     private double Time(GemmProbe probe, LatencyBenchmark benchmark, CancellationToken cancellationToken)
@@ -104,12 +104,12 @@ public sealed class StaircaseProfiler
         OrtSession session;
         {
             // The serialized model is garbage once ORT has copied its initializers into the session.
-            var model = models.Build(probe);
-            session = sessions.Open(model, probe.Name);
+            var model = _models.Build(probe);
+            session = _sessions.Open(model, probe.Name);
         }
 
         using (session)
-        using (var bound = new BoundSession(session, FixedShapes, settings.InputSource))
+        using (var bound = new BoundSession(session, FixedShapes, _settings.InputSource))
         {
             return benchmark.Measure([bound], probe.Name, cancellationToken: cancellationToken).Variants[0].P50Ms;
         }
@@ -129,9 +129,10 @@ public sealed class StaircaseProfiler
         {
             if (request.DimensionsFor(shape).Count == 0 && !request.Dense)
             {
+                var smallest = request.Sweep is { Dimensions.Count: > 0 } sweep ? sweep.Dimensions.Min() : (long?)null;
                 throw GacException.Create(
                     DiagnosticCatalogue.ProfileSweepEmpty,
-                    $"No requested dimension is a valid rank of {shape.Key}: ranks run from 1 to min(K, N) = {shape.MaxRank}, the smallest requested is {request.Sweep?.Dimensions.FirstOrDefault()}.");
+                    $"No requested dimension is a valid rank of {shape.Key}: ranks run from 1 to min(K, N) = {shape.MaxRank}, the smallest requested is {smallest}.");
             }
         }
 

@@ -17,8 +17,8 @@ public static partial class OrtLog
     private static readonly Lock Gate = new();
     private static readonly Queue<(long Sequence, string Line)> Recent = new();
     private static readonly DOrtLoggingFunction Sink = Receive;
-    private static long received;
-    private static bool installed;
+    private static long _received;
+    private static bool _installed;
 
     /// <summary>Whether ONNX Runtime's log reaches <see cref="Since"/> in this process.</summary>
     public static bool Installed
@@ -27,7 +27,7 @@ public static partial class OrtLog
         {
             lock (Gate)
             {
-                return installed;
+                return _installed;
             }
         }
     }
@@ -39,7 +39,7 @@ public static partial class OrtLog
         {
             lock (Gate)
             {
-                return received;
+                return _received;
             }
         }
     }
@@ -52,7 +52,7 @@ public static partial class OrtLog
     {
         lock (Gate)
         {
-            if (installed)
+            if (_installed)
             {
                 return true;
             }
@@ -69,7 +69,7 @@ public static partial class OrtLog
                 loggingFunction = Sink,
             };
             OrtEnv.CreateInstanceWithOptions(ref options);
-            installed = true;
+            _installed = true;
             return true;
         }
     }
@@ -94,7 +94,7 @@ public static partial class OrtLog
     {
         lock (Gate)
         {
-            Recent.Enqueue((received++, message));
+            Recent.Enqueue((_received++, message));
             while (Recent.Count > Kept)
             {
                 Recent.Dequeue();

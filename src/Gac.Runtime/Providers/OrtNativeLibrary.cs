@@ -15,7 +15,7 @@ public static class OrtNativeLibrary
 {
     public const string EnvironmentVariable = "GAC_ORT_NATIVE_PATH";
     private static readonly Lock Gate = new();
-    private static string? configuredFolder;
+    private static string? _configuredFolder;
 
     /// <summary>The folder in effect, or null when ORT loads its packaged native library.</summary>
     public static string? ConfiguredFolder
@@ -24,7 +24,7 @@ public static class OrtNativeLibrary
         {
             lock (Gate)
             {
-                return configuredFolder;
+                return _configuredFolder;
             }
         }
     }
@@ -49,16 +49,16 @@ public static class OrtNativeLibrary
         var library = ResolveLibraryPath(folder);
         lock (Gate)
         {
-            if (configuredFolder is not null)
+            if (_configuredFolder is not null)
             {
-                if (string.Equals(configuredFolder, Path.GetDirectoryName(library), StringComparison.Ordinal))
+                if (string.Equals(_configuredFolder, Path.GetDirectoryName(library), StringComparison.Ordinal))
                 {
                     return;
                 }
 
                 throw GacException.Create(
                     DiagnosticCatalogue.NativeLibraryConfiguredTooLate,
-                    $"ONNX Runtime already loads from '{configuredFolder}'; cannot switch to '{folder}' in the same process.");
+                    $"ONNX Runtime already loads from '{_configuredFolder}'; cannot switch to '{folder}' in the same process.");
             }
 
             try
@@ -74,7 +74,7 @@ public static class OrtNativeLibrary
                     inner: e);
             }
 
-            configuredFolder = Path.GetDirectoryName(library);
+            _configuredFolder = Path.GetDirectoryName(library);
         }
     }
 

@@ -15,17 +15,17 @@ public sealed class OrtSessionFactory
     /// <summary>Session config key that tells ORT where external-data files live when the model comes from bytes.</summary>
     public const string ExternalInitializersFolderKey = "session.model_external_initializers_file_folder_path";
 
-    private readonly SessionSettings settings;
-    private readonly List<Diagnostic> warnings = [];
-    private ExecutionProvider? provider;
+    private readonly SessionSettings _settings;
+    private readonly List<Diagnostic> _warnings = [];
+    private ExecutionProvider? _provider;
 
     public OrtSessionFactory(SessionSettings settings)
     {
-        this.settings = settings ?? throw new ArgumentNullException(nameof(settings));
+        _settings = settings ?? throw new ArgumentNullException(nameof(settings));
     }
 
     /// <summary>Warnings produced by the provider decision (GAC4008 when auto fell back to CPU).</summary>
-    public IReadOnlyList<Diagnostic> Warnings => warnings;
+    public IReadOnlyList<Diagnostic> Warnings => _warnings;
 
     /// <summary>Why auto fell back to CPU, when it did.</summary>
     public string? FallbackReason { get; private set; }
@@ -37,48 +37,48 @@ public sealed class OrtSessionFactory
     /// </summary>
     public string? ProviderOptions { get; private set; }
 
-    public SessionSettings Settings => settings;
+    public SessionSettings Settings => _settings;
 
     /// <summary>Decides (once) and returns the provider sessions will use. Throws GAC4001 for cuda without a GPU build.</summary>
     public ExecutionProvider ResolveProvider()
     {
-        if (provider is { } known)
+        if (_provider is { } known)
         {
             return known;
         }
 
-        OrtNativeLibrary.Configure(settings.NativeLibraryFolder);
+        OrtNativeLibrary.Configure(_settings.NativeLibraryFolder);
         OrtLog.Install();
-        if (settings.Policy == ExecutionProviderChoice.Cpu)
+        if (_settings.Policy == ExecutionProviderChoice.Cpu)
         {
-            provider = ExecutionProvider.Cpu;
+            _provider = ExecutionProvider.Cpu;
             ProviderOptions = CpuOptions;
             return ExecutionProvider.Cpu;
         }
 
         using var probe = new SessionOptions();
         var mark = OrtLog.Mark;
-        var failure = TryAppendCuda(probe, settings.CudaDeviceId, out var effective);
+        var failure = TryAppendCuda(probe, _settings.CudaDeviceId, out var effective);
         if (failure is null)
         {
-            provider = ExecutionProvider.Cuda;
+            _provider = ExecutionProvider.Cuda;
             ProviderOptions = CudaOptionsText(effective);
         }
-        else if (settings.Policy == ExecutionProviderChoice.Cuda)
+        else if (_settings.Policy == ExecutionProviderChoice.Cuda)
         {
             throw CudaUnavailable(failure, Missing(mark, failure));
         }
         else
         {
             FallbackReason = Cause(failure, Missing(mark, failure));
-            warnings.Add(new Diagnostic(
+            _warnings.Add(new Diagnostic(
                 DiagnosticCatalogue.ProviderFellBackToCpu,
                 $"provider: auto ran on the CPU because CUDA is unavailable: {FallbackReason}. {Requirement}"));
-            provider = ExecutionProvider.Cpu;
+            _provider = ExecutionProvider.Cpu;
             ProviderOptions = CpuOptions;
         }
 
-        return provider.Value;
+        return _provider.Value;
     }
 
     public OrtSession Open(string modelPath, string? name = null)
@@ -110,20 +110,20 @@ public sealed class OrtSessionFactory
     {
         var chosen = ResolveProvider();
         using var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        if (settings.IntraOpThreads is { } threads)
+        if (_settings.IntraOpThreads is { } threads)
         {
             options.IntraOpNumThreads = threads;
         }
 
         var mark = OrtLog.Mark;
-        if (chosen == ExecutionProvider.Cuda && TryAppendCuda(options, settings.CudaDeviceId, out _) is { } failure)
+        if (chosen == ExecutionProvider.Cuda && TryAppendCuda(options, _settings.CudaDeviceId, out _) is { } failure)
         {
             throw CudaUnavailable(failure, Missing(mark, failure));
         }
 
         try
         {
-            return new OrtSession(name, open(options), chosen, settings.CudaDeviceId);
+            return new OrtSession(name, open(options), chosen, _settings.CudaDeviceId);
         }
         catch (OnnxRuntimeException e) when (chosen == ExecutionProvider.Cuda && LooksLikeMissingCuda(e.Message))
         {

@@ -16,17 +16,17 @@ public sealed class ArtifactCommitReportsTests : IDisposable
     private static readonly byte[] NewModel = ArtifactCommitTests.Bytes(3, 4000);
     private static readonly byte[] NewData = ArtifactCommitTests.Bytes(4, 12000);
     private static readonly byte[] NewReport = ArtifactCommitTests.Bytes(6, 800);
-    private readonly string folder = Directory.CreateTempSubdirectory("gac-artifact-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("gac-artifact-").FullName;
 
-    private string ModelPath => Path.Combine(folder, "out", "model.onnx");
+    private string ModelPath => Path.Combine(_folder, "out", "model.onnx");
 
     private string DataPath => ModelPath + ".data";
 
-    private string ReportPath => Path.Combine(folder, "reports", "gac.report.json");
+    private string ReportPath => Path.Combine(_folder, "reports", "gac.report.json");
 
-    private string SummaryPath => Path.Combine(folder, "reports", "gac.report.md");
+    private string SummaryPath => Path.Combine(_folder, "reports", "gac.report.md");
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     public static TheoryData<CommitStep> StepsBeforeTheCommitPoint()
         => new(Enum.GetValues<CommitStep>().Where(s => s != CommitStep.Committed));
@@ -203,7 +203,7 @@ public sealed class ArtifactCommitReportsTests : IDisposable
     private List<CompanionFile> Reports()
         => [CompanionFile.FromBytes(ReportPath, NewReport), CompanionFile.FromBytes(SummaryPath, NewReport.Reverse().ToArray())];
 
-    private IEnumerable<string> AllFiles() => Directory.GetFiles(folder, "*", SearchOption.AllDirectories);
+    private IEnumerable<string> AllFiles() => Directory.GetFiles(_folder, "*", SearchOption.AllDirectories);
 
     private void WriteEarlier()
     {

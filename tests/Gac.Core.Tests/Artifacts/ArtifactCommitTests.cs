@@ -10,13 +10,13 @@ public sealed class ArtifactCommitTests : IDisposable
     private static readonly byte[] EarlierData = Bytes(2, 9000);
     private static readonly byte[] NewModel = Bytes(3, 4000);
     private static readonly byte[] NewData = Bytes(4, 12000);
-    private readonly string folder = Directory.CreateTempSubdirectory("gac-artifact-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("gac-artifact-").FullName;
 
-    private string ModelPath => Path.Combine(folder, "model.onnx");
+    private string ModelPath => Path.Combine(_folder, "model.onnx");
 
-    private string DataPath => Path.Combine(folder, "model.onnx.data");
+    private string DataPath => Path.Combine(_folder, "model.onnx.data");
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     /// <summary>Every step a commit of model and data without reports or verifier passes before its commit point.</summary>
     public static TheoryData<CommitStep> StepsBeforeTheCommitPoint()
@@ -143,7 +143,7 @@ public sealed class ArtifactCommitTests : IDisposable
         {
             if (step == CommitStep.BetweenDataAndModelMove)
             {
-                foreach (var file in Directory.GetFiles(folder).Where(f => !f.Contains(".lock", StringComparison.Ordinal)))
+                foreach (var file in Directory.GetFiles(_folder).Where(f => !f.Contains(".lock", StringComparison.Ordinal)))
                 {
                     File.Copy(file, file + ".crash", overwrite: true);
                 }
@@ -152,7 +152,7 @@ public sealed class ArtifactCommitTests : IDisposable
             }
         });
         await Assert.ThrowsAsync<InvalidOperationException>(() => commit.CommitAsync(NewContent()));
-        foreach (var crashed in Directory.GetFiles(folder, "*.crash"))
+        foreach (var crashed in Directory.GetFiles(_folder, "*.crash"))
         {
             File.Move(crashed, crashed[..^".crash".Length], overwrite: true);
         }
@@ -219,7 +219,7 @@ public sealed class ArtifactCommitTests : IDisposable
     /// <summary>Only the artifact files remain: no temp, backup, journal, lock or owner file.</summary>
     private void AssertNoLeftovers()
     {
-        var names = Directory.GetFiles(folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
+        var names = Directory.GetFiles(_folder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray();
         Assert.All(names, n => Assert.Contains(n, new[] { "model.onnx", "model.onnx.data" }));
     }
 

@@ -6,15 +6,15 @@ namespace Gac.Core.Tests.Artifacts;
 /// <summary>Issue 13 item 1 at the unit level: the rules every host's outputs go through.</summary>
 public sealed class OutputTargetsTests : IDisposable
 {
-    private readonly string folder = Directory.CreateTempSubdirectory("gac-outputs-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("gac-outputs-").FullName;
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
     public void An_artifact_reached_through_a_symbolic_link_to_the_model_is_the_model()
     {
         var model = Write("model.onnx");
-        var link = Path.Combine(folder, "out.onnx");
+        var link = Path.Combine(_folder, "out.onnx");
         File.CreateSymbolicLink(link, model);
 
         var error = Assert.Throws<GacException>(() => Targets(link).Check([model], "--output", "report.directory"));
@@ -28,13 +28,13 @@ public sealed class OutputTargetsTests : IDisposable
     {
         var spec = Write("gac.yaml");
         var tokens = Write("tokens.bin");
-        var reports = Directory.CreateDirectory(Path.Combine(folder, "reports")).FullName;
+        var reports = Directory.CreateDirectory(Path.Combine(_folder, "reports")).FullName;
         var shadow = Write(Path.Combine("reports", "gac.report.md"));
 
         Assert.Equal("GAC5023", Assert.Throws<GacException>(() => Targets(tokens).Check([spec, tokens], "export.path", "report.directory")).Diagnostics[0].Code);
-        Assert.Equal("GAC5023", Assert.Throws<GacException>(() => Targets(Path.Combine(folder, "tokens")).Check([Path.Combine(folder, "tokens.data")], "export.path", "report.directory")).Diagnostics[0].Code);
-        Assert.Equal("GAC5023", Assert.Throws<GacException>(() => Targets(Path.Combine(folder, "a.onnx"), reports).Check([shadow], "export.path", "--report-dir")).Diagnostics[0].Code);
-        Targets(Path.Combine(folder, "a.onnx"), reports).Check([spec, tokens], "export.path", "--report-dir");
+        Assert.Equal("GAC5023", Assert.Throws<GacException>(() => Targets(Path.Combine(_folder, "tokens")).Check([Path.Combine(_folder, "tokens.data")], "export.path", "report.directory")).Diagnostics[0].Code);
+        Assert.Equal("GAC5023", Assert.Throws<GacException>(() => Targets(Path.Combine(_folder, "a.onnx"), reports).Check([shadow], "export.path", "--report-dir")).Diagnostics[0].Code);
+        Targets(Path.Combine(_folder, "a.onnx"), reports).Check([spec, tokens], "export.path", "--report-dir");
     }
 
     [Fact]
@@ -42,8 +42,8 @@ public sealed class OutputTargetsTests : IDisposable
     {
         var file = Write("reports");
 
-        var named = Assert.Throws<GacException>(() => Targets(Path.Combine(folder, "a.onnx"), file).Check([], "export.path", "--report-dir"));
-        var under = Assert.Throws<GacException>(() => Targets(Path.Combine(folder, "a.onnx"), Path.Combine(file, "deeper")).Check([], "export.path", "--report-dir"));
+        var named = Assert.Throws<GacException>(() => Targets(Path.Combine(_folder, "a.onnx"), file).Check([], "export.path", "--report-dir"));
+        var under = Assert.Throws<GacException>(() => Targets(Path.Combine(_folder, "a.onnx"), Path.Combine(file, "deeper")).Check([], "export.path", "--report-dir"));
 
         Assert.Equal(("GAC5024", "GAC5024"), (named.Diagnostics[0].Code, under.Diagnostics[0].Code));
         Assert.Contains("is an existing file", named.Diagnostics[0].Message, StringComparison.Ordinal);
@@ -51,11 +51,11 @@ public sealed class OutputTargetsTests : IDisposable
     }
 
     private OutputTargets Targets(string artifact, string? reports = null)
-        => new(artifact, reports ?? folder, ["gac.report.json", "gac.report.md"]);
+        => new(artifact, reports ?? _folder, ["gac.report.json", "gac.report.md"]);
 
     private string Write(string name)
     {
-        var path = Path.Combine(folder, name);
+        var path = Path.Combine(_folder, name);
         File.WriteAllText(path, name);
         return path;
     }

@@ -9,34 +9,34 @@ namespace Gac.Core.Tests.Artifacts;
 /// </summary>
 public sealed class ScratchFolderTests : IDisposable
 {
-    private readonly string root = Directory.CreateTempSubdirectory("gac-scratch-test-").FullName;
+    private readonly string _root = Directory.CreateTempSubdirectory("gac-scratch-test-").FullName;
 
-    public void Dispose() => Directory.Delete(root, recursive: true);
+    public void Dispose() => Directory.Delete(_root, recursive: true);
 
     [Fact]
     public void A_run_gets_a_marked_folder_that_is_gone_after_it_ends()
     {
         string path;
-        using (var scratch = ScratchFolder.Create(root))
+        using (var scratch = ScratchFolder.Create(_root))
         {
             path = scratch.Path;
-            Assert.StartsWith(Path.Combine(root, ScratchFolder.Prefix), path, StringComparison.Ordinal);
+            Assert.StartsWith(Path.Combine(_root, ScratchFolder.Prefix), path, StringComparison.Ordinal);
             Assert.True(File.Exists(Path.Combine(path, ScratchFolder.MarkerName)));
         }
 
         Assert.False(Directory.Exists(path));
-        Assert.Empty(Directory.GetFileSystemEntries(root));
+        Assert.Empty(Directory.GetFileSystemEntries(_root));
     }
 
     [Fact]
     public void A_live_runs_folder_is_never_swept()
     {
-        using var live = ScratchFolder.Create(root);
+        using var live = ScratchFolder.Create(_root);
         File.WriteAllText(Path.Combine(live.Path, "candidate.onnx"), "in use");
 
-        using var next = ScratchFolder.Create(root);
+        using var next = ScratchFolder.Create(_root);
 
-        Assert.Equal(0, ScratchFolder.SweepStale(root));
+        Assert.Equal(0, ScratchFolder.SweepStale(_root));
         Assert.Equal("in use", File.ReadAllText(Path.Combine(live.Path, "candidate.onnx")));
     }
 
@@ -45,7 +45,7 @@ public sealed class ScratchFolderTests : IDisposable
     {
         var dead = Stale("dead", DeadPid());
 
-        using var next = ScratchFolder.Create(root);
+        using var next = ScratchFolder.Create(_root);
 
         Assert.False(Directory.Exists(dead));
         Assert.True(Directory.Exists(next.Path));
@@ -58,7 +58,7 @@ public sealed class ScratchFolderTests : IDisposable
         using var other = Process.GetProcesses().First(p => p.Id != Environment.ProcessId && p.Id > 1);
         var alive = Stale("alive", other.Id);
 
-        Assert.Equal(0, ScratchFolder.SweepStale(root));
+        Assert.Equal(0, ScratchFolder.SweepStale(_root));
         Assert.True(Directory.Exists(alive));
     }
 
@@ -69,7 +69,7 @@ public sealed class ScratchFolderTests : IDisposable
         var old = Stale("old", pid: null);
         Directory.SetLastWriteTimeUtc(old, DateTime.UtcNow - ScratchFolder.UnmarkedGrace - TimeSpan.FromMinutes(1));
 
-        Assert.Equal(1, ScratchFolder.SweepStale(root));
+        Assert.Equal(1, ScratchFolder.SweepStale(_root));
 
         Assert.True(Directory.Exists(recent), "an unmarked folder may be a run creating it right now");
         Assert.False(Directory.Exists(old));
@@ -78,17 +78,17 @@ public sealed class ScratchFolderTests : IDisposable
     [Fact]
     public void Folders_without_the_prefix_are_not_touched()
     {
-        var other = Directory.CreateDirectory(Path.Combine(root, "not-gac-run-1")).FullName;
+        var other = Directory.CreateDirectory(Path.Combine(_root, "not-gac-run-1")).FullName;
         Directory.SetLastWriteTimeUtc(other, DateTime.UtcNow.AddDays(-30));
 
-        ScratchFolder.SweepStale(root);
+        ScratchFolder.SweepStale(_root);
 
         Assert.True(Directory.Exists(other));
     }
 
     private string Stale(string name, int? pid)
     {
-        var folder = Directory.CreateDirectory(Path.Combine(root, ScratchFolder.Prefix + name)).FullName;
+        var folder = Directory.CreateDirectory(Path.Combine(_root, ScratchFolder.Prefix + name)).FullName;
         File.WriteAllBytes(Path.Combine(folder, "candidate.onnx"), new byte[1024]);
         if (pid is { } id)
         {

@@ -93,7 +93,7 @@ public sealed class Fp16ComputeTests
         var half = Fp16Conversion.Apply(OnnxModelFile.FromModel(builder.Build(), "m.onnx"));
 
         Assert.Equal((int)OnnxDataType.Float, half.Graph.Initializer.Single(t => t.Name == "mask").DataType);
-        Assert.Equal((int)OnnxDataType.Float16, half.Graph.Initializer.Single(t => t.Name.StartsWith("w", StringComparison.Ordinal)).DataType);
+        Assert.Equal((int)OnnxDataType.Float16, half.Graph.Initializer.Single(t => t.Name.StartsWith('w')).DataType);
     }
 
     private static OnnxModelFile LinearModel(float[] weights)

@@ -62,7 +62,7 @@ public sealed class Fp16ConversionTests
         using var session = new InferenceSession(half.ToByteArray());
         var tensor = new DenseTensor<Float16>(input.Select(v => (Float16)v).ToArray(), [1, 6, 32]);
         using var results = session.Run([NamedOnnxValue.CreateFromTensor(SyntheticTransformer.InputName, tensor)]);
-        var actual = results.First().AsEnumerable<Float16>().Select(v => (float)v).ToArray();
+        var actual = results[0].AsEnumerable<Float16>().Select(v => (float)v).ToArray();
         var expected = ModelRun.First(model.Model, SyntheticTransformer.InputName, input.Select(v => (float)(Half)v).ToArray(), 1, 6, 32);
         var diff = ModelRun.MaxAbsDiff(expected, actual);
         Assert.True(diff <= Fp16Tolerance, $"max |Δ| = {diff:E2}");

@@ -12,13 +12,13 @@ public sealed class ArtifactCrashTests : IDisposable
 {
     private static readonly byte[] EarlierModel = Enumerable.Range(0, 5000).Select(i => (byte)i).ToArray();
     private static readonly byte[] EarlierData = Enumerable.Range(0, 7000).Select(i => (byte)(i * 7)).ToArray();
-    private readonly string folder = Directory.CreateTempSubdirectory("gac-crash-").FullName;
+    private readonly string _folder = Directory.CreateTempSubdirectory("gac-crash-").FullName;
 
-    private string ModelPath => Path.Combine(folder, "model.onnx");
+    private string ModelPath => Path.Combine(_folder, "model.onnx");
 
-    private string DataPath => Path.Combine(folder, "model.onnx.data");
+    private string DataPath => Path.Combine(_folder, "model.onnx.data");
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
     public async Task Killing_the_writer_mid_write_leaves_the_earlier_artifact_and_the_next_run_cleans_up()
@@ -29,12 +29,12 @@ public sealed class ArtifactCrashTests : IDisposable
 
         Assert.Equal(EarlierModel, File.ReadAllBytes(ModelPath));
         Assert.Equal(EarlierData, File.ReadAllBytes(DataPath));
-        Assert.NotEmpty(Directory.GetFiles(folder, "*.gac-tmp-*"));
+        Assert.NotEmpty(Directory.GetFiles(_folder, "*.gac-tmp-*"));
 
         // The dead process's lock died with it; the next commit recovers and succeeds.
         await new ArtifactCommit(TimeSpan.FromSeconds(5)).CommitAsync(ArtifactContent.FromBytes(ModelPath, new byte[] { 1, 2, 3 }, DataPath, new byte[] { 4, 5 }));
         Assert.Equal([1, 2, 3], File.ReadAllBytes(ModelPath));
-        Assert.Empty(Directory.GetFiles(folder, "*.gac-*"));
+        Assert.Empty(Directory.GetFiles(_folder, "*.gac-*"));
     }
 
     [Fact]
@@ -52,7 +52,7 @@ public sealed class ArtifactCrashTests : IDisposable
         }
 
         Assert.Equal(EarlierData, File.ReadAllBytes(DataPath));
-        Assert.Empty(Directory.GetFiles(folder, "*.gac-*"));
+        Assert.Empty(Directory.GetFiles(_folder, "*.gac-*"));
     }
 
     [Theory]
@@ -83,13 +83,13 @@ public sealed class ArtifactCrashTests : IDisposable
         Assert.Equal(EarlierModel, File.ReadAllBytes(ModelPath));
         Assert.Equal(EarlierData, File.ReadAllBytes(DataPath));
         Assert.Equal("earlier report", File.ReadAllText(ReportPath));
-        Assert.Empty(Directory.GetFiles(folder, "*.gac-*", SearchOption.AllDirectories));
+        Assert.Empty(Directory.GetFiles(_folder, "*.gac-*", SearchOption.AllDirectories));
     }
 
     [Fact]
     public async Task A_killed_runs_scratch_folder_is_kept_while_it_lives_and_swept_by_the_next_run_after_it_died()
     {
-        var root = Path.Combine(folder, "tmp");
+        var root = Path.Combine(_folder, "tmp");
         Directory.CreateDirectory(root);
         using var holder = Start("scratch-holder", root);
         Assert.Equal("READY", await holder.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(30)));
@@ -107,7 +107,7 @@ public sealed class ArtifactCrashTests : IDisposable
         Assert.Equal([next.Path], Directory.GetDirectories(root));
     }
 
-    private string ReportPath => Path.Combine(folder, "reports", "gac.report.json");
+    private string ReportPath => Path.Combine(_folder, "reports", "gac.report.json");
 
     private void WriteEarlier()
     {

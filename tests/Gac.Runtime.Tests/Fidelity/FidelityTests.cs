@@ -9,7 +9,7 @@ namespace Gac.Runtime.Tests.Fidelity;
 
 public sealed class FidelityTests
 {
-    private readonly OrtSessionFactory factory = new(new SessionSettings(ExecutionProviderChoice.Cpu, IntraOpThreads: 1));
+    private readonly OrtSessionFactory _factory = new(new SessionSettings(ExecutionProviderChoice.Cpu, IntraOpThreads: 1));
 
     [Fact]
     public void Identical_outputs_have_zero_error_and_unit_cosine()
@@ -76,8 +76,8 @@ public sealed class FidelityTests
     public void Doubling_the_weight_doubles_the_output_relative_error_1_cosine_1()
     {
         var weight = TinyOnnx.Weights(16 * 8, 4);
-        using var original = factory.Open(TinyOnnx.MatMul(16, 8, weight), "original");
-        using var doubled = factory.Open(TinyOnnx.MatMul(16, 8, weight.Select(w => 2 * w).ToArray()), "gac");
+        using var original = _factory.Open(TinyOnnx.MatMul(16, 8, weight), "original");
+        using var doubled = _factory.Open(TinyOnnx.MatMul(16, 8, weight.Select(w => 2 * w).ToArray()), "gac");
 
         var result = FidelityEvaluator.Evaluate(original, doubled, new FidelitySettings(ShapeBucket.Parse("batch=4"), Samples: 3));
 
@@ -93,8 +93,8 @@ public sealed class FidelityTests
     public void Language_model_perplexity_comes_from_logits_and_the_input_token_ids()
     {
         const int vocab = 6;
-        using var uniform = factory.Open(TinyOnnx.BigramLm(vocab, new float[vocab * vocab]), "original");
-        using var bigram = factory.Open(TinyOnnx.BigramLm(vocab, TinyOnnx.Weights(vocab * vocab, 9, 3)), "gac");
+        using var uniform = _factory.Open(TinyOnnx.BigramLm(vocab, new float[vocab * vocab]), "original");
+        using var bigram = _factory.Open(TinyOnnx.BigramLm(vocab, TinyOnnx.Weights(vocab * vocab, 9, 3)), "gac");
 
         var result = FidelityEvaluator.Evaluate(uniform, bigram, new FidelitySettings(ShapeBucket.Parse("batch=2,seq=16"), Samples: 2, Domains: InputDomains.WithVocabulary(["input_ids"], vocab), TokenIdsInput: "input_ids"));
 
@@ -107,8 +107,8 @@ public sealed class FidelityTests
     [Fact]
     public void Outputs_of_different_shapes_are_GAC4009()
     {
-        using var original = factory.Open(TinyOnnx.MatMul(4, 3, TinyOnnx.Weights(12, 1)), "original");
-        using var other = factory.Open(TinyOnnx.MatMul(4, 2, TinyOnnx.Weights(8, 1)), "gac");
+        using var original = _factory.Open(TinyOnnx.MatMul(4, 3, TinyOnnx.Weights(12, 1)), "original");
+        using var other = _factory.Open(TinyOnnx.MatMul(4, 2, TinyOnnx.Weights(8, 1)), "gac");
 
         var error = Assert.Throws<GacException>(() => FidelityEvaluator.Evaluate(original, other, new FidelitySettings(ShapeBucket.Parse("batch=1"), Samples: 1)));
 

@@ -14,19 +14,19 @@ namespace Gac.Runtime.Tests.Fidelity;
 public sealed class PublishedModelCheckTests : IDisposable
 {
     private static readonly float[] Weight = TinyOnnx.Weights(16 * 8, 11);
-    private readonly OrtSessionFactory factory = new(new SessionSettings(ExecutionProviderChoice.Cpu, IntraOpThreads: 1));
-    private readonly string folder = Directory.CreateTempSubdirectory("gac-published-").FullName;
+    private readonly OrtSessionFactory _factory = new(new SessionSettings(ExecutionProviderChoice.Cpu, IntraOpThreads: 1));
+    private readonly string _folder = Directory.CreateTempSubdirectory("gac-published-").FullName;
 
-    private string ModelPath => Path.Combine(folder, "model.gac.onnx");
+    private string ModelPath => Path.Combine(_folder, "model.gac.onnx");
 
-    public void Dispose() => Directory.Delete(folder, recursive: true);
+    public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Fact]
     public void A_published_model_with_its_data_file_beside_it_reproduces_the_validated_outputs_bit_for_bit()
     {
         Publish(location: "model.gac.onnx.data", dataFile: "model.gac.onnx.data", Weight);
 
-        var match = PublishedModelCheck.Verify(factory, ModelPath, Validated());
+        var match = PublishedModelCheck.Verify(_factory, ModelPath, Validated());
 
         Assert.True(match.Identical);
         Assert.Equal(0, match.MaxAbsDiff);
@@ -39,7 +39,7 @@ public sealed class PublishedModelCheckTests : IDisposable
         // Issue 11: the model said "gac.onnx.data" (its scratch name), the file beside it was "<artifact>.data".
         Publish(location: "gac.onnx.data", dataFile: "model.gac.onnx.data", Weight);
 
-        var error = Assert.Throws<GacException>(() => PublishedModelCheck.Verify(factory, ModelPath, Validated()));
+        var error = Assert.Throws<GacException>(() => PublishedModelCheck.Verify(_factory, ModelPath, Validated()));
 
         Assert.Equal("GAC5020", error.Diagnostics[0].Code);
         Assert.Equal(ExitCodes.InternalError, error.ExitCode);
@@ -53,7 +53,7 @@ public sealed class PublishedModelCheckTests : IDisposable
         other[5] += 0.25f;
         Publish(location: "model.gac.onnx.data", dataFile: "model.gac.onnx.data", other);
 
-        var error = Assert.Throws<GacException>(() => PublishedModelCheck.Verify(factory, ModelPath, Validated()));
+        var error = Assert.Throws<GacException>(() => PublishedModelCheck.Verify(_factory, ModelPath, Validated()));
 
         Assert.Equal("GAC5021", error.Diagnostics[0].Code);
     }
@@ -77,13 +77,13 @@ public sealed class PublishedModelCheckTests : IDisposable
     /// <summary>The candidate's outputs as validation records them: weights inline, seeded held-out inputs.</summary>
     private ReferenceOutputs Validated()
     {
-        using var candidate = factory.Open(TinyOnnx.MatMul(16, 8, Weight), "gac");
+        using var candidate = _factory.Open(TinyOnnx.MatMul(16, 8, Weight), "gac");
         return FidelityEvaluator.Record(candidate, new FidelitySettings(ShapeBucket.Parse("batch=4"), Samples: 3));
     }
 
     private void Publish(string location, string dataFile, float[] weight)
     {
         File.WriteAllBytes(ModelPath, TinyOnnx.MatMul(16, 8, weight, externalLocation: location));
-        File.WriteAllBytes(Path.Combine(folder, dataFile), TinyOnnx.RawBytes(weight, TinyOnnx.Float));
+        File.WriteAllBytes(Path.Combine(_folder, dataFile), TinyOnnx.RawBytes(weight, TinyOnnx.Float));
     }
 }

@@ -11,13 +11,13 @@ namespace Gac.Runtime.Tests.Profiling;
 /// </summary>
 internal sealed class CountingProbeModels : IGemmModelSource
 {
-    private readonly GemmProbeModels models = new();
+    private readonly GemmProbeModels _models = new();
 
     public List<GemmProbe> Built { get; } = [];
 
     public byte[] Build(GemmProbe probe)
     {
         Built.Add(probe);
-        return models.Build(probe.Tokens, probe.Shape.InFeatures, probe.Shape.OutFeatures, probe.Rank, OnnxDataType.Float).ToByteArray();
+        return _models.Build(probe.Tokens, probe.Shape.InFeatures, probe.Shape.OutFeatures, probe.Rank, OnnxDataType.Float).ToByteArray();
     }
 }

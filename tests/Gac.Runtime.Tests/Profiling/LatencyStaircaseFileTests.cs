@@ -6,7 +6,7 @@ namespace Gac.Runtime.Tests.Profiling;
 
 public sealed class LatencyStaircaseFileTests : IDisposable
 {
-    private readonly string folder = Path.Combine(Path.GetTempPath(), "gac-staircase-" + Guid.NewGuid().ToString("N")[..12]);
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "gac-staircase-" + Guid.NewGuid().ToString("N")[..12]);
 
     [Fact]
     public void A_saved_staircase_loads_back_unchanged()
@@ -16,7 +16,7 @@ public sealed class LatencyStaircaseFileTests : IDisposable
             new LatencySeries("4096x4096", [new(1016, 0.0731), new(1024, 0.0612), new(1032, 0.0744)]),
             new LatencySeries("4096x4096-dense", [new(4096, 0.2513)]),
         ]);
-        var path = Path.Combine(folder, "nested", "profile.json");
+        var path = Path.Combine(_folder, "nested", "profile.json");
 
         LatencyStaircaseFile.Save(staircase, path);
         var loaded = LatencyStaircase.Load(path);
@@ -31,21 +31,21 @@ public sealed class LatencyStaircaseFileTests : IDisposable
     [Fact]
     public void Saving_over_a_folder_is_GAC4101_and_leaves_no_temporary_file()
     {
-        var path = Path.Combine(folder, "taken");
+        var path = Path.Combine(_folder, "taken");
         Directory.CreateDirectory(path);
 
         var error = Assert.Throws<GacException>(() => LatencyStaircaseFile.Save(new LatencyStaircase("cpu", "fp32", 8, []), path));
 
         Assert.Equal("GAC4101", error.Diagnostics[0].Code);
         Assert.Equal(ExitCodes.BadInput, error.ExitCode);
-        Assert.Empty(Directory.GetFiles(folder, "*.tmp"));
+        Assert.Empty(Directory.GetFiles(_folder, "*.tmp"));
     }
 
     public void Dispose()
     {
-        if (Directory.Exists(folder))
+        if (Directory.Exists(_folder))
         {
-            Directory.Delete(folder, recursive: true);
+            Directory.Delete(_folder, recursive: true);
         }
     }
 }

@@ -11,7 +11,7 @@ namespace Gac.Runtime.Tests.Profiling;
 /// </summary>
 public sealed class StaircaseCliffTests : IDisposable
 {
-    private readonly string path = Path.Combine(Path.GetTempPath(), "gac-cliff-" + Guid.NewGuid().ToString("N")[..12] + ".json");
+    private readonly string _path = Path.Combine(Path.GetTempPath(), "gac-cliff-" + Guid.NewGuid().ToString("N")[..12] + ".json");
 
     /// <summary>4096x4096 at d* = 1000 ± 4 steps of 8: 968 … 1032; 1000 is 30% slower than 1008 (a wave-quantization step, GAC paper §3).</summary>
     private static LatencyStaircase Synthetic()
@@ -23,11 +23,11 @@ public sealed class StaircaseCliffTests : IDisposable
     [Fact]
     public void A_candidate_slower_than_a_larger_one_in_the_profile_file_is_dropped_as_a_cliff()
     {
-        LatencyStaircaseFile.Save(Synthetic(), path);
+        LatencyStaircaseFile.Save(Synthetic(), _path);
         var decision = PlanningDecision.LowRank("model.layers.0.mlp.up_proj", 4096, 4096, targetRank: 1000);
 
         var without = GacPlanner.Plan(new PlanningProblem("p", [decision], PlanningBudget.SameAsTargets));
-        var with = GacPlanner.Plan(new PlanningProblem("p", [decision], PlanningBudget.SameAsTargets), new PlannerOptions { Staircase = LatencyStaircase.Load(path) });
+        var with = GacPlanner.Plan(new PlanningProblem("p", [decision], PlanningBudget.SameAsTargets), new PlannerOptions { Staircase = LatencyStaircase.Load(_path) });
 
         Assert.Equal(1000, without.Decisions[0].Chosen);
         var plan = with.Decisions[0];
@@ -41,10 +41,10 @@ public sealed class StaircaseCliffTests : IDisposable
     [Fact]
     public void A_decision_whose_key_the_profile_lacks_is_planned_as_without_a_profile()
     {
-        LatencyStaircaseFile.Save(Synthetic(), path);
+        LatencyStaircaseFile.Save(Synthetic(), _path);
         var decision = PlanningDecision.LowRank("other", 4096, 14336, targetRank: 1000);
 
-        var plan = GacPlanner.Plan(new PlanningProblem("p", [decision], PlanningBudget.SameAsTargets), new PlannerOptions { Staircase = LatencyStaircase.Load(path) }).Decisions[0];
+        var plan = GacPlanner.Plan(new PlanningProblem("p", [decision], PlanningBudget.SameAsTargets), new PlannerOptions { Staircase = LatencyStaircase.Load(_path) }).Decisions[0];
 
         Assert.Empty(plan.Dropped);
         Assert.All(plan.Candidates, c => Assert.Null(c.LatencyMs));
@@ -60,5 +60,5 @@ public sealed class StaircaseCliffTests : IDisposable
         Assert.Equal(0.130, summary.SlowestMs, precision: 12);
     }
 
-    public void Dispose() => File.Delete(path);
+    public void Dispose() => File.Delete(_path);
 }
