@@ -20,7 +20,7 @@ public class KnapsackBenchmarks
     public void Setup()
     {
         // Round the ASVD targets to aligned values so every window holds exactly 2·6 + 1 = 13 candidates.
-        var asvd = ShapeOnlyModels.Llama3Asvd(0.15);
+        var asvd = ShapeOnlyModels.Llama3Asvd8B(0.15);
         var random = new Random(2604);
         var decisions = asvd.Decisions.Select(d =>
         {

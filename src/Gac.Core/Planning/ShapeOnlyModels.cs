@@ -9,17 +9,17 @@ public static class ShapeOnlyModels
     /// <summary>ASVD's per-layer parameter-ratio grid {0.4 … 0.9, 1.0} (GAC-METHOD §5); 1.0 keeps the layer dense.</summary>
     public static IReadOnlyList<double> AsvdRatioGrid { get; } = [0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0];
 
-    private static readonly (string Name, long In, long Out, double Sensitivity)[] Llama3Block =
+    // Relative sensitivities are synthetic (no weights here): projections that shrink the residual
+    // stream's inputs (k/v, down) are made more sensitive than q/o and gate/up.
+    private static (string Name, long In, long Out, double Sensitivity)[] Llama3Block(long hidden, long keyValue, long mlp) =>
     [
-        // Relative sensitivities are synthetic (no weights here): projections that shrink the
-        // residual stream's inputs (k/v, down) are made more sensitive than q/o and gate/up.
-        ("self_attn.q_proj", 4096, 4096, 0.8),
-        ("self_attn.k_proj", 4096, 1024, 1.6),
-        ("self_attn.v_proj", 4096, 1024, 1.9),
-        ("self_attn.o_proj", 4096, 4096, 1.0),
-        ("mlp.gate_proj", 4096, 14336, 0.9),
-        ("mlp.up_proj", 4096, 14336, 0.9),
-        ("mlp.down_proj", 14336, 4096, 1.3),
+        ("self_attn.q_proj", hidden, hidden, 0.8),
+        ("self_attn.k_proj", hidden, keyValue, 1.6),
+        ("self_attn.v_proj", hidden, keyValue, 1.9),
+        ("self_attn.o_proj", hidden, hidden, 1.0),
+        ("mlp.gate_proj", hidden, mlp, 0.9),
+        ("mlp.up_proj", hidden, mlp, 0.9),
+        ("mlp.down_proj", mlp, hidden, 1.3),
     ];
 
     /// <summary>
@@ -31,27 +31,42 @@ public static class ShapeOnlyModels
     /// (GAC-METHOD §5–6). Sensitivities come from a fixed seed, so the problem is reproducible.
     /// Importance is the sensitivity's slope per parameter at the chosen ratio, normalised to mean 1.
     /// </summary>
-    public static PlanningProblem Llama3Asvd(double compressionRatio = 0.15, int seed = 2604)
+    public static PlanningProblem Llama3Asvd8B(double compressionRatio = 0.15, int seed = 2604)
+        => Llama3Asvd("llama3-8b", blocks: 32, hidden: 4096, keyValue: 1024, mlp: 14336, compressionRatio, seed);
+
+    /// <summary>
+    /// Llama-3-70B (80 blocks × 7 linear layers = 560 decisions; hidden 8192, 64 query heads and 8 KV
+    /// heads of 128 so k/v are 8192×1024, MLP 28672 — Meta's published config), targets chosen as in
+    /// <see cref="Llama3Asvd8B"/>, with the budget the targets' own (GAC-METHOD §2, same budget):
+    /// the planner benchmark's large instance.
+    /// </summary>
+    public static PlanningProblem Llama3Asvd70B(double compressionRatio = 0.15, int seed = 2604)
+        => Llama3Asvd("llama3-70b", blocks: 80, hidden: 8192, keyValue: 1024, mlp: 28672, compressionRatio, seed)
+            with { Budget = PlanningBudget.SameAsTargets };
+
+    private static PlanningProblem Llama3Asvd(string model, int blocks, long hidden, long keyValue, long mlp, double compressionRatio, int seed)
     {
         var random = new Random(seed);
         var layers = new List<(string Id, long In, long Out, double C)>();
-        for (var block = 0; block < 32; block++)
+        var block = Llama3Block(hidden, keyValue, mlp);
+        var last = blocks - 1;
+        for (var b = 0; b < blocks; b++)
         {
             // ASVD and SVD-LLM report the first and last blocks as the most sensitive.
-            var depth = block is 0 or 1 or 31 ? 4.0 : 1.0 + (0.5 * Math.Cos(Math.PI * block / 31.0));
-            foreach (var (name, k, n, s) in Llama3Block)
+            var depth = b <= 1 || b == last ? 4.0 : 1.0 + (0.5 * Math.Cos(Math.PI * b / last));
+            foreach (var (name, k, n, s) in block)
             {
                 var jitter = 0.6 + (0.8 * random.NextDouble());
-                layers.Add(($"model.layers.{block}.{name}", k, n, s * depth * jitter));
+                layers.Add(($"model.layers.{b}.{name}", k, n, s * depth * jitter));
             }
         }
 
-        return AsvdStyle($"llama3-8b-asvd-{compressionRatio * 100:0}", layers, compressionRatio);
+        return AsvdStyle($"{model}-asvd-{compressionRatio * 100:0}", layers, compressionRatio);
     }
 
     /// <summary>
     /// ASVD-style targets for any model's linear layers from shapes alone (e.g. from config.json):
-    /// the same synthetic sensitivities by role as <see cref="Llama3Asvd"/>, the first two and the
+    /// the same synthetic sensitivities by role as <see cref="Llama3Asvd8B"/>, the first two and the
     /// last block made more sensitive, jitter from <paramref name="seed"/>. Layers in no recognised
     /// block (an LM head) are left out, as ASVD leaves them dense.
     /// </summary>
@@ -113,11 +128,17 @@ public static class ShapeOnlyModels
         return new PlanningProblem(name, decisions, budget);
     }
 
+    /// <summary>Description written into examples/plans/llama3-70b-asvd-15.json.</summary>
+    public const string Llama3_70BAsvdDescription =
+        "Llama-3-70B, 560 linear layers (80 blocks; hidden 8192, 64 query and 8 KV heads of 128, MLP 28672), ASVD-style ranks " +
+        "r = floor(p*m*n/(m+n)) from the grid {0.4..0.9, 1.0} with synthetic sensitivities (seed 2604); importance = sensitivity " +
+        "slope per parameter; the budget is the targets' own. Generated by ShapeOnlyModels.Llama3Asvd70B(0.15).";
+
     /// <summary>Description written into examples/plans/llama3-8b-asvd-15.json.</summary>
     public const string Llama3AsvdDescription =
         "Llama-3-8B, 224 linear layers, ASVD-style ranks r = floor(p*m*n/(m+n)) from the grid {0.4..0.9, 1.0} " +
         "with synthetic sensitivities (seed 2604); importance = sensitivity slope per parameter. " +
-        "Generated by ShapeOnlyModels.Llama3Asvd(0.15).";
+        "Generated by ShapeOnlyModels.Llama3Asvd8B(0.15).";
 
     /// <summary>The "$schema" the committed examples use, relative to examples/plans/.</summary>
     public const string ExampleSchemaReference = "../../src/Gac.Core/Planning/plan-layers.schema.json";

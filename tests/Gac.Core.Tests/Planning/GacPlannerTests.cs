@@ -145,7 +145,7 @@ public sealed class GacPlannerTests
     [Fact]
     public void The_same_problem_always_gives_the_same_plan()
     {
-        var problem = ShapeOnlyModels.Llama3Asvd(0.15);
+        var problem = ShapeOnlyModels.Llama3Asvd8B(0.15);
         var first = GacPlanner.Plan(problem).ChosenDimensions;
         var second = GacPlanner.Plan(problem).ChosenDimensions;
         Assert.Equal(first, second);
@@ -184,7 +184,7 @@ public sealed class GacPlannerTests
     [Fact]
     public void Too_large_tables_fall_back_to_a_feasible_plan_with_a_reported_gap()
     {
-        var problem = ShapeOnlyModels.Llama3Asvd(0.15);
+        var problem = ShapeOnlyModels.Llama3Asvd8B(0.15);
         var report = GacPlanner.Plan(problem, new PlannerOptions { MaxTableCells = 1024 });
         Assert.True(report.Totals.PlannedParams <= report.Totals.Budget);
         Assert.False(report.Solver.ProvenOptimal);

@@ -5,7 +5,7 @@ namespace Gac.Core.Tests.Planning;
 
 public sealed class Llama3ShapeOnlyTests(ITestOutputHelper output)
 {
-    private static readonly PlanningProblem Problem = ShapeOnlyModels.Llama3Asvd(0.15);
+    private static readonly PlanningProblem Problem = ShapeOnlyModels.Llama3Asvd8B(0.15);
 
     [Fact]
     public void Shapes_match_the_published_Llama3_8B_parameter_counts()

@@ -44,7 +44,7 @@ public sealed class RoundingBaselineTests
     [Fact]
     public void Round_up_overshoots_the_budget_that_the_targets_defined()
     {
-        var problem = ShapeOnlyModels.Llama3Asvd(0.15) with { Budget = PlanningBudget.SameAsTargets };
+        var problem = ShapeOnlyModels.Llama3Asvd8B(0.15) with { Budget = PlanningBudget.SameAsTargets };
         var report = GacPlanner.Plan(problem);
         var up = report.Baselines.Single(b => b.Rule == RoundingRule.RoundUp);
         var down = report.Baselines.Single(b => b.Rule == RoundingRule.RoundDown);
