@@ -27,7 +27,8 @@ public static class ExampleModelTraining
         }
 
         using var weights = LlamaWeights.Initialize(config, options.Seed);
-        log.WriteLine($"model: {weights.ParameterCount:N0} parameters, {config.NumHiddenLayers} layers, hidden {config.HiddenSize}, heads {config.NumAttentionHeads} (kv {config.NumKeyValueHeads}), intermediate {config.IntermediateSize}, context {config.MaxPositionEmbeddings}");
+        log.WriteLine($"model: {weights.ParameterCount:N0} parameters, {config.NumHiddenLayers} layers, hidden {config.HiddenSize}, heads " +
+            $"{config.NumAttentionHeads} (kv {config.NumKeyValueHeads}), intermediate {config.IntermediateSize}, context {config.MaxPositionEmbeddings}");
 
         var run = Trainer.Train(weights, corpus.Train, options, log);
 
@@ -43,7 +44,8 @@ public static class ExampleModelTraining
         return ExitCodes.Success;
     }
 
-    private static (double HeldOut, long HeldOutPredictions, double TrainSample, double Unigram) Evaluate(LlamaWeights weights, FortuneCorpus corpus, TextWriter log)
+    private static (double HeldOut, long HeldOutPredictions, double TrainSample, double Unigram) Evaluate(LlamaWeights weights, FortuneCorpus corpus,
+        TextWriter log)
     {
         var clock = Stopwatch.StartNew();
         var context = weights.Config.MaxPositionEmbeddings;
@@ -52,7 +54,8 @@ public static class ExampleModelTraining
         var (trainSample, _) = Perplexity.OfModel(weights, corpus.Train[..Math.Min(corpus.Train.Length, corpus.HeldOut.Length)], context);
         var unigram = Perplexity.OfUnigram(corpus.Train, corpus.HeldOut, weights.Config.VocabSize, context);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"held-out perplexity per byte {heldOut:F3} over {predictions} predictions (train sample {trainSample:F3}); unigram baseline {unigram:F3}; evaluation {clock.Elapsed.TotalSeconds:F1} s"));
+            $"held-out perplexity per byte {heldOut:F3} over {predictions} predictions (train sample {trainSample:F3}); unigram baseline {unigram:F3}; " +
+                $"evaluation {clock.Elapsed.TotalSeconds:F1} s"));
         return (heldOut, predictions, trainSample, unigram);
     }
 }

@@ -70,5 +70,6 @@ public sealed record FortuneCorpus(byte[] Train, byte[] HeldOut, int TrainEntrie
     }
 
     public override string ToString() =>
-        $"{Files.Count} files, {TrainEntries} + {HeldOutEntries} entries, {Train.Length} train / {HeldOut.Length} held-out bytes ({Encoding.ASCII.GetString(Train.AsSpan(0, Math.Min(40, Train.Length))).ReplaceLineEndings(" ")}...)";
+        $"{Files.Count} files, {TrainEntries} + {HeldOutEntries} entries, {Train.Length} train / {HeldOut.Length} held-out bytes " +
+            $"({Encoding.ASCII.GetString(Train.AsSpan(0, Math.Min(40, Train.Length))).ReplaceLineEndings(" ")}...)";
 }

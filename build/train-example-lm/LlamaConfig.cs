@@ -26,7 +26,8 @@ public sealed record LlamaConfig(
         if (HiddenSize % NumAttentionHeads != 0 || NumAttentionHeads % NumKeyValueHeads != 0 || HeadDim % 2 != 0)
         {
             throw new ArgumentException(
-                $"hidden {HiddenSize}, heads {NumAttentionHeads}, kv heads {NumKeyValueHeads}: hidden must divide by heads, heads by kv heads, and head_dim must be even for RoPE.");
+                $"hidden {HiddenSize}, heads {NumAttentionHeads}, kv heads {NumKeyValueHeads}: hidden must divide by heads, heads by kv heads, and head_dim " +
+                    $"must be even for RoPE.");
         }
     }
 

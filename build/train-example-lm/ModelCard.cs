@@ -16,6 +16,8 @@ public sealed record ModelCard(
     long WeightsBytes,
     string WeightsSha256)
 {
+    private long HeldOutWindows => Corpus.HeldOut.Length / Config.MaxPositionEmbeddings;
+
     public string ToMarkdown() => string.Create(CultureInfo.InvariantCulture, $$"""
         # tiny-llama: a small trained Llama language model
 
@@ -90,7 +92,7 @@ public sealed record ModelCard(
 
         | | per-byte perplexity |
         |---|---|
-        | this model, held-out ({{HeldOutPredictions:N0}} predictions in {{Corpus.HeldOut.Length / Config.MaxPositionEmbeddings}} windows) | **{{HeldOutPerplexity:F3}}** |
+        | this model, held-out ({{HeldOutPredictions:N0}} predictions in {{HeldOutWindows}} windows) | **{{HeldOutPerplexity:F3}}** |
         | this model, a training sample of the same length | {{TrainSamplePerplexity:F3}} |
         | unigram baseline (training byte frequencies, add-one smoothing), held-out, same windows | {{UnigramPerplexity:F3}} |
 

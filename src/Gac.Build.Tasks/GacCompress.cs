@@ -43,7 +43,9 @@ public sealed class GacCompress : GacToolTask
         if (InputReplacedByOutput() is { } clash)
         {
             LogTaskError(TaskCodes.OutputReplacesInput,
-                $"GacCompress item '{Spec.ItemSpec}' has OutputPath='{Spec.GetMetadata("OutputPath")}', which would replace '{clash}', an input of the spec; gac-build was not run and the input is unchanged. Give OutputPath another file, e.g. '{Path.ChangeExtension(Spec.GetMetadata("OutputPath"), ".gac.onnx")}'.");
+                $"GacCompress item '{Spec.ItemSpec}' has OutputPath='{Spec.GetMetadata("OutputPath")}', which would replace '{clash}', an input of the spec; " +
+                    $"gac-build was not run and the input is unchanged. Give OutputPath another file, e.g. " +
+                    $"'{Path.ChangeExtension(Spec.GetMetadata("OutputPath"), ".gac.onnx")}'.");
             return false;
         }
 
@@ -73,7 +75,8 @@ public sealed class GacCompress : GacToolTask
             {
                 var isFolder = Directory.Exists(input);
                 if (string.Equals(written, input, comparison)
-                    || (isFolder && File.Exists(written) && written.StartsWith(Path.TrimEndingDirectorySeparator(input) + Path.DirectorySeparatorChar, comparison)))
+                    || (isFolder && File.Exists(written) && written.StartsWith(Path.TrimEndingDirectorySeparator(input) + Path.DirectorySeparatorChar,
+                        comparison)))
                 {
                     return isFolder ? written : input;
                 }

@@ -40,7 +40,8 @@ public sealed class GacInspectSpec : GacToolTask
         {
             var excerpt = json.Length > 200 ? json[..200] + "…" : json;
             LogTaskError(TaskCodes.UnreadableInspection,
-                $"`gac-build check --format json` on '{Spec.ItemSpec}' printed output the build cannot use: {problem}. Output: {excerpt}. The gac-build version may not match Gac.Build.");
+                $"`gac-build check --format json` on '{Spec.ItemSpec}' printed output the build cannot use: {problem}. Output: {excerpt}. The gac-build " +
+                    $"version may not match Gac.Build.");
             return false;
         }
 

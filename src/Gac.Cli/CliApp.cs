@@ -48,7 +48,8 @@ public static class CliApp
         try
         {
             var command = Commands.FirstOrDefault(c => c.Name == args[0])
-                ?? throw GacException.Create(DiagnosticCatalogue.UnknownCommand, $"'{args[0]}' is not a gac-build command. Commands: {string.Join(", ", Commands.Select(c => c.Name))}.");
+                ?? throw GacException.Create(DiagnosticCatalogue.UnknownCommand, $"'{args[0]}' is not a gac-build command. Commands: " +
+                    $"{string.Join(", ", Commands.Select(c => c.Name))}.");
             var parsed = ArgumentParser.Parse(command, args[1..]);
             if (parsed.Has("--help"))
             {
@@ -111,6 +112,7 @@ public static class CliApp
             }
         }
 
-        throw ParsedArguments.ArgumentError($"--format expects {CliCommand.Alternatives(command.Formats.Select(f => $"'{CliCommand.FormatName(f)}'"))}, found '{value}'.");
+        throw ParsedArguments.ArgumentError($"--format expects {CliCommand.Alternatives(command.Formats.Select(f => $"'{CliCommand.FormatName(f)}'"))}, " +
+            $"found '{value}'.");
     }
 }

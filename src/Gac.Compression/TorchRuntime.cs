@@ -38,7 +38,8 @@ public static class TorchRuntime
         var folders = TorchNativeFolders.Locate(torchSharp, out var searched)
             ?? throw GacException.Create(
                 DiagnosticCatalogue.LibTorchNotFound,
-                $"{TorchNativeFolders.LibTorchSharpFileName} and {TorchNativeFolders.LibTorchFileName} were not both found; searched: {string.Join(", ", searched)}.");
+                $"{TorchNativeFolders.LibTorchSharpFileName} and {TorchNativeFolders.LibTorchFileName} were not both found; searched: " +
+                    $"{string.Join(", ", searched)}.");
 
         var libStdCxx = LibStdCxxProbe.LoadedFile();
         var missing = MissingLibStdCxxVersions(folders.LibTorchSharpFile, libStdCxx);

@@ -46,7 +46,8 @@ public sealed class OnnxModelFile
         {
             throw GacException.Create(
                 DiagnosticCatalogue.ModelFileUnreadable,
-                $"'{info.FullName}' is not a regular file (a device, a pipe, or a file that grew while read): it reports {info.Length:N0} bytes but holds more.",
+                $"'{info.FullName}' is not a regular file (a device, a pipe, or a file that grew while read): it reports {info.Length:N0} bytes but holds " +
+                    $"more.",
                 location);
         }
 
@@ -312,7 +313,8 @@ public sealed class OnnxModelFile
             {
                 throw GacException.Create(
                     DiagnosticCatalogue.ExternalDataReferenceInvalid,
-                    $"Tensor '{tensor.Name}' of shape [{string.Join(",", tensor.Dims)}] {(OnnxDataType)tensor.DataType} needs {needed:N0} bytes but its external-data length in '{reference.Location}' is {declared:N0}.",
+                    $"Tensor '{tensor.Name}' of shape [{string.Join(",", tensor.Dims)}] {(OnnxDataType)tensor.DataType} needs {needed:N0} bytes but its " +
+                        $"external-data length in '{reference.Location}' is {declared:N0}.",
                     new SourceLocation(Path));
             }
 
@@ -321,7 +323,8 @@ public sealed class OnnxModelFile
             {
                 throw GacException.Create(
                     DiagnosticCatalogue.ExternalDataTruncated,
-                    $"Tensor '{tensor.Name}' of '{Path}' needs bytes {reference.Offset:N0}..{end:N0} of '{reference.Location}', which has only {size:N0}: the data file is truncated or belongs to another model.",
+                    $"Tensor '{tensor.Name}' of '{Path}' needs bytes {reference.Offset:N0}..{end:N0} of '{reference.Location}', which has only {size:N0}: " +
+                        $"the data file is truncated or belongs to another model.",
                     dataLocation);
             }
         }

@@ -42,7 +42,8 @@ internal static partial class LargeCheckpoint
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: large-checkpoint <folder> [--gb N | --fraction-of-ram F | --layers N] [--shape tinyllama|llama3-8b|small] [--seed S]");
+            Console.Error.WriteLine("usage: large-checkpoint <folder> [--gb N | --fraction-of-ram F | --layers N] [--shape tinyllama|llama3-8b|small] " +
+                "[--seed S]");
             return 2;
         }
 
@@ -70,7 +71,8 @@ internal static partial class LargeCheckpoint
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "config.json"), configText);
         var total = shared + (layers * perLayer);
-        Console.WriteLine($"writing {layers} layers, {total / 1e9:F2} GB of F32 weights ({100.0 * total / PhysicalMemoryBytes():F1}% of {PhysicalMemoryBytes() / 1e9:F1} GB RAM) to {folder}");
+        Console.WriteLine($"writing {layers} layers, {total / 1e9:F2} GB of F32 weights ({100.0 * total / PhysicalMemoryBytes():F1}% of " +
+            $"{PhysicalMemoryBytes() / 1e9:F1} GB RAM) to {folder}");
         var written = 0;
         SafetensorsWriter.WriteShards(
             folder,
@@ -107,7 +109,8 @@ internal static partial class LargeCheckpoint
 
     private static long Bytes(IEnumerable<(string Name, long[] Shape)> tensors) => 4 * tensors.Sum(t => t.Shape.Aggregate(1L, (a, d) => a * d));
 
-    private static int? LayerOf(string name) => LayerIndex().Match(name) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
+    private static int? LayerOf(string name) => LayerIndex().Match(name) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)
+        : null;
 
     private static double? Option(string[] args, string name)
     {

@@ -74,7 +74,8 @@ public sealed class GacCompressTests : IDisposable
 
         Assert.Equal(["GAC5001", "GAC9501"], _engine.Errors.Select(e => e.Code));
         var rejection = _engine.Errors[1];
-        Assert.Equal($"GacCompress: the gate rejected {spec.ItemSpec}; see the report in {_workspace.PathOf("reports")}. No artifact was written or overwritten.", rejection.Message);
+        Assert.Equal($"GacCompress: the gate rejected {spec.ItemSpec}; see the report in {_workspace.PathOf("reports")}. No artifact was written or " +
+            $"overwritten.", rejection.Message);
         Assert.Equal(_workspace.PathOf("gac.yaml"), rejection.File);
         Assert.Equal("previous accepted model", File.ReadAllText(previous));
     }

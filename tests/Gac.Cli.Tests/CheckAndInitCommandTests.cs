@@ -10,7 +10,8 @@ public sealed partial class CheckAndInitCommandTests
     public static TheoryData<string> BrokenSpecs()
     {
         var data = new TheoryData<string>();
-        foreach (var file in Directory.EnumerateFiles(RepositoryFiles.Path("tests", "Gac.Core.Tests", "Spec", "Broken"), "*.yaml").Order(StringComparer.Ordinal))
+        foreach (var file in Directory.EnumerateFiles(RepositoryFiles.Path("tests", "Gac.Core.Tests", "Spec", "Broken"), "*.yaml")
+            .Order(StringComparer.Ordinal))
         {
             data.Add(System.IO.Path.GetFileName(file));
         }

@@ -76,7 +76,8 @@ public sealed class CheckpointInventoryRunTests
         File.WriteAllText(Path.Combine(folder, "config.json"), Config);
         var random = new Random(3);
         var tensors = CheckpointLayout.Tensors(stored)
-            .Select(t => new SafetensorsTensor(t.Name, t.Shape, Enumerable.Range(0, (int)t.Shape.Aggregate(1L, (a, d) => a * d)).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray()))
+            .Select(t => new SafetensorsTensor(t.Name, t.Shape, Enumerable.Range(0, (int)t.Shape.Aggregate(1L, (a, d) => a * d)).Select(_ =>
+                (float)(random.NextDouble() - 0.5)).ToArray()))
             .ToList();
         var path = Path.Combine(folder, SafetensorsCheckpoint.SingleFileName);
         SafetensorsWriter.Write(path, tensors);
@@ -89,7 +90,8 @@ public sealed class CheckpointInventoryRunTests
         var bytes = File.ReadAllBytes(path);
         var length = (int)BinaryPrimitives.ReadInt64LittleEndian(bytes);
         var header = Encoding.UTF8.GetString(bytes, 8, length);
-        var offsets = header.IndexOf("\"data_offsets\":[", header.IndexOf($"\"{tensor}\"", StringComparison.Ordinal), StringComparison.Ordinal) + "\"data_offsets\":[".Length;
+        var offsets = header.IndexOf("\"data_offsets\":[", header.IndexOf($"\"{tensor}\"", StringComparison.Ordinal), StringComparison.Ordinal)
+            + "\"data_offsets\":[".Length;
         var end = header.IndexOf(']', offsets);
         var span = header[offsets..end].Split(',').Select(long.Parse).ToArray();
         var edited = header[..offsets] + $"0,{span[1] - span[0]}" + header[end..];

@@ -19,7 +19,8 @@ public sealed class CompareCommandTests : IClassFixture<ComparedRuns>
         Assert.Equal(0, run.ExitCode);
         Assert.Equal(string.Empty, run.Error);
         var rows = run.Out.Split('\n').Select(l => l.Split("  ", StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()?.Trim()).ToList();
-        Assert.Equal(["original", "ASVD", "ASVD + GAC", "prune", "prune + GAC"], rows.Where(r => r is "original" or "ASVD" or "ASVD + GAC" or "prune" or "prune + GAC"));
+        Assert.Equal(["original", "ASVD", "ASVD + GAC", "prune", "prune + GAC"], rows.Where(r => r is "original" or "ASVD" or "ASVD + GAC" or "prune"
+            or "prune + GAC"));
         var comparison = ComparisonWriter.Deserialize(File.ReadAllText(Path.Combine(_runs.Folder, "cmp", "compare.json")));
         // Both compressors remove 30% of the compressible weights: ASVD to within its rank grid, prune
         // to within half an MLP channel; the reports' budgets agree within compare's 1% tolerance.
@@ -64,7 +65,8 @@ public sealed class CompareCommandTests : IClassFixture<ComparedRuns>
         var doubled = Path.Combine("doubled", "gac.report.json");
         var report = ReportFile.Read(Path.Combine(_runs.Folder, _runs.PruneReport));
         Directory.CreateDirectory(Path.Combine(_runs.Folder, "doubled"));
-        ReportJson.Write(report with { Plan = report.Plan! with { ParametersUnaligned = report.Plan.ParametersUnaligned * 11 / 10 } }, Path.Combine(_runs.Folder, doubled));
+        ReportJson.Write(report with { Plan = report.Plan! with { ParametersUnaligned = report.Plan.ParametersUnaligned * 11 / 10 } },
+            Path.Combine(_runs.Folder, doubled));
 
         var refused = Compare(_runs.AsvdReport, doubled, "--out", "b");
         var allowed = Compare(_runs.AsvdReport, doubled, "--out", "b", "--allow-budget-mismatch");

@@ -30,7 +30,8 @@ public sealed class ComparedRuns : IDisposable
     /// <summary>Hidden 96, MLP 200: ASVD's ranks land off multiples of 8 and MLP widths can be pruned by single channels.</summary>
     public void Synth(string name, int seed)
     {
-        var synth = CliRun.InDirectory(Folder, "synth", name, "--hidden", "96", "--heads", "4", "--intermediate", "200", "--blocks", "2", "--spectral-decay", "1", "--outlier-channels", "4", "--seed", seed.ToString(CultureInfo.InvariantCulture));
+        var synth = CliRun.InDirectory(Folder, "synth", name, "--hidden", "96", "--heads", "4", "--intermediate", "200", "--blocks", "2", "--spectral-decay",
+            "1", "--outlier-channels", "4", "--seed", seed.ToString(CultureInfo.InvariantCulture));
         if (synth.ExitCode != 0)
         {
             throw new InvalidOperationException($"synth failed: {synth.Error}");

@@ -14,7 +14,8 @@ public sealed class ExampleModelTests
             "--spectral-decay", "0.8", "--outlier-channels", "4", "--seed", "2604");
 
         Assert.Equal(0, run.ExitCode);
-        Assert.Contains("--spectral-decay 0.8 --outlier-channels 4 --seed 2604", File.ReadAllText(RepositoryFiles.Path("examples", "models", "README.md")), StringComparison.Ordinal);
+        Assert.Contains("--spectral-decay 0.8 --outlier-channels 4 --seed 2604", File.ReadAllText(RepositoryFiles.Path("examples", "models", "README.md")),
+            StringComparison.Ordinal);
         Assert.Equal(File.ReadAllBytes(RepositoryFiles.Path("examples", "models", "tiny-transformer.onnx")), File.ReadAllBytes(regenerated));
     }
 

@@ -108,6 +108,7 @@ public sealed class GateTruthTests
         var removed = 0.15 * compressible;
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("removing 15% of the compressible linear-layer parameters", run.Out, StringComparison.Ordinal);
-        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{removed:N0} of the model's {total:N0} parameters ({removed / total * 100:0.#}%)"), run.Out, StringComparison.Ordinal);
+        Assert.Contains(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{removed:N0} of the model's {total:N0} parameters " +
+            $"({removed / total * 100:0.#}%)"), run.Out, StringComparison.Ordinal);
     }
 }

@@ -42,7 +42,8 @@ public sealed class JsonFailureTests
     {
         using var folder = new TempFolder();
         File.WriteAllText(folder.File("m.onnx"), string.Empty);
-        File.WriteAllText(folder.File("gac.yaml"), "version: 1\nmodel: { path: m.onnx }\ncompress: { method: asvd, ratio: 0.15 }\nexport: { path: out/m.onnx, dtyp: fp16 }\n");
+        File.WriteAllText(folder.File("gac.yaml"), "version: 1\nmodel: { path: m.onnx }\ncompress: { method: asvd, ratio: 0.15 }\nexport: { path: " +
+            "out/m.onnx, dtyp: fp16 }\n");
 
         var run = CliRun.InDirectory(folder.Path, "run", "gac.yaml", "--format", "json");
 

@@ -16,7 +16,8 @@ public sealed class MiniLmCommandTests
 
         Assert.Equal(0, run.ExitCode);
         var layers = JsonDocument.Parse(run.Out).RootElement.GetProperty("layers").EnumerateArray()
-            .ToDictionary(l => l.GetProperty("name").GetString()!, l => (Role: l.GetProperty("role").GetString(), Group: l.TryGetProperty("group", out var g) ? g.GetString() : null));
+            .ToDictionary(l => l.GetProperty("name").GetString()!, l => (Role: l.GetProperty("role").GetString(), Group: l.TryGetProperty("group", out var g)
+                ? g.GetString() : null));
         for (var i = 0; i < 6; i++)
         {
             var p = $"encoder.layer.{i}";
@@ -35,7 +36,8 @@ public sealed class MiniLmCommandTests
     [Fact]
     public void Bench_feeds_ids_inside_the_vocabulary_and_token_types_the_two_row_table_accepts()
     {
-        var run = CliRun.Invoke("bench", MiniLm(), "--provider", "cpu", "--shape", "batch=1,sequence=16", "--warmup", "1", "--iterations", "2", "--threads", "1");
+        var run = CliRun.Invoke("bench", MiniLm(), "--provider", "cpu", "--shape", "batch=1,sequence=16", "--warmup", "1", "--iterations", "2", "--threads",
+            "1");
 
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("[batch=1,sequence=16] p50", run.Out, StringComparison.Ordinal);
@@ -70,7 +72,9 @@ public sealed class MiniLmCommandTests
         var path = Path.Combine(root, ".cache", "models", "minilm", "model.onnx");
         if (!File.Exists(path))
         {
-            using var process = Process.Start(new ProcessStartInfo("bash", [Path.Combine(root, "build", "fetch-test-models.sh")]) { RedirectStandardError = true })!;
+            using var process = Process.Start(new ProcessStartInfo("bash", [Path.Combine(root, "build",
+                "fetch-test-models.sh")])
+            { RedirectStandardError = true })!;
             var error = process.StandardError.ReadToEnd();
             process.WaitForExit();
             Assert.True(process.ExitCode == 0 && File.Exists(path), $"build/fetch-test-models.sh failed: {error}");

@@ -93,7 +93,8 @@ public sealed class MiniLmRealTextTests
             """);
 
         // 12 sentences: calibration takes 2 batches of 4, the held-out part is the last 4.
-        var run = CliRun.Invoke("bench", Path.Combine(minilm, "model.onnx"), "--spec", spec, "--provider", "cpu", "--warmup", "0", "--iterations", "2", "--threads", "1");
+        var run = CliRun.Invoke("bench", Path.Combine(minilm, "model.onnx"), "--spec", spec, "--provider", "cpu", "--warmup", "0", "--iterations", "2",
+            "--threads", "1");
         Assert.True(run.ExitCode == 0, run.Error);
         Assert.Contains("[batch=4,sequence=40] p50", run.Out, StringComparison.Ordinal);
 
@@ -109,7 +110,9 @@ public sealed class MiniLmRealTextTests
         var folder = Path.Combine(RepositoryFiles.Root, ".cache", "models", "minilm");
         if (!File.Exists(Path.Combine(folder, "vocab.txt")))
         {
-            using var process = Process.Start(new ProcessStartInfo("bash", [Path.Combine(RepositoryFiles.Root, "build", "fetch-test-models.sh")]) { RedirectStandardError = true })!;
+            using var process = Process.Start(new ProcessStartInfo("bash", [Path.Combine(RepositoryFiles.Root, "build",
+                "fetch-test-models.sh")])
+            { RedirectStandardError = true })!;
             var error = process.StandardError.ReadToEnd();
             process.WaitForExit();
             Assert.True(process.ExitCode == 0 && File.Exists(Path.Combine(folder, "vocab.txt")), $"build/fetch-test-models.sh failed: {error}");

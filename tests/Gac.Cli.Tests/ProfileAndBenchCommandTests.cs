@@ -12,7 +12,8 @@ public sealed class ProfileAndBenchCommandTests
     {
         using var folder = new TempFolder();
 
-        var run = CliRun.InDirectory(folder.Path, "profile", "--shape", "64x64", "--tokens", "8", "--dims", "8:32:8", "--warmup", "1", "--iterations", "3", "--threads", "1", "--provider", "cpu", "--dense", "--output", "out/p.json", "--format", "json");
+        var run = CliRun.InDirectory(folder.Path, "profile", "--shape", "64x64", "--tokens", "8", "--dims", "8:32:8", "--warmup", "1", "--iterations", "3",
+            "--threads", "1", "--provider", "cpu", "--dense", "--output", "out/p.json", "--format", "json");
 
         Assert.Equal(0, run.ExitCode);
         var staircase = LatencyStaircase.Load(folder.File("out/p.json"));
@@ -90,7 +91,8 @@ public sealed class ProfileAndBenchCommandTests
         var model = folder.File("m.onnx");
         SyntheticTransformer.Write(new SyntheticTransformerOptions { Hidden = 32, Heads = 2, Intermediate = 64, Blocks = 1 }, model);
 
-        var run = CliRun.Invoke("bench", model, "--provider", "cpu", "--shape", "batch=1,seq=16;batch=2,seq=8", "--warmup", "2", "--iterations", "10", "--threads", "1", "--format", "json");
+        var run = CliRun.Invoke("bench", model, "--provider", "cpu", "--shape", "batch=1,seq=16;batch=2,seq=8", "--warmup", "2", "--iterations", "10",
+            "--threads", "1", "--format", "json");
 
         Assert.Equal(0, run.ExitCode);
         using var json = JsonDocument.Parse(run.Out);

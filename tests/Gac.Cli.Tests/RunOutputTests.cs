@@ -13,7 +13,8 @@ public sealed class RunOutputTests : IDisposable
     [InlineData("--report-dir", "reports.txt")]
     public void Run_refuses_an_output_that_is_an_input_or_a_report_dir_that_is_a_file_with_exit_2_and_a_code(string option, string value)
     {
-        Assert.Equal(0, CliRun.InDirectory(_folder.Path, "synth", "model.onnx", "--hidden", "64", "--heads", "4", "--intermediate", "128", "--blocks", "1").ExitCode);
+        Assert.Equal(0, CliRun.InDirectory(_folder.Path, "synth", "model.onnx", "--hidden", "64", "--heads", "4", "--intermediate", "128", "--blocks",
+            "1").ExitCode);
         File.WriteAllText(_folder.File("reports.txt"), "a file");
         File.WriteAllText(_folder.File("gac.yaml"), """
             version: 1

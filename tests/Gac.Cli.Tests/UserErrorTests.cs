@@ -20,7 +20,8 @@ public sealed class UserErrorTests : IDisposable
     public void A_token_id_at_or_above_the_vocabulary_is_refused_naming_the_file_line_and_id()
     {
         // tiny-llama's config.json: vocab_size 256, so 256 is the first id outside it.
-        File.WriteAllText(_folder.File("text.tokens"), string.Join(' ', Enumerable.Range(0, 300).Select(i => i % 200)) + "\n1 2 256 3\n" + string.Join('\n', Enumerable.Repeat("7 8 9 10", 400)));
+        File.WriteAllText(_folder.File("text.tokens"), string.Join(' ', Enumerable.Range(0, 300).Select(i => i % 200)) + "\n1 2 256 3\n" + string.Join('\n',
+            Enumerable.Repeat("7 8 9 10", 400)));
         WriteSpec(TinyLlama, "tokens: text.tokens, dims: { seq: 16 }, samples: 2", "max_perplexity_increase: \"5%\"");
 
         AssertRefusedByCheckAndRun("text.tokens(2): error GAC1010: token id 256 is outside the model's vocabulary of 256 ids (0 to 255).");
@@ -34,7 +35,8 @@ public sealed class UserErrorTests : IDisposable
         SyntheticTransformer.Write(new SyntheticTransformerOptions(), _folder.File("model.onnx"));
         WriteSpec("model.onnx", "dims: { seq: 8 }", "min_cosine: 0.5", $"{method}, ratio: {ratio.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
 
-        AssertRefusedByCheckAndRun($"gac.yaml: error {code}: compress.ratio {ratio.ToString(System.Globalization.CultureInfo.InvariantCulture)} asks ASVD to keep");
+        AssertRefusedByCheckAndRun($"gac.yaml: error {code}: compress.ratio {ratio.ToString(System.Globalization.CultureInfo.InvariantCulture)} asks ASVD to " +
+            $"keep");
     }
 
     [Fact]
@@ -43,7 +45,8 @@ public sealed class UserErrorTests : IDisposable
         SyntheticTransformer.Write(new SyntheticTransformerOptions(), _folder.File("model.onnx"));
         WriteSpec("model.onnx", "dims: { batch: 1, sequence: 8 }", "min_cosine: 0.5");
 
-        AssertRefusedByCheckAndRun("error GAC0071: calibration.dims names dim 'sequence', which no input of the model has; the model's symbolic dims are batch (hidden_states axis 0), seq (hidden_states axis 1).");
+        AssertRefusedByCheckAndRun("error GAC0071: calibration.dims names dim 'sequence', which no input of the model has; the model's symbolic dims are " +
+            "batch (hidden_states axis 0), seq (hidden_states axis 1).");
     }
 
     [Fact]
@@ -95,7 +98,8 @@ public sealed class UserErrorTests : IDisposable
         var bench = CliRun.InDirectory(_folder.Path, "bench", "model.onnx", "--provider", "cpu", "--shape", "batch=1,seq=8,sqe=3", "--iterations", "1");
 
         Assert.Equal(2, bench.ExitCode);
-        Assert.Contains("error GAC0071: Shape bucket 'batch=1,seq=8,sqe=3' names 'sqe', which no input of the model has; its symbolic dims are batch, seq.", bench.Error, StringComparison.Ordinal);
+        Assert.Contains("error GAC0071: Shape bucket 'batch=1,seq=8,sqe=3' names 'sqe', which no input of the model has; its symbolic dims are batch, seq.",
+            bench.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -116,10 +120,12 @@ public sealed class UserErrorTests : IDisposable
     {
         var model = Directory.CreateDirectory(_folder.File("llama")).FullName;
         var config = File.ReadAllText(Path.Combine(TinyLlama, "config.json"));
-        File.WriteAllText(Path.Combine(model, "config.json"), damage == "model_type" ? config.Replace("\"llama\"", "\"bert\"", StringComparison.Ordinal) : config);
+        File.WriteAllText(Path.Combine(model, "config.json"), damage == "model_type" ? config.Replace("\"llama\"", "\"bert\"", StringComparison.Ordinal)
+            : config);
         if (damage == "safetensors")
         {
-            File.WriteAllBytes(Path.Combine(model, "model.safetensors"), [.. BitConverter.GetBytes(40L), .. "{not json at all, just bytes}         "u8.ToArray()]);
+            File.WriteAllBytes(Path.Combine(model, "model.safetensors"), [.. BitConverter.GetBytes(40L),
+                .. "{not json at all, just bytes}         "u8.ToArray()]);
         }
         else
         {
@@ -193,7 +199,8 @@ public sealed class UserErrorTests : IDisposable
         File.WriteAllBytes(_folder.File("ids.npy"), Npy("<f4", [2, 4], new byte[2 * 4 * 4]));
         WriteSpec("ids.onnx", "npy: { input_ids: ids.npy }", "min_cosine: 0.5");
 
-        AssertRefusedByCheckAndRun("ids.npy: error GAC1601: Calibration data does not fit the model: input 'input_ids' takes int64, but 'ids.npy' holds float32.");
+        AssertRefusedByCheckAndRun("ids.npy: error GAC1601: Calibration data does not fit the model: input 'input_ids' takes int64, but 'ids.npy' holds " +
+            "float32.");
     }
 
     /// <summary>A .npy file as numpy.save writes it (NEP 1: magic, version 1.0, header length, dict header padded to 64 bytes).</summary>

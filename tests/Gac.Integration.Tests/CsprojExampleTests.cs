@@ -19,7 +19,9 @@ public sealed class CsprojExampleTests(PackedFeed feed)
         File.Copy(RepositoryLayout.PathOf("examples/models/tiny-transformer.onnx"), Path.Combine(examples, "models", "tiny-transformer.onnx"));
         File.WriteAllText(Path.Combine(project, "nuget.config"), $"""
             <configuration>
-              <packageSources><clear /><add key="gac-local" value="{feed.FeedDirectory}" /><add key="nuget.org" value="https://api.nuget.org/v3/index.json" /></packageSources>
+              <packageSources>
+                <clear /><add key="gac-local" value="{feed.FeedDirectory}" /><add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+              </packageSources>
               <packageSourceMapping>
                 <packageSource key="gac-local"><package pattern="Gac.*" /><package pattern="gac-build" /></packageSource>
                 <packageSource key="nuget.org"><package pattern="*" /></packageSource>

@@ -26,7 +26,8 @@ public sealed class ExampleTests
         var summary = Assert.Single(steps, s => Run(s).Contains("$GITHUB_STEP_SUMMARY", StringComparison.Ordinal));
         Assert.Equal("always()", summary["if"].Scalar());
 
-        var upload = Assert.Single(steps, s => s.Children.TryGetValue("uses", out var uses) && uses.Scalar().StartsWith("actions/upload-artifact@", StringComparison.Ordinal));
+        var upload = Assert.Single(steps, s => s.Children.TryGetValue("uses", out var uses) && uses.Scalar().StartsWith("actions/upload-artifact@",
+            StringComparison.Ordinal));
         Assert.Equal("always()", upload["if"].Scalar());
         Assert.Equal("${{ env.REPORT_DIR }}", upload["with"].Mapping()["path"].Scalar());
         Assert.Equal("gac-report", job["env"].Mapping()["REPORT_DIR"].Scalar());

@@ -49,7 +49,8 @@ public sealed class GacCompressBuildTests(PackedFeed feed)
         var build = project.Build();
 
         Assert.NotEqual(0, build.ExitCode);
-        Assert.Contains($"{project.PathOf("gac.yaml")}(3,5): error GAC0012: compress.ratio must be in [0, 1), found 1.5", build.Output, StringComparison.Ordinal);
+        Assert.Contains($"{project.PathOf("gac.yaml")}(3,5): error GAC0012: compress.ratio must be in [0, 1), found 1.5", build.Output,
+            StringComparison.Ordinal);
         Assert.Equal(0, project.CompressionRuns);
     }
 

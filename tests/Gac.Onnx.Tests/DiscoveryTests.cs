@@ -41,7 +41,15 @@ public sealed class DiscoveryTests
     [Fact]
     public void Gemm_with_transB_stores_the_weight_as_out_by_in_and_reports_K_and_N_the_right_way_round()
     {
-        var options = new SyntheticTransformerOptions { Hidden = 32, Heads = 2, Intermediate = 80, Blocks = 1, Storage = WeightStorage.GemmTransposed, Mlp = MlpKind.Relu };
+        var options = new SyntheticTransformerOptions
+        {
+            Hidden = 32,
+            Heads = 2,
+            Intermediate = 80,
+            Blocks = 1,
+            Storage = WeightStorage.GemmTransposed,
+            Mlp = MlpKind.Relu
+        };
         var model = SyntheticTransformer.Create(options);
         var weight = model.Graph.Initializer.Single(t => t.Name == "blocks.0.mlp.fc1.weight");
         Assert.Equal([80L, 32L], weight.Dims); // [N, K] on disk
@@ -64,7 +72,8 @@ public sealed class DiscoveryTests
         Assert.Equal(130, mlp.CoupledWidth);
         Assert.Equal((LinearRole.MlpUp, true), (Layer(inventory, "blocks.0.mlp.fc1").Role, Layer(inventory, "blocks.0.mlp.fc1").HasBias));
         Assert.Equal(LinearRole.MlpDown, Layer(inventory, "blocks.0.mlp.fc2").Role);
-        Assert.Equal((3, 16), (inventory.Groups.Single(g => g.Kind == GroupKind.Attention).HeadCount, inventory.Groups.Single(g => g.Kind == GroupKind.Attention).HeadDim));
+        Assert.Equal((3, 16), (inventory.Groups.Single(g => g.Kind == GroupKind.Attention).HeadCount, inventory.Groups.Single(g =>
+            g.Kind == GroupKind.Attention).HeadDim));
     }
 
     [Fact]

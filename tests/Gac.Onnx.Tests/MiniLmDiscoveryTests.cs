@@ -34,7 +34,8 @@ public sealed class MiniLmDiscoveryTests
             Assert.Equal(
                 [LinearRole.Query, LinearRole.Key, LinearRole.Value, LinearRole.AttentionOutput],
                 attention.Members.Select(m => Layer(inventory, m).Role));
-            Assert.All(attention.Members, m => Assert.Equal((Hidden, Hidden, true), (Layer(inventory, m).InFeatures, Layer(inventory, m).OutFeatures, Layer(inventory, m).HasBias)));
+            Assert.All(attention.Members, m => Assert.Equal((Hidden, Hidden, true), (Layer(inventory, m).InFeatures, Layer(inventory, m).OutFeatures,
+                Layer(inventory, m).HasBias)));
 
             var mlp = inventory.Groups.Single(g => g.Kind == GroupKind.Mlp && g.Members.Contains($"{prefix}.intermediate.dense"));
             Assert.Equal([$"{prefix}.intermediate.dense", $"{prefix}.output.dense"], mlp.Members);
@@ -59,7 +60,8 @@ public sealed class MiniLmDiscoveryTests
     {
         // torch.onnx.export since PyTorch 1.13 and Optimum: weights pre-transposed into
         // "onnx::MatMul_N", node names carrying the module path.
-        var model = SyntheticTransformer.Create(new SyntheticTransformerOptions { Hidden = 32, Heads = 2, Intermediate = 64, Blocks = 1, AttentionBias = false });
+        var model = SyntheticTransformer.Create(
+            new SyntheticTransformerOptions { Hidden = 32, Heads = 2, Intermediate = 64, Blocks = 1, AttentionBias = false });
         var counter = 700;
         foreach (var node in model.Graph.Node.Where(n => n.OpType == "MatMul" && n.Input[1].EndsWith(".weight", StringComparison.Ordinal)))
         {
@@ -71,7 +73,8 @@ public sealed class MiniLmDiscoveryTests
         var inventory = LinearLayerDiscovery.Discover(model);
 
         Assert.Equal(
-            ["blocks.0.attn.q_proj", "blocks.0.attn.k_proj", "blocks.0.attn.v_proj", "blocks.0.attn.o_proj", "blocks.0.mlp.gate_proj", "blocks.0.mlp.up_proj", "blocks.0.mlp.down_proj"],
+            ["blocks.0.attn.q_proj", "blocks.0.attn.k_proj", "blocks.0.attn.v_proj", "blocks.0.attn.o_proj", "blocks.0.mlp.gate_proj", "blocks.0.mlp.up_proj",
+                "blocks.0.mlp.down_proj"],
             inventory.Layers.Select(l => l.Name));
         Assert.StartsWith("onnx::MatMul_", inventory.Layers[0].WeightName, StringComparison.Ordinal);
     }
@@ -80,7 +83,8 @@ public sealed class MiniLmDiscoveryTests
     public void Layer_names_come_from_the_bias_when_weight_and_node_names_are_generated()
     {
         // PyTorch 1.10 (MiniLM's exporter): weight "927", node "MatMul_34", bias "<module>.bias".
-        var model = SyntheticTransformer.Create(new SyntheticTransformerOptions { Hidden = 32, Heads = 2, Intermediate = 64, Blocks = 1, AttentionBias = true });
+        var model = SyntheticTransformer.Create(
+            new SyntheticTransformerOptions { Hidden = 32, Heads = 2, Intermediate = 64, Blocks = 1, AttentionBias = true });
         var counter = 927;
         var ordinal = 30;
         foreach (var node in model.Graph.Node.Where(n => n.OpType == "MatMul" && n.Input[1].EndsWith(".weight", StringComparison.Ordinal)))
@@ -92,7 +96,8 @@ public sealed class MiniLmDiscoveryTests
         var inventory = LinearLayerDiscovery.Discover(model);
 
         // Attention layers have biases and take their module from them; the bias-free MLP keeps the generated weight name.
-        Assert.Equal(["blocks.0.attn.q_proj", "blocks.0.attn.k_proj", "blocks.0.attn.v_proj", "blocks.0.attn.o_proj"], inventory.Layers.Take(4).Select(l => l.Name));
+        Assert.Equal(["blocks.0.attn.q_proj", "blocks.0.attn.k_proj", "blocks.0.attn.v_proj", "blocks.0.attn.o_proj"], inventory.Layers.Take(4).Select(l =>
+            l.Name));
         Assert.Equal(["931", "932", "933"], inventory.Layers.Skip(4).Select(l => l.Name));
     }
 

@@ -18,9 +18,11 @@ public sealed class PoolerDiscoveryTests
     {
         var b = new OnnxGraphBuilder("pooler", 13);
         var hidden = b.Input("hidden", OnnxDataType.Float, "batch", "seq", 8);
-        var first = b.Node("Slice", [hidden, b.Initializer(OnnxTensorFactory.Int64Vector("starts", 0)), b.Initializer(OnnxTensorFactory.Int64Vector("ends", 1)), b.Initializer(OnnxTensorFactory.Int64Vector("axes", 1))], "first/Slice");
+        var first = b.Node("Slice", [hidden, b.Initializer(OnnxTensorFactory.Int64Vector("starts", 0)), b.Initializer(OnnxTensorFactory.Int64Vector("ends", 1)),
+            b.Initializer(OnnxTensorFactory.Int64Vector("axes", 1))], "first/Slice");
         var squeezed = b.Node("Squeeze", [first, b.Initializer(OnnxTensorFactory.Int64Vector("squeeze_axes", 1))], "first/Squeeze");
-        var dense = b.Node("Gemm", [squeezed, b.Initializer(OnnxTensorFactory.Floats("pooler.dense.weight", new float[64], 8, 8)), b.Initializer(OnnxTensorFactory.Floats("pooler.dense.bias", new float[8], 8))], "pooler/Gemm", OnnxAttributes.Int("transB", 1));
+        var dense = b.Node("Gemm", [squeezed, b.Initializer(OnnxTensorFactory.Floats("pooler.dense.weight", new float[64], 8, 8)),
+            b.Initializer(OnnxTensorFactory.Floats("pooler.dense.bias", new float[8], 8))], "pooler/Gemm", OnnxAttributes.Int("transB", 1));
         var output = b.NodeWithOutput("pooled", activation, [dense]);
         b.Output(output, OnnxDataType.Float, "batch", 8);
 

@@ -45,7 +45,8 @@ public sealed class ShapeBranchDiscoveryTests
         foreach (var block in new[] { 0, 1 })
         {
             var attention = inventory.Groups.Single(g => g.Name == $"blocks.{block}.attn");
-            Assert.Equal([$"blocks.{block}.attn.q_proj", $"blocks.{block}.attn.k_proj", $"blocks.{block}.attn.v_proj", $"blocks.{block}.attn.o_proj"], attention.Members);
+            Assert.Equal([$"blocks.{block}.attn.q_proj", $"blocks.{block}.attn.k_proj", $"blocks.{block}.attn.v_proj", $"blocks.{block}.attn.o_proj"],
+                attention.Members);
             Assert.Equal((4, 12), (attention.HeadCount, attention.HeadDim));
             Assert.Equal(LinearRole.AttentionOutput, inventory.Layers.Single(l => l.Name == $"blocks.{block}.attn.o_proj").Role);
         }
@@ -68,7 +69,14 @@ public sealed class ShapeBranchDiscoveryTests
         var reshape = graph.Node.Single(n => n.Name == "blocks.0.attn/context/Reshape");
         var merged = reshape.Input[0];
         var at = graph.Node.IndexOf(reshape);
-        graph.Node.Insert(at, new NodeProto { OpType = "Transpose", Name = "side/Transpose", Input = { merged }, Output = { "side_t" }, Attribute = { OnnxAttributes.Ints("perm", 1, 0, 2, 3) } });
+        graph.Node.Insert(at, new NodeProto
+        {
+            OpType = "Transpose",
+            Name = "side/Transpose",
+            Input = { merged },
+            Output = { "side_t" },
+            Attribute = { OnnxAttributes.Ints("perm", 1, 0, 2, 3) }
+        });
         graph.Node.Insert(at + 1, new NodeProto { OpType = "Shape", Name = "side/Shape", Input = { "side_t" }, Output = { "side_shape" } });
 
         var inventory = LinearLayerDiscovery.Discover(model);
@@ -101,7 +109,8 @@ public sealed class ShapeBranchDiscoveryTests
         foreach (var reshape in graph.Node.Where(n => n.OpType == "Reshape" && n.Name.Contains(".attn/", StringComparison.Ordinal)).ToList())
         {
             var target = constants[reshape.Input[1]];
-            var tail = target.Int64Data.Count > 0 ? target.Int64Data.Skip(2).ToArray() : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(target.RawData.Span).ToArray().Skip(2).ToArray();
+            var tail = target.Int64Data.Count > 0 ? target.Int64Data.Skip(2).ToArray()
+                : System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(target.RawData.Span).ToArray().Skip(2).ToArray();
             var prefix = $"{reshape.Name}/shape_{count}";
             var nodes = new List<NodeProto>();
             var tailName = $"{prefix}/tail";
@@ -117,31 +126,77 @@ public sealed class ShapeBranchDiscoveryTests
                         graph.Initializer.Add(new TensorProto { Name = index, DataType = (int)OnnxDataType.Int64, Int64Data = { axis } });
                         var axes = $"{prefix}/axes{axis}";
                         graph.Initializer.Add(OnnxTensorFactory.Int64Vector(axes, 0));
-                        nodes.Add(new NodeProto { OpType = "Shape", Name = $"{prefix}/Shape{axis}", Input = { reshape.Input[0] }, Output = { $"{prefix}/shape{axis}" } });
-                        nodes.Add(new NodeProto { OpType = "Gather", Name = $"{prefix}/Gather{axis}", Input = { $"{prefix}/shape{axis}", index }, Output = { $"{prefix}/dim{axis}" }, Attribute = { OnnxAttributes.Int("axis", 0) } });
-                        nodes.Add(new NodeProto { OpType = "Unsqueeze", Name = $"{prefix}/Unsqueeze{axis}", Input = { $"{prefix}/dim{axis}", axes }, Output = { $"{prefix}/part{axis}" } });
+                        nodes.Add(new NodeProto
+                        {
+                            OpType = "Shape",
+                            Name = $"{prefix}/Shape{axis}",
+                            Input = { reshape.Input[0] },
+                            Output = { $"{prefix}/shape{axis}" }
+                        });
+                        nodes.Add(new NodeProto
+                        {
+                            OpType = "Gather",
+                            Name = $"{prefix}/Gather{axis}",
+                            Input = { $"{prefix}/shape{axis}", index },
+                            Output = { $"{prefix}/dim{axis}" },
+                            Attribute = { OnnxAttributes.Int("axis", 0) }
+                        });
+                        nodes.Add(new NodeProto
+                        {
+                            OpType = "Unsqueeze",
+                            Name = $"{prefix}/Unsqueeze{axis}",
+                            Input = { $"{prefix}/dim{axis}", axes },
+                            Output = { $"{prefix}/part{axis}" }
+                        });
                         parts.Add($"{prefix}/part{axis}");
                     }
 
-                    nodes.Add(new NodeProto { OpType = "Concat", Name = $"{prefix}/Concat", Input = { parts[0], parts[1], tailName }, Output = { $"{prefix}/target" }, Attribute = { OnnxAttributes.Int("axis", 0) } });
+                    nodes.Add(new NodeProto
+                    {
+                        OpType = "Concat",
+                        Name = $"{prefix}/Concat",
+                        Input = { parts[0], parts[1], tailName },
+                        Output = { $"{prefix}/target" },
+                        Attribute = { OnnxAttributes.Int("axis", 0) }
+                    });
                     leading = "";
                     break;
                 case ShapeStyle.ShapeStartEnd:
-                    nodes.Add(new NodeProto { OpType = "Shape", Name = $"{prefix}/Shape", Input = { reshape.Input[0] }, Output = { $"{prefix}/lead" }, Attribute = { OnnxAttributes.Int("start", 0), OnnxAttributes.Int("end", 2) } });
+                    nodes.Add(new NodeProto
+                    {
+                        OpType = "Shape",
+                        Name = $"{prefix}/Shape",
+                        Input = { reshape.Input[0] },
+                        Output = { $"{prefix}/lead" },
+                        Attribute = { OnnxAttributes.Int("start", 0), OnnxAttributes.Int("end", 2) }
+                    });
                     leading = $"{prefix}/lead";
                     break;
                 default:
                     graph.Initializer.Add(OnnxTensorFactory.Int64Vector($"{prefix}/starts", 0));
                     graph.Initializer.Add(OnnxTensorFactory.Int64Vector($"{prefix}/ends", 2));
                     nodes.Add(new NodeProto { OpType = "Shape", Name = $"{prefix}/Shape", Input = { reshape.Input[0] }, Output = { $"{prefix}/shape" } });
-                    nodes.Add(new NodeProto { OpType = "Slice", Name = $"{prefix}/Slice", Input = { $"{prefix}/shape", $"{prefix}/starts", $"{prefix}/ends" }, Output = { $"{prefix}/lead" } });
+                    nodes.Add(new NodeProto
+                    {
+                        OpType = "Slice",
+                        Name = $"{prefix}/Slice",
+                        Input = { $"{prefix}/shape", $"{prefix}/starts", $"{prefix}/ends" },
+                        Output = { $"{prefix}/lead" }
+                    });
                     leading = $"{prefix}/lead";
                     break;
             }
 
             if (leading.Length > 0)
             {
-                nodes.Add(new NodeProto { OpType = "Concat", Name = $"{prefix}/Concat", Input = { leading, tailName }, Output = { $"{prefix}/target" }, Attribute = { OnnxAttributes.Int("axis", 0) } });
+                nodes.Add(new NodeProto
+                {
+                    OpType = "Concat",
+                    Name = $"{prefix}/Concat",
+                    Input = { leading, tailName },
+                    Output = { $"{prefix}/target" },
+                    Attribute = { OnnxAttributes.Int("axis", 0) }
+                });
             }
 
             var at = graph.Node.IndexOf(reshape);

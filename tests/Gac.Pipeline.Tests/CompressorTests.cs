@@ -28,7 +28,8 @@ public sealed class CompressorTests
         Assert.InRange(asvd.Report.Plan!.ParametersUnaligned - Biases, budget * 0.99, budget * 1.01);
         Assert.InRange(svd.Report.Plan!.ParametersUnaligned - Biases, budget - OneRankEach, budget);
         // The paper's observation: the compressor's own ranks are mostly not multiples of 8.
-        Assert.True(asvd.Report.Plan.MisalignedBefore * 2 > asvd.Report.Plan.CompressedBefore, $"{asvd.Report.Plan.MisalignedBefore} of {asvd.Report.Plan.CompressedBefore}");
+        Assert.True(asvd.Report.Plan.MisalignedBefore * 2 > asvd.Report.Plan.CompressedBefore,
+            $"{asvd.Report.Plan.MisalignedBefore} of {asvd.Report.Plan.CompressedBefore}");
         Assert.True(
             asvd.Report.FidelityUnaligned!.RelativeL2Error < svd.Report.FidelityUnaligned!.RelativeL2Error,
             $"ASVD {asvd.Report.FidelityUnaligned.RelativeL2Error} vs SVD {svd.Report.FidelityUnaligned.RelativeL2Error}");

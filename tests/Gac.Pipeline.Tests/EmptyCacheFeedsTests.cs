@@ -80,7 +80,8 @@ public sealed class EmptyCacheFeedsTests : IDisposable
     {
         var path = Path.Combine(_folder, "ids.tokens");
         File.WriteAllText(path, string.Join(' ', ids));
-        return new CalibrationSpec(2, 1, CalibrationSource.Tokens, new SpecPath(path, path), new Dictionary<string, SpecPath>(), [], new Dictionary<string, long>());
+        return new CalibrationSpec(2, 1, CalibrationSource.Tokens, new SpecPath(path, path), new Dictionary<string, SpecPath>(), [],
+            new Dictionary<string, long>());
     }
 
     /// <summary>logits = float(input_ids); present = Concat(past, zeros for each new token) along the past axis.</summary>
@@ -92,9 +93,11 @@ public sealed class EmptyCacheFeedsTests : IDisposable
         var logits = b.Node("Cast", [ids], "logits", OnnxAttributes.Int("to", (long)OnnxDataType.Float));
         var zeros = b.Initializer(OnnxTensorFactory.Floats("new.keys", new float[3 * 4], 1, 3, 1, 4));
         var shape = b.Node("Shape", [ids], "ids/Shape");
-        var batch = b.Node("Slice", [shape, b.Initializer(OnnxTensorFactory.Int64Vector("zero", 0)), b.Initializer(OnnxTensorFactory.Int64Vector("one", 1))], "ids/batch");
+        var batch = b.Node("Slice", [shape, b.Initializer(OnnxTensorFactory.Int64Vector("zero", 0)), b.Initializer(OnnxTensorFactory.Int64Vector("one", 1))],
+            "ids/batch");
         var sequence = b.Node("Slice", [shape, "one", b.Initializer(OnnxTensorFactory.Int64Vector("two", 2))], "ids/seq");
-        var target = b.Node("Concat", [batch, b.Initializer(OnnxTensorFactory.Int64Vector("heads", 3)), sequence, b.Initializer(OnnxTensorFactory.Int64Vector("dim", 4))], "target", OnnxAttributes.Int("axis", 0));
+        var target = b.Node("Concat", [batch, b.Initializer(OnnxTensorFactory.Int64Vector("heads", 3)), sequence,
+            b.Initializer(OnnxTensorFactory.Int64Vector("dim", 4))], "target", OnnxAttributes.Int("axis", 0));
         var keys = b.Node("Expand", [zeros, target], "keys/Expand");
         var present = b.Node("Concat", [past, keys], "present", OnnxAttributes.Int("axis", 2));
         b.Output(logits, OnnxDataType.Float, "batch", "seq");

@@ -13,7 +13,8 @@ public sealed class HfCheckpointContextTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Theory]
-    [InlineData("""{ "model_type": "llama", "hidden_size": 16, "intermediate_size": 16, "num_hidden_layers": 1, "num_attention_heads": 2, "vocab_size": 256, "max_position_embeddings": 16 }""", "max_position_embeddings = 16")]
+    [InlineData("""{ "model_type": "llama", "hidden_size": 16, "intermediate_size": 16, "num_hidden_layers": 1, "num_attention_heads": 2,""" +
+        """ "vocab_size": 256, "max_position_embeddings": 16 }""", "max_position_embeddings = 16")]
     [InlineData("""{ "model_type": "gpt2", "n_embd": 16, "n_layer": 1, "n_head": 2, "vocab_size": 256, "n_positions": 16 }""", "n_positions = 16")]
     public void A_calibration_longer_than_the_context_is_GAC1222_exit_2(string config, string named)
     {
@@ -30,7 +31,8 @@ public sealed class HfCheckpointContextTests : IDisposable
     [Fact]
     public void A_calibration_of_exactly_the_context_is_accepted()
     {
-        var spec = Write("""{ "model_type": "gpt2", "n_embd": 16, "n_layer": 1, "n_head": 2, "vocab_size": 256, "n_positions": 16 }""", "dims: { batch: 1, seq: 16 }", opset: null);
+        var spec = Write("""{ "model_type": "gpt2", "n_embd": 16, "n_layer": 1, "n_head": 2, "vocab_size": 256, "n_positions": 16 }""",
+            "dims: { batch: 1, seq: 16 }", opset: null);
 
         Assert.NotNull(GacPipeline.Plan(GacSpecLoader.Load(spec)).Report);
     }
@@ -40,7 +42,8 @@ public sealed class HfCheckpointContextTests : IDisposable
     [InlineData(13)]
     public void An_export_opset_outside_17_to_23_is_GAC3020(int opset)
     {
-        var spec = Write("""{ "model_type": "llama", "hidden_size": 16, "intermediate_size": 16, "num_hidden_layers": 1, "num_attention_heads": 2, "vocab_size": 256, "max_position_embeddings": 64 }""", "dims: { batch: 1, seq: 8 }", opset);
+        var spec = Write("""{ "model_type": "llama", "hidden_size": 16, "intermediate_size": 16, "num_hidden_layers": 1, "num_attention_heads": 2,""" +
+            """ "vocab_size": 256, "max_position_embeddings": 64 }""", "dims: { batch: 1, seq: 8 }", opset);
 
         var error = Assert.Throws<GacException>(() => GacPipeline.Plan(GacSpecLoader.Load(spec)));
 
@@ -51,7 +54,8 @@ public sealed class HfCheckpointContextTests : IDisposable
     [Fact]
     public void An_export_opset_inside_the_range_is_the_opset_of_the_imported_graph()
     {
-        var spec = Write("""{ "model_type": "llama", "hidden_size": 64, "intermediate_size": 100, "num_hidden_layers": 1, "num_attention_heads": 4, "vocab_size": 256, "max_position_embeddings": 64 }""", "dims: { batch: 1, seq: 8 }", opset: 20);
+        var spec = Write("""{ "model_type": "llama", "hidden_size": 64, "intermediate_size": 100, "num_hidden_layers": 1, "num_attention_heads": 4,""" +
+            """ "vocab_size": 256, "max_position_embeddings": 64 }""", "dims: { batch: 1, seq: 8 }", opset: 20);
         var messages = new List<string>();
 
         GacPipeline.Plan(GacSpecLoader.Load(spec), progress: new SynchronousProgress(p => messages.Add(p.Message)));
@@ -66,7 +70,8 @@ public sealed class HfCheckpointContextTests : IDisposable
         File.WriteAllText(Path.Combine(checkpoint, "config.json"), config);
         var random = new Random(5);
         var tensors = CheckpointLayout.Tensors(TransformerConfigReader.Parse(config))
-            .Select(t => new SafetensorsTensor(t.Name, t.Shape, Enumerable.Range(0, (int)t.Shape.Aggregate(1L, (a, d) => a * d)).Select(_ => (float)(random.NextDouble() - 0.5) * 0.3f).ToArray()))
+            .Select(t => new SafetensorsTensor(t.Name, t.Shape, Enumerable.Range(0, (int)t.Shape.Aggregate(1L, (a, d) => a * d)).Select(_ =>
+                (float)(random.NextDouble() - 0.5) * 0.3f).ToArray()))
             .ToList();
         SafetensorsWriter.Write(Path.Combine(checkpoint, SafetensorsCheckpoint.SingleFileName), tensors);
         var specPath = Path.Combine(_folder, "gac.yaml");

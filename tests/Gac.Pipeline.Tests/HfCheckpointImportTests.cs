@@ -23,7 +23,8 @@ public sealed class HfCheckpointImportTests : IDisposable
         File.WriteAllText(Path.Combine(checkpoint, "config.json"), Config);
         var random = new Random(5);
         var tensors = CheckpointLayout.Tensors(TransformerConfigReader.Parse(Config))
-            .Select(t => new SafetensorsTensor(t.Name, t.Shape, Enumerable.Range(0, (int)t.Shape.Aggregate(1L, (a, d) => a * d)).Select(_ => (float)(random.NextDouble() - 0.5) * 0.3f).ToArray()))
+            .Select(t => new SafetensorsTensor(t.Name, t.Shape, Enumerable.Range(0, (int)t.Shape.Aggregate(1L, (a, d) => a * d)).Select(_ =>
+                (float)(random.NextDouble() - 0.5) * 0.3f).ToArray()))
             .ToList();
         SafetensorsWriter.Write(Path.Combine(checkpoint, SafetensorsCheckpoint.SingleFileName), tensors);
         var specPath = Path.Combine(_folder, "gac.yaml");
@@ -51,15 +52,19 @@ public sealed class HfCheckpointImportTests : IDisposable
 
         // The 2 x 7 block projections are found in the exported graph (the untied LM head stays dense).
         Assert.Contains(messages, m => m.StartsWith("15 linear layers, 14 compressible", StringComparison.Ordinal));
-        var layerNames = Enumerable.Range(0, 2).SelectMany(i => new[] { "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj" }.Select(p => $"model.layers.{i}.{p}")).ToHashSet();
+        var layerNames = Enumerable.Range(0, 2).SelectMany(i =>
+            new[] { "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj" }.Select(
+            p => $"model.layers.{i}.{p}")).ToHashSet();
         Assert.NotEmpty(plan.Report!.Decisions);
         Assert.All(plan.Report.Decisions, d => Assert.Contains(d.Id, layerNames));
         Assert.Equal(100, plan.AlignedPercentAfter);
     }
 
     [Theory]
-    [InlineData("qwen3", """{ "model_type": "qwen3", "hidden_size": 64, "intermediate_size": 96, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2, "head_dim": 16, "vocab_size": 256, "max_position_embeddings": 64, "tie_word_embeddings": true }""")]
-    [InlineData("phi3", """{ "model_type": "phi3", "hidden_size": 64, "intermediate_size": 96, "num_hidden_layers": 2, "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 256, "max_position_embeddings": 64 }""")]
+    [InlineData("qwen3", """{ "model_type": "qwen3", "hidden_size": 64, "intermediate_size": 96, "num_hidden_layers": 2, "num_attention_heads": 4,""" +
+        """ "num_key_value_heads": 2, "head_dim": 16, "vocab_size": 256, "max_position_embeddings": 64, "tie_word_embeddings": true }""")]
+    [InlineData("phi3", """{ "model_type": "phi3", "hidden_size": 64, "intermediate_size": 96, "num_hidden_layers": 2, "num_attention_heads": 4,""" +
+        """ "num_key_value_heads": 2, "vocab_size": 256, "max_position_embeddings": 64 }""")]
     public void Qwen3_and_fused_phi3_folders_are_planned_on_separate_q_k_v_gate_and_up_layers(string family, string config)
     {
         // Phi-3 stores qkv_proj and gate_up_proj; the export splits them, so the plan sees Llama's seven layers per block.
@@ -68,7 +73,8 @@ public sealed class HfCheckpointImportTests : IDisposable
         File.WriteAllText(Path.Combine(checkpoint, "config.json"), config);
         var random = new Random(6);
         var tensors = CheckpointLayout.Tensors(TransformerConfigReader.Parse(config))
-            .Select(t => new SafetensorsTensor(t.Name, t.Shape, Enumerable.Range(0, (int)t.Shape.Aggregate(1L, (a, d) => a * d)).Select(_ => (float)(random.NextDouble() - 0.5) * 0.3f).ToArray()))
+            .Select(t => new SafetensorsTensor(t.Name, t.Shape, Enumerable.Range(0, (int)t.Shape.Aggregate(1L, (a, d) => a * d)).Select(_ =>
+                (float)(random.NextDouble() - 0.5) * 0.3f).ToArray()))
             .ToList();
         Assert.Equal(family == "phi3", tensors.Any(t => t.Name.EndsWith("qkv_proj.weight", StringComparison.Ordinal)));
         SafetensorsWriter.Write(Path.Combine(checkpoint, SafetensorsCheckpoint.SingleFileName), tensors);
@@ -94,7 +100,9 @@ public sealed class HfCheckpointImportTests : IDisposable
 
         var plan = GacPipeline.Plan(GacSpecLoader.Load(specPath));
 
-        var layerNames = Enumerable.Range(0, 2).SelectMany(i => new[] { "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj" }.Select(p => $"model.layers.{i}.{p}")).ToHashSet();
+        var layerNames = Enumerable.Range(0, 2).SelectMany(i =>
+            new[] { "self_attn.q_proj", "self_attn.k_proj", "self_attn.v_proj", "self_attn.o_proj", "mlp.gate_proj", "mlp.up_proj", "mlp.down_proj" }.Select(
+            p => $"model.layers.{i}.{p}")).ToHashSet();
         Assert.Equal(layerNames, plan.Report!.Decisions.Select(d => d.Id).ToHashSet());
     }
 

@@ -52,8 +52,10 @@ public sealed class InputSourceTests
     public async Task Npy_data_feeds_validation_and_says_it_is_not_held_out()
     {
         using var workspace = ModelWithOffsetIds();
-        WriteNpy(Path.Combine(workspace.Folder, "hidden.npy"), "<f4", [1, 16, 96], Enumerable.Range(0, 16 * 96).SelectMany(i => BitConverter.GetBytes((float)Math.Sin(i))).ToArray());
-        WriteNpy(Path.Combine(workspace.Folder, "offsets.npy"), "<i8", [1, 16], Enumerable.Range(0, 16).SelectMany(i => BitConverter.GetBytes((long)(i % 4))).ToArray());
+        WriteNpy(Path.Combine(workspace.Folder, "hidden.npy"), "<f4", [1, 16, 96], Enumerable.Range(0, 16 * 96).SelectMany(i =>
+            BitConverter.GetBytes((float)Math.Sin(i))).ToArray());
+        WriteNpy(Path.Combine(workspace.Folder, "offsets.npy"), "<i8", [1, 16], Enumerable.Range(0, 16).SelectMany(i => BitConverter.GetBytes((long)(i % 4)))
+            .ToArray());
         var spec = WithCalibration(workspace, """
               npy: { hidden_states: hidden.npy, offset_ids: offsets.npy }
             """);
@@ -74,7 +76,8 @@ public sealed class InputSourceTests
         var cast = builder.Node("Cast", ["ids"], "cast", OnnxAttributes.Int("to", (long)OnnxDataType.Int32));
         var wide = builder.Node("Gather", [builder.Initializer(OnnxTensorFactory.Floats("wide", new float[10 * 4], 10, 4)), cast], "gather_wide");
         var narrow = builder.Node("Gather", [builder.Initializer(OnnxTensorFactory.Floats("narrow", new float[7 * 4], 7, 4)), "ids"], "gather_narrow");
-        var positions = builder.Node("Gather", [builder.Initializer(OnnxTensorFactory.Floats("positions", new float[4 * 4], 4, 4)), "position_ids"], "gather_positions");
+        var positions = builder.Node("Gather", [builder.Initializer(OnnxTensorFactory.Floats("positions", new float[4 * 4], 4, 4)), "position_ids"],
+            "gather_positions");
         var sum = builder.Node("Add", [builder.Node("Add", [wide, narrow], "add1"), positions], "add2");
         builder.Output(sum, OnnxDataType.Float, "batch", "seq", 4);
         var model = builder.Build();
@@ -115,11 +118,28 @@ public sealed class InputSourceTests
         graph.Input.Add(new ValueInfoProto
         {
             Name = "offset_ids",
-            Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)OnnxDataType.Int64, Shape = new TensorShapeProto { Dim = { new TensorShapeProto.Types.Dimension { DimParam = "batch" }, new TensorShapeProto.Types.Dimension { DimParam = "seq" } } } } },
+            Type = new TypeProto
+            {
+                TensorType = new TypeProto.Types.Tensor
+                {
+                    ElemType = (int)OnnxDataType.Int64,
+                    Shape = new TensorShapeProto
+                    {
+                        Dim = { new TensorShapeProto.Types.Dimension { DimParam = "batch" }, new TensorShapeProto.Types.Dimension { DimParam = "seq" } }
+                    }
+                }
+            },
         });
         graph.Initializer.Add(OnnxTensorFactory.Int64Vector("offset.axes", 2));
         graph.Initializer.Add(OnnxTensorFactory.FloatScalar("offset.scale", 0.01f));
-        graph.Node.Insert(0, new NodeProto { OpType = "Cast", Name = "offset/Cast", Input = { "offset_ids" }, Output = { "offset_f" }, Attribute = { OnnxAttributes.Int("to", (long)OnnxDataType.Float) } });
+        graph.Node.Insert(0, new NodeProto
+        {
+            OpType = "Cast",
+            Name = "offset/Cast",
+            Input = { "offset_ids" },
+            Output = { "offset_f" },
+            Attribute = { OnnxAttributes.Int("to", (long)OnnxDataType.Float) }
+        });
         graph.Node.Insert(1, new NodeProto { OpType = "Unsqueeze", Name = "offset/Unsqueeze", Input = { "offset_f", "offset.axes" }, Output = { "offset_u" } });
         graph.Node.Insert(2, new NodeProto { OpType = "Mul", Name = "offset/Mul", Input = { "offset_u", "offset.scale" }, Output = { "offset_s" } });
         graph.Node.Insert(3, new NodeProto { OpType = "Add", Name = "offset/Add", Input = { input, "offset_s" }, Output = { "shifted" } });

@@ -20,7 +20,8 @@ public sealed class MiniLmPipelineTests
         var domains = InputDomainDiscovery.Discover(OnnxModelFile.Load(MiniLmModel.Path).Model);
 
         Assert.Equal(new IntegerInputDomain("input_ids", IntegerInputKind.Ids, 30522, "embeddings.word_embeddings.weight"), domains.For("input_ids"));
-        Assert.Equal(new IntegerInputDomain("token_type_ids", IntegerInputKind.Zeros, 2, "embeddings.token_type_embeddings.weight"), domains.For("token_type_ids"));
+        Assert.Equal(new IntegerInputDomain("token_type_ids", IntegerInputKind.Zeros, 2, "embeddings.token_type_embeddings.weight"),
+            domains.For("token_type_ids"));
         Assert.Equal(IntegerInputKind.Ones, domains.For("attention_mask")!.Kind);
         Assert.Equal(3, domains.All.Count);
     }

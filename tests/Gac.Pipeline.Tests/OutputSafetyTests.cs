@@ -172,7 +172,8 @@ public sealed class OutputSafetyTests : IDisposable
             }
         });
 
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => GacPipeline.RunAsync(workspace.Spec(ratio: 0.3), Options(), progress, cancellation.Token));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => GacPipeline.RunAsync(workspace.Spec(ratio: 0.3), Options(), progress,
+            cancellation.Token));
 
         Assert.Equal(earlier, Snapshot(Path.GetDirectoryName(workspace.ArtifactPath)!));
         Assert.Empty(Directory.GetFileSystemEntries(_scratchRoot));
@@ -189,7 +190,8 @@ public sealed class OutputSafetyTests : IDisposable
     }
 
     private static SortedDictionary<string, string> Snapshot(string folder)
-        => new(Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), f => Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))), StringComparer.Ordinal);
+        => new(Directory.GetFiles(folder).ToDictionary(f => Path.GetFileName(f), f =>
+            Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(f)))), StringComparer.Ordinal);
 
     /// <summary>Progress&lt;T&gt; posts to the thread pool; the test needs the callback before the step goes on.</summary>
     private sealed class SynchronousProgress(Action<PipelineProgress> report) : IProgress<PipelineProgress>

@@ -57,7 +57,8 @@ public sealed class PastKeyValuesPipelineTests : IDisposable
     {
         var inputs = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor("input_ids", new DenseTensor<long>(ids, [1, ids.Length])) };
         var names = session.InputMetadata.Keys.Skip(1).ToList();
-        inputs.AddRange(names.Select((name, i) => NamedOnnxValue.CreateFromTensor(name, past?[i] ?? new DenseTensor<float>(Array.Empty<float>(), [1, 2, 0, 16]))));
+        inputs.AddRange(names.Select((name, i) => NamedOnnxValue.CreateFromTensor(name, past?[i] ?? new DenseTensor<float>(Array.Empty<float>(), [1, 2, 0,
+            16]))));
         using var results = session.Run(inputs);
         var presents = session.OutputNames.Skip(1).Select(n => (DenseTensor<float>)results.Single(r => r.Name == n).AsTensor<float>().Clone()).ToList();
         return (results.Single(r => r.Name == "logits").AsTensor<float>().ToArray(), presents);
@@ -77,7 +78,8 @@ public sealed class PastKeyValuesPipelineTests : IDisposable
         File.WriteAllText(Path.Combine(checkpoint, "config.json"), Config);
         var random = new Random(5);
         var tensors = CheckpointLayout.Tensors(TransformerConfigReader.Parse(Config))
-            .Select(t => new SafetensorsTensor(t.Name, t.Shape, Enumerable.Range(0, (int)t.Shape.Aggregate(1L, (a, d) => a * d)).Select(_ => (float)(random.NextDouble() - 0.5) * 0.3f).ToArray()))
+            .Select(t => new SafetensorsTensor(t.Name, t.Shape, Enumerable.Range(0, (int)t.Shape.Aggregate(1L, (a, d) => a * d)).Select(_ =>
+                (float)(random.NextDouble() - 0.5) * 0.3f).ToArray()))
             .ToList();
         SafetensorsWriter.Write(Path.Combine(checkpoint, SafetensorsCheckpoint.SingleFileName), tensors);
         File.WriteAllText(Path.Combine(_folder, "text.tokens"), string.Join(' ', Enumerable.Range(0, 200).Select(_ => random.Next(256))));

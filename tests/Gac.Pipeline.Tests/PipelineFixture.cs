@@ -35,8 +35,10 @@ public sealed class PipelineWorkspace : IDisposable
 
     public string ReportPath(string file) => Path.Combine(Folder, "out", file);
 
-    /// <summary>Writes gac.yaml with the given method/ratio/strategy and gate lines (a loose cosine bound unless given: a gate never runs empty); returns the loaded spec.</summary>
-    public GacSpec Spec(string method = "asvd", double ratio = 0.3, string strategy = "gac", string gate = "min_cosine: 0.5", string provider = "cpu", string name = "gac.yaml", string dtype = "fp32", string sessions = "auto", string externalData = "auto", string exportPath = "out/model.gac.onnx")
+    /// <summary>Writes gac.yaml with the given method/ratio/strategy and gate lines (a loose cosine bound unless given: a gate never runs empty); returns the
+    /// loaded spec.</summary>
+    public GacSpec Spec(string method = "asvd", double ratio = 0.3, string strategy = "gac", string gate = "min_cosine: 0.5", string provider = "cpu",
+        string name = "gac.yaml", string dtype = "fp32", string sessions = "auto", string externalData = "auto", string exportPath = "out/model.gac.onnx")
     {
         var text = $"""
             version: 1

@@ -18,7 +18,8 @@ internal static partial class CanonicalDiagnosticParser
     // The code is required (MSBuild's own format allows none): every gac-build diagnostic has one, and requiring
     // it keeps progress text such as "step 2: fidelity error: 0.01" from turning into a build error.
     [GeneratedRegex(
-        @"^\s*(?<origin>(?:[A-Za-z]:)?[^:(]*?)\s*(?:\((?<location>[0-9,\s\-]+)\))?\s*:\s*(?:(?<subcategory>[^:]*?)\s+)?(?<severity>error|warning|info)\s+(?<code>[A-Za-z]+[0-9]+)\s*:\s?(?<message>.*)$",
+        @"^\s*(?<origin>(?:[A-Za-z]:)?[^:(]*?)\s*(?:\((?<location>[0-9,\s\-]+)\))?\s*:\s*(?:(?<subcategory>[^:]*?)\s+)?" +
+        @"(?<severity>error|warning|info)\s+(?<code>[A-Za-z]+[0-9]+)\s*:\s?(?<message>.*)$",
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase)]
     private static partial Regex CanonicalLine();
 
@@ -56,7 +57,8 @@ internal static partial class CanonicalDiagnosticParser
         var (line1, column, endLine, endColumn) = ParseLocation(match.Groups["location"].Value);
 
         string? file = ToolOrigins.Contains(origin) ? null : Rebase(origin, baseDirectory);
-        return new CanonicalDiagnostic(severity, code, message, file, line1, column, endLine, endColumn, string.IsNullOrEmpty(subcategory) ? null : subcategory);
+        return new CanonicalDiagnostic(severity, code, message, file, line1, column, endLine, endColumn, string.IsNullOrEmpty(subcategory) ? null
+            : subcategory);
     }
 
     /// <summary>The location forms MSBuild accepts: (line), (line-endLine), (line,col), (line,col-endCol), (line,col,endLine,endCol).</summary>

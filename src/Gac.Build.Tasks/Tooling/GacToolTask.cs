@@ -101,13 +101,15 @@ public abstract class GacToolTask : ToolTask
                 break;
             case 2 when !Log.HasLoggedErrors:
                 LogTaskError(TaskCodes.BadInputWithoutDiagnostic,
-                    $"gac-build reported bad input (exit code 2) for '{DescribeSubject()}' but printed no diagnostic; run `{DescribeCommandLine()}` to see its output.");
+                    $"gac-build reported bad input (exit code 2) for '{DescribeSubject()}' but printed no diagnostic; run `{DescribeCommandLine()}` to see " +
+                        $"its output.");
                 break;
             case 2:
                 break;
             case 3:
                 LogTaskError(TaskCodes.ToolInternalError,
-                    $"gac-build hit an internal error (exit code 3) on '{DescribeSubject()}'; its stack trace is in the build log above (detailed verbosity). Please report it.");
+                    $"gac-build hit an internal error (exit code 3) on '{DescribeSubject()}'; its stack trace is in the build log above (detailed " +
+                        $"verbosity). Please report it.");
                 break;
             default:
                 LogTaskError(TaskCodes.ToolNotRunnable,

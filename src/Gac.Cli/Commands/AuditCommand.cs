@@ -20,7 +20,8 @@ public sealed class AuditCommand : CliCommand
 
     public override string Summary => "List linear layers, their dims and alignment against a profile; no GPU needed.";
 
-    public override IReadOnlyList<ArgumentSpec> Arguments => [new("model", "An .onnx file, or a Hugging Face checkpoint folder (its block projections, from config.json).")];
+    public override IReadOnlyList<ArgumentSpec> Arguments => [new("model", "An .onnx file, or a Hugging Face checkpoint folder (its block projections, from " +
+        "config.json).")];
 
     public override IReadOnlyList<OptionSpec> Options =>
     [
@@ -91,6 +92,7 @@ public sealed class AuditCommand : CliCommand
         }
 
         return BuiltInProfiles.Find(name)
-            ?? throw ParsedArguments.ArgumentError($"unknown profile '{name}'. Built-in profiles: {string.Join(", ", BuiltInProfiles.All.Select(p => p.Name))}.");
+            ?? throw ParsedArguments.ArgumentError($"unknown profile '{name}'. Built-in profiles: " +
+                $"{string.Join(", ", BuiltInProfiles.All.Select(p => p.Name))}.");
     }
 }

@@ -33,7 +33,8 @@ public sealed class BenchCommand : CliCommand
         new("--warmup", "Untimed runs before measuring (default 10).", "N"),
         new("--iterations", "Timed runs per shape bucket (default 100).", "N"),
         new("--threads", "ONNX Runtime intra-op threads (default: one per physical core).", "N"),
-        new("--spec", "Feed the inputs a spec's calibration section names (calibration.text, inputs, npy, tokens; else generated from the graph), as `run` validates with; its calibration.dims bind the shape unless --shape is given.", "gac.yaml"),
+        new("--spec", "Feed the inputs a spec's calibration section names (calibration.text, inputs, npy, tokens; else generated from the graph), as `run` " +
+            "validates with; its calibration.dims bind the shape unless --shape is given.", "gac.yaml"),
     ];
 
     public override int Execute(CommandContext context)
@@ -109,12 +110,14 @@ public sealed class BenchCommand : CliCommand
 
         var device = provider == ExecutionProvider.Cuda ? hardware.GpuName : hardware.CpuModel;
         context.Out.WriteLine($"bench: {path}");
-        context.Out.WriteLine($"  provider {provider.ToString().ToLowerInvariant()} on {device}, ONNX Runtime {hardware.OnnxRuntimeVersion}, {settings.Warmup} warm-up + {settings.Iterations} timed runs");
+        context.Out.WriteLine($"  provider {provider.ToString().ToLowerInvariant()} on {device}, ONNX Runtime {hardware.OnnxRuntimeVersion}, " +
+            $"{settings.Warmup} warm-up + {settings.Iterations} timed runs");
         foreach (var r in rows)
         {
             context.Out.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"  [{(r.bucket.Length == 0 ? "fixed shapes" : r.bucket)}] p50 {r.p50Ms:0.###} ms (95% CI {r.p50CiLowMs:0.###}–{r.p50CiHighMs:0.###}), p90 {r.p90Ms:0.###}, p99 {r.p99Ms:0.###}, mean {r.meanMs:0.###}"));
+                $"  [{(r.bucket.Length == 0 ? "fixed shapes" : r.bucket)}] p50 {r.p50Ms:0.###} ms (95% CI {r.p50CiLowMs:0.###}–{r.p50CiHighMs:0.###}), p90 " +
+                    $"{r.p90Ms:0.###}, p99 {r.p99Ms:0.###}, mean {r.meanMs:0.###}"));
         }
 
         return ExitCodes.Success;
@@ -137,7 +140,8 @@ public sealed class BenchCommand : CliCommand
         }
     }
 
-    private static IReadOnlyList<LatencyResult> MeasureWithHint(LatencyBenchmark benchmark, OrtSession session, IReadOnlyList<ShapeBucket> buckets, IProgress<BenchmarkProgress>? progress)
+    private static IReadOnlyList<LatencyResult> MeasureWithHint(LatencyBenchmark benchmark, OrtSession session, IReadOnlyList<ShapeBucket> buckets,
+        IProgress<BenchmarkProgress>? progress)
     {
         try
         {
@@ -148,7 +152,8 @@ public sealed class BenchCommand : CliCommand
             var symbolic = session.Session.InputMetadata
                 .SelectMany(i => i.Value.SymbolicDimensions.Where(s => !string.IsNullOrEmpty(s)))
                 .Distinct(StringComparer.Ordinal);
-            var hint = $"{e.Diagnostics[0].Message} Pass --shape with a value for each symbolic dimension ({string.Join(", ", symbolic)}), e.g. --shape {string.Join(',', symbolic.Select(s => s + "=<n>"))}.";
+            var hint = $"{e.Diagnostics[0].Message} Pass --shape with a value for each symbolic dimension ({string.Join(", ", symbolic)}), e.g. --shape " +
+                $"{string.Join(',', symbolic.Select(s => s + "=<n>"))}.";
             throw new GacException(e.Diagnostics[0] with { Message = hint }, e);
         }
     }

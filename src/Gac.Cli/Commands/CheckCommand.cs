@@ -79,9 +79,11 @@ public sealed class CheckCommand : CliCommand
     {
         var compress = spec.Compress.Method == CompressionMethod.None
             ? "no compression"
-            : string.Create(CultureInfo.InvariantCulture, $"{SpecEnumText.ToText(spec.Compress.Method)} removing {spec.Compress.Ratio * 100:0.##}% of the compressible linear-layer parameters (attention and MLP blocks; embeddings, norms and the LM head stay)")
+            : string.Create(CultureInfo.InvariantCulture, $"{SpecEnumText.ToText(spec.Compress.Method)} removing {spec.Compress.Ratio * 100:0.##}% of the " +
+                $"compressible linear-layer parameters (attention and MLP blocks; embeddings, norms and the LM head stay)")
                 + (ModelSize.Of(spec.Model) is { } size
-                    ? string.Create(CultureInfo.InvariantCulture, $", {spec.Compress.Ratio * size.CompressibleParameters:N0} of the model's {size.TotalParameters:N0} parameters ({size.ShareOfModel(spec.Compress.Ratio) * 100:0.#}%)")
+                    ? string.Create(CultureInfo.InvariantCulture, $", {spec.Compress.Ratio * size.CompressibleParameters:N0} of the model's " +
+                        $"{size.TotalParameters:N0} parameters ({size.ShareOfModel(spec.Compress.Ratio) * 100:0.#}%)")
                     : string.Empty);
         return $"{compress}; alignment {SpecEnumText.ToText(spec.Alignment.Strategy)} to {spec.Alignment.Profile.Name}; writes {spec.Export.Path.Text}";
     }
@@ -92,7 +94,8 @@ public sealed class CheckCommand : CliCommand
             ? diagnostic with { Location = location with { File = given } }
             : diagnostic;
 
-    private sealed record CheckResult(string ToolVersion, bool Valid, string Spec, IReadOnlyList<CheckDiagnostic> Diagnostics, IReadOnlyList<string>? Inputs, IReadOnlyList<string>? Outputs, IReadOnlyList<string>? Reports)
+    private sealed record CheckResult(string ToolVersion, bool Valid, string Spec, IReadOnlyList<CheckDiagnostic> Diagnostics, IReadOnlyList<string>? Inputs,
+        IReadOnlyList<string>? Outputs, IReadOnlyList<string>? Reports)
     {
         public string? Code { get; init; }
 

@@ -25,7 +25,8 @@ public sealed class ExplainCommand : CliCommand
         var code = context.Arguments.Positionals.Count > 0 ? context.Arguments.Positionals[0] : null;
         IReadOnlyList<DiagnosticDescriptor> entries = code is null
             ? DiagnosticCatalogue.All
-            : [DiagnosticCatalogue.Find(code) ?? throw ParsedArguments.ArgumentError($"'{code}' is not a known diagnostic code. Run `gac-build explain` for the list.")];
+            : [DiagnosticCatalogue.Find(code) ?? throw ParsedArguments.ArgumentError($"'{code}' is not a known diagnostic code. Run `gac-build explain` for " +
+                $"the list.")];
         if (context.Format == OutputFormat.Json)
         {
             context.Out.WriteLine(JsonOutput.Serialize(entries));

@@ -22,9 +22,11 @@ public sealed class InitCommand : CliCommand
 
     public override IReadOnlyList<OptionSpec> Options =>
     [
-        new("--model", "The model to compress: an .onnx file or a Hugging Face folder (default: the only .onnx file, or the Hugging Face checkpoint, in the current folder; else model.onnx, to be put there).", "path"),
+        new("--model", "The model to compress: an .onnx file or a Hugging Face folder (default: the only .onnx file, or the Hugging Face checkpoint, in the " +
+            "current folder; else model.onnx, to be put there).", "path"),
         new("--tokens", "Token ids of real text for a language model: calibration, and the held-out perplexity goal.", "path"),
-        new("--provider", "Where validation runs: auto, cuda or cpu (default auto). With cuda the gate also requires the GAC variant not to be slower than the unaligned one.", "name"),
+        new("--provider", "Where validation runs: auto, cuda or cpu (default auto). With cuda the gate also requires the GAC variant not to be slower than " +
+            "the unaligned one.", "name"),
         new("--output", "Where to write the spec (default gac.yaml).", "path"),
         new("--export", "Where the compressed model goes (default out/<model>.gac.onnx).", "path"),
         new("--force", "Overwrite an existing spec."),
@@ -72,7 +74,15 @@ public sealed class InitCommand : CliCommand
         var shown = Path.GetRelativePath(context.WorkingDirectory, specPath);
         if (context.Format == OutputFormat.Json)
         {
-            context.Out.WriteLine(JsonOutput.Serialize(new { spec = specPath, schema = Path.Combine(specFolder, GacSchema.FileName), model, modelFound = named is not null, languageModel = starter.IsLanguageModel }));
+            var result = new
+            {
+                spec = specPath,
+                schema = Path.Combine(specFolder, GacSchema.FileName),
+                model,
+                modelFound = named is not null,
+                languageModel = starter.IsLanguageModel,
+            };
+            context.Out.WriteLine(JsonOutput.Serialize(result));
         }
         else
         {
@@ -83,7 +93,8 @@ public sealed class InitCommand : CliCommand
             }
             else if (starter.IsLanguageModel && tokens is null)
             {
-                context.Out.WriteLine("a language model: pass --tokens <file> (token ids of real text) for a held-out perplexity goal; the starter gates on the logits meanwhile");
+                context.Out.WriteLine("a language model: pass --tokens <file> (token ids of real text) for a held-out perplexity goal; the starter gates on " +
+                    "the logits meanwhile");
             }
 
             context.Out.WriteLine($"next: gac-build check {shown}");

@@ -114,7 +114,8 @@ public sealed class PlanCommand : CliCommand
 
         if (args.Has("--profile") || args.Has("--align") || args.Has("--window") || args.Has("--objective") || args.Has("--staircase") || args.Has("--ratio"))
         {
-            throw ParsedArguments.ArgumentError("--profile, --align, --window, --objective and --staircase apply to --layers; with a gac.yaml, set them under alignment: (a user profile's staircase: alignment.profiles[].staircase).");
+            throw ParsedArguments.ArgumentError("--profile, --align, --window, --objective and --staircase apply to --layers; with a gac.yaml, set them " +
+                "under alignment: (a user profile's staircase: alignment.profiles[].staircase).");
         }
 
         var spec = GacSpecLoader.Load(Path.GetFullPath(args.Positionals[0], context.WorkingDirectory));

@@ -28,7 +28,8 @@ public sealed class ProfileCommand : CliCommand
     [
         new("--shape", "GEMM weight shapes KxN, comma-separated (e.g. 4096x4096,4096x14336); one series per shape.", "KxN[,KxN]"),
         new("--tokens", $"M, the rows of the input X (batch × sequence); default {ProfileDefaults.Tokens}.", "M"),
-        new("--dims", $"Ranks to measure: from:to:step (inclusive) or a list; default every multiple of {DimensionSweep.DefaultStep} up to min(K, N, {DimensionSweep.DefaultLimit}).", "from:to:step|a,b"),
+        new("--dims", $"Ranks to measure: from:to:step (inclusive) or a list; default every multiple of {DimensionSweep.DefaultStep} up to min(K, N, " +
+            $"{DimensionSweep.DefaultLimit}).", "from:to:step|a,b"),
         new("--dtype", "Element type: fp32 (default) or fp16 (what GPUs serve; use it with --provider cuda).", "fp32|fp16"),
         new("--dense", "Also time the dense layer X·W, as series \"KxN-dense\" with one point at d = min(K, N)."),
         ProviderOption.Spec("Execution provider (default auto)"),
@@ -47,7 +48,8 @@ public sealed class ProfileCommand : CliCommand
             Warmup = args.IntValue("--warmup", 0, 100_000) ?? ProfileDefaults.Warmup,
             Iterations = args.IntValue("--iterations", 1, 1_000_000) ?? ProfileDefaults.Iterations,
         };
-        var sessions = new OrtSessionFactory(new SessionSettings(ProviderOption.Parse(args) ?? ExecutionProviderChoice.Auto, IntraOpThreads: args.IntValue("--threads", 1, 1024)));
+        var sessions = new OrtSessionFactory(new SessionSettings(ProviderOption.Parse(args) ?? ExecutionProviderChoice.Auto,
+            IntraOpThreads: args.IntValue("--threads", 1, 1024)));
         var output = Path.GetFullPath(args.Value("--output") ?? DefaultOutput, context.WorkingDirectory);
 
         var clock = Stopwatch.StartNew();
@@ -81,18 +83,21 @@ public sealed class ProfileCommand : CliCommand
         }
 
         context.Out.WriteLine($"profile: {output}");
-        context.Out.WriteLine($"  device {result.Staircase.Device} ({result.Provider.ToString().ToLowerInvariant()}), {result.Staircase.DType}, M = {result.Staircase.Tokens}, p50 of {settings.Iterations} runs per probe");
+        context.Out.WriteLine($"  device {result.Staircase.Device} ({result.Provider.ToString().ToLowerInvariant()}), {result.Staircase.DType}, M = " +
+            $"{result.Staircase.Tokens}, p50 of {settings.Iterations} runs per probe");
         foreach (var s in summaries)
         {
             context.Out.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"  {s.Key,-20} {s.Points,4} point(s), d {s.MinDimension}..{s.MaxDimension}, {s.FastestMs:0.###}–{s.SlowestMs:0.###} ms, {s.CliffPoints} on a cliff (a larger d is > {tolerance * 100:0.#}% faster)"));
+                $"  {s.Key,-20} {s.Points,4} point(s), d {s.MinDimension}..{s.MaxDimension}, {s.FastestMs:0.###}–{s.SlowestMs:0.###} ms, {s.CliffPoints} on " +
+                    $"a cliff (a larger d is > {tolerance * 100:0.#}% faster)"));
         }
 
         if (result.Provider == ExecutionProvider.Cpu)
         {
             // PLATFORM-NOTES: ORT's CPU MatMul shows no alignment effect; step-to-step differences are noise.
-            context.Out.WriteLine("  note: measured on the CPU, which shows no alignment steps; points \"on a cliff\" here are timing noise. Profile on the GPU you deploy to.");
+            context.Out.WriteLine("  note: measured on the CPU, which shows no alignment steps; points \"on a cliff\" here are timing noise. Profile on the " +
+                "GPU you deploy to.");
         }
 
         return ExitCodes.Success;
@@ -126,14 +131,16 @@ public sealed class ProfileCommand : CliCommand
         {
             if (context.ShowProgress)
             {
-                context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[profile] {value.Probe.Name}: {value.P50Ms:0.###} ms ({value.Completed}/{value.Total})"));
+                context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[profile] {value.Probe.Name}: {value.P50Ms:0.###} ms " +
+                    $"({value.Completed}/{value.Total})"));
             }
 
             if (value.ShapeDone)
             {
                 context.Error.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"[profile] shape {value.ShapeIndex + 1}/{value.ShapeCount} {value.Shape.Key}: {value.Total} probe(s) done, {clock.Elapsed.TotalSeconds:0.0} s elapsed"));
+                    $"[profile] shape {value.ShapeIndex + 1}/{value.ShapeCount} {value.Shape.Key}: {value.Total} probe(s) done, " +
+                        $"{clock.Elapsed.TotalSeconds:0.0} s elapsed"));
             }
         }
     }

@@ -79,8 +79,10 @@ public sealed class RunCommand : CliCommand
         context.Out.WriteLine(result.Accepted ? $"accepted: wrote {result.ArtifactPath}" : $"rejected: {result.ArtifactPath} not written");
         if (plan is not null)
         {
-            context.Out.WriteLine(Invariant($"  plan       compressor left {plan.MisalignedBefore} of {plan.CompressedBefore} compressed dims misaligned; after alignment {plan.AlignedPercentAfter:0.#}% aligned to multiples of {plan.Alignment}"));
-            context.Out.WriteLine(Invariant($"  params     original {plan.ParametersOriginal:N0}, unaligned {plan.ParametersUnaligned:N0}, gac {plan.ParametersAligned:N0} (linear layers)"));
+            context.Out.WriteLine(Invariant($"  plan       compressor left {plan.MisalignedBefore} of {plan.CompressedBefore} compressed dims misaligned; ") +
+                Invariant($"after alignment {plan.AlignedPercentAfter:0.#}% aligned to multiples of {plan.Alignment}"));
+            context.Out.WriteLine(Invariant($"  params     original {plan.ParametersOriginal:N0}, unaligned {plan.ParametersUnaligned:N0}, gac ") +
+                Invariant($"{plan.ParametersAligned:N0} (linear layers)"));
         }
 
         if (report.Fidelity is { } fidelity)
@@ -89,7 +91,8 @@ public sealed class RunCommand : CliCommand
                 (report.FidelityUnaligned is { } u ? Invariant($"; unaligned: {u.RelativeL2Error:0.####}, {u.Cosine:0.#####}") : string.Empty));
             if (fidelity.SentenceCosine is { } sentences)
             {
-                context.Out.WriteLine(Invariant($"  sentences  {fidelity.Pooling} pooling, mean cosine to the original on {fidelity.Samples} held-out batches: gac {sentences:0.#####}") +
+                context.Out.WriteLine(Invariant($"  sentences  {fidelity.Pooling} pooling, mean cosine to the original on {fidelity.Samples} held-out ") +
+                    Invariant($"batches: gac {sentences:0.#####}") +
                     (report.FidelityUnaligned?.SentenceCosine is { } us ? Invariant($", unaligned {us:0.#####}") : string.Empty));
             }
 

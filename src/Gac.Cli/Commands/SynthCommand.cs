@@ -55,7 +55,8 @@ public sealed class SynthCommand : CliCommand
                 "constant-nodes" => WeightStorage.ConstantNodes,
                 "gemm-transposed" => WeightStorage.GemmTransposed,
                 "external" => WeightStorage.External,
-                var other => throw ParsedArguments.ArgumentError($"--storage expects initializers, constant-nodes, gemm-transposed or external, found '{other}'."),
+                var other => throw ParsedArguments.ArgumentError($"--storage expects initializers, constant-nodes, gemm-transposed or external, found " +
+                    $"'{other}'."),
             },
         };
         if (options.Hidden % options.Heads != 0)
@@ -72,7 +73,8 @@ public sealed class SynthCommand : CliCommand
         }
         else
         {
-            context.Out.WriteLine($"wrote {args.Positionals[0]}: {options.Blocks} blocks, hidden {options.Hidden}, {options.Heads} heads, MLP {options.Intermediate}, {options.LinearParameters:N0} linear parameters");
+            context.Out.WriteLine($"wrote {args.Positionals[0]}: {options.Blocks} blocks, hidden {options.Hidden}, {options.Heads} heads, MLP " +
+                $"{options.Intermediate}, {options.LinearParameters:N0} linear parameters");
         }
 
         return ExitCodes.Success;

@@ -44,7 +44,8 @@ public static class ArgumentParser
             if (options.ContainsKey(name))
             {
                 // Silently keeping the last of two values would drop the user's first one.
-                throw ParsedArguments.ArgumentError($"option {name} is given twice; give it once (options that take several values accept a comma-separated list).");
+                throw ParsedArguments.ArgumentError($"option {name} is given twice; give it once (options that take several values accept a comma-separated " +
+                    $"list).");
             }
 
             string value;
@@ -75,7 +76,8 @@ public static class ArgumentParser
 
             if (positionals.Count > command.Arguments.Count && command.Arguments is not [.., { Repeated: true }])
             {
-                throw ParsedArguments.ArgumentError($"'{command.Name}' takes {command.Arguments.Count} argument(s); unexpected '{positionals[command.Arguments.Count]}'.");
+                throw ParsedArguments.ArgumentError($"'{command.Name}' takes {command.Arguments.Count} argument(s); unexpected " +
+                    $"'{positionals[command.Arguments.Count]}'.");
             }
         }
 

@@ -36,7 +36,9 @@ public sealed class CancellationSignals : IDisposable
     public GacException Cancelled()
     {
         var (signal, code) = _exitCode == TerminateExitCode ? ("SIGTERM", TerminateExitCode) : ("Ctrl-C", InterruptExitCode);
-        return new GacException(new Diagnostic(DiagnosticCatalogue.RunCancelled, $"cancelled by {signal}; the run's scratch folder was removed and the earlier artifact and reports are unchanged.")) { ExitCode = code };
+        return new GacException(new Diagnostic(DiagnosticCatalogue.RunCancelled, $"cancelled by {signal}; the run's scratch folder was removed and the " +
+            $"earlier artifact and reports are unchanged."))
+        { ExitCode = code };
     }
 
     public void Dispose()

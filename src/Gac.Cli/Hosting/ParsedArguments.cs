@@ -46,7 +46,8 @@ public sealed class ParsedArguments
 
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
         {
-            throw ArgumentError($"option {option} expects a number between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)}, found '{text}'.");
+            throw ArgumentError($"option {option} expects a number between {min.ToString(CultureInfo.InvariantCulture)} and " +
+                $"{max.ToString(CultureInfo.InvariantCulture)}, found '{text}'.");
         }
 
         return value;

@@ -118,7 +118,8 @@ public static class CheckpointInventory
         {
             return new Diagnostic(
                 DiagnosticCatalogue.CheckpointTensorMissing,
-                $"The checkpoint '{checkpoint.Source}' has no tensor '{name}' [{string.Join(", ", shape)}]; {config.ModelType} as config.json describes it needs it.",
+                $"The checkpoint '{checkpoint.Source}' has no tensor '{name}' [{string.Join(", ", shape)}]; {config.ModelType} as config.json describes it " +
+                    $"needs it.",
                 new SourceLocation(checkpoint.IndexPath ?? checkpoint.Files.First().Path));
         }
 
@@ -140,7 +141,8 @@ public static class CheckpointInventory
                 new SourceLocation(file));
     }
 
-    private static IEnumerable<Diagnostic> UnexpectedTensors(TransformerConfig config, SafetensorsCheckpoint checkpoint, CheckpointTensorNames names, HashSet<string> known)
+    private static IEnumerable<Diagnostic> UnexpectedTensors(TransformerConfig config, SafetensorsCheckpoint checkpoint, CheckpointTensorNames names,
+        HashSet<string> known)
     {
         foreach (var name in checkpoint.Names.Where(n => !known.Contains(n) && !IsIgnoredBuffer(n, config, names)).Order(StringComparer.Ordinal))
         {

@@ -78,7 +78,8 @@ public sealed class SafetensorsCheckpoint : ICheckpointTensors, IDisposable
     public SafetensorsEntry Entry(string name)
         => _byTensor.TryGetValue(name, out var file) && file.Entries.TryGetValue(name, out var entry)
             ? entry
-            : throw GacException.Create(DiagnosticCatalogue.CheckpointTensorMissing, $"The checkpoint '{Source}' has no tensor '{name}'.", new SourceLocation(Source));
+            : throw GacException.Create(DiagnosticCatalogue.CheckpointTensorMissing, $"The checkpoint '{Source}' has no tensor '{name}'.",
+                new SourceLocation(Source));
 
     public float[] ReadFloat32(string name)
     {
@@ -104,13 +105,15 @@ public sealed class SafetensorsCheckpoint : ICheckpointTensors, IDisposable
             // An index is untrusted input: a shard must be a plain file name inside the folder.
             if (shard.Length == 0 || shard.IndexOfAny(['/', '\\', '\0']) >= 0 || shard is "." or "..")
             {
-                throw GacException.Create(DiagnosticCatalogue.CheckpointShardMissing, $"'{IndexFileName}' names shard '{shard}', which is not a file name inside '{folderFull}'.", new SourceLocation(indexPath));
+                throw GacException.Create(DiagnosticCatalogue.CheckpointShardMissing, $"'{IndexFileName}' names shard '{shard}', which is not a file name " +
+                    $"inside '{folderFull}'.", new SourceLocation(indexPath));
             }
 
             var shardPath = Path.Combine(folderFull, shard);
             if (!File.Exists(shardPath))
             {
-                throw GacException.Create(DiagnosticCatalogue.CheckpointShardMissing, $"'{IndexFileName}' names shard '{shard}', which is missing from '{folderFull}'.", new SourceLocation(indexPath));
+                throw GacException.Create(DiagnosticCatalogue.CheckpointShardMissing, $"'{IndexFileName}' names shard '{shard}', which is missing from " +
+                    $"'{folderFull}'.", new SourceLocation(indexPath));
             }
 
             shardFiles.Add(shardPath);
@@ -168,7 +171,8 @@ public sealed class SafetensorsCheckpoint : ICheckpointTensors, IDisposable
             if (document.RootElement.ValueKind != JsonValueKind.Object
                 || !document.RootElement.TryGetProperty("weight_map", out var map) || map.ValueKind != JsonValueKind.Object)
             {
-                throw GacException.Create(DiagnosticCatalogue.CheckpointIndexMalformed, $"'{IndexFileName}' has no \"weight_map\" object.", new SourceLocation(indexPath));
+                throw GacException.Create(DiagnosticCatalogue.CheckpointIndexMalformed, $"'{IndexFileName}' has no \"weight_map\" object.",
+                    new SourceLocation(indexPath));
             }
 
             var weightMap = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -176,18 +180,21 @@ public sealed class SafetensorsCheckpoint : ICheckpointTensors, IDisposable
             {
                 weightMap[entry.Name] = entry.Value.ValueKind == JsonValueKind.String
                     ? entry.Value.GetString()!
-                    : throw GacException.Create(DiagnosticCatalogue.CheckpointIndexMalformed, $"'{IndexFileName}': weight_map[\"{entry.Name}\"] is not a file name.", new SourceLocation(indexPath));
+                    : throw GacException.Create(DiagnosticCatalogue.CheckpointIndexMalformed,
+                        $"'{IndexFileName}': weight_map[\"{entry.Name}\"] is not a file name.", new SourceLocation(indexPath));
             }
 
             return weightMap;
         }
         catch (JsonException e)
         {
-            throw GacException.Create(DiagnosticCatalogue.CheckpointIndexMalformed, $"'{IndexFileName}' is not valid JSON: {e.Message}", new SourceLocation(indexPath), e);
+            throw GacException.Create(DiagnosticCatalogue.CheckpointIndexMalformed, $"'{IndexFileName}' is not valid JSON: {e.Message}",
+                new SourceLocation(indexPath), e);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw GacException.Create(DiagnosticCatalogue.CheckpointFileUnreadable, $"Cannot read '{indexPath}': {e.Message}", new SourceLocation(indexPath), e);
+            throw GacException.Create(DiagnosticCatalogue.CheckpointFileUnreadable, $"Cannot read '{indexPath}': {e.Message}", new SourceLocation(indexPath),
+                e);
         }
     }
 }

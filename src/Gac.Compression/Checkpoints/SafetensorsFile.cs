@@ -24,7 +24,8 @@ public sealed class SafetensorsFile : IDisposable
     private readonly SafeFileHandle _handle;
     private readonly long _dataStart;
 
-    private SafetensorsFile(string path, SafeFileHandle handle, long dataStart, IReadOnlyDictionary<string, SafetensorsEntry> entries, IReadOnlyDictionary<string, string> metadata)
+    private SafetensorsFile(string path, SafeFileHandle handle, long dataStart, IReadOnlyDictionary<string, SafetensorsEntry> entries,
+        IReadOnlyDictionary<string, string> metadata)
     {
         Path = path;
         _handle = handle;
@@ -64,7 +65,8 @@ public sealed class SafetensorsFile : IDisposable
             var headerLength = BinaryPrimitives.ReadInt64LittleEndian(prefix);
             if (headerLength < 2 || headerLength > MaxHeaderBytes || headerLength > length - 8)
             {
-                throw Header(path, $"the header length is {headerLength:N0} bytes but the file has {length - 8:N0} after the length (and the format allows at most {MaxHeaderBytes:N0}).");
+                throw Header(path, $"the header length is {headerLength:N0} bytes but the file has {length - 8:N0} after the length (and the format allows " +
+                    $"at most {MaxHeaderBytes:N0}).");
             }
 
             var header = new byte[headerLength];
@@ -95,7 +97,8 @@ public sealed class SafetensorsFile : IDisposable
         var count = entry.ElementCount;
         if (count > Array.MaxLength)
         {
-            throw GacException.Create(DiagnosticCatalogue.SafetensorsOffsetsInvalid, $"Tensor '{name}' in '{Path}' has {count:N0} elements, more than one array holds.", new SourceLocation(Path));
+            throw GacException.Create(DiagnosticCatalogue.SafetensorsOffsetsInvalid, $"Tensor '{name}' in '{Path}' has {count:N0} elements, more than one " +
+                $"array holds.", new SourceLocation(Path));
         }
 
         var values = GC.AllocateUninitializedArray<float>((int)count);
@@ -218,7 +221,8 @@ public sealed class SafetensorsFile : IDisposable
 
         if (SafetensorsDType.ElementSize(entry.DType) is { } size && entry.ElementCount * size != entry.ByteLength)
         {
-            throw Offsets(path, $"tensor '{entry.Name}' is {entry.DType} [{string.Join(", ", entry.Shape)}] = {entry.ElementCount * size:N0} bytes, but its data_offsets span {entry.ByteLength:N0}.");
+            throw Offsets(path, $"tensor '{entry.Name}' is {entry.DType} [{string.Join(", ", entry.Shape)}] = {entry.ElementCount * size:N0} bytes, but its " +
+                $"data_offsets span {entry.ByteLength:N0}.");
         }
     }
 
@@ -238,7 +242,8 @@ public sealed class SafetensorsFile : IDisposable
             {
                 throw GacException.Create(
                     DiagnosticCatalogue.SafetensorsTensorsOverlap,
-                    $"'{System.IO.Path.GetFileName(path)}': tensors '{previous!.Name}' [{previous.Begin}, {previous.End}) and '{entry.Name}' [{entry.Begin}, {entry.End}) share bytes {entry.Begin:N0}–{Math.Min(next, entry.End):N0} of the data section.",
+                    $"'{System.IO.Path.GetFileName(path)}': tensors '{previous!.Name}' [{previous.Begin}, {previous.End}) and '{entry.Name}' [{entry.Begin}, " +
+                        $"{entry.End}) share bytes {entry.Begin:N0}–{Math.Min(next, entry.End):N0} of the data section.",
                     new SourceLocation(path));
             }
 
@@ -246,7 +251,8 @@ public sealed class SafetensorsFile : IDisposable
             {
                 throw GacException.Create(
                     DiagnosticCatalogue.SafetensorsDataNotCovered,
-                    $"'{System.IO.Path.GetFileName(path)}': bytes [{next:N0}, {entry.Begin:N0}) of the data section, before tensor '{entry.Name}', belong to no tensor.",
+                    $"'{System.IO.Path.GetFileName(path)}': bytes [{next:N0}, {entry.Begin:N0}) of the data section, before tensor '{entry.Name}', belong to " +
+                        $"no tensor.",
                     new SourceLocation(path));
             }
 
@@ -258,7 +264,8 @@ public sealed class SafetensorsFile : IDisposable
         {
             throw GacException.Create(
                 DiagnosticCatalogue.SafetensorsDataNotCovered,
-                $"'{System.IO.Path.GetFileName(path)}': the header's tensors end at byte {next:N0} of the data section, but the file holds {dataLength:N0} bytes after the header.",
+                $"'{System.IO.Path.GetFileName(path)}': the header's tensors end at byte {next:N0} of the data section, but the file holds {dataLength:N0} " +
+                    $"bytes after the header.",
                 new SourceLocation(path));
         }
     }
@@ -299,7 +306,8 @@ public sealed class SafetensorsFile : IDisposable
     }
 
     private static GacException Header(string path, string message)
-        => GacException.Create(DiagnosticCatalogue.SafetensorsHeaderMalformed, $"'{System.IO.Path.GetFileName(path)}' is not a valid safetensors file: {message}", new SourceLocation(path));
+        => GacException.Create(DiagnosticCatalogue.SafetensorsHeaderMalformed, $"'{System.IO.Path.GetFileName(path)}' is not a valid safetensors file: " +
+            $"{message}", new SourceLocation(path));
 
     private static GacException Offsets(string path, string message)
         => GacException.Create(DiagnosticCatalogue.SafetensorsOffsetsInvalid, $"'{System.IO.Path.GetFileName(path)}': {message}", new SourceLocation(path));

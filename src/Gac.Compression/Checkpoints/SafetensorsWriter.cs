@@ -17,7 +17,8 @@ public static class SafetensorsWriter
         {
             if (!SafetensorsDType.IsReadable(t.DType) || t.Shape.Aggregate(1L, (a, d) => a * d) != t.Values.Length)
             {
-                throw new ArgumentException($"Tensor '{t.Name}': dtype {t.DType} must be F32/F16/BF16 and {t.Values.Length} values must fill [{string.Join(", ", t.Shape)}].", nameof(tensors));
+                throw new ArgumentException($"Tensor '{t.Name}': dtype {t.DType} must be F32/F16/BF16 and {t.Values.Length} values must fill " +
+                    $"[{string.Join(", ", t.Shape)}].", nameof(tensors));
             }
         }
 
@@ -44,18 +45,21 @@ public static class SafetensorsWriter
     /// Splits the tensors in order over <paramref name="shardCount"/> files named
     /// model-0000i-of-0000n.safetensors and writes model.safetensors.index.json beside them.
     /// </summary>
-    public static void WriteSharded(string folder, IReadOnlyList<SafetensorsTensor> tensors, int shardCount, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void WriteSharded(string folder, IReadOnlyList<SafetensorsTensor> tensors, int shardCount,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
         var perShard = (tensors.Count + shardCount - 1) / shardCount;
-        WriteShards(folder, Enumerable.Range(0, shardCount).Select(s => (IReadOnlyList<SafetensorsTensor>)tensors.Skip(s * perShard).Take(perShard).ToList()), shardCount, metadata);
+        WriteShards(folder, Enumerable.Range(0, shardCount).Select(s => (IReadOnlyList<SafetensorsTensor>)tensors.Skip(s * perShard).Take(perShard).ToList()),
+            shardCount, metadata);
     }
 
     /// <summary>
     /// Writes shard i of <paramref name="shardCount"/> as it is enumerated, so a checkpoint larger
     /// than memory is written holding one shard's tensors at a time, then the index.
     /// </summary>
-    public static void WriteShards(string folder, IEnumerable<IReadOnlyList<SafetensorsTensor>> shards, int shardCount, IReadOnlyDictionary<string, string>? metadata = null)
+    public static void WriteShards(string folder, IEnumerable<IReadOnlyList<SafetensorsTensor>> shards, int shardCount,
+        IReadOnlyDictionary<string, string>? metadata = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(shardCount, 1);
         Directory.CreateDirectory(folder);
@@ -170,5 +174,6 @@ public static class SafetensorsWriter
         stream.Write(bytes);
     }
 
-    private static int BytesPerElement(string dtype) => SafetensorsDType.ElementSize(dtype) ?? throw new ArgumentException($"Unknown dtype {dtype}.", nameof(dtype));
+    private static int BytesPerElement(string dtype) => SafetensorsDType.ElementSize(dtype) ?? throw new ArgumentException($"Unknown dtype {dtype}.",
+        nameof(dtype));
 }

@@ -27,7 +27,8 @@ public sealed record LayerSensitivity(
     {
         ArgumentNullException.ThrowIfNull(decomposition);
         var grid = ratios ?? DefaultRatios;
-        var scores = grid.Select(p => p >= 1.0 ? 0.0 : decomposition.NormalizedError(RankRatio.RankForRatio(p, decomposition.Rows, decomposition.Columns))).ToArray();
+        var scores = grid.Select(p => p >= 1.0 ? 0.0 : decomposition.NormalizedError(RankRatio.RankForRatio(p, decomposition.Rows, decomposition.Columns)))
+            .ToArray();
         return new LayerSensitivity(decomposition.Name, decomposition.Rows, decomposition.Columns, grid, scores, decomposition.ErrorCurve());
     }
 

@@ -85,7 +85,9 @@ public static class StructuredPruning
         var what = options.MlpOnly ? "MLP channels" : "MLP channels and heads";
         return string.Create(
             CultureInfo.InvariantCulture,
-            $"compress.ratio {options.Ratio:0.###} asks pruning to remove {options.Ratio * 100:0.#}% of the compressible linear parameters, but the prunable {what} (keeping at least one unit per group, {options.KeepFirstBlocks} leading and {options.KeepLastBlocks} trailing block(s) whole) can remove at most {max:0.###} ({max * 100:0.#}%); use compress.ratio ≤ {max:0.###}.");
+            $"compress.ratio {options.Ratio:0.###} asks pruning to remove {options.Ratio * 100:0.#}% of the compressible linear parameters, but the prunable " +
+                $"{what} (keeping at least one unit per group, {options.KeepFirstBlocks} leading and {options.KeepLastBlocks} trailing block(s) whole) can " +
+                $"remove at most {max:0.###} ({max * 100:0.#}%); use compress.ratio ≤ {max:0.###}.");
     }
 
     private static double Base(IReadOnlyList<GroupImportance> groups, PruningOptions options)

@@ -64,7 +64,8 @@ public sealed class ArtifactCommit
         var files = new List<PlannedFile>();
         if (dataPath is not null)
         {
-            files.Add(new PlannedFile(dataPath, content.WriteData ?? throw new ArgumentException("DataPath given without WriteData.", nameof(content)), FileRole.Data));
+            files.Add(new PlannedFile(dataPath, content.WriteData ?? throw new ArgumentException("DataPath given without WriteData.", nameof(content)),
+                FileRole.Data));
         }
         else if (File.Exists(modelPath + ".data"))
         {
@@ -201,7 +202,8 @@ public sealed class ArtifactCommit
             DeleteQuietly(journalPath);
             if (failure is IOException or UnauthorizedAccessException)
             {
-                throw GacException.Create(DiagnosticCatalogue.ArtifactWriteFailed, $"Could not write '{modelPath}': {failure.Message}. The earlier artifact and reports are unchanged.", new SourceLocation(modelPath), failure);
+                throw GacException.Create(DiagnosticCatalogue.ArtifactWriteFailed, $"Could not write '{modelPath}': {failure.Message}. The earlier artifact " +
+                    $"and reports are unchanged.", new SourceLocation(modelPath), failure);
             }
 
             throw;
@@ -236,7 +238,8 @@ public sealed class ArtifactCommit
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw GacException.Create(DiagnosticCatalogue.ReportWriteFailed, $"Cannot create the folder '{folder}': {e.Message}. Nothing was published.", new SourceLocation(folder!), e);
+                throw GacException.Create(DiagnosticCatalogue.ReportWriteFailed, $"Cannot create the folder '{folder}': {e.Message}. Nothing was published.",
+                    new SourceLocation(folder!), e);
             }
         }
     }
@@ -291,7 +294,8 @@ public sealed class ArtifactCommit
             }
             catch (Exception restore) when (restore is IOException or UnauthorizedAccessException)
             {
-                throw GacException.Create(DiagnosticCatalogue.ArtifactRestoreFailed, $"Commit failed ({failure.Message}) and the earlier '{entry.Target}' could not be restored from '{entry.Backup}': {restore.Message}", new SourceLocation(entry.Target), restore);
+                throw GacException.Create(DiagnosticCatalogue.ArtifactRestoreFailed, $"Commit failed ({failure.Message}) and the earlier '{entry.Target}' " +
+                    $"could not be restored from '{entry.Backup}': {restore.Message}", new SourceLocation(entry.Target), restore);
             }
         }
     }

@@ -85,7 +85,8 @@ public sealed class ArtifactLock : IDisposable
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 handle?.Dispose();
-                throw GacException.Create(DiagnosticCatalogue.ArtifactWriteFailed, $"Cannot create lock file '{lockPath}': {e.Message}", new SourceLocation(lockPath), e);
+                throw GacException.Create(DiagnosticCatalogue.ArtifactWriteFailed, $"Cannot create lock file '{lockPath}': {e.Message}",
+                    new SourceLocation(lockPath), e);
             }
         }
     }
@@ -102,7 +103,8 @@ public sealed class ArtifactLock : IDisposable
         _handle.Dispose();
     }
 
-    /// <summary>Whether <paramref name="path"/> still names the file <paramref name="handle"/> has open; null when the file's time cannot be set (not our file).</summary>
+    /// <summary>Whether <paramref name="path"/> still names the file <paramref name="handle"/> has open; null when the file's time cannot be set (not our
+    /// file).</summary>
     private static bool? StillNamedBy(FileStream handle, string path)
     {
         // A random time between 1990 and 2030 to the second: coarse-timestamp file systems keep it whole.
@@ -136,7 +138,8 @@ public sealed class ArtifactLock : IDisposable
     {
         try
         {
-            File.WriteAllText(ownerPath, string.Create(CultureInfo.InvariantCulture, $"pid {Environment.ProcessId} on {Environment.MachineName} since {DateTimeOffset.UtcNow:O}"));
+            File.WriteAllText(ownerPath, string.Create(CultureInfo.InvariantCulture, $"pid {Environment.ProcessId} on {Environment.MachineName} since " +
+                $"{DateTimeOffset.UtcNow:O}"));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -164,7 +167,8 @@ public sealed class ArtifactLock : IDisposable
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw GacException.Create(DiagnosticCatalogue.ArtifactWriteFailed, $"Cannot create the folder of '{target}': {e.Message}", new SourceLocation(target), e);
+            throw GacException.Create(DiagnosticCatalogue.ArtifactWriteFailed, $"Cannot create the folder of '{target}': {e.Message}",
+                new SourceLocation(target), e);
         }
     }
 }

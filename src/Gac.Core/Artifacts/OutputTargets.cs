@@ -18,7 +18,8 @@ public sealed record OutputTargets(string ArtifactPath, string ReportDirectory, 
 
     /// <summary>
     /// GAC5023 when an output is an input; GAC5024 when the report folder (or a folder above it, or
-    /// above the artifact) is an existing file. <paramref name="artifactOrigin"/> and <paramref name="reportOrigin"/> name where the outputs came from, for the message.
+    /// above the artifact) is an existing file. <paramref name="artifactOrigin"/> and <paramref name="reportOrigin"/> name where the outputs came from, for the
+    /// message.
     /// </summary>
     public void Check(IEnumerable<string> inputs, string artifactOrigin, string reportOrigin)
     {
@@ -41,7 +42,8 @@ public sealed record OutputTargets(string ArtifactPath, string ReportDirectory, 
             {
                 throw GacException.Create(
                     DiagnosticCatalogue.OutputReplacesInput,
-                    $"{Capitalised(what)} would be written to '{path}', which is an input of this run ('{input}'); it is left unchanged. Write the output elsewhere.",
+                    $"{Capitalised(what)} would be written to '{path}', which is an input of this run ('{input}'); it is left unchanged. Write the output " +
+                        $"elsewhere.",
                     new SourceLocation(path));
             }
         }
@@ -76,7 +78,8 @@ public sealed record OutputTargets(string ArtifactPath, string ReportDirectory, 
             if (File.Exists(current))
             {
                 var why = current == Path.GetFullPath(folder) ? "is an existing file" : $"lies under '{current}', which is a file";
-                throw GacException.Create(DiagnosticCatalogue.OutputFolderIsFile, $"{what} {why}; nothing was computed or published. Name a folder instead.", new SourceLocation(current));
+                throw GacException.Create(DiagnosticCatalogue.OutputFolderIsFile, $"{what} {why}; nothing was computed or published. Name a folder instead.",
+                    new SourceLocation(current));
             }
         }
     }

@@ -10,7 +10,8 @@ public static partial class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor SafetensorsHeaderMalformed = new(
         "GAC1202", "Safetensors header malformed",
-        "The file does not start with an 8-byte little-endian header length followed by that many bytes of JSON describing each tensor's dtype, shape and data_offsets.",
+        "The file does not start with an 8-byte little-endian header length followed by that many bytes of JSON describing each tensor's dtype, shape and " +
+            "data_offsets.",
         "The file is truncated or not a safetensors file; download or save it again.");
 
     public static readonly DiagnosticDescriptor SafetensorsOffsetsInvalid = new(
@@ -51,7 +52,8 @@ public static partial class DiagnosticCatalogue
     public static readonly DiagnosticDescriptor RopeScalingUnsupported = new(
         "GAC1210", "RoPE scaling not supported",
         "config.json's rope_scaling / rope_parameters names a rope type the exporter does not implement, or lacks a key that type needs.",
-        "Supported rope types: default, linear (factor), llama3 (factor, low_freq_factor, high_freq_factor, original_max_position_embeddings), yarn (factor) and longrope (short_factor, long_factor).");
+        "Supported rope types: default, linear (factor), llama3 (factor, low_freq_factor, high_freq_factor, original_max_position_embeddings), yarn (factor) " +
+            "and longrope (short_factor, long_factor).");
 
     public static readonly DiagnosticDescriptor CheckpointExportFailed = new(
         "GAC1211", "Checkpoint could not be written as ONNX",

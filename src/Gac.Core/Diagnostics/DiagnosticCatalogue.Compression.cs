@@ -22,12 +22,14 @@ public static partial class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor LibTorchNotFound = new(
         "GAC4501", "libtorch native files not found",
-        "libLibTorchSharp.so or libtorch.so is in none of the folders the application's dependencies point to (runtimes/linux-x64/native beside the assembly, or the NuGet package folder).",
+        "libLibTorchSharp.so or libtorch.so is in none of the folders the application's dependencies point to (runtimes/linux-x64/native beside the " +
+            "assembly, or the NuGet package folder).",
         "Reference the TorchSharp and libtorch-cpu-linux-x64 packages from the application and restore it; the message lists the folders searched.");
 
     public static readonly DiagnosticDescriptor LibStdCxxTooOld = new(
         "GAC4502", "The system C++ runtime is too old for TorchSharp",
-        "libLibTorchSharp.so needs symbol versions of libstdc++ that the running libstdc++.so.6 does not define, beyond the one version (GLIBCXX_3.4.32) that is known to be safe to weaken.",
+        "libLibTorchSharp.so needs symbol versions of libstdc++ that the running libstdc++.so.6 does not define, beyond the one version (GLIBCXX_3.4.32) " +
+            "that is known to be safe to weaken.",
         "Install a newer libstdc++ (GCC 13 or later), or use a TorchSharp build compiled against this system's GCC.");
 
     public static readonly DiagnosticDescriptor LibTorchLoadFailed = new(

@@ -35,11 +35,13 @@ public static partial class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor RewriteStructureUnsupported = new(
         "GAC3013", "Graph structure cannot be rewritten safely",
-        "A rewrite met a structure it cannot change without risking wrong results: a shape it cannot trace, a constant that carries the pruned dimension, grouped-query attention, an unknown head layout, or a weight type other than float32/float16.",
+        "A rewrite met a structure it cannot change without risking wrong results: a shape it cannot trace, a constant that carries the pruned dimension, " +
+            "grouped-query attention, an unknown head layout, or a weight type other than float32/float16.",
         "Leave this layer or group out of the plan (compress it another way), or re-export the model with static shapes and per-layer weights.");
 
     public static readonly DiagnosticDescriptor Float16WeightOutOfRange = new(
         "GAC3050", "Weight outside float16 range",
-        "export.dtype is fp16, but a weight read by a MatMul, Gemm or Conv holds a value beyond ±65504, the largest finite float16; it is refused rather than clamped.",
+        "export.dtype is fp16, but a weight read by a MatMul, Gemm or Conv holds a value beyond ±65504, the largest finite float16; it is refused rather " +
+            "than clamped.",
         "Export with export.dtype: fp32, or rescale that layer (e.g. fold the scale into the following norm) so its weights fit float16.");
 }

@@ -4,12 +4,14 @@ public static partial class DiagnosticCatalogue
 {
     public static readonly DiagnosticDescriptor GateRejected = new(
         "GAC5001", "The gate rejected the candidate",
-        "At least one requested goal (speedup, latency, fidelity, perplexity, alignment, parameters) was missed or could not be measured; the artifact was not written.",
+        "At least one requested goal (speedup, latency, fidelity, perplexity, alignment, parameters) was missed or could not be measured; the artifact was " +
+            "not written.",
         "Read the per-goal table in gac.report.md; relax the goal, change the compression ratio, or target the right GPU profile.");
 
     public static readonly DiagnosticDescriptor GoalNotMeasured = new(
         "GAC5002", "A requested goal was not measured",
-        "The gate has a goal whose measurement is unavailable in this run (e.g. a perplexity goal for a model without token ids, a speedup goal without a benchmark).",
+        "The gate has a goal whose measurement is unavailable in this run (e.g. a perplexity goal for a model without token ids, a speedup goal without a " +
+            "benchmark).",
         "Give the measurement what it needs (calibration.tokens for max_perplexity_increase) or remove the goal.");
 
     public static readonly DiagnosticDescriptor ThresholdInvalid = new(
@@ -24,7 +26,8 @@ public static partial class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor ArtifactWriteFailed = new(
         "GAC5011", "The artifact could not be written",
-        "Writing, flushing or moving the accepted model into place failed (disk full, permissions, missing folder); the earlier artifact, if any, is unchanged.",
+        "Writing, flushing or moving the accepted model into place failed (disk full, permissions, missing folder); the earlier artifact, if any, is " +
+            "unchanged.",
         "Check free space and permissions of the output folder and rerun.");
 
     public static readonly DiagnosticDescriptor ArtifactRestoreFailed = new(

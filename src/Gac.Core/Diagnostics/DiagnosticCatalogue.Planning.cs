@@ -30,7 +30,8 @@ public static partial class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor InvalidPlannerOptions = new(
         "GAC2006", "Invalid planner options",
-        "The candidate window, alignment multiple or table limit is out of range, or the spectrum objective was asked for while some decision has no error curve.",
+        "The candidate window, alignment multiple or table limit is out of range, or the spectrum objective was asked for while some decision has no error " +
+            "curve.",
         "Use window steps 1..64 and a positive alignment multiple; give every decision an error curve or use the paper objective.");
 
     public static readonly DiagnosticDescriptor UnknownAlignmentProfile = new(
@@ -60,19 +61,22 @@ public static partial class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor PlanApproximate = new(
         "GAC2030", "Plan is not proven optimal",
-        "The instance was too large for the exact table; the plan comes from a coarser table or the Lagrangian solver and is within the reported gap of the optimum.",
+        "The instance was too large for the exact table; the plan comes from a coarser table or the Lagrangian solver and is within the reported gap of the " +
+            "optimum.",
         "Raise the table limit, shrink the candidate window, or accept the reported optimality gap.",
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor AlignedPlansMeasuredWorse = new(
         "GAC2120", "Every aligned plan measured worse than the compressor's dims",
-        "On the calibration data, each aligned candidate plan's output error (perplexity for a language model) exceeded that of the compressor's own unaligned dims at the same budget; the best of them was kept.",
+        "On the calibration data, each aligned candidate plan's output error (perplexity for a language model) exceeded that of the compressor's own " +
+            "unaligned dims at the same budget; the best of them was kept.",
         "Measure more candidates (alignment.candidates), widen the window (alignment.window), or calibrate on more or more representative samples.",
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor PlanNotMeasured = new(
         "GAC2121", "Aligned plan chosen by the objective alone",
-        "The model's weights exceed a sixth of the memory available (ONNX Runtime could not hold it three times), so the run did not probe layers or measure several aligned plans on calibration data.",
+        "The model's weights exceed a sixth of the memory available (ONNX Runtime could not hold it three times), so the run did not probe layers or measure " +
+            "several aligned plans on calibration data.",
         "Accept the objective's plan, or run on a machine with more memory to have plans measured.",
         DiagnosticSeverity.Info);
 

@@ -4,8 +4,10 @@ public static partial class DiagnosticCatalogue
 {
     public static readonly DiagnosticDescriptor CudaProviderUnavailable = new(
         "GAC4001", "CUDA execution provider unavailable",
-        "The CUDA execution provider was requested, but it cannot load: no NVIDIA driver, or a CUDA 13 or cuDNN 9 library is missing (the message names the one ONNX Runtime could not open), or a CPU-only ONNX Runtime was named by GAC_ORT_NATIVE_PATH.",
-        "Install the NVIDIA driver, CUDA 13 and cuDNN 9 and put their libraries on LD_LIBRARY_PATH (the tool ships ONNX Runtime's GPU build, Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0); or set validation.provider: auto / cpu.");
+        "The CUDA execution provider was requested, but it cannot load: no NVIDIA driver, or a CUDA 13 or cuDNN 9 library is missing (the message names the " +
+            "one ONNX Runtime could not open), or a CPU-only ONNX Runtime was named by GAC_ORT_NATIVE_PATH.",
+        "Install the NVIDIA driver, CUDA 13 and cuDNN 9 and put their libraries on LD_LIBRARY_PATH (the tool ships ONNX Runtime's GPU build, " +
+            "Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0); or set validation.provider: auto / cpu.");
 
     public static readonly DiagnosticDescriptor NativeLibraryFolderInvalid = new(
         "GAC4002", "ONNX Runtime native library folder is invalid",
@@ -24,7 +26,8 @@ public static partial class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor UnboundSymbolicDimension = new(
         "GAC4005", "Symbolic input dimension has no value",
-        "A model input has a symbolic dimension (such as seq or an image height) that neither calibration.dims, validation.shapes, calibration.inputs nor `bench --shape` binds; only a batch dim (1) and a k/v-cache length (0) have defaults.",
+        "A model input has a symbolic dimension (such as seq or an image height) that neither calibration.dims, validation.shapes, calibration.inputs nor " +
+            "`bench --shape` binds; only a batch dim (1) and a k/v-cache length (0) have defaults.",
         "Give every dimension the message lists a value, e.g. calibration.dims: { batch: 1, seq: 128 } or bench --shape batch=1,seq=128.");
 
     public static readonly DiagnosticDescriptor UnsupportedInputType = new(
@@ -40,7 +43,8 @@ public static partial class DiagnosticCatalogue
     public static readonly DiagnosticDescriptor ProviderFellBackToCpu = new(
         "GAC4008", "Execution provider fell back to CPU",
         "provider: auto found no usable CUDA execution provider and ran on the CPU; CPU timings do not show GAC's GPU speedup.",
-        "Install the NVIDIA driver, CUDA 13 and cuDNN 9 (see GAC4001; the message names the missing library) to measure on the GPU, or set provider: cpu to silence this warning.",
+        "Install the NVIDIA driver, CUDA 13 and cuDNN 9 (see GAC4001; the message names the missing library) to measure on the GPU, or set provider: cpu to " +
+            "silence this warning.",
         DiagnosticSeverity.Warning);
 
     public static readonly DiagnosticDescriptor OutputsIncomparable = new(
@@ -55,7 +59,8 @@ public static partial class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor ValidatedOneAtATime = new(
         "GAC4012", "Variants validated one at a time",
-        "The original and the two candidates were loaded and measured one after another (validation.sessions: one-at-a-time, or auto because their weights exceed half of the available memory), so latency was timed in blocks rather than interleaved and machine drift between blocks is not cancelled.",
+        "The original and the two candidates were loaded and measured one after another (validation.sessions: one-at-a-time, or auto because their weights " +
+            "exceed half of the available memory), so latency was timed in blocks rather than interleaved and machine drift between blocks is not cancelled.",
         "Nothing to fix for a large model. On a machine with enough memory, validation.sessions: together gives interleaved timings.",
         DiagnosticSeverity.Info);
 

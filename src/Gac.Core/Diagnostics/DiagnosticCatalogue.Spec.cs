@@ -75,7 +75,8 @@ public static partial class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor SpecBadValueForm = new(
         "GAC0016", "Value has the wrong form",
-        "A text value does not have the required form (for example a percent threshold like \"20%\", a file name ending in .onnx or .npy, or a profile name in lowercase kebab-case).",
+        "A text value does not have the required form (for example a percent threshold like \"20%\", a file name ending in .onnx or .npy, or a profile name " +
+            "in lowercase kebab-case).",
         "Rewrite the value in the form given in the message.");
 
     public static readonly DiagnosticDescriptor SpecDuplicateEntry = new(
@@ -100,7 +101,8 @@ public static partial class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor SpecConflictingOptions = new(
         "GAC0023", "Conflicting options",
-        "Two settings contradict each other (several calibration sources, an export path that would overwrite the model, a perplexity gate without token data, ...).",
+        "Two settings contradict each other (several calibration sources, an export path that would overwrite the model, a perplexity gate without token " +
+            "data, ...).",
         "Keep one of the conflicting settings, as the message explains.");
 
     public static readonly DiagnosticDescriptor SpecInvalidPath = new(

@@ -44,7 +44,8 @@ public static class DiagnosticCatalogueMarkdown
             text.AppendLine("|---|---|---|---|---|");
             foreach (var entry in entries)
             {
-                text.AppendLine(CultureInfo.InvariantCulture, $"| {entry.Code} | {entry.DefaultSeverity.ToString().ToLowerInvariant()} | {Cell(entry.Title)} | {Cell(entry.Cause)} | {Cell(entry.Fix)} |");
+                text.AppendLine(CultureInfo.InvariantCulture, $"| {entry.Code} | {entry.DefaultSeverity.ToString().ToLowerInvariant()} | {Cell(entry.Title)} " +
+                    $"| {Cell(entry.Cause)} | {Cell(entry.Fix)} |");
             }
         }
 

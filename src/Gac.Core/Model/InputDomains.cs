@@ -28,7 +28,8 @@ public sealed record IntegerInputDomain(string Input, IntegerInputKind Kind, lon
     /// </summary>
     public static IntegerInputKind KindFromName(string input)
         => input.Contains("mask", StringComparison.OrdinalIgnoreCase) ? IntegerInputKind.Ones
-            : input.Contains("token_type", StringComparison.OrdinalIgnoreCase) || input.Contains("segment", StringComparison.OrdinalIgnoreCase) ? IntegerInputKind.Zeros
+            : input.Contains("token_type", StringComparison.OrdinalIgnoreCase) || input.Contains("segment", StringComparison.OrdinalIgnoreCase)
+                ? IntegerInputKind.Zeros
             : input.Contains("position", StringComparison.OrdinalIgnoreCase) ? IntegerInputKind.Positions
             : IntegerInputKind.Ids;
 }

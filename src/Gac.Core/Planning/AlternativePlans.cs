@@ -91,7 +91,8 @@ internal static class AlternativePlans
                 (d, c) => ReferenceEquals(d, decision) && c == forbidden ? Forbidden : objective.Value(d, c.Dimension, c.IsDense),
                 budget,
                 options);
-            var value = Enumerable.Range(0, sets.Length).Sum(k => objective.Value(sets[k].Decision, sets[k].Candidates[plan[k]].Dimension, sets[k].Candidates[plan[k]].IsDense));
+            var value = Enumerable.Range(0, sets.Length).Sum(k => objective.Value(sets[k].Decision, sets[k].Candidates[plan[k]].Dimension,
+                sets[k].Candidates[plan[k]].IsDense));
             if (plan[i] != chosen[i] && value > Forbidden / 2)
             {
                 plans.Add((plan, value, decision.Id));

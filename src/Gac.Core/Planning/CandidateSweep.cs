@@ -52,7 +52,8 @@ public static class CandidateSweep
             foreach (var c in splits.Where(c => c.Parameters >= decision.DenseParams).ToList())
             {
                 splits.Remove(c);
-                dropped.Add(new DroppedCandidate(c.Dimension, c.Parameters, $"a rank-{c.Dimension} split costs {c.Parameters:N0} ≥ dense {decision.DenseParams:N0}"));
+                dropped.Add(new DroppedCandidate(c.Dimension, c.Parameters, $"a rank-{c.Dimension} split costs {c.Parameters:N0} ≥ dense " +
+                    $"{decision.DenseParams:N0}"));
             }
         }
         else if (offerDense && splits.Count > 0 && splits[^1].Dimension == decision.MaxDimension)
@@ -72,7 +73,8 @@ public static class CandidateSweep
         {
             throw GacException.Create(
                 DiagnosticCatalogue.NoAlignedCandidate,
-                $"Decision '{decision.Id}' has no candidate: no multiple of {step} (alignment {a}, {decision.ElementsPerUnit} element(s) per unit) lies in [{step}, {decision.MaxDimension}] and dense is not offered.");
+                $"Decision '{decision.Id}' has no candidate: no multiple of {step} (alignment {a}, {decision.ElementsPerUnit} element(s) per unit) lies in " +
+                    $"[{step}, {decision.MaxDimension}] and dense is not offered.");
         }
 
         return new CandidateSet(decision, step, splits, dropped);
@@ -107,7 +109,8 @@ public static class CandidateSweep
             }
             else
             {
-                dropped.Add(new DroppedCandidate(c.Dimension, c.Parameters, $"latency cliff: {c.LatencyMs:0.###} ms vs {faster.LatencyMs:0.###} ms at the larger {faster.Dimension}"));
+                dropped.Add(new DroppedCandidate(c.Dimension, c.Parameters, $"latency cliff: {c.LatencyMs:0.###} ms vs {faster.LatencyMs:0.###} ms at the " +
+                    $"larger {faster.Dimension}"));
             }
         }
 

@@ -28,7 +28,8 @@ public static class GacPlanner
         var budget = problem.Budget.Resolve(problem.Decisions);
         if (budget <= 0)
         {
-            throw GacException.Create(DiagnosticCatalogue.InvalidBudget, $"The budget ({problem.Budget}) resolves to {budget} parameters; it must be positive.");
+            throw GacException.Create(DiagnosticCatalogue.InvalidBudget, $"The budget ({problem.Budget}) resolves to {budget} parameters; it must be " +
+                $"positive.");
         }
 
         var sets = SweepAll(problem, options);
@@ -57,7 +58,8 @@ public static class GacPlanner
         {
             yield return new Diagnostic(
                 DiagnosticCatalogue.InvalidPlannerOptions,
-                $"Window steps {options.WindowSteps} (1..64), alignment multiple {options.AlignmentMultiple} (≥ 1), table limit {options.MaxTableCells} (≥ 1024) or cliff tolerance {options.CliffTolerance} ([0, 1)) is out of range.");
+                $"Window steps {options.WindowSteps} (1..64), alignment multiple {options.AlignmentMultiple} (≥ 1), table limit {options.MaxTableCells} (≥ " +
+                    $"1024) or cliff tolerance {options.CliffTolerance} ([0, 1)) is out of range.");
         }
     }
 
@@ -142,7 +144,8 @@ public static class GacPlanner
         if (weight > instance.Budget || weight != solution.Weight)
         {
             throw new GacException(
-                new Diagnostic(DiagnosticCatalogue.PlanVerificationFailed, $"Solver {solution.Solver} returned a plan of {weight:N0} parameters for a budget of {instance.Budget:N0}."))
+                new Diagnostic(DiagnosticCatalogue.PlanVerificationFailed, $"Solver {solution.Solver} returned a plan of {weight:N0} parameters for a budget " +
+                    $"of {instance.Budget:N0}."))
             {
                 ExitCode = ExitCodes.InternalError,
             };

@@ -85,7 +85,8 @@ public static class ParetoKnapsackSolver
 
         // The incumbent survives every cut, so the search can only match or beat it; keep it on a
         // rounding-level tie so the answer never gets worse than the greedy plan's.
-        solution = best.Value >= incumbent.Value ? best : incumbent with { Solver = Name, ProvenOptimal = true, Unit = 1, TableCells = states.Created, UpperBound = null };
+        solution = best.Value >= incumbent.Value ? best
+            : incumbent with { Solver = Name, ProvenOptimal = true, Unit = 1, TableCells = states.Created, UpperBound = null };
         return true;
     }
 

@@ -88,7 +88,8 @@ public static class PlanLayersFile
         {
             foreach (var (message, token) in Explain(error, string.Empty))
             {
-                diagnostics.Add(new Diagnostic(DiagnosticCatalogue.LayersFileSchemaViolation, message, token is null ? new SourceLocation(source, error.LineNumber, error.LinePosition) : LocationOf(token, source)));
+                diagnostics.Add(new Diagnostic(DiagnosticCatalogue.LayersFileSchemaViolation, message, token is null ? new SourceLocation(source,
+                    error.LineNumber, error.LinePosition) : LocationOf(token, source)));
             }
         }
 

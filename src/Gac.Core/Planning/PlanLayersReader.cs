@@ -22,7 +22,8 @@ internal static class PlanLayersReader
                 var decision = ReadDecision(node);
                 if (!seen.Add(decision.Id))
                 {
-                    diagnostics.Add(new Diagnostic(DiagnosticCatalogue.InvalidDecision, $"Decision id '{decision.Id}' appears more than once; ids must be unique.", location));
+                    diagnostics.Add(new Diagnostic(DiagnosticCatalogue.InvalidDecision, $"Decision id '{decision.Id}' appears more than once; ids must be " +
+                        $"unique.", location));
                 }
 
                 diagnostics.AddRange(decision.Validate().Select(d => d with { Location = location }));

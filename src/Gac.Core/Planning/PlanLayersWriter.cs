@@ -77,7 +77,8 @@ internal static class PlanLayersWriter
         {
             case DecisionKind.LowRank:
                 node["kind"] = "lowRank";
-                node["inFeatures"] = d.InFeatures ?? throw new InvalidOperationException($"Low-rank decision '{d.Id}' has no InFeatures; build it with PlanningDecision.LowRank.");
+                node["inFeatures"] = d.InFeatures ?? throw new InvalidOperationException($"Low-rank decision '{d.Id}' has no InFeatures; build it with " +
+                    $"PlanningDecision.LowRank.");
                 node["outFeatures"] = d.OutFeatures ?? throw new InvalidOperationException($"Low-rank decision '{d.Id}' has no OutFeatures.");
                 node["bias"] = d.FixedParams > 0;
                 break;

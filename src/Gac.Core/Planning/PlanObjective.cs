@@ -33,7 +33,8 @@ public sealed class PlanObjective
             PlanObjectiveKind.Auto => new PlanObjective(allCurves ? PlanObjectiveKind.Spectrum : PlanObjectiveKind.Paper),
             PlanObjectiveKind.Spectrum when !allCurves => throw GacException.Create(
                 DiagnosticCatalogue.InvalidPlannerOptions,
-                $"The spectrum objective needs an error curve on every decision; missing on: {string.Join(", ", decisions.Where(d => d.ErrorCurve is null && d.Dense != DenseOption.Required).Select(d => d.Id).Take(5))}."),
+                $"The spectrum objective needs an error curve on every decision; missing on: " +
+                    $"{string.Join(", ", decisions.Where(d => d.ErrorCurve is null && d.Dense != DenseOption.Required).Select(d => d.Id).Take(5))}."),
             _ => new PlanObjective(requested),
         };
     }

@@ -36,7 +36,8 @@ internal static class PlanReportBuilder
         {
             diagnostics.Add(new Diagnostic(
                 DiagnosticCatalogue.PlanApproximate,
-                $"Plan from {solution.Solver} (unit {solution.Unit:N0}) is within {solution.Gap:G4} of the optimum (upper bound {solution.UpperBound:G6}).").ToCanonicalString());
+                $"Plan from {solution.Solver} (unit {solution.Unit:N0}) is within {solution.Gap:G4} of the optimum (upper bound {solution.UpperBound:G6}).")
+                    .ToCanonicalString());
         }
 
         var settings = new PlanSettings(
@@ -82,7 +83,8 @@ internal static class PlanReportBuilder
         var decision = set.Decision;
         var pick = set.Candidates[chosenIndex];
         var candidates = set.Candidates
-            .Select((c, j) => new CandidateReport(c.Dimension, c.IsDense, c.Parameters, objective.Score(decision, c.Dimension, c.IsDense), j == chosenIndex, c.LatencyMs))
+            .Select((c, j) => new CandidateReport(c.Dimension, c.IsDense, c.Parameters, objective.Score(decision, c.Dimension, c.IsDense), j == chosenIndex,
+                c.LatencyMs))
             .ToArray();
         return new DecisionPlan(
             decision.Id,
@@ -137,6 +139,7 @@ internal static class PlanReportBuilder
         var why = dParams > 0
             ? "budget freed elsewhere buys more here"
             : "frees parameters the budget needs, where they cost least";
-        return string.Create(inv, $"{where} the nearest aligned value {nearest.Dimension}: {why} ({what} {dScore:+0.####;-0.####;0} for {dParams:+#,0;-#,0;0} params, {perM:G3} per M)");
+        return string.Create(inv, $"{where} the nearest aligned value {nearest.Dimension}: {why} ({what} {dScore:+0.####;-0.####;0} for " +
+            $"{dParams:+#,0;-#,0;0} params, {perM:G3} per M)");
     }
 }

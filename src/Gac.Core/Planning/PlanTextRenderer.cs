@@ -18,7 +18,8 @@ public static class PlanTextRenderer
         var text = new StringBuilder();
         var s = report.Settings;
         Line(text, $"Plan {report.Problem}");
-        Line(text, $"objective {s.Objective} ({(s.ObjectiveMinimizes ? "minimize" : "maximize")}), profile {s.Profile}, multiple of {s.Multiple}, window ±{s.WindowSteps}");
+        Line(text, $"objective {s.Objective} ({(s.ObjectiveMinimizes ? "minimize" : "maximize")}), profile {s.Profile}, multiple of {s.Multiple}, window " +
+            $"±{s.WindowSteps}");
         var solver = report.Solver;
         var proof = solver.ProvenOptimal ? "proven optimal" : $"gap ≤ {solver.Gap:G4}";
         Line(text, $"solver {solver.Name}: {proof}, {solver.ElapsedMs:0.0} ms, unit {solver.Unit:N0}, {solver.TableCells:N0} cells");

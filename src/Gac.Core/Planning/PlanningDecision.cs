@@ -60,7 +60,9 @@ public sealed record PlanningDecision
     {
         if (MaxDimension <= 0 || ParamsPerUnit <= 0 || FixedParams < 0 || DenseParams <= 0 || ElementsPerUnit <= 0)
         {
-            yield return new Diagnostic(DiagnosticCatalogue.InvalidDecision, $"Decision '{Id}': max dimension ({MaxDimension}), params per unit ({ParamsPerUnit}), dense params ({DenseParams}) and elements per unit ({ElementsPerUnit}) must be positive and fixed params ({FixedParams}) non-negative.");
+            yield return new Diagnostic(DiagnosticCatalogue.InvalidDecision, $"Decision '{Id}': max dimension ({MaxDimension}), params per unit " +
+                $"({ParamsPerUnit}), dense params ({DenseParams}) and elements per unit ({ElementsPerUnit}) must be positive and fixed params " +
+                $"({FixedParams}) non-negative.");
         }
 
         if (!double.IsFinite(Target) || Target < 0 || Target > MaxDimension)

@@ -41,7 +41,8 @@ public sealed record PlanningProblem(string Name, IReadOnlyList<PlanningDecision
         };
         if (badBudget)
         {
-            Bad(DiagnosticCatalogue.InvalidBudget, $"Budget {budget.Kind} = {budget.Value} is out of range (parameters ≥ 1, kept fraction in (0, 1], compression ratio in [0, 1)).");
+            Bad(DiagnosticCatalogue.InvalidBudget, $"Budget {budget.Kind} = {budget.Value} is out of range (parameters ≥ 1, kept fraction in (0, 1], " +
+                $"compression ratio in [0, 1)).");
         }
 
         return problems;

@@ -52,7 +52,8 @@ public static class ComparisonTable
             {
                 var latency = row.Latency.FirstOrDefault(l => l.Bucket == bucket);
                 cells.Add(latency is null ? "—" : Invariant($"{latency.P50Ms:0.000} [{latency.P50CiLowMs:0.000}, {latency.P50CiHighMs:0.000}]"));
-                cells.Add(row.Variant == "original" ? "1×" : latency?.VsOriginal is { } s ? Invariant($"{s.Ratio:0.00}× [{s.CiLow:0.00}, {s.CiHigh:0.00}]") : "—");
+                cells.Add(row.Variant == "original" ? "1×" : latency?.VsOriginal is { } s ? Invariant($"{s.Ratio:0.00}× [{s.CiLow:0.00}, {s.CiHigh:0.00}]")
+                    : "—");
             }
 
             cells.Add(row.Verdict ?? "—");
@@ -68,7 +69,8 @@ public static class ComparisonTable
         var rows = Cells(comparison);
         var widths = header.Select((h, c) => rows.Select(r => r[c].Length).Append(h.Length).Max()).ToArray();
         var text = new StringBuilder();
-        text.AppendLine(Invariant($"{comparison.Reports.Count} runs of {comparison.Model} ({comparison.OriginalLinearParameters:#,0} linear parameters); budgets within {comparison.BudgetSpreadPercent:0.##}%"));
+        text.AppendLine(Invariant($"{comparison.Reports.Count} runs of {comparison.Model} ({comparison.OriginalLinearParameters:#,0} linear parameters); ") +
+            Invariant($"budgets within {comparison.BudgetSpreadPercent:0.##}%"));
         text.AppendLine();
         text.AppendLine(Line(header, widths));
         text.AppendLine(string.Join("  ", widths.Select(w => new string('-', w))));
@@ -93,7 +95,8 @@ public static class ComparisonTable
         var md = new StringBuilder();
         md.AppendLine("# gac-build compare");
         md.AppendLine();
-        md.AppendLine(Invariant($"Model `{comparison.Model}` · {comparison.OriginalLinearParameters:#,0} linear parameters · {comparison.Reports.Count} runs whose budgets differ by {comparison.BudgetSpreadPercent:0.##}%."));
+        md.AppendLine(Invariant($"Model `{comparison.Model}` · {comparison.OriginalLinearParameters:#,0} linear parameters · {comparison.Reports.Count} ") +
+            Invariant($"runs whose budgets differ by {comparison.BudgetSpreadPercent:0.##}%."));
         md.AppendLine();
         md.AppendLine("| " + string.Join(" | ", header) + " |");
         md.AppendLine("|" + string.Join("|", header.Select((_, c) => c == 0 ? "---" : c == header.Count - 1 ? ":---" : "---:")) + "|");
@@ -107,7 +110,8 @@ public static class ComparisonTable
         md.AppendLine("|---:|---|---|---:|---|---:|---|---|");
         foreach (var (report, index) in comparison.Reports.Select((r, i) => (r, i)))
         {
-            md.AppendLine(Invariant($"| {index + 1} | `{Cell(report.Path)}` | {report.Method} | {report.Ratio:0.###} | {report.Strategy}, multiple of {report.Alignment} | {report.Budget:#,0} | {report.ProviderUsed} | {report.Verdict} |"));
+            md.AppendLine(Invariant($"| {index + 1} | `{Cell(report.Path)}` | {report.Method} | {report.Ratio:0.###} | {report.Strategy}, multiple of ") +
+                Invariant($"{report.Alignment} | {report.Budget:#,0} | {report.ProviderUsed} | {report.Verdict} |"));
         }
 
         foreach (var note in comparison.Notes.Concat(comparison.Warnings))

@@ -15,7 +15,8 @@ public static class MarkdownSummary
         var icon = report.Gate.Accepted ? "✅" : "❌";
         md.AppendLine("# gac-build report");
         md.AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"**Verdict: {icon} {report.Gate.Verdict}** — {report.Gate.Goals.Count(g => g.Status == "passed")} of {report.Gate.Goals.Count} goals passed{SpeedupNote(report.Gate.SpeedupJudgedOn)}.");
+        md.AppendLine(CultureInfo.InvariantCulture, $"**Verdict: {icon} {report.Gate.Verdict}** — {report.Gate.Goals.Count(g => g.Status == "passed")} of " +
+            $"{report.Gate.Goals.Count} goals passed{SpeedupNote(report.Gate.SpeedupJudgedOn)}.");
         md.AppendLine();
         md.AppendLine(
             CultureInfo.InvariantCulture,
@@ -26,7 +27,8 @@ public static class MarkdownSummary
         if (report.Compression is { } c)
         {
             md.AppendLine();
-            md.AppendLine(Invariant($"Model `{c.Model}` · compressor **{c.Method}** removing {c.Ratio:P0} of the compressible linear parameters · alignment **{c.Strategy}** to `{c.Profile}` · artifact `{c.Artifact}` {(c.ArtifactWritten ? "written" : "not written")}"));
+            md.AppendLine(Invariant($"Model `{c.Model}` · compressor **{c.Method}** removing {c.Ratio:P0} of the compressible linear parameters · alignment ") +
+                Invariant($"**{c.Strategy}** to `{c.Profile}` · artifact `{c.Artifact}` {(c.ArtifactWritten ? "written" : "not written")}"));
         }
 
         foreach (var section in report.Latency)
@@ -40,7 +42,8 @@ public static class MarkdownSummary
             {
                 var speedup = section.Speedups.FirstOrDefault(s => s.Candidate == variant.Variant && s.Baseline == "original");
                 var speedupText = variant.Variant == "original" ? "1×" : speedup is null ? "—" : Ratio(speedup);
-                md.AppendLine(Invariant($"| {variant.Variant} | {variant.P50Ms:0.000} | {variant.P90Ms:0.000} | {variant.P99Ms:0.000} | {variant.MeanMs:0.000} | {speedupText} |"));
+                md.AppendLine(Invariant($"| {variant.Variant} | {variant.P50Ms:0.000} | {variant.P90Ms:0.000} | {variant.P99Ms:0.000} | ") +
+                    Invariant($"{variant.MeanMs:0.000} | {speedupText} |"));
             }
 
             foreach (var other in section.Speedups.Where(s => s.Baseline != "original"))
@@ -61,7 +64,8 @@ public static class MarkdownSummary
             md.AppendLine(Invariant($"| gac | {plan.AlignedPercentAfter:0.#}% | {plan.ParametersAligned:#,0} |"));
             md.AppendLine(Invariant($"| original | — | {plan.ParametersOriginal:#,0} |"));
             md.AppendLine();
-            md.AppendLine(Invariant($"The compressor changed {plan.CompressedBefore} dims and left {plan.MisalignedBefore} of them misaligned; a layer or group kept at its original size counts as aligned."));
+            md.AppendLine(Invariant($"The compressor changed {plan.CompressedBefore} dims and left {plan.MisalignedBefore} of them misaligned; a layer or ") +
+                Invariant($"group kept at its original size counts as aligned."));
             LayerTable(md, plan);
         }
 
@@ -86,7 +90,8 @@ public static class MarkdownSummary
             if (fidelity.SentenceCosine is { } sentences)
             {
                 md.AppendLine();
-                md.AppendLine(Invariant($"Metrics compare sentence vectors ({fidelity.Pooling} pooling over the attention mask) on held-out text; mean sentence cosine to the original: gac {sentences:0.#####}") +
+                md.AppendLine(Invariant($"Metrics compare sentence vectors ({fidelity.Pooling} pooling over the attention mask) on held-out text; mean ") +
+                    Invariant($"sentence cosine to the original: gac {sentences:0.#####}") +
                     (report.FidelityUnaligned?.SentenceCosine is { } u ? Invariant($", unaligned {u:0.#####}.") : "."));
             }
         }
@@ -104,7 +109,8 @@ public static class MarkdownSummary
                 "failed" => "❌ failed",
                 _ => "❌ not measured",
             };
-            md.AppendLine(CultureInfo.InvariantCulture, $"| {Cell(goal.Name)} | {Cell(goal.Target)} | {Cell(goal.Measured)} | {result} | {Cell(goal.Reason)} |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {Cell(goal.Name)} | {Cell(goal.Target)} | {Cell(goal.Measured)} | {result} | {Cell(goal.Reason)} " +
+                $"|");
         }
 
         if (report.Warnings.Count > 0)
@@ -132,7 +138,9 @@ public static class MarkdownSummary
         md.AppendLine();
         md.AppendLine("### Layers");
         md.AppendLine();
-        md.AppendLine("Predicted error: the layer's term in the error model the plan was chosen under (squared output error measured with the layer alone cut, where probed; else the compressor's objective). Measured alone: relative output error on calibration data with only this layer cut to that dim.");
+        md.AppendLine("Predicted error: the layer's term in the error model the plan was chosen under (squared output error measured with the layer alone " +
+            "cut, where probed; else the compressor's objective). Measured alone: relative output error on calibration data with only this layer cut to that " +
+            "dim.");
         md.AppendLine();
         md.AppendLine("| layer | original | compressor d* | gac | aligned | predicted error | share | measured alone |");
         md.AppendLine("|---|---:|---:|---:|:---:|---:|---:|---|");
@@ -140,8 +148,10 @@ public static class MarkdownSummary
         {
             var predicted = layer.PredictedError is { } p ? Invariant($"{p:G4}") : "—";
             var share = layer.ErrorShare is { } s ? Invariant($"{s:P1}") : "—";
-            var alone = layer.MeasuredAlone is not { Count: > 0 } ? "—" : string.Join(", ", layer.MeasuredAlone.Select(m => Invariant($"{m.Dimension}: {m.RelativeError:0.####}")));
-            md.AppendLine(Invariant($"| {Cell(layer.Name)} | {layer.Original} | {layer.Unconstrained:0.##} | {layer.Aligned} | {(layer.IsAligned ? "yes" : "no")} | {predicted} | {share} | {alone} |"));
+            var alone = layer.MeasuredAlone is not { Count: > 0 } ? "—" : string.Join(", ", layer.MeasuredAlone.Select(m =>
+                Invariant($"{m.Dimension}: {m.RelativeError:0.####}")));
+            md.AppendLine(Invariant($"| {Cell(layer.Name)} | {layer.Original} | {layer.Unconstrained:0.##} | {layer.Aligned} | ") +
+                Invariant($"{(layer.IsAligned ? "yes" : "no")} | {predicted} | {share} | {alone} |"));
         }
     }
 
@@ -150,13 +160,16 @@ public static class MarkdownSummary
         md.AppendLine();
         md.AppendLine("## Plan selection (calibration data)");
         md.AppendLine();
-        md.AppendLine(Invariant($"{selection.Candidates.Count} aligned plans under the budget were built and measured on {selection.Samples} calibration sample(s), never the held-out ones; the lowest {selection.Metric} became the gac variant. The compressor's unaligned dims measured {selection.Unaligned:G5}."));
+        md.AppendLine(Invariant($"{selection.Candidates.Count} aligned plans under the budget were built and measured on {selection.Samples} calibration ") +
+            Invariant($"sample(s), never the held-out ones; the lowest {selection.Metric} became the gac variant. The compressor's unaligned dims measured ") +
+            Invariant($"{selection.Unaligned:G5}."));
         md.AppendLine();
         md.AppendLine(CultureInfo.InvariantCulture, $"| plan | parameters | calibration {selection.Metric} | chosen | origin |");
         md.AppendLine("|---|---:|---:|:---:|---|");
         foreach (var candidate in selection.Candidates)
         {
-            md.AppendLine(Invariant($"| {Cell(candidate.Name)} | {candidate.Parameters:#,0} | {candidate.Measured:G5} | {(candidate.Chosen ? "✅" : string.Empty)} | {Cell(candidate.Origin)} |"));
+            md.AppendLine(Invariant($"| {Cell(candidate.Name)} | {candidate.Parameters:#,0} | {candidate.Measured:G5} | ") +
+                Invariant($"{(candidate.Chosen ? "✅" : string.Empty)} | {Cell(candidate.Origin)} |"));
         }
     }
 

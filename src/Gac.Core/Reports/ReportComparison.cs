@@ -57,7 +57,8 @@ public sealed record ReportComparison(
         {
             var list = string.Join(
                 ", ",
-                runs.Select(r => Invariant($"{System.IO.Path.GetFileName(r.Path)} ({r.Compression.Method}, ratio {r.Compression.Ratio:0.###}): {r.Plan.ParametersUnaligned:N0}")));
+                runs.Select(r => Invariant($"{System.IO.Path.GetFileName(r.Path)} ({r.Compression.Method}, ratio {r.Compression.Ratio:0.###}): ") +
+                    Invariant($"{r.Plan.ParametersUnaligned:N0}")));
             var message = Invariant($"the compressors' parameter budgets differ by {spread:0.##}% (more than {BudgetTolerancePercent:0.#}%): {list}.");
             var diagnostic = new Diagnostic(
                 DiagnosticCatalogue.ReportsAtDifferentBudgets,
@@ -89,7 +90,8 @@ public sealed record ReportComparison(
             first.Report.Inputs.Model,
             first.Plan.ParametersOriginal,
             runs.Select(r => new ComparedReport(
-                r.Path, r.Compression.Method, r.Compression.Ratio, r.Compression.Strategy, r.Plan.Alignment, r.Plan.ParametersUnaligned, r.Report.Gate.Verdict, r.Report.Runtime.ProviderUsed)).ToList(),
+                r.Path, r.Compression.Method, r.Compression.Ratio, r.Compression.Strategy, r.Plan.Alignment, r.Plan.ParametersUnaligned, r.Report.Gate.Verdict,
+                    r.Report.Runtime.ProviderUsed)).ToList(),
             buckets,
             perplexity,
             Math.Round(spread, 4),
@@ -166,7 +168,9 @@ public sealed record ReportComparison(
         foreach (var bucket in buckets)
         {
             var originals = runs.Select(r => r.Report.Latency.First(l => l.Bucket == bucket).Variants.FirstOrDefault(v => v.Variant == "original")?.P50Ms);
-            notes.Add(Invariant($"Each run measured the original itself; its p50 at {bucket} was {string.Join(", ", originals.Select(p => p is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "—"))} ms (the original row shows run 1). Speedups are against the same run's original, measured interleaved."));
+            notes.Add(Invariant($"Each run measured the original itself; its p50 at {bucket} was ") +
+                Invariant($"{string.Join(", ", originals.Select(p => p is { } v ? v.ToString("0.000", CultureInfo.InvariantCulture) : "—"))} ms ") +
+                Invariant($"(the original row shows run 1). Speedups are against the same run's original, measured interleaved."));
         }
 
         if (runs.Select(r => r.Report.Runtime.ProviderUsed).Distinct(StringComparer.Ordinal).Count() > 1)

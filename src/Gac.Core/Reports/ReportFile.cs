@@ -18,7 +18,8 @@ public static class ReportFile
         }
         catch (JsonException e)
         {
-            throw GacException.Create(DiagnosticCatalogue.NotARunReport, $"'{path}' is not a gac-build report: {e.Message}", InputFile.JsonErrorLocation(path, e), e);
+            throw GacException.Create(DiagnosticCatalogue.NotARunReport, $"'{path}' is not a gac-build report: {e.Message}", InputFile.JsonErrorLocation(path,
+                e), e);
         }
 
         if (report.SchemaVersion != RunReport.CurrentSchemaVersion)

@@ -124,7 +124,8 @@ public sealed record SpeedupEntry(string Candidate, string Baseline, double Rati
 /// <summary>One shape bucket, e.g. "batch=1,seq=128", measured interleaved across variants.</summary>
 public sealed record LatencySection(string Bucket, int Warmup, IReadOnlyList<VariantLatency> Variants, IReadOnlyList<SpeedupEntry> Speedups);
 
-/// <param name="Pooling">mean / cls when an encoder's outputs were pooled to sentence vectors before comparing (then every metric is on those vectors); null otherwise.</param>
+/// <param name="Pooling">mean / cls when an encoder's outputs were pooled to sentence vectors before comparing (then every metric is on those vectors); null
+/// otherwise.</param>
 /// <param name="SentenceCosine">With pooling: the mean over held-out sentences of the cosine between original and candidate sentence vectors.</param>
 public sealed record FidelitySection(
     int Samples,

@@ -5,7 +5,8 @@ namespace Gac.Core.Spec;
 /// other sources are empty.
 /// </summary>
 /// <param name="Text">calibration.text: real text tokenized with the model's tokenizer (source <see cref="CalibrationSource.Text"/>).</param>
-/// <param name="Tokenizer">The tokenizer file calibration.text uses: calibration.tokenizer, else the one found beside a Hugging Face checkpoint (<see cref="TokenizerFiles.BesideCheckpoint"/>); null without text.</param>
+/// <param name="Tokenizer">The tokenizer file calibration.text uses: calibration.tokenizer, else the one found beside a Hugging Face checkpoint (<see
+/// cref="TokenizerFiles.BesideCheckpoint"/>); null without text.</param>
 public sealed record CalibrationSpec(
     int Samples,
     int Seed,

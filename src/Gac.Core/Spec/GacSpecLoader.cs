@@ -53,7 +53,8 @@ public static class GacSpecLoader
         {
             sink.Report(
                 DiagnosticCatalogue.SpecEmpty,
-                "The spec is empty (no settings, only comments or blank lines). Add at least version, model, compress and export; `gac-build init` writes a commented starter spec.",
+                "The spec is empty (no settings, only comments or blank lines). Add at least version, model, compress and export; `gac-build init` writes a " +
+                    "commented starter spec.",
                 1,
                 1);
             return null;
@@ -100,10 +101,12 @@ public static class GacSpecLoader
         }
         catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
-            sink.Report(DiagnosticCatalogue.SpecFileUnreadable, $"The spec file '{path}' does not exist (looked for {SafeFullPath(path)}). Check the path, or run `gac-build init` to write a starter spec.");
+            sink.Report(DiagnosticCatalogue.SpecFileUnreadable, $"The spec file '{path}' does not exist (looked for {SafeFullPath(path)}). Check the path, " +
+                $"or run `gac-build init` to write a starter spec.");
             return null;
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException or System.Security.SecurityException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException
+            or System.Security.SecurityException)
         {
             sink.Report(DiagnosticCatalogue.SpecFileUnreadable, $"The spec file '{path}' cannot be read: {ex.Message}");
             return null;
@@ -112,7 +115,8 @@ public static class GacSpecLoader
         return Decode(bytes, sink);
     }
 
-    /// <summary>UTF-8 (with or without a byte-order mark), or UTF-16 when a byte-order mark says so; invalid bytes are an error, not replacement characters.</summary>
+    /// <summary>UTF-8 (with or without a byte-order mark), or UTF-16 when a byte-order mark says so; invalid bytes are an error, not replacement
+    /// characters.</summary>
     private static string? Decode(byte[] bytes, DiagnosticSink sink)
     {
         var (encoding, skip) = bytes switch

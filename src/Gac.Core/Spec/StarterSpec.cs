@@ -4,7 +4,8 @@ using System.Text;
 namespace Gac.Core.Spec;
 
 /// <summary>What <c>gac-build init</c> learnt about the model, so the starter's goals and dims fit it.</summary>
-/// <param name="IsLanguageModel">A causal LM (a Hugging Face folder, or an ONNX graph with an integer input_ids input): its quality is perplexity or logits.</param>
+/// <param name="IsLanguageModel">A causal LM (a Hugging Face folder, or an ONNX graph with an integer input_ids input): its quality is perplexity or
+/// logits.</param>
 /// <param name="TokensPath">Token ids for calibration and held-out perplexity (relative to the spec), when the user named them.</param>
 /// <param name="Dims">Every symbolic dimension of the model's inputs, in order of appearance; the starter binds each one explicitly.</param>
 /// <param name="Provider">Where validation runs; with cuda the starter adds the latency goal.</param>
@@ -44,6 +45,8 @@ public static class StarterSpec
     public static string Render(string modelPath, string exportPath, string schemaReference, StarterModel? model = null)
     {
         model ??= new StarterModel();
+        var samples = model.TokensPath is null ? "32" : "8   ";
+        var samplesNote = model.TokensPath is null ? "inputs" : "token windows of batch x seq; held-out windows follow them";
         var text = new StringBuilder();
         text.Append("# yaml-language-server: $schema=").Append(schemaReference).Append('\n');
         text.Append(CultureInfo.InvariantCulture, $$"""
@@ -61,7 +64,7 @@ public static class StarterSpec
             # Give at most one source; validation and benchmarks use the same one. With none, inputs are
             # generated from the model's graph: ids below the table they index, masks 1, token types 0.
             calibration:
-              samples: {{(model.TokensPath is null ? "32" : "8   ")}}                # {{(model.TokensPath is null ? "inputs" : "token windows of batch x seq; held-out windows follow them")}}
+              samples: {{samples}}                # {{samplesNote}}
               seed: 1234
               # text: data/sentences.txt                 # real text (.txt or .jsonl), tokenized by the model's tokenizer
               # tokenizer: vocab.txt                     # for an ONNX model: vocab.txt | tokenizer.model | tokenizer.json

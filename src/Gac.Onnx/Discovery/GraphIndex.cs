@@ -82,7 +82,8 @@ internal sealed class GraphIndex
             return true;
         }
 
-        if (depth >= 4 || node.Output.Count == 0 || node.OpType is not ("Cast" or "Identity" or "Transpose" or "Reshape" or "Unsqueeze" or "Squeeze" or "Flatten"))
+        if (depth >= 4 || node.Output.Count == 0 || node.OpType is not ("Cast" or "Identity" or "Transpose" or "Reshape" or "Unsqueeze" or "Squeeze"
+            or "Flatten"))
         {
             return false;
         }
@@ -160,7 +161,8 @@ internal sealed class GraphIndex
         }
     }
 
-    /// <summary>A run-time-only piece of a shape whose length the graph still tells (Slice of known bounds, Shape with start/end, Unsqueeze of a scalar).</summary>
+    /// <summary>A run-time-only piece of a shape whose length the graph still tells (Slice of known bounds, Shape with start/end, Unsqueeze of a
+    /// scalar).</summary>
     private IReadOnlyList<long?>? DynamicPart(string value)
     {
         var node = Producer(value);

@@ -48,7 +48,8 @@ public static class LinearLayerDiscovery
                 // An empty weight maps nothing to nothing: there is no rank to choose and no GEMM to align.
                 throw GacException.Create(
                     DiagnosticCatalogue.LinearLayerEmpty,
-                    $"{node.OpType} node '{node.Name}' has weight '{weight.Name}' of shape [{string.Join(", ", weight.Dims)}]: a linear layer with a zero-size dimension is not a model gac-build can compress.");
+                    $"{node.OpType} node '{node.Name}' has weight '{weight.Name}' of shape [{string.Join(", ", weight.Dims)}]: a linear layer with a " +
+                        $"zero-size dimension is not a model gac-build can compress.");
             }
 
             // Gemm computes A·B with B transposed when transB = 1, so W is stored [N, K] (ONNX Gemm spec).

@@ -46,7 +46,8 @@ internal static class MlpMatcher
             }
             else
             {
-                (LinearCandidate gate, LinearCandidate up) = FeedsActivation(index, partner.Output) && !FeedsActivation(index, first.Output) ? (partner, first) : (first, partner);
+                (LinearCandidate gate, LinearCandidate up) = FeedsActivation(index, partner.Output) && !FeedsActivation(index, first.Output) ? (partner, first)
+                    : (first, partner);
                 gate.Role = LinearRole.MlpGate;
                 up.Role = LinearRole.MlpUp;
                 members.Add(gate);

@@ -36,7 +36,8 @@ public static class CheckpointExporter
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw GacException.Create(DiagnosticCatalogue.CheckpointExportFailed, $"Cannot create the folder of '{target}': {e.Message}", new SourceLocation(target), e);
+            throw GacException.Create(DiagnosticCatalogue.CheckpointExportFailed, $"Cannot create the folder of '{target}': {e.Message}",
+                new SourceLocation(target), e);
         }
 
         ModelProto model;
@@ -98,7 +99,8 @@ public static class CheckpointExporter
         {
             throw GacException.Create(
                 DiagnosticCatalogue.ExportOpsetUnsupported,
-                $"export.opset is {opset}; Hugging Face checkpoints are exported for opsets {CheckpointExportOptions.MinimumOpset} to {CheckpointExportOptions.MaximumOpset}.");
+                $"export.opset is {opset}; Hugging Face checkpoints are exported for opsets {CheckpointExportOptions.MinimumOpset} to " +
+                    $"{CheckpointExportOptions.MaximumOpset}.");
         }
     }
 

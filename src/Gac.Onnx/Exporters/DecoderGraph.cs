@@ -109,7 +109,8 @@ internal sealed class DecoderGraph
         {
             // q − k ≥ window: the key left the window. Integer arithmetic, exact at any length.
             var distance = Builder.Node("Sub", [rows, columns], "mask/sliding/Sub");
-            var outside = Builder.Node("Not", [Builder.Node("Less", [distance, Int64Scalar($"const.window.{window}", window)], "mask/sliding/Less")], "mask/sliding/Not");
+            var outside = Builder.Node("Not", [Builder.Node("Less", [distance, Int64Scalar($"const.window.{window}", window)], "mask/sliding/Less")],
+                "mask/sliding/Not");
             var hidden = Builder.Node("Or", [future, outside], "mask/sliding/Or");
             _slidingMask = Builder.Node("Where", [hidden, minusInfinity, zero], "mask/sliding/Where");
         }
@@ -131,7 +132,8 @@ internal sealed class DecoderGraph
         {
             // transformers' longrope_frequency_update: long factors once max(position_ids) + 1, i.e.
             // past + seq, exceeds the original context; decided per call, as there.
-            var outgrown = Builder.Node("Greater", [TotalLength, Int64Scalar($"const.rope.original.{Config.RopeScaling.OriginalMaxPositions}", Config.RopeScaling.OriginalMaxPositions)], "rotary/longrope/Greater");
+            var outgrown = Builder.Node("Greater", [TotalLength, Int64Scalar($"const.rope.original.{Config.RopeScaling.OriginalMaxPositions}",
+                Config.RopeScaling.OriginalMaxPositions)], "rotary/longrope/Greater");
             inverse = Builder.Node("Where", [outgrown, Frequencies("rotary.inv_freq.long", longContext: true), inverse], "rotary/longrope/Where");
         }
 
@@ -155,7 +157,8 @@ internal sealed class DecoderGraph
     private string Frequencies(string name, bool longContext)
     {
         var frequencies = RotaryTables.InverseFrequencies(Config, longContext).Select(f => (double)f).ToArray();
-        var stored = Builder.Initializer(OnnxTensorFactory.WrapRaw(name, OnnxDataType.Double, System.Runtime.InteropServices.MemoryMarshal.AsBytes(frequencies.AsSpan()).ToArray(), frequencies.Length));
+        var stored = Builder.Initializer(OnnxTensorFactory.WrapRaw(name, OnnxDataType.Double,
+            System.Runtime.InteropServices.MemoryMarshal.AsBytes(frequencies.AsSpan()).ToArray(), frequencies.Length));
         return Builder.Node("Cast", [stored], $"{name}/Cast", OnnxAttributes.Int("to", (long)OnnxDataType.Float));
     }
 
@@ -176,7 +179,8 @@ internal sealed class DecoderGraph
     {
         if (!_weights.Contains(name))
         {
-            throw GacException.Create(DiagnosticCatalogue.CheckpointTensorMissing, $"The checkpoint '{_weights.Source}' has no tensor '{name}' ({Config.ModelType} needs it).", new SourceLocation(_weights.Source));
+            throw GacException.Create(DiagnosticCatalogue.CheckpointTensorMissing, $"The checkpoint '{_weights.Source}' has no tensor '{name}' " +
+                $"({Config.ModelType} needs it).", new SourceLocation(_weights.Source));
         }
 
         var shape = _weights.Shape(name);
@@ -252,7 +256,8 @@ internal sealed class DecoderGraph
     {
         var keysT = Builder.Node("Transpose", [k], $"{prefix}/k/Transpose_scores", OnnxAttributes.Ints("perm", 0, 1, 3, 2));
         var scores = Builder.Node("MatMul", [q, keysT], $"{prefix}/scores/MatMul");
-        var scaled = Builder.Node("Mul", [scores, FloatScalar($"const.attention_scale.{Config.HeadDim}", (float)(1.0 / Math.Sqrt(Config.HeadDim)))], $"{prefix}/scores/Mul");
+        var scaled = Builder.Node("Mul", [scores, FloatScalar($"const.attention_scale.{Config.HeadDim}", (float)(1.0 / Math.Sqrt(Config.HeadDim)))],
+            $"{prefix}/scores/Mul");
         var masked = Builder.Node("Add", [scaled, mask], $"{prefix}/scores/Add_mask");
         var probabilities = Builder.Node("Softmax", [masked], $"{prefix}/Softmax", OnnxAttributes.Int("axis", -1));
         var context = Builder.Node("MatMul", [probabilities, v], $"{prefix}/context/MatMul");
@@ -302,7 +307,8 @@ internal sealed class DecoderGraph
         var shape = new TensorShapeProto();
         foreach (var dim in dims)
         {
-            shape.Dim.Add(dim.Value is { } size ? new TensorShapeProto.Types.Dimension { DimValue = size } : new TensorShapeProto.Types.Dimension { DimParam = dim.Param });
+            shape.Dim.Add(dim.Value is { } size ? new TensorShapeProto.Types.Dimension { DimValue = size }
+                : new TensorShapeProto.Types.Dimension { DimParam = dim.Param });
         }
 
         return new ValueInfoProto

@@ -65,7 +65,8 @@ internal static class Gpt2Graph
     {
         var b = g.Builder;
         var cubed = b.Node("Pow", [x, g.FloatScalar("const.three.f32", 3f)], $"{prefix}/act/Pow");
-        var inner = b.Node("Add", [x, b.Node("Mul", [cubed, g.FloatScalar("const.gelu.coefficient", 0.044715f)], $"{prefix}/act/Mul_cubic")], $"{prefix}/act/Add_cubic");
+        var inner = b.Node("Add", [x, b.Node("Mul", [cubed, g.FloatScalar("const.gelu.coefficient", 0.044715f)], $"{prefix}/act/Mul_cubic")],
+            $"{prefix}/act/Add_cubic");
         var scaled = b.Node("Mul", [inner, g.FloatScalar("const.gelu.sqrt_2_over_pi", (float)Math.Sqrt(2 / Math.PI))], $"{prefix}/act/Mul_sqrt");
         var onePlus = b.Node("Add", [b.Node("Tanh", [scaled], $"{prefix}/act/Tanh"), g.FloatScalar("const.one.f32", 1f)], $"{prefix}/act/Add_one");
         var half = b.Node("Mul", [x, g.FloatScalar("const.half.f32", 0.5f)], $"{prefix}/act/Mul_half");

@@ -41,7 +41,8 @@ internal sealed class InitializerSink
             return OnnxTensorFactory.Floats(name, values, dims);
         }
 
-        var offset = (_data.Position + OnnxSaveOptions.ExternalDataAlignment - 1) / OnnxSaveOptions.ExternalDataAlignment * OnnxSaveOptions.ExternalDataAlignment;
+        var offset = (_data.Position
+            + OnnxSaveOptions.ExternalDataAlignment - 1) / OnnxSaveOptions.ExternalDataAlignment * OnnxSaveOptions.ExternalDataAlignment;
         _data.Write(new byte[offset - _data.Position]);
         _data.Write(bytes);
         var tensor = new TensorProto { Name = name, DataType = (int)OnnxDataType.Float };

@@ -28,8 +28,10 @@ internal static class LlamaGraph
             var x = RmsNorm(g, n.BlockNorm(i, true), h);
             var prefix = n.Attention(i);
             var q = g.SplitHeads($"{prefix}/q", g.Linear(n.AttentionLinear(i, "q_proj"), x, c.HiddenSize, c.QueryWidth, c.QkvBias, storedOutIn: true), c.Heads);
-            var k = g.SplitHeads($"{prefix}/k", g.Linear(n.AttentionLinear(i, "k_proj"), x, c.HiddenSize, c.KeyValueWidth, c.QkvBias, storedOutIn: true), c.KvHeads);
-            var v = g.SplitHeads($"{prefix}/v", g.Linear(n.AttentionLinear(i, "v_proj"), x, c.HiddenSize, c.KeyValueWidth, c.QkvBias, storedOutIn: true), c.KvHeads);
+            var k = g.SplitHeads($"{prefix}/k", g.Linear(n.AttentionLinear(i, "k_proj"), x, c.HiddenSize, c.KeyValueWidth, c.QkvBias, storedOutIn: true),
+                c.KvHeads);
+            var v = g.SplitHeads($"{prefix}/v", g.Linear(n.AttentionLinear(i, "v_proj"), x, c.HiddenSize, c.KeyValueWidth, c.QkvBias, storedOutIn: true),
+                c.KvHeads);
             if (c.QkNorm)
             {
                 // Qwen3Attention: q_norm / k_norm over each head's head_dim values, after the head split, before RoPE.
@@ -88,7 +90,8 @@ internal static class LlamaGraph
         IReadOnlyList<string>? parts = null;
         if (c.RotaryDim < c.HeadDim)
         {
-            parts = b.Node("Split", [x, g.Int64s($"const.rotary.split.{c.RotaryDim}x{c.HeadDim - c.RotaryDim}", c.RotaryDim, c.HeadDim - c.RotaryDim)], 2, $"{prefix}/Split_pass", OnnxAttributes.Int("axis", -1));
+            parts = b.Node("Split", [x, g.Int64s($"const.rotary.split.{c.RotaryDim}x{c.HeadDim - c.RotaryDim}", c.RotaryDim, c.HeadDim - c.RotaryDim)], 2,
+                $"{prefix}/Split_pass", OnnxAttributes.Int("axis", -1));
             rotating = parts[0];
         }
 

@@ -26,7 +26,8 @@ internal static class ExternalDataFile
             {
                 throw GacException.Create(
                     DiagnosticCatalogue.ExternalDataTruncated,
-                    $"Tensor '{tensorName}' needs bytes {reference.Offset:N0}..{reference.Offset + length:N0} of '{reference.Location}', which has only {fileLength:N0}.",
+                    $"Tensor '{tensorName}' needs bytes {reference.Offset:N0}..{reference.Offset + length:N0} of '{reference.Location}', which has only " +
+                        $"{fileLength:N0}.",
                     location);
             }
 

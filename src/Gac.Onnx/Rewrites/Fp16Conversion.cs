@@ -104,7 +104,8 @@ public static class Fp16Conversion
         {
             throw GacException.Create(
                 DiagnosticCatalogue.Float16WeightOutOfRange,
-                $"Weight '{value}' holds {values[outside]:G9} at element {outside}; float16 represents magnitudes up to {Float16Max} only, so export.dtype fp16 cannot store it.");
+                $"Weight '{value}' holds {values[outside]:G9} at element {outside}; float16 represents magnitudes up to {Float16Max} only, so export.dtype " +
+                    $"fp16 cannot store it.");
         }
 
         return null;
@@ -113,7 +114,8 @@ public static class Fp16Conversion
     /// <summary>Whether a MatMul or Gemm reads the value, directly or through shape-preserving links (Transpose, Reshape, Identity, Cast).</summary>
     private static bool ReadByGemm(RewriteGraph graph, string value, int depth)
         => depth < 4 && graph.Index.Consumers(value).Any(n => n.OpType is "MatMul" or "Gemm" or "Conv" or "ConvTranspose"
-            || (n.OpType is "Transpose" or "Reshape" or "Identity" or "Cast" or "Squeeze" or "Unsqueeze" && n.Output.Any(o => ReadByGemm(graph, o, depth + 1))));
+            || (n.OpType is "Transpose" or "Reshape" or "Identity" or "Cast" or "Squeeze" or "Unsqueeze" && n.Output.Any(o => ReadByGemm(graph, o, depth
+                + 1))));
 
     private static bool Convertible(TensorProto tensor, Fp16ConversionOptions options)
         => tensor.DataType == (int)OnnxDataType.Float && OnnxTensors.ElementCount(tensor.Dims) >= options.MinimumElements;

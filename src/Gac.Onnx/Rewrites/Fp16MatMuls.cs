@@ -18,7 +18,8 @@ internal static class Fp16MatMuls
     /// <param name="halfWeights">float32 weight value → its float16 value, as the weight pass made them.</param>
     /// <param name="halfActivations">float32 values that already have a float16 twin (float16 graph inputs).</param>
     /// <returns>The number of MatMuls that now compute in float16.</returns>
-    public static int Apply(RewriteGraph graph, IReadOnlyDictionary<string, string> halfWeights, Dictionary<string, string> halfActivations, ISet<string> inserted)
+    public static int Apply(RewriteGraph graph, IReadOnlyDictionary<string, string> halfWeights, Dictionary<string, string> halfActivations,
+        ISet<string> inserted)
     {
         var nodes = new List<NodeProto>(graph.Graph.Node.Count * 2);
         var converted = 0;
@@ -60,7 +61,8 @@ internal static class Fp16MatMuls
         return converted;
     }
 
-    /// <summary>Drops the Casts this conversion added whose result nothing reads any more (a weight's float32 copy, a float16 intermediate's float32 copy).</summary>
+    /// <summary>Drops the Casts this conversion added whose result nothing reads any more (a weight's float32 copy, a float16 intermediate's float32
+    /// copy).</summary>
     private static void RemoveUnread(RewriteGraph graph, ISet<string> inserted)
     {
         var read = new HashSet<string>(StringComparer.Ordinal);

@@ -14,7 +14,8 @@ namespace Gac.Onnx.Rewrites;
 /// </summary>
 public static class HeadPruneRewrite
 {
-    /// <param name="data">When given, each group's sliced weights move to it as soon as they are cut (see <see cref="ExternalData.ExternalDataBuilder"/>).</param>
+    /// <param name="data">When given, each group's sliced weights move to it as soon as they are cut (see <see
+    /// cref="ExternalData.ExternalDataBuilder"/>).</param>
     public static ModelProto Apply(OnnxModelFile model, IReadOnlyList<HeadPruning> prunings, ExternalData.ExternalDataBuilder? data = null)
         => PrunePass.Apply(model, prunings, data, GroupKind.Attention, p => p.Group, Prune);
 
@@ -22,7 +23,8 @@ public static class HeadPruneRewrite
     {
         if (group.HeadCount is not { } heads || group.HeadDim is not { } headDim)
         {
-            throw graph.Unsupported($"Attention group '{group.Name}': discovery could not tell its heads and head_dim from the graph, so heads cannot be pruned.");
+            throw graph.Unsupported($"Attention group '{group.Name}': discovery could not tell its heads and head_dim from the graph, so heads cannot be " +
+                $"pruned.");
         }
 
         var kept = PruneSelection.Validate(graph, group.Name, "head", pruning.KeptHeads, heads);

@@ -14,7 +14,8 @@ internal static class LayerSlicing
             var all = graph.ReadFloats(tensor);
             if (all.Length != site.N)
             {
-                throw graph.Unsupported($"Layer '{site.Layer.Name}' has a bias of {all.Length} values for {site.N} outputs; only a per-output bias can be pruned.");
+                throw graph.Unsupported($"Layer '{site.Layer.Name}' has a bias of {all.Length} values for {site.N} outputs; only a per-output bias can be " +
+                    $"pruned.");
             }
 
             var biasDims = tensor.Dims.ToArray();

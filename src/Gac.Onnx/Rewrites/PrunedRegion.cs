@@ -59,7 +59,8 @@ internal static class PrunedRegion
     {
         for (var i = 0; i < node.Input.Count; i++)
         {
-            if (node.Input[i].Length > 0 && graph.Index.Constant(node.Input[i]) is { DataType: (int)OnnxDataType.Float or (int)OnnxDataType.Float16 or (int)OnnxDataType.Double } tensor)
+            if (node.Input[i].Length > 0
+                && graph.Index.Constant(node.Input[i]) is { DataType: (int)OnnxDataType.Float or (int)OnnxDataType.Float16 or (int)OnnxDataType.Double } tensor)
             {
                 yield return (i, tensor);
             }

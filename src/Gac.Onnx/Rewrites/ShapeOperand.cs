@@ -95,8 +95,10 @@ internal static class ShapeOperand
         long? length = node?.OpType switch
         {
             "Unsqueeze" => 1,
-            "Slice" when node.Attribute.FirstOrDefault(a => a.Name == "starts")?.Ints is [var s] && node.Attribute.FirstOrDefault(a => a.Name == "ends")?.Ints is [var e] => e - s,
-            "Slice" when node.Input.Count >= 3 && graph.Index.IntegerVector(node.Input[1]) is [long s] && graph.Index.IntegerVector(node.Input[2]) is [long e] => e - s,
+            "Slice" when node.Attribute.FirstOrDefault(a => a.Name == "starts")?.Ints is [var s] && node.Attribute.FirstOrDefault(a =>
+                a.Name == "ends")?.Ints is [var e] => e - s,
+            "Slice" when node.Input.Count >= 3 && graph.Index.IntegerVector(node.Input[1]) is [long s]
+                && graph.Index.IntegerVector(node.Input[2]) is [long e] => e - s,
             _ => null,
         };
         return length is > 0 and < 16 ? new RunTime(value, (int)length) : null;

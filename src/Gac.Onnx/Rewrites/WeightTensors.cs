@@ -35,7 +35,12 @@ internal static class WeightTensors
             halves[i] = BitConverter.HalfToUInt16Bits((Half)values[i]);
         }
 
-        var tensor = new TensorProto { Name = name, DataType = (int)OnnxDataType.Float16, RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(halves.AsSpan())) };
+        var tensor = new TensorProto
+        {
+            Name = name,
+            DataType = (int)OnnxDataType.Float16,
+            RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(halves.AsSpan()))
+        };
         tensor.Dims.AddRange(dims);
         return tensor;
     }

@@ -142,7 +142,8 @@ public static class SyntheticTransformer
         {
             // Uniform(-1/√K, 1/√K), PyTorch's nn.Linear default init; keeps activations O(1) with the residuals.
             var bound = 1f / MathF.Sqrt(inFeatures);
-            var weights = o.SpectralDecay > 0 ? SpectralWeights.Create(_random, inFeatures, outFeatures, bound, o.SpectralDecay) : UniformWeights(inFeatures * outFeatures, bound);
+            var weights = o.SpectralDecay > 0 ? SpectralWeights.Create(_random, inFeatures, outFeatures, bound, o.SpectralDecay)
+                : UniformWeights(inFeatures * outFeatures, bound);
 
             float[]? biasValues = null;
             if (bias)
@@ -176,7 +177,8 @@ public static class SyntheticTransformer
             return weights;
         }
 
-        /// <summary>1 everywhere except <see cref="SyntheticTransformerOptions.OutlierChannels"/> channels; drawn from its own generator so the weights do not change.</summary>
+        /// <summary>1 everywhere except <see cref="SyntheticTransformerOptions.OutlierChannels"/> channels; drawn from its own generator so the weights do not
+        /// change.</summary>
         private float[] ChannelScale()
         {
             var scale = Enumerable.Repeat(1f, o.Hidden).ToArray();

@@ -28,7 +28,8 @@ internal static class CalibrationReadiness
             var missing = header.Inputs.Where(i => calibration.Inputs.All(c => c.Name != i.Name)).Select(i => i.Name).ToList();
             if (missing.Count > 0)
             {
-                throw Mismatch($"the model input(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} have no entry in calibration.inputs; list every input ({string.Join(", ", header.Inputs.Select(i => i.Name))}).", null);
+                throw Mismatch($"the model input(s) {string.Join(", ", missing.Select(m => $"'{m}'"))} have no entry in calibration.inputs; list every input " +
+                    $"({string.Join(", ", header.Inputs.Select(i => i.Name))}).", null);
             }
 
             foreach (var generator in calibration.Inputs)
@@ -40,7 +41,8 @@ internal static class CalibrationReadiness
 
     private static ModelInput Find(ModelHeader header, string name, string where)
         => header.Inputs.FirstOrDefault(i => i.Name == name)
-            ?? throw Mismatch($"{where} names '{name}', which the model does not have; its inputs are {string.Join(", ", header.Inputs.Select(i => i.Name))}.", null);
+            ?? throw Mismatch($"{where} names '{name}', which the model does not have; its inputs are {string.Join(", ", header.Inputs.Select(i => i.Name))}.",
+                null);
 
     private static void Fits(ModelInput input, string dtype, IReadOnlyList<long> shape, string source, SourceLocation? location)
     {

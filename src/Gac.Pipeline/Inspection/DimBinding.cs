@@ -76,7 +76,9 @@ public static class DimBinding
         {
             throw GacException.Create(
                 DiagnosticCatalogue.UnboundSymbolicDimension,
-                $"{where} gives no value for {Names(unbound)}; only a batch dim (1) and a k/v-cache length (0) have defaults. The model's symbolic dims are {model.DescribeSymbolicDims()}; set e.g. calibration.dims: {{ {string.Join(", ", symbols.Select(s => $"{s}: {(IsBatch(s) ? "1" : IsPastLength(s) ? "0" : "N")}"))} }}.");
+                $"{where} gives no value for {Names(unbound)}; only a batch dim (1) and a k/v-cache length (0) have defaults. The model's symbolic dims are " +
+                    $"{model.DescribeSymbolicDims()}; set e.g. calibration.dims: {{ " +
+                    $"{string.Join(", ", symbols.Select(s => $"{s}: {(IsBatch(s) ? "1" : IsPastLength(s) ? "0" : "N")}"))} }}.");
         }
 
         foreach (var input in model.Inputs)
@@ -91,7 +93,9 @@ public static class DimBinding
             {
                 throw GacException.Create(
                     DiagnosticCatalogue.DimensionTooLarge,
-                    string.Create(CultureInfo.InvariantCulture, $"{where} makes input '{input.Name}' [{string.Join(", ", input.Dims.Select(d => d.Size ?? (d.Symbol is { Length: > 0 } s ? dims[s] : 1)))}] hold {elements:0.###e0} elements, above the {MaxInputElements:N0} gac-build allocates for one input."));
+                    string.Create(CultureInfo.InvariantCulture, $"{where} makes input '{input.Name}' " +
+                        $"[{string.Join(", ", input.Dims.Select(d => d.Size ?? (d.Symbol is { Length: > 0 } s ? dims[s] : 1)))}] hold {elements:0.###e0} " +
+                        $"elements, above the {MaxInputElements:N0} gac-build allocates for one input."));
             }
         }
 

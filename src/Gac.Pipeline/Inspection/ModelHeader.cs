@@ -46,7 +46,12 @@ public sealed record ModelHeader(IReadOnlyList<ModelInput> Inputs, long? Vocabul
     public string DescribeSymbolicDims()
         => SymbolicDims.Count == 0
             ? "none (every input dimension is fixed)"
-            : string.Join(", ", SymbolicDims.Select(symbol => $"{symbol} ({string.Join("; ", Inputs.SelectMany(i => i.Dims.Select((d, axis) => (i.Name, d, axis))).Where(x => x.d.Symbol == symbol).Select(x => $"{x.Name} axis {x.axis}").Take(2))})"));
+            : string.Join(", ", SymbolicDims.Select(symbol => $"{symbol} ({string.Join("; ", PlacesOf(symbol).Take(2))})"));
+
+    private IEnumerable<string> PlacesOf(string symbol)
+        => Inputs.SelectMany(i => i.Dims.Select((d, axis) => (i.Name, d, axis)))
+            .Where(x => x.d.Symbol == symbol)
+            .Select(x => $"{x.Name} axis {x.axis}");
 
     /// <summary>Reads the header of the model a spec names. Failures are the readers' GacExceptions (GAC1xxx).</summary>
     public static ModelHeader Read(ModelSpec model)
@@ -81,7 +86,8 @@ public sealed record ModelHeader(IReadOnlyList<ModelInput> Inputs, long? Vocabul
             .Select(i => new ModelInput(
                 i.Name,
                 (OnnxDataType)(i.Type?.TensorType?.ElemType ?? 0),
-                i.Type?.TensorType?.Shape?.Dim.Select(d => d.HasDimValue && d.DimValue > 0 ? new InputDim(d.DimValue, null) : new InputDim(null, d.HasDimParam ? d.DimParam : string.Empty)).ToList() ?? []))
+                i.Type?.TensorType?.Shape?.Dim.Select(d => d.HasDimValue && d.DimValue > 0 ? new InputDim(d.DimValue, null) : new InputDim(null, d.HasDimParam
+                    ? d.DimParam : string.Empty)).ToList() ?? []))
             .ToList();
         return new ModelHeader(inputs, VocabularyOf(model));
     }

@@ -82,7 +82,9 @@ public static class RunReadiness
         {
             found.Add(new Diagnostic(
                 DiagnosticCatalogue.PlanInfeasible,
-                string.Create(CultureInfo.InvariantCulture, $"compress.ratio {spec.Compress.Ratio:0.###} asks ASVD to keep {(1 - spec.Compress.Ratio) * 100:0.#}% of the compressible parameters, but its rank grid keeps at least {keptAtLeast * 100:0}% of every layer; use compress.ratio ≤ {largest:0.##}, or method svd / prune."),
+                string.Create(CultureInfo.InvariantCulture, $"compress.ratio {spec.Compress.Ratio:0.###} asks ASVD to keep " +
+                    $"{(1 - spec.Compress.Ratio) * 100:0.#}% of the compressible parameters, but its rank grid keeps at least {keptAtLeast * 100:0}% of " +
+                    $"every layer; use compress.ratio ≤ {largest:0.##}, or method svd / prune."),
                 at));
         }
     }

@@ -12,7 +12,8 @@ namespace Gac.Pipeline.Inspection;
 /// </summary>
 internal static class TokenReadiness
 {
-    public static void Check(GacSpec spec, ModelHeader header, IReadOnlyDictionary<string, long> calibrationDims, IReadOnlyDictionary<string, long> validationDims)
+    public static void Check(GacSpec spec, ModelHeader header, IReadOnlyDictionary<string, long> calibrationDims,
+        IReadOnlyDictionary<string, long> validationDims)
     {
         var tokensPath = spec.Calibration.Tokens!;
         var input = header.Inputs.FirstOrDefault(i => i.IsInteger && i.Dims.Count == 2);
@@ -20,7 +21,8 @@ internal static class TokenReadiness
         {
             throw GacException.Create(
                 DiagnosticCatalogue.CalibrationDataUnsupported,
-                $"calibration.tokens needs a model with an integer input of shape [batch, seq]; this model's inputs are {string.Join(", ", header.Inputs.Select(i => $"{i.Name} ({i.ElementType}, rank {i.Dims.Count})"))}.");
+                $"calibration.tokens needs a model with an integer input of shape [batch, seq]; this model's inputs are " +
+                    $"{string.Join(", ", header.Inputs.Select(i => $"{i.Name} ({i.ElementType}, rank {i.Dims.Count})"))}.");
         }
 
         var tokens = CalibrationFeeds.ReadTokens(tokensPath.FullPath);
@@ -40,7 +42,8 @@ internal static class TokenReadiness
         {
             throw GacException.Create(
                 DiagnosticCatalogue.CalibrationDataMalformed,
-                $"'{tokensPath.Text}' holds {tokens.Length:N0} token ids, too few for one calibration window of {calibrationWindow:N0} ({Describe(calibrationDims)}).",
+                $"'{tokensPath.Text}' holds {tokens.Length:N0} token ids, too few for one calibration window of {calibrationWindow:N0} " +
+                    $"({Describe(calibrationDims)}).",
                 new SourceLocation(tokensPath.Text));
         }
 
@@ -48,7 +51,8 @@ internal static class TokenReadiness
         {
             throw GacException.Create(
                 DiagnosticCatalogue.CalibrationDataMalformed,
-                $"'{tokensPath.Text}' holds {tokens.Length:N0} token ids: no window of {validationWindow:N0} ({Describe(validationDims)}) is left for held-out validation after the {samples} calibration windows; add text or lower calibration.samples.",
+                $"'{tokensPath.Text}' holds {tokens.Length:N0} token ids: no window of {validationWindow:N0} ({Describe(validationDims)}) is left for " +
+                    $"held-out validation after the {samples} calibration windows; add text or lower calibration.samples.",
                 new SourceLocation(tokensPath.Text));
         }
     }

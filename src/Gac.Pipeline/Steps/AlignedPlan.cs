@@ -26,7 +26,8 @@ public sealed record AlignedPlan(
     /// <summary>Which candidate became the aligned variant and what each measured; null when none was measured.</summary>
     public PlanSelection? Selection { get; init; }
 
-    public IReadOnlyList<PlanCandidate> AllCandidates => Candidates ?? [new PlanCandidate("objective", "the objective's optimum", AlignedRanks, Report?.Totals.ObjectiveValue)];
+    public IReadOnlyList<PlanCandidate> AllCandidates => Candidates ?? [new PlanCandidate("objective", "the objective's optimum", AlignedRanks,
+        Report?.Totals.ObjectiveValue)];
 }
 
 /// <summary>One aligned plan: its dims per decision (null = dense) and its predicted objective.</summary>

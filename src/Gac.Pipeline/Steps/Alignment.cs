@@ -11,7 +11,8 @@ namespace Gac.Pipeline.Steps;
 /// </summary>
 public static class Alignment
 {
-    /// <param name="candidates">How many aligned plans the run will build and measure (<see cref="PlanMeasurement.Candidates"/>); 1 plans by the objective alone.</param>
+    /// <param name="candidates">How many aligned plans the run will build and measure (<see cref="PlanMeasurement.Candidates"/>); 1 plans by the objective
+    /// alone.</param>
     public static AlignedPlan Choose(RunContext run, UnconstrainedPlan unconstrained, int candidates = 1)
     {
         var strategy = SpecEnumText.ToText(run.Spec.Alignment.Strategy);
@@ -50,19 +51,24 @@ public static class Alignment
             _ => unaligned,
         };
 
-        run.Report("align", $"{strategy}: {report.Totals.AlignedPercentBefore:0.#}% → {report.Totals.AlignedPercentAfter:0.#}% of decisions aligned to multiples of {report.Settings.Multiple}; {report.Totals.PlannedParams:N0} params, budget {report.Totals.Budget:N0}");
+        run.Report("align", $"{strategy}: {report.Totals.AlignedPercentBefore:0.#}% → {report.Totals.AlignedPercentAfter:0.#}% of decisions aligned to " +
+            $"multiples of {report.Settings.Multiple}; {report.Totals.PlannedParams:N0} params, budget {report.Totals.Budget:N0}");
         // Measured plans first (their near-equal alternatives too), then the compressor's own objective and its alternatives.
         var plans = new List<PlanCandidate>();
         if (measured is not null)
         {
-            plans.Add(new PlanCandidate("measured", "minimum of the summed squared output errors measured with each layer alone at the aligned dims beside d* (±1 step)", aligned, measured.Totals.ObjectiveValue));
+            plans.Add(new PlanCandidate("measured", "minimum of the summed squared output errors measured with each layer alone at the aligned dims beside " +
+                "d* (±1 step)", aligned, measured.Totals.ObjectiveValue));
         }
 
-        plans.Add(new PlanCandidate(proxy.Settings.Objective, $"the {proxy.Settings.Objective} objective's optimum (±{options.WindowSteps} steps)", Chosen(proxy), proxy.Totals.ObjectiveValue));
-        var proxyAlternatives = proxy.Alternatives.Select(a => new PlanCandidate(a.Name, a.Origin, Ranks(decisions, a.Dimensions, a.Dense), a.Objective)).ToList();
+        plans.Add(new PlanCandidate(proxy.Settings.Objective, $"the {proxy.Settings.Objective} objective's optimum (±{options.WindowSteps} steps)",
+            Chosen(proxy), proxy.Totals.ObjectiveValue));
+        var proxyAlternatives = proxy.Alternatives.Select(a => new PlanCandidate(a.Name, a.Origin, Ranks(decisions, a.Dimensions, a.Dense), a.Objective))
+            .ToList();
         plans.AddRange(proxyAlternatives.Where(a => a.Name == "least-movement"));
         plans.AddRange((measured?.Alternatives ?? []).Select(a => new PlanCandidate(
-            a.Name.Replace("near-spectrum", "near-measured", StringComparison.Ordinal), a.Origin.Replace("spectrum", "measured", StringComparison.Ordinal), Ranks(decisions, a.Dimensions, a.Dense), a.Objective)));
+            a.Name.Replace("near-spectrum", "near-measured", StringComparison.Ordinal), a.Origin.Replace("spectrum", "measured", StringComparison.Ordinal),
+                Ranks(decisions, a.Dimensions, a.Dense), a.Objective)));
         plans.AddRange(proxyAlternatives.Where(a => a.Name != "least-movement"));
         plans = plans
             .DistinctBy(c => string.Join(",", decisions.Select(d => c.Ranks[d.Id]?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "dense")))
@@ -89,7 +95,8 @@ public static class Alignment
         try
         {
             // Only near-equal alternatives: the other objectives have no meaning on measured curves.
-            return GacPlanner.Plan(problem, options with { WindowSteps = 1, Objective = PlanObjectiveKind.Spectrum, Alternatives = options.Alternatives, NearEqualOnly = true });
+            return GacPlanner.Plan(problem,
+                options with { WindowSteps = 1, Objective = PlanObjectiveKind.Spectrum, Alternatives = options.Alternatives, NearEqualOnly = true });
         }
         catch (Core.Diagnostics.GacException e) when (e.Diagnostics.All(d => d.Descriptor == Core.Diagnostics.DiagnosticCatalogue.PlanInfeasible))
         {

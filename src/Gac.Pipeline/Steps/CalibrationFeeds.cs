@@ -38,7 +38,8 @@ public static class CalibrationFeeds
         {
             if (spec.Inputs.All(i => i.Name != name))
             {
-                throw Mismatch($"the model input '{name}' has no entry in calibration.inputs; list every input ({string.Join(", ", session.InputMetadata.Keys)}).");
+                throw Mismatch($"the model input '{name}' has no entry in calibration.inputs; list every input " +
+                    $"({string.Join(", ", session.InputMetadata.Keys)}).");
             }
         }
 
@@ -50,7 +51,8 @@ public static class CalibrationFeeds
             if (!session.InputMetadata.TryGetValue(input.Name, out var metadata))
             {
                 values.ForEach(v => v.Dispose());
-                throw Mismatch($"calibration.inputs names '{input.Name}', which the model does not have; its inputs are {string.Join(", ", session.InputMetadata.Keys)}.");
+                throw Mismatch($"calibration.inputs names '{input.Name}', which the model does not have; its inputs are " +
+                    $"{string.Join(", ", session.InputMetadata.Keys)}.");
             }
 
             CheckType(input.Name, metadata, SpecEnumText.ToText(input.DType), "calibration.inputs");
@@ -72,7 +74,8 @@ public static class CalibrationFeeds
             if (!session.InputMetadata.TryGetValue(name, out var metadata))
             {
                 values.ForEach(v => v.Dispose());
-                throw Mismatch($"calibration.npy names '{name}', which the model does not have; its inputs are {string.Join(", ", session.InputMetadata.Keys)}.");
+                throw Mismatch($"calibration.npy names '{name}', which the model does not have; its inputs are " +
+                    $"{string.Join(", ", session.InputMetadata.Keys)}.");
             }
 
             var array = NpyArray.Load(path.FullPath);
@@ -111,7 +114,9 @@ public static class CalibrationFeeds
         {
             throw GacException.Create(
                 DiagnosticCatalogue.CalibrationDataUnsupported,
-                $"calibration.tokens needs a model with one int64 input of shape [batch, seq] and, besides it, only k/v-cache inputs (float, with a past-length dim); this model's inputs are {string.Join(", ", session.InputMetadata.Select(m => $"{m.Key} ({m.Value.ElementDataType}, rank {m.Value.Dimensions.Length})"))}.");
+                $"calibration.tokens needs a model with one int64 input of shape [batch, seq] and, besides it, only k/v-cache inputs (float, with a " +
+                    $"past-length dim); this model's inputs are " +
+                    $"{string.Join(", ", session.InputMetadata.Select(m => $"{m.Key} ({m.Value.ElementDataType}, rank {m.Value.Dimensions.Length})"))}.");
         }
 
         return integerInputs[0].Key;
@@ -134,7 +139,8 @@ public static class CalibrationFeeds
         {
             throw GacException.Create(
                 DiagnosticCatalogue.CalibrationDataUnsupported,
-                $"calibration.tokens feeds '{name}' only, but the k/v-cache input '{cache.Name}' would be [{string.Join(", ", cache.Shape)}] in shape {bucket}; leave its past-length dim out of the shapes (it defaults to 0, an empty cache).");
+                $"calibration.tokens feeds '{name}' only, but the k/v-cache input '{cache.Name}' would be [{string.Join(", ", cache.Shape)}] in shape " +
+                    $"{bucket}; leave its past-length dim out of the shapes (it defaults to 0, an empty cache).");
         }
 
         var window = checked((int)(shape[0] * shape[1]));
@@ -143,7 +149,8 @@ public static class CalibrationFeeds
         return Enumerable.Range(skip, Math.Min(count, available))
             .Select(i => (Func<InputSet>)(() => new InputSet(
                 [name, .. caches.Select(c => c.Name)],
-                [OrtValue.CreateTensorValueFromMemory(tokens.AsSpan(i * window, window).ToArray(), shape), .. caches.Select(c => EmptyCache(c.ElementDataType, c.Shape))])))
+                [OrtValue.CreateTensorValueFromMemory(tokens.AsSpan(i * window, window).ToArray(), shape), .. caches.Select(c => EmptyCache(c.ElementDataType,
+                    c.Shape))])))
             .ToList();
     }
 
@@ -166,7 +173,8 @@ public static class CalibrationFeeds
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw GacException.Create(DiagnosticCatalogue.CalibrationDataMalformed, $"Token file '{path}' cannot be read: {e.Message}", new SourceLocation(path), e);
+            throw GacException.Create(DiagnosticCatalogue.CalibrationDataMalformed, $"Token file '{path}' cannot be read: {e.Message}",
+                new SourceLocation(path), e);
         }
 
         var tokens = new List<long>();
@@ -215,7 +223,8 @@ public static class CalibrationFeeds
             && shape.Select((d, i) => metadata.Dimensions[i] <= 0 || metadata.Dimensions[i] == d).All(ok => ok);
         if (!fits)
         {
-            var expected = string.Join(", ", metadata.Dimensions.Select((d, i) => d > 0 ? d.ToString(CultureInfo.InvariantCulture) : metadata.SymbolicDimensions.ElementAtOrDefault(i) ?? "?"));
+            var expected = string.Join(", ", metadata.Dimensions.Select((d, i) => d > 0 ? d.ToString(CultureInfo.InvariantCulture)
+                : metadata.SymbolicDimensions.ElementAtOrDefault(i) ?? "?"));
             throw Mismatch($"input '{name}' expects shape [{expected}], calibration data has [{string.Join(", ", shape)}].");
         }
     }

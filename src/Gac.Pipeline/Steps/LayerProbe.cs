@@ -23,7 +23,8 @@ public static class LayerProbe
     private const int Batch = 8;
 
     public static UnconstrainedPlan Measure(
-        RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics, UnconstrainedPlan plan, CalibrationProbe probe, int candidates)
+        RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics, UnconstrainedPlan plan, CalibrationProbe probe,
+            int candidates)
     {
         if (plan.IsEmpty || run.Spec.Alignment.Strategy != AlignmentStrategy.Gac || candidates <= 1)
         {
@@ -38,7 +39,8 @@ public static class LayerProbe
         {
             var batch = probes.Skip(start).Take(Batch).ToList();
             var targets = batch.Select((p, k) => new VariantTarget(
-                "probe", $"probe-{start + k + 1}", new Dictionary<string, int?>(StringComparer.Ordinal) { [p.Decision.Id] = checked((int)p.Dimension) }, $"{p.Decision.Id} alone at {p.Dimension}")).ToList();
+                "probe", $"probe-{start + k + 1}", new Dictionary<string, int?>(StringComparer.Ordinal) { [p.Decision.Id] = checked((int)p.Dimension) },
+                    $"{p.Decision.Id} alone at {p.Dimension}")).ToList();
             var variants = plan.Write(run, model, statistics, targets);
             for (var k = 0; k < batch.Count; k++)
             {
@@ -46,7 +48,8 @@ public static class LayerProbe
                 var error = probe.Measure(variants[k], $"probe {batch[k].Decision.Id}").RelativeL2Error;
                 CalibrationProbe.Delete(variants[k]);
                 measured[batch[k].Decision.Id].Add(new LayerMeasurement(batch[k].Dimension, error));
-                run.Report("probe", $"[{start + k + 1}/{probes.Count}] {batch[k].Decision.Id} alone at {batch[k].Dimension}: calibration relative error {error:G4}");
+                run.Report("probe", $"[{start + k + 1}/{probes.Count}] {batch[k].Decision.Id} alone at {batch[k].Dimension}: calibration relative error " +
+                    $"{error:G4}");
             }
         }
 
@@ -58,7 +61,8 @@ public static class LayerProbe
         return plan with
         {
             MeasuredProblem = problem,
-            Measured = measured.ToDictionary(p => p.Key, p => (IReadOnlyList<LayerMeasurement>)p.Value.OrderBy(m => m.Dimension).ToList(), StringComparer.Ordinal),
+            Measured = measured.ToDictionary(p => p.Key, p => (IReadOnlyList<LayerMeasurement>)p.Value.OrderBy(m => m.Dimension).ToList(),
+                StringComparer.Ordinal),
         };
     }
 

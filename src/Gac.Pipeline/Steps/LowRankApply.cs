@@ -61,7 +61,8 @@ public static class LowRankApply
                 }
             }
 
-            return targets.Select((t, i) => VariantWriter.Commit(run, model, data[i], rewriters[i].Finish(), t.Name, $"{rewriters[i].Count} layers factored, {t.What}", t.Folder)).ToList();
+            return targets.Select((t, i) => VariantWriter.Commit(run, model, data[i], rewriters[i].Finish(), t.Name,
+                $"{rewriters[i].Count} layers factored, {t.What}", t.Folder)).ToList();
         }
         finally
         {

@@ -54,7 +54,8 @@ public static class LowRankCompression
             // The readiness check refuses ratios above ASVD's grid; this catches what rank flooring still leaves infeasible.
             throw GacException.Create(
                 DiagnosticCatalogue.PlanInfeasible,
-                $"compress.ratio {compress.Ratio.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}: {e.Message.Split(" (Parameter", 2)[0]} Use a lower compress.ratio.",
+                $"compress.ratio {compress.Ratio.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}: " +
+                    $"{e.Message.Split(" (Parameter", 2)[0]} Use a lower compress.ratio.",
                 new SourceLocation(run.Spec.File.Text),
                 e);
         }

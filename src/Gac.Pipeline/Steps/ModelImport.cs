@@ -20,7 +20,8 @@ public static class ModelImport
         {
             // A Hugging Face folder is exported to an fp32 ONNX model in the scratch folder (prefill, or with
             // model.past_kv also decode); every later step sees ONNX.
-            run.Report("import", $"exporting Hugging Face checkpoint {spec.Path.Text} to ONNX opset {run.Spec.Export.Opset}{(spec.PastKeyValues ? " with past key/values" : string.Empty)}");
+            run.Report("import", $"exporting Hugging Face checkpoint {spec.Path.Text} to ONNX opset " +
+                $"{run.Spec.Export.Opset}{(spec.PastKeyValues ? " with past key/values" : string.Empty)}");
             var configPath = CheckpointInventory.ConfigPathOf(path);
             var config = TransformerConfigReader.Load(configPath);
             CheckContext(run, config, configPath);

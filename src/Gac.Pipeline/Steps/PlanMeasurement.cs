@@ -29,7 +29,8 @@ public static class PlanMeasurement
 
         run.Warn(new Diagnostic(
             DiagnosticCatalogue.PlanNotMeasured,
-            $"alignment.candidates is {asked}, but the model ({bytes / 1e9:F1} GB) is too large to hold three times in the memory available ({available / 1e9:F1} GB); the aligned plan is the objective's alone, not measured against others."));
+            $"alignment.candidates is {asked}, but the model ({bytes / 1e9:F1} GB) is too large to hold three times in the memory available " +
+                $"({available / 1e9:F1} GB); the aligned plan is the objective's alone, not measured against others."));
         return 1;
     }
 }

@@ -22,7 +22,8 @@ public static class PlanSelectionStep
     private const int Round = 4;
 
     public static (AlignedPlan Plan, ModelVariants Variants) Choose(
-        RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics, AlignedPlan plan, ModelVariants variants, CalibrationProbe probe, int budget)
+        RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics, AlignedPlan plan, ModelVariants variants,
+            CalibrationProbe probe, int budget)
     {
         var candidates = plan.AllCandidates;
         if (variants.Candidates.Count <= 1 && (plan.SearchSpace is null || budget <= 1))
@@ -38,7 +39,8 @@ public static class PlanSelectionStep
             run.CancellationToken.ThrowIfCancellationRequested();
             var value = probe.Quality(probe.Measure(variant, $"{ModelVariant.AlignedName} ({candidate.Name})"));
             measured.Add((candidate, variant, value));
-            run.Report("select", $"plan {candidate.Name} ({Dims(candidate.Ranks)}): calibration {metric} {value:G5} (unaligned {unaligned:G5} at {Dims(plan.UnalignedRanks)})");
+            run.Report("select", $"plan {candidate.Name} ({Dims(candidate.Ranks)}): calibration {metric} {value:G5} (unaligned {unaligned:G5} at " +
+                $"{Dims(plan.UnalignedRanks)})");
         }
 
         for (var i = 0; i < candidates.Count; i++)
@@ -58,7 +60,8 @@ public static class PlanSelectionStep
         {
             run.Warn(new Diagnostic(
                 DiagnosticCatalogue.AlignedPlansMeasuredWorse,
-                $"On {probe.Samples} calibration sample(s), every one of the {measured.Count} aligned plans measured a higher {metric} than the compressor's unaligned dims ({unaligned:G5}); kept the best, '{chosen.Plan.Name}' ({chosen.Value:G5})."));
+                $"On {probe.Samples} calibration sample(s), every one of the {measured.Count} aligned plans measured a higher {metric} than the compressor's " +
+                    $"unaligned dims ({unaligned:G5}); kept the best, '{chosen.Plan.Name}' ({chosen.Value:G5})."));
         }
 
         foreach (var other in measured.Where((_, i) => i != best))
@@ -151,5 +154,6 @@ public static class PlanSelectionStep
         => space.Decisions.Select((d, i) => (d.Id, Candidate: d.Candidates[indices[i]]))
             .ToDictionary(x => x.Id, x => x.Candidate.IsDense ? (int?)null : checked((int)x.Candidate.Dimension), StringComparer.Ordinal);
 
-    private static string Dims(IReadOnlyDictionary<string, int?> ranks) => string.Join(" ", ranks.Values.Select(r => r?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "dense"));
+    private static string Dims(IReadOnlyDictionary<string, int?> ranks) => string.Join(" ", ranks.Values.Select(r =>
+        r?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "dense"));
 }

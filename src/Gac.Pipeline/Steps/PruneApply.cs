@@ -12,7 +12,8 @@ namespace Gac.Pipeline.Steps;
 public static class PruneApply
 {
     /// <summary>The model with each group in <paramref name="widths"/> cut to its width (absent or null: kept whole).</summary>
-    internal static ModelVariant Save(RunContext run, ImportedModel model, PrunePlan plan, IReadOnlyDictionary<string, int?> widths, string name, string? folder)
+    internal static ModelVariant Save(RunContext run, ImportedModel model, PrunePlan plan, IReadOnlyDictionary<string, int?> widths, string name,
+        string? folder)
     {
         var channels = new List<ChannelPruning>();
         var heads = new List<HeadPruning>();

@@ -66,7 +66,8 @@ public static class PruneCompression
         var removedParams = pruned.Sum(p => (p.Group.Units - p.Kept.Count) * p.Group.ParamsPerUnit);
         run.Report(
             "compress",
-            $"prune: {removedParams:N0} of {options.CompressibleParameters:N0} compressible weights removed; {string.Join(", ", pruned.Select(p => $"{p.Group.Name} {p.Kept.Count}/{p.Group.Units}"))}");
+            $"prune: {removedParams:N0} of {options.CompressibleParameters:N0} compressible weights removed; " +
+                $"{string.Join(", ", pruned.Select(p => $"{p.Group.Name} {p.Kept.Count}/{p.Group.Units}"))}");
         return new PrunePlan(model.Compressible, problem, importances.ToDictionary(i => i.Name, i => i.UnitScores, StringComparer.Ordinal));
     }
 
@@ -75,8 +76,10 @@ public static class PruneCompression
         var target = pruned.ToTarget();
         var group = pruned.Group;
         var decision = group.Kind == Compression.Planning.TargetKind.AttentionHeads
-            ? PlanningDecision.AttentionHeads(group.Name, group.Units, headDims[group.Name], group.ParamsPerUnit, target.TargetDim, target.Importance, group.FixedParams, loss.Curve, errorNorm: loss.Norm)
-            : PlanningDecision.MlpChannels(group.Name, group.Units, group.ParamsPerUnit, target.TargetDim, target.Importance, group.FixedParams, loss.Curve, errorNorm: loss.Norm);
+            ? PlanningDecision.AttentionHeads(group.Name, group.Units, headDims[group.Name], group.ParamsPerUnit, target.TargetDim, target.Importance,
+                group.FixedParams, loss.Curve, errorNorm: loss.Norm)
+            : PlanningDecision.MlpChannels(group.Name, group.Units, group.ParamsPerUnit, target.TargetDim, target.Importance, group.FixedParams, loss.Curve,
+                errorNorm: loss.Norm);
         return decision with { ErrorKind = ErrorCurveKind.Loss };
     }
 

@@ -52,7 +52,8 @@ public static class PruningObjective
     /// </summary>
     private static double MarginalScorePerParameter(IReadOnlyList<PrunedGroup> groups)
     {
-        var removed = groups.SelectMany(g => Enumerable.Range(0, g.Group.Units).Except(g.Kept).Select(u => g.Group.UnitScores[u] / g.Group.ParamsPerUnit)).ToList();
+        var removed = groups.SelectMany(g => Enumerable.Range(0, g.Group.Units).Except(g.Kept).Select(u => g.Group.UnitScores[u] / g.Group.ParamsPerUnit))
+            .ToList();
         var kept = groups.SelectMany(g => g.Kept.Select(u => g.Group.UnitScores[u] / g.Group.ParamsPerUnit)).ToList();
         var cut = removed.Count > 0 && kept.Count > 0 ? (removed.Max() + kept.Min()) / 2
             : groups.SelectMany(g => g.Group.UnitScores.Select(s => s / g.Group.ParamsPerUnit)).DefaultIfEmpty(0).Average();

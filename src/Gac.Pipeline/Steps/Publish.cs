@@ -89,7 +89,8 @@ public static class Publish
         {
             throw new GacException(new Diagnostic(
                 DiagnosticCatalogue.PublishedDataNameMismatch,
-                $"The accepted model '{candidate.Path}' references {string.Join(", ", named.Select(n => $"'{n}'"))} but the data file published beside '{artifact}' is '{expected}'; nothing was published.",
+                $"The accepted model '{candidate.Path}' references {string.Join(", ", named.Select(n => $"'{n}'"))} but the data file published beside " +
+                    $"'{artifact}' is '{expected}'; nothing was published.",
                 new SourceLocation(candidate.Path)))
             { ExitCode = ExitCodes.InternalError };
         }
@@ -114,7 +115,8 @@ public static class Publish
         var match = PublishedModelCheck.Verify(run.Sessions, published, validated, cancellationToken);
         run.Report("verify", match.Identical
             ? $"published model reproduces the validated outputs bit for bit on {match.Samples} held-out inputs"
-            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"published model reproduces the validated outputs on {match.Samples} held-out inputs (max |difference| {match.MaxAbsDiff:G3}, within {PublishedModelCheck.RelativeTolerance:G1} relative)"));
+            : string.Create(System.Globalization.CultureInfo.InvariantCulture, $"published model reproduces the validated outputs on {match.Samples} " +
+                $"held-out inputs (max |difference| {match.MaxAbsDiff:G3}, within {PublishedModelCheck.RelativeTolerance:G1} relative)"));
         return Task.CompletedTask;
     }
 

@@ -42,7 +42,8 @@ public static class RunReportBuilder
             Selection = plan.Selection is { } selection
                 ? new SelectionSection(
                     selection.Metric, selection.Samples, selection.Unaligned, selection.Chosen,
-                    selection.Candidates.Select(c => new SelectionCandidate(c.Name, c.Origin, c.Parameters, c.Objective, c.Measured, c.Name == selection.Chosen)).ToList())
+                    selection.Candidates.Select(c => new SelectionCandidate(c.Name, c.Origin, c.Parameters, c.Objective, c.Measured,
+                        c.Name == selection.Chosen)).ToList())
                 : null,
         };
     }

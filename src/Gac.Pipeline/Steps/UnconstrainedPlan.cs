@@ -14,7 +14,8 @@ namespace Gac.Pipeline.Steps;
 /// </summary>
 public abstract record UnconstrainedPlan(string Method, IReadOnlyList<LinearLayer> Layers, PlanningProblem Problem)
 {
-    /// <summary>Per decision id: the output error measured with that layer or group alone cut to each probed dim (<see cref="LayerProbe"/>); empty when not probed.</summary>
+    /// <summary>Per decision id: the output error measured with that layer or group alone cut to each probed dim (<see cref="LayerProbe"/>); empty when not
+    /// probed.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<LayerMeasurement>> Measured { get; init; } = new Dictionary<string, IReadOnlyList<LayerMeasurement>>();
 
     /// <summary>The same decisions and budget with measured error curves over a ±1-step window; null when not probed.</summary>

@@ -25,7 +25,8 @@ public static class Validation
         {
             run.Warn(new Core.Diagnostics.Diagnostic(
                 Core.Diagnostics.DiagnosticCatalogue.ValidatedOneAtATime,
-                $"Validated one model at a time ({Gigabytes(WeightBytes(variants))} of weights in the three models, {Gigabytes(AvailableMemory())} of memory available): latency timed in blocks, not interleaved."));
+                $"Validated one model at a time ({Gigabytes(WeightBytes(variants))} of weights in the three models, {Gigabytes(AvailableMemory())} of memory " +
+                    $"available): latency timed in blocks, not interleaved."));
         }
 
         // The original is loaded for shapes and its reference outputs, then released (one at a time) or kept for timing.
@@ -35,11 +36,13 @@ public static class Validation
         try
         {
             buckets = run.Spec.Validation.Shapes
-                .Select(shape => ShapeBuckets.Complete(original.Session, shape, knownShapes: DimBinding.KnownShapes(run.Spec.Calibration), where: "validation.shapes"))
+                .Select(shape => ShapeBuckets.Complete(original.Session, shape, knownShapes: DimBinding.KnownShapes(run.Spec.Calibration),
+                    where: "validation.shapes"))
                 .DefaultIfEmpty(ShapeBuckets.Complete(original.Session, run.Spec.Calibration.Dims, knownShapes: DimBinding.KnownShapes(run.Spec.Calibration)))
                 .ToList();
             var fidelity = FidelityFor(run, model, original.Session, buckets[0]);
-            run.Report("validate", $"fidelity on {fidelity.Samples} held-out inputs ({buckets[0]}){(fidelity.TokenIdsInput is null ? string.Empty : ", perplexity on held-out token windows")}");
+            run.Report("validate", $"fidelity on {fidelity.Samples} held-out inputs " +
+                $"({buckets[0]}){(fidelity.TokenIdsInput is null ? string.Empty : ", perplexity on held-out token windows")}");
             reference = FidelityEvaluator.Record(original, fidelity, run.CancellationToken);
         }
         catch
@@ -153,7 +156,8 @@ public static class Validation
         {
             throw Core.Diagnostics.GacException.Create(
                 Core.Diagnostics.DiagnosticCatalogue.CalibrationDataMalformed,
-                $"'{calibration.Tokens!.Text}' has no token window left for validation after the {calibration.Samples} calibration windows of shape {bucket}; add text or lower calibration.samples.",
+                $"'{calibration.Tokens!.Text}' has no token window left for validation after the {calibration.Samples} calibration windows of shape " +
+                    $"{bucket}; add text or lower calibration.samples.",
                 new Core.Diagnostics.SourceLocation(calibration.Tokens.Text));
         }
 

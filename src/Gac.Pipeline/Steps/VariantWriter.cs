@@ -20,10 +20,12 @@ namespace Gac.Pipeline.Steps;
 public static class VariantWriter
 {
     /// <summary>The data file the rewrite of variant <paramref name="name"/> places its weights in.</summary>
-    /// <param name="folder">A sub-folder of the scratch space: candidate plans of one variant keep its file name there, so the external data location the model records is the same whichever candidate is published.</param>
+    /// <param name="folder">A sub-folder of the scratch space: candidate plans of one variant keep its file name there, so the external data location the model
+    /// records is the same whichever candidate is published.</param>
     public static ExternalDataBuilder Begin(RunContext run, string name, string? folder = null) => new(Fp32Path(run, name, folder), SaveOptions(run));
 
-    public static ModelVariant Commit(RunContext run, ImportedModel model, ExternalDataBuilder data, ModelProto rewritten, string name, string what, string? folder = null)
+    public static ModelVariant Commit(RunContext run, ImportedModel model, ExternalDataBuilder data, ModelProto rewritten, string name, string what,
+        string? folder = null)
     {
         var path = PathOf(run, name, folder);
         data.Commit(OnnxModelFile.FromModel(rewritten, model.Path));

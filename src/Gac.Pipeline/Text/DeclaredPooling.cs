@@ -37,7 +37,8 @@ internal static class DeclaredPooling
             {
                 throw GacException.Create(
                     DiagnosticCatalogue.PoolingUnsupported,
-                    $"'{config}' declares {(others.Count > 0 ? string.Join(" and ", others) : mean ? "both mean and cls pooling" : "no pooling mode")}; Gac.Build pools with mean or cls only. Set validation.pooling to mean, cls or none.",
+                    $"'{config}' declares {(others.Count > 0 ? string.Join(" and ", others) : mean ? "both mean and cls pooling" : "no pooling mode")}; " +
+                        $"Gac.Build pools with mean or cls only. Set validation.pooling to mean, cls or none.",
                     new SourceLocation(config));
             }
 

@@ -23,7 +23,8 @@ internal static partial class HuggingFaceTokenizerJson
         }
         catch (JsonException e)
         {
-            throw GacException.Create(DiagnosticCatalogue.TokenizerUnreadable, $"'{path}' is not JSON: {e.Message}", new SourceLocation(path, (int)(e.LineNumber ?? 0) + 1), e);
+            throw GacException.Create(DiagnosticCatalogue.TokenizerUnreadable, $"'{path}' is not JSON: {e.Message}", new SourceLocation(path, (int)(e.LineNumber
+                ?? 0) + 1), e);
         }
 
         using (document)
@@ -45,7 +46,8 @@ internal static partial class HuggingFaceTokenizerJson
             var type = model.TryGetProperty("type", out var t) ? t.GetString() : null;
             if (type != "BPE")
             {
-                throw Unsupported(path, $"model.type is '{type}'; only BPE tokenizer.json files are read (for WordPiece name the model's vocab.txt, for a SentencePiece model its tokenizer.model).");
+                throw Unsupported(path, $"model.type is '{type}'; only BPE tokenizer.json files are read (for WordPiece name the model's vocab.txt, for a " +
+                    $"SentencePiece model its tokenizer.model).");
             }
 
             RequireAbsentOrFalse(path, model, "byte_fallback");
@@ -180,7 +182,8 @@ internal static partial class HuggingFaceTokenizerJson
         => element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : null;
 
     private static string Summary(JsonElement value)
-        => value.ValueKind == JsonValueKind.Object && value.TryGetProperty("type", out var type) ? $"type '{type}'" : value.ValueKind.ToString().ToLowerInvariant();
+        => value.ValueKind == JsonValueKind.Object && value.TryGetProperty("type", out var type) ? $"type '{type}'" : value.ValueKind.ToString()
+            .ToLowerInvariant();
 
     private static GacException Unsupported(string path, string message)
         => GacException.Create(DiagnosticCatalogue.TokenizerFeatureUnsupported, $"Tokenizer '{path}': {message}", new SourceLocation(path));

@@ -41,7 +41,8 @@ public sealed class ModelTokenizer
         }
 
         var kind = TokenizerFiles.KindOf(path)
-            ?? throw GacException.Create(DiagnosticCatalogue.SpecTokenizerKindUnsupported, $"'{path}' is not a vocab.txt, tokenizer.model or tokenizer.json.", new SourceLocation(path));
+            ?? throw GacException.Create(DiagnosticCatalogue.SpecTokenizerKindUnsupported, $"'{path}' is not a vocab.txt, tokenizer.model or tokenizer.json.",
+                new SourceLocation(path));
         try
         {
             return kind switch
@@ -51,9 +52,11 @@ public sealed class ModelTokenizer
                 _ => HuggingFaceJson(path),
             };
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or FormatException or Google.Protobuf.InvalidProtocolBufferException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or InvalidOperationException or FormatException
+            or Google.Protobuf.InvalidProtocolBufferException)
         {
-            throw GacException.Create(DiagnosticCatalogue.TokenizerUnreadable, $"Tokenizer file '{path}' cannot be loaded as a {Describe(kind)}: {e.Message}", new SourceLocation(path), e);
+            throw GacException.Create(DiagnosticCatalogue.TokenizerUnreadable, $"Tokenizer file '{path}' cannot be loaded as a {Describe(kind)}: {e.Message}",
+                new SourceLocation(path), e);
         }
     }
 
@@ -73,7 +76,8 @@ public sealed class ModelTokenizer
             RemoveNonSpacingMarks = casing.StripAccents,
         };
         var bert = BertTokenizer.Create(path, options);
-        var description = $"WordPiece vocab.txt, {(casing.LowerCase ? "lower-cased" : "cased")}{(casing.StripAccents ? ", accents stripped" : string.Empty)} ({casing.Source})";
+        var description = $"WordPiece vocab.txt, {(casing.LowerCase ? "lower-cased" : "cased")}{(casing.StripAccents ? ", accents stripped" : string.Empty)} " +
+            $"({casing.Source})";
         return new ModelTokenizer(path, TokenizerKind.WordPieceVocabulary, bert, bert.PaddingTokenId, description);
     }
 

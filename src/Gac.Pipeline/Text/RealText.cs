@@ -24,7 +24,8 @@ public static class RealText
         var heldoutBucket = ShapeBuckets.Complete(session, (spec.Validation.Shapes.Count > 0 ? spec.Validation.Shapes[0] : null) ?? spec.Calibration.Dims);
         var feed = new TextInputSource(spec.Calibration, domains, heldOut: true).Feed(session, heldoutBucket);
         HeldoutSamples(run, feed);
-        run.Report("text", $"{feed.Tokenizer.Description}; {feed.Split.CalibrationUnits} {feed.Unit} calibrate, the {feed.Split.HeldoutUnits} after them are held out");
+        run.Report("text", $"{feed.Tokenizer.Description}; {feed.Split.CalibrationUnits} {feed.Unit} calibrate, the {feed.Split.HeldoutUnits} after them are " +
+            $"held out");
     }
 
     /// <summary>validation.heldout_samples, which the held-out part must hold in full.</summary>
@@ -36,7 +37,8 @@ public static class RealText
             var text = run.Spec.Calibration.Text!;
             throw GacException.Create(
                 DiagnosticCatalogue.TextTooShort,
-                $"calibration.text '{text.Text}' holds {feed.Heldout.Count} held-out samples after calibration's {feed.Split.CalibrationUnits} {feed.Unit}; validation.heldout_samples asks for {asked}. Add text, or lower calibration.samples / validation.heldout_samples.",
+                $"calibration.text '{text.Text}' holds {feed.Heldout.Count} held-out samples after calibration's {feed.Split.CalibrationUnits} {feed.Unit}; " +
+                    $"validation.heldout_samples asks for {asked}. Add text, or lower calibration.samples / validation.heldout_samples.",
                 new SourceLocation(text.FullPath));
         }
 
@@ -55,7 +57,9 @@ public static class RealText
         {
             return requested is SentencePooling.Auto or SentencePooling.None
                 ? SentencePooling.None
-                : throw GacException.Create(DiagnosticCatalogue.PoolingUnsupported, $"validation.pooling is {SpecEnumText.ToText(requested)}, but the model is a language model (it returns logits), whose outputs are compared per token; remove validation.pooling.", new SourceLocation(run.Spec.File.FullPath));
+                : throw GacException.Create(DiagnosticCatalogue.PoolingUnsupported, $"validation.pooling is {SpecEnumText.ToText(requested)}, but the model " +
+                    $"is a language model (it returns logits), whose outputs are compared per token; remove validation.pooling.",
+                    new SourceLocation(run.Spec.File.FullPath));
         }
 
         return requested != SentencePooling.Auto ? requested : DeclaredPooling.Beside(run.Spec.Model.Path.FullPath) ?? SentencePooling.Mean;

@@ -65,7 +65,8 @@ public static class TextCorpus
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw GacException.Create(DiagnosticCatalogue.TextFileMalformed, $"calibration.text '{path}' cannot be read: {e.Message}", new SourceLocation(path), e);
+            throw GacException.Create(DiagnosticCatalogue.TextFileMalformed, $"calibration.text '{path}' cannot be read: {e.Message}", new SourceLocation(path),
+                e);
         }
 
         var span = bytes.AsSpan();

@@ -21,7 +21,8 @@ public sealed record TextBatch(long[] Shape, long[] TokenIds, long[] AttentionMa
 /// </summary>
 public sealed class TextFeed
 {
-    private TextFeed(ModelTokenizer tokenizer, TextInputs roles, TextSplit split, IReadOnlyList<TextBatch> calibration, IReadOnlyList<TextBatch> heldout, string unit)
+    private TextFeed(ModelTokenizer tokenizer, TextInputs roles, TextSplit split, IReadOnlyList<TextBatch> calibration, IReadOnlyList<TextBatch> heldout,
+        string unit)
     {
         Tokenizer = tokenizer;
         Roles = roles;
@@ -81,7 +82,8 @@ public sealed class TextFeed
         {
             throw GacException.Create(
                 DiagnosticCatalogue.TokenizerVocabularyTooLarge,
-                $"The tokenizer '{feed.Tokenizer.Path}' produced the id {largest}, but '{table.Input}' indexes '{table.Table}', which has {table.Rows} rows: it is not this model's tokenizer.",
+                $"The tokenizer '{feed.Tokenizer.Path}' produced the id {largest}, but '{table.Input}' indexes '{table.Table}', which has {table.Rows} rows: " +
+                    $"it is not this model's tokenizer.",
                 new SourceLocation(feed.Tokenizer.Path));
         }
     }
@@ -119,7 +121,8 @@ public sealed class TextFeed
     private static int HeldoutCount(int? asked, long available, long calibrationUnits, long unitsPerSample)
         => asked ?? (int)Math.Max(1, (available - calibrationUnits) / unitsPerSample);
 
-    private static TextFeed Windows(ModelTokenizer tokenizer, string path, TextInputs roles, long[] calibrationShape, int calibrationSamples, long[] heldoutShape, int? heldoutSamplesAsked)
+    private static TextFeed Windows(ModelTokenizer tokenizer, string path, TextInputs roles, long[] calibrationShape, int calibrationSamples,
+        long[] heldoutShape, int? heldoutSamplesAsked)
     {
         var tokens = TextCorpus.Documents(path).SelectMany(d => tokenizer.Encode(d.Text)).Select(id => (long)id).ToArray();
         var calibrationWindow = calibrationShape[0] * calibrationShape[1];
@@ -141,13 +144,15 @@ public sealed class TextFeed
             "tokens");
     }
 
-    private static TextFeed Sentences(ModelTokenizer tokenizer, string path, TextInputs roles, long[] calibrationShape, int calibrationSamples, long[] heldoutShape, int? heldoutSamplesAsked)
+    private static TextFeed Sentences(ModelTokenizer tokenizer, string path, TextInputs roles, long[] calibrationShape, int calibrationSamples,
+        long[] heldoutShape, int? heldoutSamplesAsked)
     {
         var sentences = TextCorpus.Sentences(path);
         var heldoutSamples = HeldoutCount(heldoutSamplesAsked, sentences.Count, calibrationSamples * calibrationShape[0], heldoutShape[0]);
         var split = TextSplit.Of(sentences.Count, calibrationSamples * calibrationShape[0], heldoutSamples * heldoutShape[0], "sentences", path);
         var padding = tokenizer.PaddingId
-            ?? throw GacException.Create(DiagnosticCatalogue.TextInputsUnrecognised, $"The tokenizer '{tokenizer.Path}' has no padding token, which an encoder's batches of sentences need.", new SourceLocation(tokenizer.Path));
+            ?? throw GacException.Create(DiagnosticCatalogue.TextInputsUnrecognised, $"The tokenizer '{tokenizer.Path}' has no padding token, which an " +
+                $"encoder's batches of sentences need.", new SourceLocation(tokenizer.Path));
         TextBatch Batch(long[] shape, int first)
         {
             var (rows, length) = ((int)shape[0], (int)shape[1]);
@@ -163,7 +168,8 @@ public sealed class TextFeed
                 {
                     throw GacException.Create(
                         DiagnosticCatalogue.SentenceTooLong,
-                        $"The sentence on line {sentence.Line} of '{path}' is {encoded.Count} tokens with its special tokens; the seq dim holds {length}. Raise seq in calibration.dims / validation.shapes, or split the sentence.",
+                        $"The sentence on line {sentence.Line} of '{path}' is {encoded.Count} tokens with its special tokens; the seq dim holds {length}. " +
+                            $"Raise seq in calibration.dims / validation.shapes, or split the sentence.",
                         new SourceLocation(path, sentence.Line));
                 }
 
@@ -206,7 +212,8 @@ public sealed class TextFeed
         {
             throw GacException.Create(
                 DiagnosticCatalogue.CalibrationDataUnsupported,
-                $"calibration.text feeds a prefill, but the k/v-cache input '{name}' would be [{string.Join(", ", shape)}] in shape {bucket}; leave its past-length dim out of the shapes (it defaults to 0, an empty cache).");
+                $"calibration.text feeds a prefill, but the k/v-cache input '{name}' would be [{string.Join(", ", shape)}] in shape {bucket}; leave its " +
+                    $"past-length dim out of the shapes (it defaults to 0, an empty cache).");
         }
 
         return metadata.ElementDataType == TensorElementType.Float16

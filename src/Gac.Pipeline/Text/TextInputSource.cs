@@ -28,7 +28,8 @@ public sealed class TextInputSource(CalibrationSpec spec, InputDomains domains, 
         {
             throw GacException.Create(
                 DiagnosticCatalogue.TextTooShort,
-                $"calibration.text '{spec.Text!.Text}' has {batches.Count} {(heldOut ? "held-out" : "calibration")} batches of shape {bucket}; batch {sample} was asked for.",
+                $"calibration.text '{spec.Text!.Text}' has {batches.Count} {(heldOut ? "held-out" : "calibration")} batches of shape {bucket}; batch " +
+                    $"{sample} was asked for.",
                 new SourceLocation(spec.Text.FullPath));
         }
 
@@ -41,7 +42,8 @@ public sealed class TextInputSource(CalibrationSpec spec, InputDomains domains, 
         if (!_feeds.TryGetValue(bucket.Name, out var feed))
         {
             _tokenizer ??= ModelTokenizer.Load(spec.Tokenizer?.FullPath
-                ?? throw GacException.Create(DiagnosticCatalogue.SpecTokenizerMissing, "calibration.text needs the model's tokenizer: set calibration.tokenizer.", new SourceLocation(spec.Text!.FullPath)));
+                ?? throw GacException.Create(DiagnosticCatalogue.SpecTokenizerMissing, "calibration.text needs the model's tokenizer: set " +
+                    "calibration.tokenizer.", new SourceLocation(spec.Text!.FullPath)));
             var calibrationBucket = ShapeBuckets.Complete(session, spec.Dims);
             feed = TextFeed.Create(_tokenizer, spec.Text!.FullPath, session, calibrationBucket, spec.Samples, bucket, heldoutSamples: null, domains);
             _feeds[bucket.Name] = feed;

@@ -43,18 +43,21 @@ public sealed record TextInputs(bool IsLanguageModel, IReadOnlyDictionary<string
         foreach (var (name, metadata) in session.InputMetadata)
         {
             roles[name] = RoleOf(name, metadata, isLanguageModel)
-                ?? throw Unrecognised(session, $"the input '{name}' ({metadata.ElementDataType}, rank {metadata.Dimensions.Length}) is none of token ids, attention mask, token types, position ids{(isLanguageModel ? " or a k/v cache" : string.Empty)}");
+                ?? throw Unrecognised(session, $"the input '{name}' ({metadata.ElementDataType}, rank {metadata.Dimensions.Length}) is none of token ids, " +
+                    $"attention mask, token types, position ids{(isLanguageModel ? " or a k/v cache" : string.Empty)}");
         }
 
         var ids = roles.Count(r => r.Value == TextInputRole.TokenIds);
         if (ids != 1)
         {
-            throw Unrecognised(session, ids == 0 ? "no input takes the token ids" : $"{ids} inputs could take the token ids ({string.Join(", ", roles.Where(r => r.Value == TextInputRole.TokenIds).Select(r => r.Key))})");
+            throw Unrecognised(session, ids == 0 ? "no input takes the token ids" : $"{ids} inputs could take the token ids " +
+                $"({string.Join(", ", roles.Where(r => r.Value == TextInputRole.TokenIds).Select(r => r.Key))})");
         }
 
         if (!isLanguageModel && !roles.ContainsValue(TextInputRole.AttentionMask))
         {
-            throw Unrecognised(session, "it returns no \"logits\" (so it is read as an encoder) and has no attention-mask input to mark each sentence's padding");
+            throw Unrecognised(session, "it returns no \"logits\" (so it is read as an encoder) and has no attention-mask input to mark each sentence's " +
+                "padding");
         }
 
         return new TextInputs(isLanguageModel, roles);
@@ -64,7 +67,8 @@ public sealed record TextInputs(bool IsLanguageModel, IReadOnlyDictionary<string
     {
         if (metadata.ElementDataType is TensorElementType.Float or TensorElementType.Float16)
         {
-            return isLanguageModel && metadata.SymbolicDimensions.Any(d => !string.IsNullOrEmpty(d) && ShapeBuckets.IsPastLength(d)) ? TextInputRole.EmptyCache : null;
+            return isLanguageModel && metadata.SymbolicDimensions.Any(d => !string.IsNullOrEmpty(d) && ShapeBuckets.IsPastLength(d)) ? TextInputRole.EmptyCache
+                : null;
         }
 
         if (metadata.ElementDataType != TensorElementType.Int64 || metadata.Dimensions.Length != 2)
@@ -73,7 +77,8 @@ public sealed record TextInputs(bool IsLanguageModel, IReadOnlyDictionary<string
         }
 
         return name.Contains("mask", StringComparison.OrdinalIgnoreCase) ? TextInputRole.AttentionMask
-            : name.Contains("token_type", StringComparison.OrdinalIgnoreCase) || name.Contains("segment", StringComparison.OrdinalIgnoreCase) ? TextInputRole.TokenTypes
+            : name.Contains("token_type", StringComparison.OrdinalIgnoreCase) || name.Contains("segment", StringComparison.OrdinalIgnoreCase)
+                ? TextInputRole.TokenTypes
             : name.Contains("position", StringComparison.OrdinalIgnoreCase) ? TextInputRole.Positions
             : TextInputRole.TokenIds;
     }
@@ -81,5 +86,6 @@ public sealed record TextInputs(bool IsLanguageModel, IReadOnlyDictionary<string
     private static GacException Unrecognised(InferenceSession session, string why)
         => GacException.Create(
             DiagnosticCatalogue.TextInputsUnrecognised,
-            $"calibration.text cannot feed this model: {why}. Its inputs are {string.Join(", ", session.InputMetadata.Select(m => $"{m.Key} ({m.Value.ElementDataType}, rank {m.Value.Dimensions.Length})"))}.");
+            $"calibration.text cannot feed this model: {why}. Its inputs are " +
+                $"{string.Join(", ", session.InputMetadata.Select(m => $"{m.Key} ({m.Value.ElementDataType}, rank {m.Value.Dimensions.Length})"))}.");
 }

@@ -28,7 +28,8 @@ public sealed record TextSplit(int CalibrationUnits, int HeldoutStart, int Heldo
         {
             throw GacException.Create(
                 DiagnosticCatalogue.TextTooShort,
-                $"calibration.text '{path}' has {available} {unit}; calibration needs the first {calibrationUnits} and held-out validation the next {heldoutUnits} ({calibrationUnits + heldoutUnits} in all). Add text, or lower calibration.samples / validation.heldout_samples.",
+                $"calibration.text '{path}' has {available} {unit}; calibration needs the first {calibrationUnits} and held-out validation the next " +
+                    $"{heldoutUnits} ({calibrationUnits + heldoutUnits} in all). Add text, or lower calibration.samples / validation.heldout_samples.",
                 new SourceLocation(path));
         }
 

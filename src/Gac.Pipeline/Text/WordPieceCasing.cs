@@ -44,7 +44,8 @@ internal sealed record WordPieceCasing(bool LowerCase, bool StripAccents, string
         }
         catch (Exception e) when (e is JsonException or InvalidOperationException)
         {
-            throw GacException.Create(DiagnosticCatalogue.TokenizerUnreadable, $"'{path}' (beside the vocabulary) is not a tokenizer config with boolean do_lower_case / strip_accents: {e.Message}", new SourceLocation(path), e);
+            throw GacException.Create(DiagnosticCatalogue.TokenizerUnreadable, $"'{path}' (beside the vocabulary) is not a tokenizer config with boolean " +
+                $"do_lower_case / strip_accents: {e.Message}", new SourceLocation(path), e);
         }
     }
 }

@@ -19,12 +19,14 @@ public sealed class LatencyBenchmark
         _clock = clock ?? StopwatchClock.Instance;
         if (settings.Iterations < 1 || settings.Warmup < 0 || settings.BootstrapResamples < 1)
         {
-            throw GacException.Create(DiagnosticCatalogue.BenchmarkSettingsInvalid, $"Iterations must be ≥ 1 (got {settings.Iterations}), warm-up ≥ 0 (got {settings.Warmup}), bootstrap resamples ≥ 1 (got {settings.BootstrapResamples}).");
+            throw GacException.Create(DiagnosticCatalogue.BenchmarkSettingsInvalid, $"Iterations must be ≥ 1 (got {settings.Iterations}), warm-up ≥ 0 (got " +
+                $"{settings.Warmup}), bootstrap resamples ≥ 1 (got {settings.BootstrapResamples}).");
         }
     }
 
     /// <summary>Binds each session per bucket (IoBinding, inputs from the settings' source) and measures them interleaved.</summary>
-    public IReadOnlyList<LatencyResult> Measure(IReadOnlyList<OrtSession> sessions, IReadOnlyList<ShapeBucket> buckets, IProgress<BenchmarkProgress>? progress = null, CancellationToken cancellationToken = default)
+    public IReadOnlyList<LatencyResult> Measure(IReadOnlyList<OrtSession> sessions, IReadOnlyList<ShapeBucket> buckets,
+        IProgress<BenchmarkProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(buckets);
@@ -59,7 +61,8 @@ public sealed class LatencyBenchmark
     }
 
     /// <summary>Measures ready targets; the first is the baseline of every speedup, and every later one is compared with every earlier one.</summary>
-    public LatencyResult Measure(IReadOnlyList<IBenchmarkTarget> targets, string bucket, IProgress<BenchmarkProgress>? progress = null, CancellationToken cancellationToken = default)
+    public LatencyResult Measure(IReadOnlyList<IBenchmarkTarget> targets, string bucket, IProgress<BenchmarkProgress>? progress = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(targets);
         if (targets.Count == 0)
@@ -106,13 +109,15 @@ public sealed class LatencyBenchmark
     /// is opened, so only one model is in memory at a time (models too large to hold together).
     /// Timings are blocks, not interleaved, so drift between blocks is not cancelled.
     /// </summary>
-    public IReadOnlyList<LatencyResult> MeasureOneAtATime(IReadOnlyList<Func<OrtSession>> open, IReadOnlyList<ShapeBucket> buckets, IProgress<BenchmarkProgress>? progress = null, CancellationToken cancellationToken = default)
+    public IReadOnlyList<LatencyResult> MeasureOneAtATime(IReadOnlyList<Func<OrtSession>> open, IReadOnlyList<ShapeBucket> buckets,
+        IProgress<BenchmarkProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(open);
         ArgumentNullException.ThrowIfNull(buckets);
         if (buckets.Count == 0 || open.Count == 0)
         {
-            throw GacException.Create(DiagnosticCatalogue.BenchmarkSettingsInvalid, buckets.Count == 0 ? "No shape bucket to measure." : "No model variant to measure.");
+            throw GacException.Create(DiagnosticCatalogue.BenchmarkSettingsInvalid, buckets.Count == 0 ? "No shape bucket to measure."
+                : "No model variant to measure.");
         }
 
         var names = new string[open.Count];
@@ -131,7 +136,8 @@ public sealed class LatencyBenchmark
         return buckets.Select((bucket, b) => Result(bucket.Name, names, samples[b])).ToList();
     }
 
-    /// <summary>Percentiles with bootstrap intervals per variant; the first is the baseline of every speedup, and every later one is compared with every earlier one.</summary>
+    /// <summary>Percentiles with bootstrap intervals per variant; the first is the baseline of every speedup, and every later one is compared with every
+    /// earlier one.</summary>
     private LatencyResult Result(string bucket, IReadOnlyList<string> names, double[][] samples)
     {
         var n = names.Count;

@@ -4,7 +4,8 @@ using Gac.Core.Reports;
 namespace Gac.Runtime.Benchmark;
 
 /// <summary>One variant's timings in one bucket, in milliseconds, in measurement order.</summary>
-public sealed record VariantTimings(string Name, IReadOnlyList<double> SamplesMs, double P50Ms, double P90Ms, double P99Ms, double MeanMs, double P50CiLowMs, double P50CiHighMs);
+public sealed record VariantTimings(string Name, IReadOnlyList<double> SamplesMs, double P50Ms, double P90Ms, double P99Ms, double MeanMs, double P50CiLowMs,
+    double P50CiHighMs);
 
 /// <summary>median(baseline) / median(candidate): above 1 means the candidate is faster.</summary>
 public sealed record SpeedupEstimate(string Candidate, string Baseline, double Ratio, double CiLow, double CiHigh)

@@ -26,7 +26,8 @@ public static class RandomInputs
             // A misspelt name would leave its dim to another value and time another workload than asked.
             throw GacException.Create(
                 DiagnosticCatalogue.DimensionNameUnknown,
-                $"Shape bucket '{bucket.Name}' names {string.Join(", ", unknown.Select(u => $"'{u}'"))}, which no input of the model has; its symbolic dims are {(symbols.Count == 0 ? "none" : string.Join(", ", symbols))}.");
+                $"Shape bucket '{bucket.Name}' names {string.Join(", ", unknown.Select(u => $"'{u}'"))}, which no input of the model has; its symbolic dims " +
+                    $"are {(symbols.Count == 0 ? "none" : string.Join(", ", symbols))}.");
         }
 
         var random = new Random(seed);
@@ -70,7 +71,8 @@ public static class RandomInputs
             {
                 throw GacException.Create(
                     DiagnosticCatalogue.UnboundSymbolicDimension,
-                    $"Input '{input}' dimension {i} is symbolic ('{(string.IsNullOrEmpty(symbol) ? "unnamed" : symbol)}') and shape bucket '{bucket.Name}' gives it no value.");
+                    $"Input '{input}' dimension {i} is symbolic ('{(string.IsNullOrEmpty(symbol) ? "unnamed" : symbol)}') and shape bucket '{bucket.Name}' " +
+                        $"gives it no value.");
             }
 
             shape[i] = value;
@@ -87,7 +89,8 @@ public static class RandomInputs
         {
             throw GacException.Create(
                 DiagnosticCatalogue.DimensionTooLarge,
-                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Input '{name}' of shape [{string.Join(", ", shape)}] would hold {elements:0.###e0} elements, more than the {Array.MaxLength:N0} one input may hold; use a smaller shape."));
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Input '{name}' of shape [{string.Join(", ", shape)}] would hold " +
+                    $"{elements:0.###e0} elements, more than the {Array.MaxLength:N0} one input may hold; use a smaller shape."));
         }
 
         var count = (int)elements;
@@ -123,7 +126,8 @@ public static class RandomInputs
                 return OrtValue.CreateTensorValueFromMemory(IntegerValues(name, shape, count, random, domains).Select(v => (int)v).ToArray(), shape);
 
             default:
-                throw GacException.Create(DiagnosticCatalogue.UnsupportedInputType, $"Input '{name}' has element type {type}; random inputs exist for float32, float16, int64 and int32 only.");
+                throw GacException.Create(DiagnosticCatalogue.UnsupportedInputType, $"Input '{name}' has element type {type}; random inputs exist for " +
+                    $"float32, float16, int64 and int32 only.");
         }
     }
 
@@ -151,7 +155,8 @@ public static class RandomInputs
             default:
                 throw GacException.Create(
                     DiagnosticCatalogue.IntegerInputUnbounded,
-                    $"Input '{name}' is an integer input that indexes no constant table in the graph, and its name says it is no mask, token-type or position input; its valid values are unknown. Give them with calibration.inputs (min/max), calibration.npy or calibration.tokens.");
+                    $"Input '{name}' is an integer input that indexes no constant table in the graph, and its name says it is no mask, token-type or " +
+                        $"position input; its valid values are unknown. Give them with calibration.inputs (min/max), calibration.npy or calibration.tokens.");
         }
     }
 }

@@ -8,7 +8,8 @@ namespace Gac.Runtime.Benchmark;
 /// </summary>
 public sealed record ShapeBucket(IReadOnlyDictionary<string, long> Dimensions)
 {
-    public string Name => string.Join(',', Dimensions.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Key}={d.Value}")));
+    public string Name => string.Join(',', Dimensions.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => string.Create(CultureInfo.InvariantCulture,
+        $"{d.Key}={d.Value}")));
 
     /// <summary>Parses "batch=1,seq=128".</summary>
     public static ShapeBucket Parse(string text)

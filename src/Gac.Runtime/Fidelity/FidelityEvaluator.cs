@@ -9,11 +9,15 @@ namespace Gac.Runtime.Fidelity;
 
 /// <param name="Samples">Held-out input sets; each is a fresh seeded random input for the bucket (or the caller's <paramref name="Inputs"/>).</param>
 /// <param name="Seed">Kept apart from the benchmark's and calibration's seeds so the check is held out.</param>
-/// <param name="Domains">What generated integer inputs hold (read from the graph); null knows none, so a model with integer inputs needs <paramref name="Inputs"/>.</param>
-/// <param name="OutputName">Output to compare; null takes "logits" when comparing a language model (a decode-ready export also returns its k/v cache), else the model's first output.</param>
-/// <param name="TokenIdsInput">For language models: the int64 [batch, seq] input; with it, the compared output is taken as logits [batch, seq, vocab] and perplexity is computed.</param>
+/// <param name="Domains">What generated integer inputs hold (read from the graph); null knows none, so a model with integer inputs needs <paramref
+/// name="Inputs"/>.</param>
+/// <param name="OutputName">Output to compare; null takes "logits" when comparing a language model (a decode-ready export also returns its k/v cache), else the
+/// model's first output.</param>
+/// <param name="TokenIdsInput">For language models: the int64 [batch, seq] input; with it, the compared output is taken as logits [batch, seq, vocab] and
+/// perplexity is computed.</param>
 /// <param name="Inputs">Supplies sample s's inputs (e.g. held-out token windows) instead of seeded random ones; the evaluator disposes them.</param>
-/// <param name="Pooling">Mean or cls: the compared output [batch, seq, hidden] is pooled to sentence vectors first, over <paramref name="AttentionMaskInput"/>.</param>
+/// <param name="Pooling">Mean or cls: the compared output [batch, seq, hidden] is pooled to sentence vectors first, over <paramref
+/// name="AttentionMaskInput"/>.</param>
 /// <param name="AttentionMaskInput">The input whose 1s mark each sentence's tokens; required when pooling.</param>
 public sealed record FidelitySettings(
     ShapeBucket Bucket,
@@ -37,7 +41,8 @@ public sealed record FidelityResult(
     string? Pooling = null,
     double? SentenceCosine = null)
 {
-    public FidelitySection ToReport() => new(Samples, RelativeL2Error, Cosine, Top1Agreement, MaxAbsDiff, PerplexityOriginal, PerplexityCandidate, Pooling, SentenceCosine);
+    public FidelitySection ToReport() => new(Samples, RelativeL2Error, Cosine, Top1Agreement, MaxAbsDiff, PerplexityOriginal, PerplexityCandidate, Pooling,
+        SentenceCosine);
 }
 
 /// <summary>
@@ -82,7 +87,8 @@ public static class FidelityEvaluator
     /// <see cref="Evaluate(ReferenceOutputs, OrtSession, CancellationToken)"/>, also keeping the
     /// candidate's own outputs on the same inputs: what the published artifact must reproduce.
     /// </summary>
-    public static (FidelityResult Fidelity, ReferenceOutputs CandidateOutputs) EvaluateAndRecord(ReferenceOutputs reference, OrtSession candidate, CancellationToken cancellationToken = default)
+    public static (FidelityResult Fidelity, ReferenceOutputs CandidateOutputs) EvaluateAndRecord(ReferenceOutputs reference, OrtSession candidate,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
         var kept = new List<ReferenceSample>();
@@ -120,7 +126,8 @@ public static class FidelityEvaluator
         var outputName = reference.OutputName;
         if (!candidate.Session.OutputNames.Contains(outputName))
         {
-            throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Candidate '{candidate.Name}' has no output '{outputName}' (it has: {string.Join(", ", candidate.Session.OutputNames)}).");
+            throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Candidate '{candidate.Name}' has no output '{outputName}' (it has: " +
+                $"{string.Join(", ", candidate.Session.OutputNames)}).");
         }
 
         var metrics = new FidelityMetrics();
@@ -136,7 +143,8 @@ public static class FidelityEvaluator
             var shape = expected.Shape;
             if (!shape.SequenceEqual(candidateShape))
             {
-                throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Output '{outputName}' is [{string.Join(",", shape)}] from the original but [{string.Join(",", candidateShape)}] from '{candidate.Name}'.");
+                throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Output '{outputName}' is [{string.Join(",", shape)}] from the original " +
+                    $"but [{string.Join(",", candidateShape)}] from '{candidate.Name}'.");
             }
 
             keep?.Add(new ReferenceSample(compared, candidateShape, expected.TokenIds));
@@ -146,7 +154,8 @@ public static class FidelityEvaluator
             {
                 if (shape.Length != 3)
                 {
-                    throw GacException.Create(DiagnosticCatalogue.PerplexityInputsInvalid, $"Output '{outputName}' has rank {shape.Length}; perplexity needs logits [batch, seq, vocab].");
+                    throw GacException.Create(DiagnosticCatalogue.PerplexityInputsInvalid,
+                        $"Output '{outputName}' has rank {shape.Length}; perplexity needs logits [batch, seq, vocab].");
                 }
 
                 pplOriginal!.Add(expected.Values, ids, (int)shape[0], (int)shape[1], (int)shape[2]);
@@ -175,7 +184,8 @@ public static class FidelityEvaluator
 
     /// <summary>Sample s's inputs: the caller's (held-out token windows) or seeded random ones, the same for every model.</summary>
     private static InputSet Inputs(OrtSession session, FidelitySettings settings, int sample)
-        => settings.Inputs?.Invoke(sample) ?? RandomInputs.Create(session.Session, settings.Bucket, settings.Seed + sample, settings.Domains ?? Core.Model.InputDomains.None);
+        => settings.Inputs?.Invoke(sample) ?? RandomInputs.Create(session.Session, settings.Bucket, settings.Seed + sample, settings.Domains
+            ?? Core.Model.InputDomains.None);
 
     /// <summary>Runs with the caller's inputs and returns the output as float32 (fp16 outputs widened).</summary>
     private static (float[] Values, long[] Shape) RunOne(OrtSession session, InputSet inputs, string outputName, RunOptions runOptions)
@@ -189,7 +199,8 @@ public static class FidelityEvaluator
             {
                 TensorElementType.Float => value.GetTensorDataAsSpan<float>().ToArray(),
                 TensorElementType.Float16 => Widen(value.GetTensorDataAsSpan<Float16>()),
-                _ => throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Output '{outputName}' of '{session.Name}' is {info.ElementDataType}; fidelity compares float32 or float16 outputs."),
+                _ => throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Output '{outputName}' of '{session.Name}' is " +
+                    $"{info.ElementDataType}; fidelity compares float32 or float16 outputs."),
             };
             return (data, info.Shape);
         }

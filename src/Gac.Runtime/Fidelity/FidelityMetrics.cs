@@ -20,7 +20,8 @@ public sealed class FidelityMetrics
     public long Elements { get; private set; }
 
     /// <summary>‖c − r‖₂ / ‖r‖₂; 0 when both are zero.</summary>
-    public double RelativeL2Error => _referenceSquared == 0 ? (_squaredDifference == 0 ? 0 : double.PositiveInfinity) : Math.Sqrt(_squaredDifference / _referenceSquared);
+    public double RelativeL2Error => _referenceSquared == 0 ? (_squaredDifference == 0 ? 0 : double.PositiveInfinity)
+        : Math.Sqrt(_squaredDifference / _referenceSquared);
 
     /// <summary>r·c / (‖r‖‖c‖) over the flattened outputs; 1 when both are zero.</summary>
     public double Cosine => _referenceSquared == 0 || _candidateSquared == 0

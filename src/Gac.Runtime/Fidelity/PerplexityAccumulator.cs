@@ -24,7 +24,8 @@ public sealed class PerplexityAccumulator
         {
             throw GacException.Create(
                 DiagnosticCatalogue.PerplexityInputsInvalid,
-                $"Expected logits [{batch},{sequence},{vocab}] ({(long)batch * sequence * vocab} values, got {logits.Length}) and token ids [{batch},{sequence}] ({batch * sequence}, got {tokenIds.Length}), with seq ≥ 2.");
+                $"Expected logits [{batch},{sequence},{vocab}] ({(long)batch * sequence * vocab} values, got {logits.Length}) and token ids " +
+                    $"[{batch},{sequence}] ({batch * sequence}, got {tokenIds.Length}), with seq ≥ 2.");
         }
 
         for (var b = 0; b < batch; b++)

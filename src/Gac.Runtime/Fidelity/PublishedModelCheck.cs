@@ -20,7 +20,8 @@ public static class PublishedModelCheck
     public const double RelativeTolerance = 1e-5;
 
     /// <exception cref="GacException">GAC5020 when the model does not load or run; GAC5021 when the outputs differ.</exception>
-    public static PublishedModelMatch Verify(OrtSessionFactory sessions, string publishedPath, ReferenceOutputs validated, CancellationToken cancellationToken = default)
+    public static PublishedModelMatch Verify(OrtSessionFactory sessions, string publishedPath, ReferenceOutputs validated,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(sessions);
         ArgumentNullException.ThrowIfNull(validated);
@@ -33,7 +34,8 @@ public static class PublishedModelCheck
         catch (GacException e) when (e.Diagnostics.Count > 0 && e.Diagnostics[0].Code != DiagnosticCatalogue.CudaProviderUnavailable.Code)
         {
             throw new GacException(
-                new Diagnostic(DiagnosticCatalogue.PublishedArtifactUnloadable, $"The published model '{publishedPath}' could not be run from where it was published: {e.Diagnostics[0].Message}", new SourceLocation(publishedPath)),
+                new Diagnostic(DiagnosticCatalogue.PublishedArtifactUnloadable, $"The published model '{publishedPath}' could not be run from where it was " +
+                    $"published: {e.Diagnostics[0].Message}", new SourceLocation(publishedPath)),
                 e)
             { ExitCode = ExitCodes.InternalError };
         }
@@ -54,7 +56,8 @@ public static class PublishedModelCheck
             var actual = published[s];
             if (!expected.Shape.SequenceEqual(actual.Shape))
             {
-                throw Mismatch(publishedPath, $"output '{validated.OutputName}' of sample {s} is [{string.Join(",", actual.Shape)}], the validated candidate's was [{string.Join(",", expected.Shape)}]");
+                throw Mismatch(publishedPath, $"output '{validated.OutputName}' of sample {s} is [{string.Join(",", actual.Shape)}], the validated " +
+                    $"candidate's was [{string.Join(",", expected.Shape)}]");
             }
 
             var scale = 1.0;
@@ -71,7 +74,9 @@ public static class PublishedModelCheck
                 var diff = Math.Abs((double)a - b);
                 if (!(diff <= RelativeTolerance * scale))
                 {
-                    throw Mismatch(publishedPath, string.Create(CultureInfo.InvariantCulture, $"output '{validated.OutputName}' of sample {s} differs at element {i}: {b} published, {a} validated (tolerance {RelativeTolerance * scale:G3})"));
+                    throw Mismatch(publishedPath, string.Create(CultureInfo.InvariantCulture,
+                        $"output '{validated.OutputName}' of sample {s} differs at element {i}: {b} published, {a} validated (tolerance " +
+                        $"{RelativeTolerance * scale:G3})"));
                 }
 
                 maxDiff = Math.Max(maxDiff, diff);
@@ -82,7 +87,8 @@ public static class PublishedModelCheck
     }
 
     private static GacException Mismatch(string publishedPath, string what)
-        => new(new Diagnostic(DiagnosticCatalogue.PublishedArtifactMismatch, $"The published model '{publishedPath}' is not the validated candidate: {what}.", new SourceLocation(publishedPath)))
+        => new(new Diagnostic(DiagnosticCatalogue.PublishedArtifactMismatch, $"The published model '{publishedPath}' is not the validated candidate: {what}.",
+            new SourceLocation(publishedPath)))
         {
             ExitCode = ExitCodes.InternalError,
         };

@@ -17,7 +17,8 @@ public static class SentenceVectors
         {
             throw GacException.Create(
                 DiagnosticCatalogue.PoolingUnsupported,
-                $"Output '{outputName}' is [{string.Join(", ", shape)}]; {SpecEnumText.ToText(pooling)} pooling needs token vectors [batch, seq, hidden] matching the attention mask ({mask.Length} entries). Set validation.pooling: none.");
+                $"Output '{outputName}' is [{string.Join(", ", shape)}]; {SpecEnumText.ToText(pooling)} pooling needs token vectors [batch, seq, hidden] " +
+                    $"matching the attention mask ({mask.Length} entries). Set validation.pooling: none.");
         }
 
         var (batch, seq, hidden) = ((int)shape[0], (int)shape[1], (int)shape[2]);

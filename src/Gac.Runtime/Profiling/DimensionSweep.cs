@@ -70,5 +70,6 @@ public sealed record DimensionSweep(IReadOnlyList<long> Dimensions)
     private static long Positive(string part, string text)
         => long.TryParse(part.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var value) && value > 0
             ? value
-            : throw new FormatException($"Dimension list '{text}': '{part}' is not a positive whole number (use from:to:step like 64:2048:8, or a list like 64,128,256).");
+            : throw new FormatException($"Dimension list '{text}': '{part}' is not a positive whole number (use from:to:step like 64:2048:8, or a list like " +
+                $"64,128,256).");
 }

@@ -39,7 +39,8 @@ public readonly record struct GemmShape(long InFeatures, long OutFeatures)
         {
             throw GacException.Create(
                 DiagnosticCatalogue.DimensionTooLarge,
-                string.Create(CultureInfo.InvariantCulture, $"GEMM shape '{text}' has {(double)k * n:0.###e0} weight elements, more than the {Array.MaxLength:N0} one tensor may hold; profile the shapes your model has."));
+                string.Create(CultureInfo.InvariantCulture, $"GEMM shape '{text}' has {(double)k * n:0.###e0} weight elements, more than the " +
+                    $"{Array.MaxLength:N0} one tensor may hold; profile the shapes your model has."));
         }
 
         return new GemmShape(k, n);

@@ -132,7 +132,8 @@ public sealed class StaircaseProfiler
                 var smallest = request.Sweep is { Dimensions.Count: > 0 } sweep ? sweep.Dimensions.Min() : (long?)null;
                 throw GacException.Create(
                     DiagnosticCatalogue.ProfileSweepEmpty,
-                    $"No requested dimension is a valid rank of {shape.Key}: ranks run from 1 to min(K, N) = {shape.MaxRank}, the smallest requested is {smallest}.");
+                    $"No requested dimension is a valid rank of {shape.Key}: ranks run from 1 to min(K, N) = {shape.MaxRank}, the smallest requested is " +
+                        $"{smallest}.");
             }
         }
 

@@ -210,15 +210,18 @@ public sealed class OrtSessionFactory
         var what = cause switch
         {
             EntryPointNotFoundException => "the loaded ONNX Runtime is a CPU-only build (no CUDA entry point)",
-            OnnxRuntimeException e when e.Message.Contains("not enabled in this build", StringComparison.OrdinalIgnoreCase) => "the loaded ONNX Runtime is a CPU-only build (CUDA execution provider is not enabled in this build)",
+            OnnxRuntimeException e when e.Message.Contains("not enabled in this build", StringComparison.OrdinalIgnoreCase) =>
+                "the loaded ONNX Runtime is a CPU-only build (CUDA execution provider is not enabled in this build)",
             _ => $"the CUDA execution provider failed to load ({cause.Message.Trim()})",
         };
-        return missing.Count > 0 ? $"the CUDA execution provider failed to load: missing {string.Join(", ", missing)} (the library the dynamic loader could not open, from ONNX Runtime's log)" : what;
+        return missing.Count > 0 ? $"the CUDA execution provider failed to load: missing {string.Join(", ", missing)} (the library the dynamic loader could " +
+            $"not open, from ONNX Runtime's log)" : what;
     }
 
     private static GacException CudaUnavailable(Exception cause, IReadOnlyList<string> missing)
     {
-        var native = OrtNativeLibrary.ConfiguredFolder is { } folder ? $"the native library from '{folder}'" : "the packaged GPU build (Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0)";
+        var native = OrtNativeLibrary.ConfiguredFolder is { } folder ? $"the native library from '{folder}'"
+            : "the packaged GPU build (Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0)";
         var message = $"provider: cuda was requested but {Cause(cause, missing)}; ONNX Runtime used {native}. {Requirement}. Or use provider: auto / cpu.";
         return new GacException(new Diagnostic(DiagnosticCatalogue.CudaProviderUnavailable, message), cause) { ExitCode = ExitCodes.BadInput };
     }

@@ -7,7 +7,8 @@ public sealed class SpecInspectionTests
     [Fact]
     public void Inputs_and_outputs_resolve_against_the_spec_folder_and_the_tool_version_is_kept()
     {
-        const string json = """{ "spec": "gac.yaml", "toolVersion": "0.3.1", "inputs": ["model.onnx", "/data/calib"], "outputs": ["out/model.gac.onnx"], "extra": 1 }""";
+        const string json = """{ "spec": "gac.yaml", "toolVersion": "0.3.1", "inputs": ["model.onnx", "/data/calib"], "outputs": ["out/model.gac.onnx"],""" +
+            """ "extra": 1 }""";
 
         var inspection = SpecInspection.TryParse(json, "/repo/app", out var problem);
 

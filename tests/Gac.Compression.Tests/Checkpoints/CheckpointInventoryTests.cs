@@ -48,7 +48,8 @@ public sealed class CheckpointInventoryTests : IDisposable
     [Fact]
     public void Two_layers_declared_over_four_stored_is_GAC1302_at_the_config_field()
     {
-        var stored = TinyHfCheckpoint.Tensors(TransformerConfigReader.Parse(TwoLayerLlama.Replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 4", StringComparison.Ordinal)));
+        var stored = TinyHfCheckpoint.Tensors(TransformerConfigReader.Parse(TwoLayerLlama.Replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 4",
+            StringComparison.Ordinal)));
         var folder = TinyHfCheckpoint.Write(Path.Combine(_folder, "four"), TwoLayerLlama, stored);
 
         var report = CheckpointInventory.Check(folder);
@@ -66,7 +67,8 @@ public sealed class CheckpointInventoryTests : IDisposable
     public void Four_layers_declared_over_two_stored_is_GAC1302()
     {
         var stored = TinyHfCheckpoint.Tensors(TransformerConfigReader.Parse(TwoLayerLlama));
-        var folder = TinyHfCheckpoint.Write(Path.Combine(_folder, "two"), TwoLayerLlama.Replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 4", StringComparison.Ordinal), stored);
+        var folder = TinyHfCheckpoint.Write(Path.Combine(_folder, "two"), TwoLayerLlama.Replace("\"num_hidden_layers\": 2", "\"num_hidden_layers\": 4",
+            StringComparison.Ordinal), stored);
 
         var diagnostic = Assert.Single(CheckpointInventory.Check(folder).Diagnostics);
 
@@ -110,7 +112,8 @@ public sealed class CheckpointInventoryTests : IDisposable
         var diagnostic = Assert.Single(CheckpointInventory.Check(folder).Diagnostics);
 
         Assert.Equal("GAC1207", diagnostic.Code);
-        Assert.Contains("'model.norm.weight' in 'model-00003-of-00003.safetensors' is [8]; config.json implies [16]", diagnostic.Message, StringComparison.Ordinal);
+        Assert.Contains("'model.norm.weight' in 'model-00003-of-00003.safetensors' is [8]; config.json implies [16]", diagnostic.Message,
+            StringComparison.Ordinal);
         Assert.Equal(Path.Combine(folder, "model-00003-of-00003.safetensors"), diagnostic.Location?.File);
     }
 
@@ -151,7 +154,8 @@ public sealed class CheckpointInventoryTests : IDisposable
     {
         var tied = TinyHfCheckpoint.Configs["llama-tied"];
         var stored = TinyHfCheckpoint.Tensors(TransformerConfigReader.Parse(tied));
-        var folder = TinyHfCheckpoint.Write(Path.Combine(_folder, "untied"), tied.Replace("\"tie_word_embeddings\": true", "\"tie_word_embeddings\": false", StringComparison.Ordinal), stored);
+        var folder = TinyHfCheckpoint.Write(Path.Combine(_folder, "untied"), tied.Replace("\"tie_word_embeddings\": true", "\"tie_word_embeddings\": false",
+            StringComparison.Ordinal), stored);
 
         var diagnostic = Assert.Single(CheckpointInventory.Check(folder).Diagnostics);
 
@@ -184,7 +188,8 @@ public sealed class CheckpointInventoryTests : IDisposable
 
         var report = CheckpointInventory.Check(folder);
 
-        Assert.Contains(report.Diagnostics, d => d.Code == "GAC1303" && d.Message.Contains("'model.norm.weight' is stored in 'model-00002-of-00002.safetensors'", StringComparison.Ordinal));
+        Assert.Contains(report.Diagnostics, d => d.Code == "GAC1303" && d.Message.Contains("'model.norm.weight' is stored in " +
+            "'model-00002-of-00002.safetensors'", StringComparison.Ordinal));
         Assert.Contains(report.Diagnostics, d => d.Code == "GAC1207" && d.Message.Contains("'model.norm.weight'", StringComparison.Ordinal));
     }
 
@@ -205,11 +210,13 @@ public sealed class CheckpointInventoryTests : IDisposable
     [Fact]
     public void Verify_throws_every_problem_and_a_long_list_is_cut_at_ten()
     {
-        var stored = TinyHfCheckpoint.Tensors(TransformerConfigReader.Parse(TwoLayerLlama)).Where(t => !t.Name.StartsWith("model.layers.1.", StringComparison.Ordinal) || t.Name.Contains("norm", StringComparison.Ordinal)).ToList();
+        var stored = TinyHfCheckpoint.Tensors(TransformerConfigReader.Parse(TwoLayerLlama)).Where(t => !t.Name.StartsWith("model.layers.1.",
+            StringComparison.Ordinal) || t.Name.Contains("norm", StringComparison.Ordinal)).ToList();
         var folder = TinyHfCheckpoint.Write(Path.Combine(_folder, "many"), TwoLayerLlama, stored);
         using var checkpoint = SafetensorsCheckpoint.Open(folder);
 
-        var error = Assert.Throws<GacException>(() => CheckpointInventory.Verify(TransformerConfigReader.Parse(TwoLayerLlama), Path.Combine(folder, "config.json"), checkpoint));
+        var error = Assert.Throws<GacException>(() => CheckpointInventory.Verify(TransformerConfigReader.Parse(TwoLayerLlama), Path.Combine(folder,
+            "config.json"), checkpoint));
 
         // Layer 1 keeps its norms (so 2 blocks are stored) but loses 7 projections: 7 GAC1207, all shown.
         Assert.Equal(7, error.Diagnostics.Count);
@@ -237,7 +244,9 @@ public sealed class CheckpointInventoryTests : IDisposable
             var at = header.IndexOf($"\"{tensor}\"", StringComparison.Ordinal);
             var offsets = header.IndexOf("\"data_offsets\":[", at, StringComparison.Ordinal) + "\"data_offsets\":[".Length;
             var end = header.IndexOf(']', offsets);
-            var length = long.Parse(header[offsets..end].Split(',')[1], System.Globalization.CultureInfo.InvariantCulture) - long.Parse(header[offsets..end].Split(',')[0], System.Globalization.CultureInfo.InvariantCulture);
+            var length = long.Parse(header[offsets..end].Split(',')[1],
+                System.Globalization.CultureInfo.InvariantCulture) - long.Parse(header[offsets..end].Split(',')[0],
+                System.Globalization.CultureInfo.InvariantCulture);
             return header[..offsets] + $"0,{length}" + header[end..];
         });
 

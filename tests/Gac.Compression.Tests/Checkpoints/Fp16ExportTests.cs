@@ -44,8 +44,10 @@ public sealed class Fp16ExportTests(ITestOutputHelper output) : IDisposable
         var config = TransformerConfigReader.Parse(json);
         var folder = TinyHfCheckpoint.Write(Path.Combine(_folder, name), json, TinyHfCheckpoint.Tensors(config, SafetensorsDType.BF16));
         using var checkpoint = SafetensorsCheckpoint.Open(folder);
-        var fp32 = CheckpointExporter.Export(config, checkpoint, Path.Combine(_folder, "fp32.onnx"), new CheckpointExportOptions { FlushToDisk = false }).ModelPath;
-        var fp16 = CheckpointExporter.Export(config, checkpoint, Path.Combine(_folder, "fp16.onnx"), new CheckpointExportOptions { FlushToDisk = false, Float16Weights = true }).ModelPath;
+        var fp32 = CheckpointExporter.Export(config, checkpoint, Path.Combine(_folder, "fp32.onnx"),
+            new CheckpointExportOptions { FlushToDisk = false }).ModelPath;
+        var fp16 = CheckpointExporter.Export(config, checkpoint, Path.Combine(_folder, "fp16.onnx"),
+            new CheckpointExportOptions { FlushToDisk = false, Float16Weights = true }).ModelPath;
         var ids = Enumerable.Range(0, sequence).Select(i => (long)((i * 7919) % config.VocabSize)).ToArray();
 
         var a = Run(fp32, ids);
@@ -62,7 +64,8 @@ public sealed class Fp16ExportTests(ITestOutputHelper output) : IDisposable
         var config = TransformerConfigReader.Parse(TinyHfCheckpoint.Configs["mistral-yarn-window"]);
         var folder = TinyHfCheckpoint.Write(Path.Combine(_folder, "m"), "mistral-yarn-window", dtype: SafetensorsDType.BF16);
         using var checkpoint = SafetensorsCheckpoint.Open(folder);
-        var path = CheckpointExporter.Export(config, checkpoint, Path.Combine(_folder, "fp16.onnx"), new CheckpointExportOptions { FlushToDisk = false, Float16Weights = true }).ModelPath;
+        var path = CheckpointExporter.Export(config, checkpoint, Path.Combine(_folder, "fp16.onnx"),
+            new CheckpointExportOptions { FlushToDisk = false, Float16Weights = true }).ModelPath;
         var graph = OnnxModelFile.Load(path).Model.Graph;
 
         var halves = graph.Initializer.Where(t => t.DataType == (int)OnnxDataType.Float16).Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
@@ -72,10 +75,12 @@ public sealed class Fp16ExportTests(ITestOutputHelper output) : IDisposable
         var matMuls = consumers.Where(n => n.OpType == "MatMul").ToList();
         // q, k, v, o, gate, up, down per layer and lm_head: every weight GEMM reads its float16 weight and a float16 activation.
         Assert.Equal(7 * config.Layers + 1, matMuls.Count);
-        Assert.All(matMuls, n => Assert.True(producers[n.Input[0]] is { OpType: "Cast" } c && c.Attribute.Single().I == (long)OnnxDataType.Float16 || producers[n.Input[0]].OpType == "MatMul", n.Name));
+        Assert.All(matMuls, n => Assert.True(producers[n.Input[0]] is { OpType: "Cast" } c && c.Attribute.Single().I == (long)OnnxDataType.Float16
+            || producers[n.Input[0]].OpType == "MatMul", n.Name));
         // Everything else (norm weights, embedding rows) is read through a Cast to float32: norms stay float32.
         Assert.All(consumers.Except(matMuls), n => Assert.Equal(("Cast", (long)OnnxDataType.Float), (n.OpType, n.Attribute.Single(a => a.Name == "to").I)));
-        Assert.DoesNotContain(graph.Node, n => n.OpType is "Softmax" or "ReduceMean" or "Pow" && n.Input.Any(i => producers.TryGetValue(i, out var p) && p.OpType == "MatMul" && p.Input.Any(halves.Contains)));
+        Assert.DoesNotContain(graph.Node, n => n.OpType is "Softmax" or "ReduceMean" or "Pow" && n.Input.Any(i => producers.TryGetValue(i, out var p)
+            && p.OpType == "MatMul" && p.Input.Any(halves.Contains)));
         Assert.Equal((int)OnnxDataType.Double, graph.Initializer.Single(t => t.Name == "rotary.inv_freq").DataType);
     }
 

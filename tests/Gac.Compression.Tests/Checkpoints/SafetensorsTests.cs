@@ -124,7 +124,8 @@ public sealed class SafetensorsTests : IDisposable
     public void Overlapping_tensors_are_GAC1300_naming_both_and_the_file()
     {
         // b's first 8 bytes are a's last 8: reading either would see the other's data.
-        var path = WriteRaw("overlap.safetensors", """{"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}, "b": {"dtype": "F32", "shape": [4], "data_offsets": [8, 24]}}""", 24);
+        var path = WriteRaw("overlap.safetensors", """{"a": {"dtype": "F32", "shape": [4], "data_offsets": [0, 16]}, "b": {"dtype": "F32", "shape": [4],""" +
+            """ "data_offsets": [8, 24]}}""", 24);
 
         var error = Assert.Throws<GacException>(() => SafetensorsFile.Open(path).Dispose());
 
@@ -137,7 +138,8 @@ public sealed class SafetensorsTests : IDisposable
     [Fact]
     public void Two_tensors_on_the_same_bytes_are_GAC1300()
     {
-        var path = WriteRaw("alias.safetensors", """{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}}""", 8);
+        var path = WriteRaw("alias.safetensors", """{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2],""" +
+            """ "data_offsets": [0, 8]}}""", 8);
 
         Assert.Equal("GAC1300", Assert.Throws<GacException>(() => SafetensorsFile.Open(path).Dispose()).Diagnostics[0].Descriptor.Code);
     }
@@ -164,7 +166,8 @@ public sealed class SafetensorsTests : IDisposable
     [Fact]
     public void Zero_length_tensors_and_adjacent_ranges_tile_the_data_section()
     {
-        var path = WriteRaw("tiled.safetensors", """{"e": {"dtype": "F32", "shape": [0], "data_offsets": [8, 8]}, "a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F16", "shape": [2], "data_offsets": [8, 12]}}""", 12);
+        var path = WriteRaw("tiled.safetensors", """{"e": {"dtype": "F32", "shape": [0], "data_offsets": [8, 8]}, "a": {"dtype": "F32", "shape": [2],""" +
+            """ "data_offsets": [0, 8]}, "b": {"dtype": "F16", "shape": [2], "data_offsets": [8, 12]}}""", 12);
 
         using var file = SafetensorsFile.Open(path);
 

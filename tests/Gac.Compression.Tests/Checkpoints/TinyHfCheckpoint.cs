@@ -19,7 +19,8 @@ internal static class TinyHfCheckpoint
             { "model_type": "llama", "hidden_size": 24, "intermediate_size": 40, "num_hidden_layers": 2,
               "num_attention_heads": 3, "vocab_size": 40, "max_position_embeddings": 128, "rms_norm_eps": 1e-6,
               "rope_theta": 500000.0, "tie_word_embeddings": true,
-              "rope_scaling": { "rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 16 } }
+              "rope_scaling": { "rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0,
+                                "original_max_position_embeddings": 16 } }
             """,
         // Qwen2: q/k/v bias, one k/v head, head_dim given explicitly.
         ["qwen2"] = """

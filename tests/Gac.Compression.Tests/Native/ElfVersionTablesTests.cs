@@ -53,6 +53,7 @@ public sealed class ElfVersionTablesTests
     [Fact]
     public void A_file_that_is_not_ELF_is_rejected_as_invalid_data()
     {
-        Assert.Throws<InvalidDataException>(() => ElfVersionTables.ReadNeeds("not an elf file at all, just text....................................."u8.ToArray()));
+        Assert.Throws<InvalidDataException>(() =>
+            ElfVersionTables.ReadNeeds("not an elf file at all, just text....................................."u8.ToArray()));
     }
 }

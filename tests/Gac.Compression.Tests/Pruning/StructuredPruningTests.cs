@@ -29,7 +29,8 @@ public sealed class StructuredPruningTests
         var groups = new[] { Mlp(0, 1, 1), Heads(0, 1, 1), Mlp(1, 5, 6), Heads(1, 5, 6), Mlp(2, 1, 1) };
 
         // Only block 1's MLP is eligible; half of a 20-parameter base is its one removable channel.
-        var plan = StructuredPruning.Plan(groups, new PruningOptions(Ratio: 0.5, KeepFirstBlocks: 1, KeepLastBlocks: 1, MlpOnly: true, CompressibleParameters: 20));
+        var plan = StructuredPruning.Plan(groups, new PruningOptions(Ratio: 0.5, KeepFirstBlocks: 1, KeepLastBlocks: 1, MlpOnly: true,
+            CompressibleParameters: 20));
 
         Assert.Equal([0, 1], plan[0].Kept);
         Assert.Equal([0, 1], plan[1].Kept);

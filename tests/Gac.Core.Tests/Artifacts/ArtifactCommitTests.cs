@@ -40,7 +40,8 @@ public sealed class ArtifactCommitTests : IDisposable
         WriteEarlier();
         var rejected = new Verdict([new GoalResult("speedup vs original", "≥ 1.2×", "1.01×", GoalStatus.Failed, "1.01 < 1.2")]);
 
-        var outcome = await new ArtifactCommit(onStep: _ => throw new InvalidOperationException("must not write")).CommitIfAcceptedAsync(NewContent(), rejected);
+        var outcome = await new ArtifactCommit(onStep: _ => throw new InvalidOperationException("must not write")).CommitIfAcceptedAsync(NewContent(),
+            rejected);
 
         Assert.Equal(CommitOutcome.SkippedRejected, outcome);
         AssertEarlierIntact();

@@ -31,9 +31,12 @@ public sealed class OutputTargetsTests : IDisposable
         var reports = Directory.CreateDirectory(Path.Combine(_folder, "reports")).FullName;
         var shadow = Write(Path.Combine("reports", "gac.report.md"));
 
-        Assert.Equal("GAC5023", Assert.Throws<GacException>(() => Targets(tokens).Check([spec, tokens], "export.path", "report.directory")).Diagnostics[0].Code);
-        Assert.Equal("GAC5023", Assert.Throws<GacException>(() => Targets(Path.Combine(_folder, "tokens")).Check([Path.Combine(_folder, "tokens.data")], "export.path", "report.directory")).Diagnostics[0].Code);
-        Assert.Equal("GAC5023", Assert.Throws<GacException>(() => Targets(Path.Combine(_folder, "a.onnx"), reports).Check([shadow], "export.path", "--report-dir")).Diagnostics[0].Code);
+        Assert.Equal("GAC5023", Assert.Throws<GacException>(() => Targets(tokens).Check([spec, tokens], "export.path",
+            "report.directory")).Diagnostics[0].Code);
+        Assert.Equal("GAC5023", Assert.Throws<GacException>(() => Targets(Path.Combine(_folder, "tokens")).Check([Path.Combine(_folder, "tokens.data")],
+            "export.path", "report.directory")).Diagnostics[0].Code);
+        Assert.Equal("GAC5023", Assert.Throws<GacException>(() => Targets(Path.Combine(_folder, "a.onnx"), reports).Check([shadow], "export.path",
+            "--report-dir")).Diagnostics[0].Code);
         Targets(Path.Combine(_folder, "a.onnx"), reports).Check([spec, tokens], "export.path", "--report-dir");
     }
 
@@ -43,7 +46,8 @@ public sealed class OutputTargetsTests : IDisposable
         var file = Write("reports");
 
         var named = Assert.Throws<GacException>(() => Targets(Path.Combine(_folder, "a.onnx"), file).Check([], "export.path", "--report-dir"));
-        var under = Assert.Throws<GacException>(() => Targets(Path.Combine(_folder, "a.onnx"), Path.Combine(file, "deeper")).Check([], "export.path", "--report-dir"));
+        var under = Assert.Throws<GacException>(() => Targets(Path.Combine(_folder, "a.onnx"), Path.Combine(file, "deeper")).Check([], "export.path",
+            "--report-dir"));
 
         Assert.Equal(("GAC5024", "GAC5024"), (named.Diagnostics[0].Code, under.Diagnostics[0].Code));
         Assert.Contains("is an existing file", named.Diagnostics[0].Message, StringComparison.Ordinal);

@@ -33,7 +33,8 @@ public sealed partial class DiagnosticCatalogueTests
         var published = File.ReadAllText(page).ReplaceLineEndings("\n");
         var expected = DiagnosticCatalogueMarkdown.Render().ReplaceLineEndings("\n");
 
-        Assert.True(published == expected, "DIAGNOSTICS.md is out of date; regenerate it with `dotnet run --project src/Gac.Cli -- explain --markdown > src/Gac.Core/Diagnostics/DIAGNOSTICS.md`.");
+        Assert.True(published == expected, "DIAGNOSTICS.md is out of date; regenerate it with `dotnet run --project src/Gac.Cli -- explain --markdown > " +
+            "src/Gac.Core/Diagnostics/DIAGNOSTICS.md`.");
     }
 
     [Fact]

@@ -48,7 +48,8 @@ public sealed partial class DocumentedNamesTests
             .Where(code => DiagnosticCatalogue.Find(code) is null)
             .ToList();
 
-        Assert.True(unknown.Count == 0, $"{file} names {string.Join(", ", unknown)}, not in the catalogue (src/Gac.Core/Diagnostics/DiagnosticCatalogue.*.cs).");
+        Assert.True(unknown.Count == 0, $"{file} names {string.Join(", ", unknown)}, not in the catalogue " +
+            $"(src/Gac.Core/Diagnostics/DiagnosticCatalogue.*.cs).");
     }
 
     [Theory]
@@ -119,6 +120,8 @@ public sealed partial class DocumentedNamesTests
     /// users and docs reached for before the settings moved under validation. Keys start lower-case,
     /// which leaves C# member access (report.Gate, model.Path) out.
     /// </summary>
-    [GeneratedRegex(@"(?<![\w./\-$])(?:model|calibration|compress|alignment|export|validation|gate|report|runtime|benchmark)\.(?<key>[a-z][A-Za-z0-9_]*)(?:\.[a-z][A-Za-z0-9_]*)?(?![\w(])")]
+    [GeneratedRegex(
+        @"(?<![\w./\-$])(?:model|calibration|compress|alignment|export|validation|gate|report|runtime|benchmark)" +
+        @"\.(?<key>[a-z][A-Za-z0-9_]*)(?:\.[a-z][A-Za-z0-9_]*)?(?![\w(])")]
     private static partial Regex KeyReference();
 }

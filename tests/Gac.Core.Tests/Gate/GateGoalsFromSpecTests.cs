@@ -59,7 +59,8 @@ public sealed class GateGoalsFromSpecTests : IDisposable
     [Fact]
     public void The_schema_gate_keys_are_exactly_the_gate_goals()
     {
-        var schemaKeys = ((JObject)JObject.Parse(GacSchema.Text)["properties"]!["gate"]!["properties"]!).Properties().Select(p => p.Name).Order(StringComparer.Ordinal);
+        var schemaKeys = ((JObject)JObject.Parse(GacSchema.Text)["properties"]!["gate"]!["properties"]!).Properties().Select(p => p.Name)
+            .Order(StringComparer.Ordinal);
 
         Assert.Equal(Parameters().Select(p => SnakeCase(p.Name!)).Order(StringComparer.Ordinal), schemaKeys);
     }

@@ -95,7 +95,8 @@ public sealed class GacPlannerTests
     [Fact]
     public void Infeasible_budgets_explain_the_smallest_aligned_plan_and_suggest_fixes()
     {
-        var problem = new PlanningProblem("tight", [PlanningDecision.LowRank("a", 256, 256, 100), PlanningDecision.LowRank("b", 256, 256, 100)], PlanningBudget.FromParameters(10_000));
+        var problem = new PlanningProblem("tight", [PlanningDecision.LowRank("a", 256, 256, 100), PlanningDecision.LowRank("b", 256, 256, 100)],
+            PlanningBudget.FromParameters(10_000));
         var error = Assert.Throws<GacException>(() => GacPlanner.Plan(problem, new PlannerOptions { WindowSteps = 1 }));
         var message = Assert.Single(error.Diagnostics).Message;
         Assert.Equal("GAC2001", error.Diagnostics[0].Code);
@@ -137,7 +138,8 @@ public sealed class GacPlannerTests
     [Fact]
     public void Malformed_problems_report_every_issue_at_once()
     {
-        var problem = new PlanningProblem("bad", [PlanningDecision.LowRank("a", 64, 64, 80), PlanningDecision.LowRank("a", 64, 64, -1)], PlanningBudget.FromKeptFraction(1.5));
+        var problem = new PlanningProblem("bad", [PlanningDecision.LowRank("a", 64, 64, 80), PlanningDecision.LowRank("a", 64, 64, -1)],
+            PlanningBudget.FromKeptFraction(1.5));
         var codes = Assert.Throws<GacException>(() => GacPlanner.Plan(problem)).Diagnostics.Select(d => d.Code).ToList();
         Assert.Equal(["GAC2003", "GAC2003", "GAC2003", "GAC2005"], codes);
     }
@@ -174,7 +176,8 @@ public sealed class GacPlannerTests
     [Fact]
     public void Latency_cliffs_are_dropped_when_a_staircase_is_given()
     {
-        var staircase = new LatencyStaircase("A100", "fp16", 1024, [new LatencySeries("4096x4096", [new(1016, 0.090), new(1024, 0.050), new(1032, 0.061), new(1040, 0.062)])]);
+        var staircase = new LatencyStaircase("A100", "fp16", 1024, [new LatencySeries("4096x4096", [new(1016, 0.090), new(1024, 0.050), new(1032, 0.061),
+            new(1040, 0.062)])]);
         var decision = PlanningDecision.LowRank("q", 4096, 4096, 1028);
         var set = CandidateSweep.For(decision, new PlannerOptions { WindowSteps = 2, Staircase = staircase });
         Assert.Equal([1024L, 1032, 1040], set.Candidates.Select(c => c.Dimension));

@@ -48,7 +48,7 @@ public sealed class Llama3_70BPlanTests(ITestOutputHelper output)
     public void The_committed_example_is_what_the_generator_writes()
     {
         var path = Path.Combine(Llama3ShapeOnlyTests.RepositoryRoot(), "examples", "plans", "llama3-70b-asvd-15.json");
-        var document = new PlanLayersDocument(Problem, new PlannerOptions(), ShapeOnlyModels.Llama3_70BAsvdDescription);
+        var document = new PlanLayersDocument(Problem, new PlannerOptions(), ShapeOnlyModels.Llama3Asvd70BDescription);
         var expected = PlanLayersFile.ToJson(document, ShapeOnlyModels.ExampleSchemaReference);
 
         // Golden file: regenerate with GAC_UPDATE_EXAMPLES=1 dotnet test tests/Gac.Core.Tests.

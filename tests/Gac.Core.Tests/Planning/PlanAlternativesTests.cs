@@ -30,7 +30,8 @@ public sealed class PlanAlternativesTests
             Assert.True(report.Alternatives.Count <= 3);
             foreach (var alternative in report.Alternatives)
             {
-                Assert.True(keys.Add(string.Join(',', alternative.Dimensions.Zip(alternative.Dense, (d, dense) => $"{d}{dense}"))), $"{alternative.Name} repeats a plan");
+                Assert.True(keys.Add(string.Join(',', alternative.Dimensions.Zip(alternative.Dense, (d, dense) => $"{d}{dense}"))),
+                    $"{alternative.Name} repeats a plan");
                 Assert.True(alternative.Params <= budget);
                 for (var i = 0; i < sets.Length; i++)
                 {
@@ -74,7 +75,8 @@ public sealed class PlanAlternativesTests
                 return;
             }
 
-            var movement = least.Dimensions.Select((d, i) => Movement(sets[i].Candidates.Single(c => c.Dimension == d && c.IsDense == least.Dense[i]).Parameters - problem.Decisions[i].TargetParams)).Sum();
+            var movement = least.Dimensions.Select((d, i) => Movement(sets[i].Candidates.Single(c => c.Dimension == d
+                && c.IsDense == least.Dense[i]).Parameters - problem.Decisions[i].TargetParams)).Sum();
             Assert.Equal(best, movement, 1e-6);
         }, iter: 300);
 
@@ -132,7 +134,8 @@ public sealed class PlanAlternativesTests
             Assert.Equal(all.Skip(1).Select(PlanNeighbourhood.Key), rest.Select(PlanNeighbourhood.Key));
 
             var sign = report.Settings.ObjectiveMinimizes ? 1.0 : -1.0;
-            double Loss(int[] plan) => sign * plan.Select((j, i) => report.Decisions[i].Candidates[j].Objective - report.Decisions[i].Candidates[current[i]].Objective).Sum();
+            double Loss(int[] plan) => sign * plan.Select((j, i) =>
+                report.Decisions[i].Candidates[j].Objective - report.Decisions[i].Candidates[current[i]].Objective).Sum();
             var previous = double.NegativeInfinity;
             foreach (var plan in all)
             {

@@ -51,7 +51,8 @@ public sealed class PlanLayersFileTests
     [Fact]
     public void An_error_kind_of_loss_is_read_and_written_back()
     {
-        var json = Valid.Replace("\"target\": 901 }", "\"target\": 901, \"errorCurve\": { \"points\": [[0, 3], [1000, 0]] }, \"errorKind\": \"loss\" }", StringComparison.Ordinal);
+        var json = Valid.Replace("\"target\": 901 }", "\"target\": 901, \"errorCurve\": { \"points\": [[0, 3], [1000, 0]] }, \"errorKind\": \"loss\" }",
+            StringComparison.Ordinal);
         var document = PlanLayersFile.Parse(json);
         Assert.Equal(ErrorCurveKind.Loss, document.Problem.Decisions[1].ErrorKind);
         Assert.Equal(ErrorCurveKind.Norm, document.Problem.Decisions[0].ErrorKind);

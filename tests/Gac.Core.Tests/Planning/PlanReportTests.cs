@@ -54,7 +54,8 @@ public sealed class PlanReportTests
     [Fact]
     public void A_staircase_with_a_negative_latency_is_GAC2020()
     {
-        const string json = """{ "device": "x", "dtype": "fp16", "tokens": 1, "series": [ { "key": "a", "points": [ { "dimension": 8, "milliseconds": -1 } ] } ] }""";
+        const string json = """{ "device": "x", "dtype": "fp16", "tokens": 1, "series": [ { "key": "a", "points": [ { "dimension": 8,""" +
+            """ "milliseconds": -1 } ] } ] }""";
         var error = Assert.Throws<Gac.Core.Diagnostics.GacException>(() => LatencyStaircase.FromJson(json));
         Assert.Equal("GAC2020", error.Diagnostics[0].Code);
     }

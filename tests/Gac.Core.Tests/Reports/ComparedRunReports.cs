@@ -10,9 +10,11 @@ internal static class ComparedRunReports
 {
     public const string ModelHash = "5f0c9a1e0b3d4c2a8e7f6a5b4c3d2e1f00112233445566778899aabbccddeeff";
 
-    public static RunReport Asvd() => Create("asvd", unaligned: 850_000, aligned: 849_600, [(1024, 327.4, 320), (1024, 512, 512), (4096, 1433.2, 1432), (4096, 1591.7, 1592)], originalP50: 10.0, unalignedP50: 9.5, gacP50: 8.0, pplUnaligned: 6.2, pplGac: 6.25);
+    public static RunReport Asvd() => Create("asvd", unaligned: 850_000, aligned: 849_600, [(1024, 327.4, 320), (1024, 512, 512), (4096, 1433.2, 1432), (4096,
+        1591.7, 1592)], originalP50: 10.0, unalignedP50: 9.5, gacP50: 8.0, pplUnaligned: 6.2, pplGac: 6.25);
 
-    public static RunReport Prune() => Create("prune", unaligned: 851_000, aligned: 850_700, [(352, 299, 296), (352, 301, 296)], originalP50: 10.2, unalignedP50: 8.9, gacP50: 8.7, pplUnaligned: 6.1, pplGac: 6.12);
+    public static RunReport Prune() => Create("prune", unaligned: 851_000, aligned: 850_700, [(352, 299, 296), (352, 301, 296)], originalP50: 10.2,
+        unalignedP50: 8.9, gacP50: 8.7, pplUnaligned: 6.1, pplGac: 6.12);
 
     private static RunReport Create(
         string method, long unaligned, long aligned, (long Original, double Target, long Aligned)[] dims,

@@ -45,7 +45,8 @@ public sealed class ReportComparisonTests : IDisposable
         var text = ComparisonTable.RenderText(comparison);
         var markdown = ComparisonTable.RenderMarkdown(comparison);
 
-        Assert.Contains("| prune + GAC | 850,700 | 85.1% | 2 of 2 (100%) | 6.120 | 8.700 [8.526, 8.874] | 1.17× [1.20, 1.30] | accepted |", markdown, StringComparison.Ordinal);
+        Assert.Contains("| prune + GAC | 850,700 | 85.1% | 2 of 2 (100%) | 6.120 | 8.700 [8.526, 8.874] | 1.17× [1.20, 1.30] | accepted |", markdown,
+            StringComparison.Ordinal);
         Assert.Contains("| original | 1,000,000 | 100.0% | — | 6.000 | 10.000 [9.800, 10.200] | 1× | — |", markdown, StringComparison.Ordinal);
         Assert.Contains("dims aligned to 8", markdown, StringComparison.Ordinal);
         Assert.Matches(@"ASVD\s+850,000\s+85\.0%\s+1 of 4 \(25%\)\s+6\.200\s+9\.500 \[9\.310, 9\.690\]", text);
@@ -61,7 +62,8 @@ public sealed class ReportComparisonTests : IDisposable
         var back = ComparisonWriter.Deserialize(File.ReadAllText(written[0]));
 
         Assert.Equal([Path.Combine(_folder, "compare.json"), Path.Combine(_folder, "compare.md")], written);
-        Assert.Equal(comparison.Rows.Select(r => (r.Label, r.LinearParameters, r.Perplexity)), back.Rows.Select(r => (r.Label, r.LinearParameters, r.Perplexity)));
+        Assert.Equal(comparison.Rows.Select(r => (r.Label, r.LinearParameters, r.Perplexity)), back.Rows.Select(r => (r.Label, r.LinearParameters,
+            r.Perplexity)));
         Assert.Equal("1", back.SchemaVersion);
     }
 

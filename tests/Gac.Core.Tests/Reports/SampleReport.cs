@@ -17,7 +17,8 @@ internal static class SampleReport
             return new LayerDimension($"model.layers.{i}.self_attn.k_proj", 1024, unconstrained, isAligned ? aligned : aligned + 3, isAligned);
         }).ToArray();
         var verdict = QualityGate.Evaluate(
-            new GateGoals(MinSpeedupVsOriginal: Threshold.Parse("1.2"), MinSpeedupVsUnaligned: Threshold.Parse("20%"), MaxPerplexityIncrease: Threshold.Parse("0.1"), MinCosine: 0.99),
+            new GateGoals(MinSpeedupVsOriginal: Threshold.Parse("1.2"), MinSpeedupVsUnaligned: Threshold.Parse("20%"),
+                MaxPerplexityIncrease: Threshold.Parse("0.1"), MinCosine: 0.99),
             new MeasuredOutcome(
                 SpeedupVsOriginal: new SpeedupMeasurement(1.48, 1.41, 1.55),
                 SpeedupVsUnaligned: new SpeedupMeasurement(1.50, 1.44, 1.57),
@@ -28,7 +29,8 @@ internal static class SampleReport
             "0.1.0",
             new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero),
             new InputHashes(new string('a', 64), new string('b', 64), null),
-            new RuntimeSection("auto", "cuda", new HardwareSection("AMD EPYC 7V13", 16, "Debian 12", "10.0.0", "1.31.1", "NVIDIA A100-SXM4-80GB", "550.54", "12.4", 16)),
+            new RuntimeSection("auto", "cuda", new HardwareSection("AMD EPYC 7V13", 16, "Debian 12", "10.0.0", "1.31.1", "NVIDIA A100-SXM4-80GB", "550.54",
+                "12.4", 16)),
             new PlanSummary(8, layers, 5, 100, 6_979_321_856, 5_932_423_577, 5_931_000_000),
             [
                 new LatencySection("batch=1,seq=1024", 10,

@@ -86,7 +86,8 @@ public sealed class GacSpecLoaderTests : IDisposable
         Assert.Equal(1, spec.Version);
         Assert.Equal(new ModelSpec(new SpecPath("model.onnx", At("model.onnx")), ModelFormat.Onnx, ModelFormat.Onnx), spec.Model);
 
-        Assert.Equal((8, 7, CalibrationSource.Npy, (SpecPath?)null), (spec.Calibration.Samples, spec.Calibration.Seed, spec.Calibration.Source, spec.Calibration.Tokens));
+        Assert.Equal((8, 7, CalibrationSource.Npy, (SpecPath?)null), (spec.Calibration.Samples, spec.Calibration.Seed, spec.Calibration.Source,
+            spec.Calibration.Tokens));
         Assert.Equal(new SpecPath("data/x.npy", At("data/x.npy")), Assert.Single(spec.Calibration.Npy, kv => kv.Key == "x").Value);
         Assert.Empty(spec.Calibration.Inputs);
         Assert.Equal([new("batch", 2L), new("seq", 64L)], spec.Calibration.Dims.OrderBy(kv => kv.Key));
@@ -96,8 +97,10 @@ public sealed class GacSpecLoaderTests : IDisposable
         Assert.Equal(new AsvdOptions(0.75, RankAllocation.OutputError), spec.Compress.Asvd);
 
         var alignment = spec.Alignment;
-        Assert.Equal((AlignmentStrategy.RoundNearest, "my-gpu", 16, 6, AlignmentObjective.Paper), (alignment.Strategy, alignment.ProfileName, alignment.MultipleOverride, alignment.Window, alignment.Objective));
-        Assert.Equal((16, 64, 8, 132), (alignment.Profile.Multiple, alignment.Profile.PreferredMultiple, alignment.Profile.HeadDimMultiple, alignment.Profile.SmCount));
+        Assert.Equal((AlignmentStrategy.RoundNearest, "my-gpu", 16, 6, AlignmentObjective.Paper), (alignment.Strategy, alignment.ProfileName,
+            alignment.MultipleOverride, alignment.Window, alignment.Objective));
+        Assert.Equal((16, 64, 8, 132), (alignment.Profile.Multiple, alignment.Profile.PreferredMultiple, alignment.Profile.HeadDimMultiple,
+            alignment.Profile.SmCount));
         Assert.Equal(new SpecPath("profiles/my-gpu.json", At("profiles/my-gpu.json")), alignment.Staircase);
         var user = Assert.Single(alignment.UserProfiles);
         Assert.Equal(("my-gpu", "fp16", 8, 64, 21), (user.Name, user.DType, user.Multiple, user.PreferredMultiple, user.Line));
@@ -112,7 +115,8 @@ public sealed class GacSpecLoaderTests : IDisposable
         var gate = spec.Gate;
         Assert.Equal(Gac.Core.Gate.Threshold.Absolute(1.2), gate.MinSpeedupVsOriginal);
         Assert.Equal(Gac.Core.Gate.Threshold.Percent(5), gate.MinSpeedupVsUnaligned);
-        Assert.Equal((50.0, 0.05, 0.99, 100.0, 1_000_000L), (gate.MaxP50LatencyMs!.Value, gate.MaxRelativeError!.Value, gate.MinCosine!.Value, gate.MinAlignedPercent!.Value, gate.MaxParameters!.Value));
+        Assert.Equal((50.0, 0.05, 0.99, 100.0, 1_000_000L), (gate.MaxP50LatencyMs!.Value, gate.MaxRelativeError!.Value, gate.MinCosine!.Value,
+            gate.MinAlignedPercent!.Value, gate.MaxParameters!.Value));
         Assert.Null(gate.MaxPerplexityIncrease);
 
         Assert.Equal(new SpecPath("reports", At("reports")), spec.Report.Directory);
@@ -134,11 +138,13 @@ public sealed class GacSpecLoaderTests : IDisposable
         Assert.Equal(new AsvdOptions(0.5, RankAllocation.Spectrum), spec.Compress.Asvd);
         Assert.Equal([PruneTarget.Mlp, PruneTarget.Heads], spec.Compress.Prune.Targets);
         Assert.Equal((0, 0), (spec.Compress.Prune.KeepFirstBlocks, spec.Compress.Prune.KeepLastBlocks));
-        Assert.Equal((AlignmentStrategy.Gac, "generic-8", 4, AlignmentObjective.Auto), (spec.Alignment.Strategy, spec.Alignment.ProfileName, spec.Alignment.Window, spec.Alignment.Objective));
+        Assert.Equal((AlignmentStrategy.Gac, "generic-8", 4, AlignmentObjective.Auto), (spec.Alignment.Strategy, spec.Alignment.ProfileName,
+            spec.Alignment.Window, spec.Alignment.Objective));
         Assert.Same(BuiltInProfiles.Generic8, spec.Alignment.Profile);
         Assert.Null(spec.Alignment.MultipleOverride);
         Assert.Equal((ExportDType.Fp32, 17, ExternalDataMode.Auto), (spec.Export.DType, spec.Export.Opset, spec.Export.ExternalData));
-        Assert.Equal((ExecutionProviderChoice.Auto, 10, 100, 16), (spec.Validation.Provider, spec.Validation.Warmup, spec.Validation.Iterations, spec.Validation.HeldoutSamples));
+        Assert.Equal((ExecutionProviderChoice.Auto, 10, 100, 16), (spec.Validation.Provider, spec.Validation.Warmup, spec.Validation.Iterations,
+            spec.Validation.HeldoutSamples));
         Assert.Null(spec.Validation.OrtNativePath);
         Assert.Empty(Assert.Single(spec.Validation.Shapes));
         Assert.True(spec.Gate.IsEmpty);
@@ -309,7 +315,8 @@ public sealed class GacSpecLoaderTests : IDisposable
     [Fact]
     public void Generated_inputs_keep_their_shapes_and_defaults()
     {
-        var spec = Parse(Minimal + "\ncalibration:\n  inputs:\n    - { name: pixel_values, shape: [1, 3, 48, 320], min: -1.0, max: 1.0 }\n    - { name: ids, shape: [1, 8], dtype: int64, max: 100 }\n");
+        var spec = Parse(Minimal + "\ncalibration:\n  inputs:\n    - { name: pixel_values, shape: [1, 3, 48, 320], min: -1.0, max: 1.0 }\n    - { name: ids, " +
+            "shape: [1, 8], dtype: int64, max: 100 }\n");
 
         Assert.Equal(CalibrationSource.Inputs, spec.Calibration.Source);
         var pixels = spec.Calibration.Inputs[0];
@@ -424,7 +431,8 @@ public sealed class GacSpecLoaderTests : IDisposable
 
         var file = GacSpecLoader.Parse(Minimal.Replace("model.onnx", "weights.bin", StringComparison.Ordinal), _workspace.SpecPath);
         var folder = GacSpecLoader.Parse(Minimal.Replace("model.onnx", "empty", StringComparison.Ordinal), _workspace.SpecPath);
-        var mismatch = GacSpecLoader.Parse(Minimal.Replace("path: model.onnx", "path: model.onnx\n  format: hf-safetensors", StringComparison.Ordinal), _workspace.SpecPath);
+        var mismatch = GacSpecLoader.Parse(Minimal.Replace("path: model.onnx", "path: model.onnx\n  format: hf-safetensors", StringComparison.Ordinal),
+            _workspace.SpecPath);
 
         Assert.All([file, folder, mismatch], r => Assert.Equal("GAC0021", Assert.Single(r.Errors).Code));
     }

@@ -28,7 +28,8 @@ public sealed class StarterSpecTests : IDisposable
         var text = StarterSpec.Render("model.onnx", "out/model.gac.onnx");
 
         Assert.StartsWith("# yaml-language-server: $schema=gac.yaml.schema.json\n", text, StringComparison.Ordinal);
-        Assert.StartsWith("# yaml-language-server: $schema=https://example.org/s.json\n", StarterSpec.Render("m.onnx", "o.onnx", "https://example.org/s.json"), StringComparison.Ordinal);
+        Assert.StartsWith("# yaml-language-server: $schema=https://example.org/s.json\n", StarterSpec.Render("m.onnx", "o.onnx", "https://example.org/s.json"),
+            StringComparison.Ordinal);
     }
 
     [Fact]
@@ -74,7 +75,8 @@ public sealed class StarterSpecTests : IDisposable
         _workspace.File("llm/config.json", "{}");
         _workspace.File("llm/model.safetensors");
         _workspace.File("text.tokens", "1 2 3");
-        _workspace.WriteSpec(StarterSpec.Render("llm", "out/llm.gac.onnx", new StarterModel(IsLanguageModel: true, TokensPath: "text.tokens", Dims: ["batch", "seq"])));
+        _workspace.WriteSpec(StarterSpec.Render("llm", "out/llm.gac.onnx", new StarterModel(IsLanguageModel: true, TokensPath: "text.tokens", Dims: ["batch",
+            "seq"])));
 
         var spec = GacSpecLoader.Load(_workspace.SpecPath);
 

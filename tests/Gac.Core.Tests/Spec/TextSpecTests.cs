@@ -56,7 +56,8 @@ public sealed class TextSpecTests : IDisposable
     public void Text_on_a_checkpoint_folder_finds_the_tokenizer_beside_it_or_is_GAC0060()
     {
         _workspace.WriteSpec(Spec("hf", "  text: sentences.txt\n"));
-        Assert.Contains(GacSpecLoader.TryLoad(_workspace.SpecPath).Diagnostics, d => d.Code == "GAC0060" && d.Message.Contains("tokenizer.model, tokenizer.json, vocab.txt", StringComparison.Ordinal));
+        Assert.Contains(GacSpecLoader.TryLoad(_workspace.SpecPath).Diagnostics, d => d.Code == "GAC0060"
+            && d.Message.Contains("tokenizer.model, tokenizer.json, vocab.txt", StringComparison.Ordinal));
 
         var tokenizer = _workspace.File("hf/tokenizer.json", "{}");
         var spec = GacSpecLoader.Load(_workspace.SpecPath);
@@ -80,7 +81,8 @@ public sealed class TextSpecTests : IDisposable
         _workspace.File("ids.tokens", "1 2 3");
         _workspace.WriteSpec(Spec("model.onnx", "  text: sentences.txt\n  tokenizer: vocab.txt\n  tokens: ids.tokens\n"));
 
-        Assert.Contains(GacSpecLoader.TryLoad(_workspace.SpecPath).Diagnostics, d => d.Code == "GAC0023" && d.Message.Contains("conflicts with calibration.text", StringComparison.Ordinal));
+        Assert.Contains(GacSpecLoader.TryLoad(_workspace.SpecPath).Diagnostics, d => d.Code == "GAC0023"
+            && d.Message.Contains("conflicts with calibration.text", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -88,7 +90,8 @@ public sealed class TextSpecTests : IDisposable
     {
         _workspace.WriteSpec(Spec("model.onnx", "  text: missing.txt\n  tokenizer: vocab.txt\n"));
 
-        var diagnostic = Assert.Single(GacSpecLoader.TryLoad(_workspace.SpecPath).Diagnostics, d => d.Message.Contains("missing.txt", StringComparison.Ordinal));
+        var diagnostic = Assert.Single(GacSpecLoader.TryLoad(_workspace.SpecPath).Diagnostics, d => d.Message.Contains("missing.txt",
+            StringComparison.Ordinal));
 
         Assert.Equal(5, diagnostic.Location?.Line);
     }

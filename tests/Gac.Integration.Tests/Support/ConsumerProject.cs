@@ -41,7 +41,8 @@ public sealed class ConsumerProject
 
     /// <summary>How many times the fake tool ran `run` (compressed), across all builds so far.</summary>
     public int CompressionRuns =>
-        File.Exists(PathOf("fake-gac-build.log")) ? File.ReadAllLines(PathOf("fake-gac-build.log")).Count(l => l.StartsWith("run ", StringComparison.Ordinal)) : 0;
+        File.Exists(PathOf("fake-gac-build.log")) ? File.ReadAllLines(PathOf("fake-gac-build.log")).Count(l => l.StartsWith("run ", StringComparison.Ordinal))
+            : 0;
 
     public string PathOf(string relative) => Path.Combine(Directory, relative);
 

@@ -41,7 +41,8 @@ public sealed class AlignmentAuditTests
         var report = AlignmentAudit.Run(HandModel, BuiltInProfiles.Generic8);
 
         Assert.Equal([[], ["N"], ["K"], ["K", "N"]], report.Layers.Select(l => l.MisalignedDimensions.ToArray()));
-        Assert.Equal(("mlp", LinearRole.MlpUp, 64L, 100L), (report.Layers[1].Group, report.Layers[1].Role, report.Layers[1].InFeatures, report.Layers[1].OutFeatures));
+        Assert.Equal(("mlp", LinearRole.MlpUp, 64L, 100L), (report.Layers[1].Group, report.Layers[1].Role, report.Layers[1].InFeatures,
+            report.Layers[1].OutFeatures));
         Assert.False(Assert.Single(report.Groups).CoupledWidthAligned);
     }
 

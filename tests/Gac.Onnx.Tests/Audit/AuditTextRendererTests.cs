@@ -14,7 +14,8 @@ public sealed class AuditTextRendererTests
         var inventory = new ModelInventory(
             "long",
             [
-                new LinearLayer(longName, longName + ".weight", 4096, 4095, true, LinearRole.Query, "model.encoder.layers.23.self_attention.multi_head_attention_block"),
+                new LinearLayer(longName, longName + ".weight", 4096, 4095, true, LinearRole.Query,
+                    "model.encoder.layers.23.self_attention.multi_head_attention_block"),
                 new LinearLayer("short", "short.weight", 123_456_789, 8, false),
             ],
             [new LinearGroup("model.encoder.layers.23.self_attention.multi_head_attention_block", GroupKind.Attention, [longName], 4095, 45, 91)]);

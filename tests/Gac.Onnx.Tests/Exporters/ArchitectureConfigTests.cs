@@ -51,7 +51,8 @@ public sealed class ArchitectureConfigTests
     {
         var config = TinyCheckpoints.Config(TinyCheckpoints.Gpt2);
 
-        Assert.Equal((TransformerFamily.Gpt2, 128, 8, true, 40), (config.Family, config.IntermediateSize, config.HeadDim, config.TieWordEmbeddings, config.MaxPositions));
+        Assert.Equal((TransformerFamily.Gpt2, 128, 8, true, 40), (config.Family, config.IntermediateSize, config.HeadDim, config.TieWordEmbeddings,
+            config.MaxPositions));
     }
 
     [Fact]
@@ -67,8 +68,10 @@ public sealed class ArchitectureConfigTests
 
     [Theory]
     [InlineData("""{ "model_type": "llama", "hidden_size": 32, "num_attention_heads": 4, "num_hidden_layers": 1, "vocab_size": 9 }""", "intermediate_size")]
-    [InlineData("""{ "model_type": "llama", "hidden_size": "32", "intermediate_size": 8, "num_attention_heads": 4, "num_hidden_layers": 1, "vocab_size": 9 }""", "hidden_size")]
-    [InlineData("""{ "model_type": "llama", "hidden_size": 32, "intermediate_size": 8, "num_attention_heads": 4, "num_key_value_heads": 3, "num_hidden_layers": 1, "vocab_size": 9 }""", "num_key_value_heads")]
+    [InlineData("""{ "model_type": "llama", "hidden_size": "32", "intermediate_size": 8, "num_attention_heads": 4, "num_hidden_layers": 1, "vocab_size": 9 }""",
+        "hidden_size")]
+    [InlineData("""{ "model_type": "llama", "hidden_size": 32, "intermediate_size": 8, "num_attention_heads": 4, "num_key_value_heads": 3,""" +
+        """ "num_hidden_layers": 1, "vocab_size": 9 }""", "num_key_value_heads")]
     [InlineData("""[1, 2]""", "JSON object")]
     public void A_missing_or_ill_typed_field_is_GAC1208_naming_it(string json, string named)
     {
@@ -86,7 +89,8 @@ public sealed class ArchitectureConfigTests
     [InlineData("""{ "rope_type": "dynamic", "factor": 2.0 }""", "GAC1221")]
     public void Rope_types_not_implemented_exactly_are_refused(string scaling, string code)
     {
-        var json = $$"""{ "model_type": "llama", "hidden_size": 32, "intermediate_size": 8, "num_attention_heads": 4, "num_hidden_layers": 1, "vocab_size": 9, "rope_scaling": {{scaling}} }""";
+        var json = $$"""{ "model_type": "llama", "hidden_size": 32, "intermediate_size": 8, "num_attention_heads": 4, "num_hidden_layers": 1,""" +
+            $$""" "vocab_size": 9, "rope_scaling": {{scaling}} }""";
 
         var error = Assert.Throws<GacException>(() => TransformerConfigReader.Parse(json));
 

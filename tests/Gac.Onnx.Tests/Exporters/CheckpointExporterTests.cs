@@ -39,7 +39,8 @@ public sealed class CheckpointExporterTests : IDisposable
         var discovered = LinearLayerDiscovery.Discover(CheckpointExporter.BuildInMemory(config, TinyCheckpoints.Create(config)), name);
         var predicted = ArchitectureShapes.FromConfig(config);
 
-        Assert.Equal(predicted.Groups.OrderBy(g => g.Name, StringComparer.Ordinal), discovered.Groups.OrderBy(g => g.Name, StringComparer.Ordinal), new GroupComparer());
+        Assert.Equal(predicted.Groups.OrderBy(g => g.Name, StringComparer.Ordinal), discovered.Groups.OrderBy(g => g.Name, StringComparer.Ordinal),
+            new GroupComparer());
     }
 
     [Fact]

@@ -17,15 +17,18 @@ public sealed class ConfigFieldTests
     [Fact]
     public void The_transformers_5_rope_parameters_form_reads_like_the_4_x_form()
     {
-        var v4 = Parse("llama", """ "rope_theta": 500000.0, "max_position_embeddings": 256, "rope_scaling": { "rope_type": "llama3", "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 64 } """);
-        var v5 = Parse("llama", """ "max_position_embeddings": 256, "rope_parameters": { "rope_type": "llama3", "rope_theta": 500000.0, "factor": 8.0, "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 64 } """);
+        var v4 = Parse("llama", """ "rope_theta": 500000.0, "max_position_embeddings": 256, "rope_scaling": { "rope_type": "llama3", "factor": 8.0,""" +
+            """ "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 64 } """);
+        var v5 = Parse("llama", """ "max_position_embeddings": 256, "rope_parameters": { "rope_type": "llama3", "rope_theta": 500000.0, "factor": 8.0,""" +
+            """ "low_freq_factor": 1.0, "high_freq_factor": 4.0, "original_max_position_embeddings": 64 } """);
 
         Assert.Equal(500000.0, v5.RopeTheta);
         Assert.Equal(v4.RopeScaling, v5.RopeScaling);
         Assert.Equal(v4, v5);
         var ids = TinyCheckpoints.TokenIds(6, 20, seed: 1);
         var weights = TinyCheckpoints.Create(v4);
-        Assert.Equal(LogitsRunner.Run(CheckpointExporter.BuildInMemory(v4, weights), ids, 1, 6), LogitsRunner.Run(CheckpointExporter.BuildInMemory(v5, weights), ids, 1, 6));
+        Assert.Equal(LogitsRunner.Run(CheckpointExporter.BuildInMemory(v4, weights), ids, 1, 6), LogitsRunner.Run(CheckpointExporter.BuildInMemory(v5, weights),
+            ids, 1, 6));
     }
 
     [Fact]
@@ -61,7 +64,8 @@ public sealed class ConfigFieldTests
         // correction dims 8·ln(16/(32·2π))/(2·ln 10⁴) = −1.10 → floor → 0 and 8·ln(16/2π)/(2·ln 10⁴) = 0.41 → ceil → 1,
         // so the ramp over i = 0…3 is 0, 1, 1, 1: i = 0 keeps 1/θ⁰, the others are divided by 4.
         // attention factor 0.1·ln 4 + 1.
-        var config = Parse("llama", """ "max_position_embeddings": 64, "rope_parameters": { "rope_type": "yarn", "rope_theta": 10000.0, "factor": 4.0, "original_max_position_embeddings": 16 } """);
+        var config = Parse("llama", """ "max_position_embeddings": 64, "rope_parameters": { "rope_type": "yarn", "rope_theta": 10000.0, "factor": 4.0,""" +
+            """ "original_max_position_embeddings": 16 } """);
 
         var frequencies = config.RopeScaling.InverseFrequencies(8, 10000);
 
@@ -74,7 +78,8 @@ public sealed class ConfigFieldTests
     [Fact]
     public void Yarn_mscale_and_mscale_all_dim_give_their_ratio_as_attention_factor()
     {
-        var config = Parse("llama", """ "max_position_embeddings": 64, "rope_scaling": { "type": "yarn", "factor": 4.0, "mscale": 2.0, "mscale_all_dim": 1.0 } """);
+        var config = Parse("llama", """ "max_position_embeddings": 64, "rope_scaling": { "type": "yarn", "factor": 4.0, "mscale": 2.0,""" +
+            """ "mscale_all_dim": 1.0 } """);
 
         Assert.Equal((1 + (0.2 * Math.Log(4))) / (1 + (0.1 * Math.Log(4))), config.RopeScaling.AttentionFactor, 12);
         Assert.Equal(64, config.RopeScaling.OriginalMaxPositions);
@@ -85,7 +90,8 @@ public sealed class ConfigFieldTests
     {
         // θ = 10000, head_dim 8: base frequencies 1, 0.1, 0.01, 0.001, each divided by its factor.
         // Context 64 over an original 16: s = 4, attention factor √(1 + ln 4 / ln 16) = √1.5.
-        var config = Parse("llama", """ "max_position_embeddings": 64, "original_max_position_embeddings": 16, "rope_scaling": { "type": "longrope", "short_factor": [1, 2, 4, 8], "long_factor": [2, 4, 8, 16] } """);
+        var config = Parse("llama", """ "max_position_embeddings": 64, "original_max_position_embeddings": 16, "rope_scaling": { "type": "longrope",""" +
+            """ "short_factor": [1, 2, 4, 8], "long_factor": [2, 4, 8, 16] } """);
 
         Assert.Equal([1.0, 0.05, 0.0025, 0.000125], config.RopeScaling.InverseFrequencies(8, 10000).Select(f => Math.Round(f, 12)));
         Assert.Equal([0.5, 0.025, 0.00125, 0.0000625], config.RopeScaling.InverseFrequencies(8, 10000, longContext: true).Select(f => Math.Round(f, 12)));
@@ -103,13 +109,17 @@ public sealed class ConfigFieldTests
     }
 
     [Theory]
-    [InlineData("llama", """ "max_position_embeddings": 64, "original_max_position_embeddings": 16, "rope_scaling": { "type": "longrope", "factor": 2.0, "short_factor": [1, 1, 1, 1], "long_factor": [1, 1, 1, 1] } """, "GAC1221", "factor")]
-    [InlineData("llama", """ "original_max_position_embeddings": 16, "rope_parameters": { "rope_type": "longrope", "original_max_position_embeddings": 8, "short_factor": [1, 1, 1, 1], "long_factor": [1, 1, 1, 1] } """, "GAC1221", "original_max_position_embeddings")]
+    [InlineData("llama", """ "max_position_embeddings": 64, "original_max_position_embeddings": 16, "rope_scaling": { "type": "longrope", "factor": 2.0,""" +
+        """ "short_factor": [1, 1, 1, 1], "long_factor": [1, 1, 1, 1] } """, "GAC1221", "factor")]
+    [InlineData("llama", """ "original_max_position_embeddings": 16, "rope_parameters": { "rope_type": "longrope", "original_max_position_embeddings": 8,""" +
+        """ "short_factor": [1, 1, 1, 1], "long_factor": [1, 1, 1, 1] } """, "GAC1221", "original_max_position_embeddings")]
     [InlineData("llama", """ "rope_scaling": { "type": "longrope", "short_factor": [1, 1], "long_factor": [1, 1, 1, 1] } """, "GAC1208", "short_factor")]
-    [InlineData("llama", """ "max_position_embeddings": 64, "rope_parameters": { "rope_type": "yarn", "factor": 8.0, "original_max_position_embeddings": 16 } """, "GAC1221", "factor")]
+    [InlineData("llama", """ "max_position_embeddings": 64, "rope_parameters": { "rope_type": "yarn", "factor": 8.0,""" +
+        """ "original_max_position_embeddings": 16 } """, "GAC1221", "factor")]
     [InlineData("llama", """ "rope_scaling": { "rope_type": "dynamic", "factor": 2.0 } """, "GAC1221", "dynamic")]
     [InlineData("llama", """ "rope_scaling": { "rope_type": "su", "short_factor": [1], "long_factor": [1] } """, "GAC1210", "su")]
-    [InlineData("qwen2", """ "rope_parameters": { "full_attention": { "rope_type": "default" }, "sliding_attention": { "rope_type": "default" } } """, "GAC1220", "full_attention")]
+    [InlineData("qwen2", """ "rope_parameters": { "full_attention": { "rope_type": "default" }, "sliding_attention": { "rope_type": "default" } } """,
+        "GAC1220", "full_attention")]
     [InlineData("llama", """ "partial_rotary_factor": 0.5 """, "GAC1220", "partial_rotary_factor")]
     [InlineData("mistral", """ "rope_parameters": { "rope_type": "default", "partial_rotary_factor": 0.25 } """, "GAC1220", "partial_rotary_factor")]
     [InlineData("llama", """ "hidden_act": "gelu" """, "GAC1220", "hidden_act")]
@@ -169,7 +179,8 @@ public sealed class ConfigFieldTests
     public void Mistral_ignores_attention_and_mlp_bias_as_its_modeling_code_does_and_defaults_to_8_kv_heads()
     {
         var config = Parse("mistral", """ "num_key_value_heads": null, "attention_bias": true, "mlp_bias": true """);
-        var defaulted = TransformerConfigReader.Parse("""{ "model_type": "mistral", "hidden_size": 64, "intermediate_size": 16, "num_hidden_layers": 1, "num_attention_heads": 16, "vocab_size": 20 }""");
+        var defaulted = TransformerConfigReader.Parse("""{ "model_type": "mistral", "hidden_size": 64, "intermediate_size": 16, "num_hidden_layers": 1,""" +
+            """ "num_attention_heads": 16, "vocab_size": 20 }""");
 
         Assert.Equal((false, false, false), (config.QkvBias, config.OutputBias, config.MlpBias));
         Assert.Equal(config.Heads, config.KvHeads);
@@ -182,7 +193,8 @@ public sealed class ConfigFieldTests
         var config = Parse("llama", """ "attention_bias": true, "mlp_bias": true """);
 
         Assert.Equal((true, true, true), (config.QkvBias, config.OutputBias, config.MlpBias));
-        Assert.Equal(5 * 20, LogitsRunner.Run(CheckpointExporter.BuildInMemory(config, TinyCheckpoints.Create(config)), TinyCheckpoints.TokenIds(5, 20, 4), 1, 5).Length);
+        Assert.Equal(5 * 20, LogitsRunner.Run(CheckpointExporter.BuildInMemory(config, TinyCheckpoints.Create(config)), TinyCheckpoints.TokenIds(5, 20, 4), 1,
+            5).Length);
     }
 
     [Theory]

@@ -34,7 +34,8 @@ internal sealed class DecodeRunner : IDisposable
         for (var i = 0; i < Layers; i++)
         {
             inputs.Add(NamedOnnxValue.CreateFromTensor(CheckpointExport.PastKeyName(i), past?[2 * i] ?? Empty(CheckpointExport.PastKeyName(i), batch)));
-            inputs.Add(NamedOnnxValue.CreateFromTensor(CheckpointExport.PastValueName(i), past?[(2 * i) + 1] ?? Empty(CheckpointExport.PastValueName(i), batch)));
+            inputs.Add(NamedOnnxValue.CreateFromTensor(CheckpointExport.PastValueName(i), past?[(2 * i) + 1] ?? Empty(CheckpointExport.PastValueName(i),
+                batch)));
         }
 
         using var results = _session.Run(inputs);

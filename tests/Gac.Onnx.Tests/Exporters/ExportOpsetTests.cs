@@ -3,13 +3,15 @@ using Gac.Onnx.Exporters;
 
 namespace Gac.Onnx.Tests.Exporters;
 
-/// <summary>export.opset: every supported opset writes its own operator forms (Split num_outputs and ReduceMean axes as input from 18) and the same logits.</summary>
+/// <summary>export.opset: every supported opset writes its own operator forms (Split num_outputs and ReduceMean axes as input from 18) and the same
+/// logits.</summary>
 public sealed class ExportOpsetTests
 {
     public static TheoryData<string, int> Cases()
     {
         var data = new TheoryData<string, int>();
-        foreach (var opset in Enumerable.Range(CheckpointExportOptions.MinimumOpset, CheckpointExportOptions.MaximumOpset - CheckpointExportOptions.MinimumOpset + 1))
+        foreach (var opset in Enumerable.Range(CheckpointExportOptions.MinimumOpset, CheckpointExportOptions.MaximumOpset - CheckpointExportOptions.MinimumOpset
+            + 1))
         {
             data.Add(TinyCheckpoints.LlamaGqa, opset);
             data.Add(TinyCheckpoints.Gpt2, opset);
@@ -41,7 +43,8 @@ public sealed class ExportOpsetTests
     {
         var config = TinyCheckpoints.Config(TinyCheckpoints.LlamaGqa);
 
-        var error = Assert.Throws<GacException>(() => CheckpointExporter.BuildInMemory(config, TinyCheckpoints.Create(config), new CheckpointExportOptions { Opset = opset }));
+        var error = Assert.Throws<GacException>(() => CheckpointExporter.BuildInMemory(config, TinyCheckpoints.Create(config),
+            new CheckpointExportOptions { Opset = opset }));
 
         Assert.Equal("GAC3020", error.Diagnostics[0].Descriptor.Code);
     }

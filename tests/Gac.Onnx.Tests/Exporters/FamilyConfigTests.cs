@@ -114,7 +114,8 @@ public sealed class FamilyConfigTests
 
     [Fact]
     public void Partial_rotary_factor_stays_refused_for_qwen3()
-        => Assert.Equal("GAC1220", Assert.Throws<GacException>(() => TransformerConfigReader.Parse(With(Qwen3Minimal, "\"partial_rotary_factor\": 0.5"))).Diagnostics[0].Code);
+        => Assert.Equal("GAC1220", Assert.Throws<GacException>(() => TransformerConfigReader.Parse(With(Qwen3Minimal,
+            "\"partial_rotary_factor\": 0.5"))).Diagnostics[0].Code);
 
     private static string With(string json, string fields) => json.Replace("\"vocab_size\": 10", "\"vocab_size\": 10, " + fields, StringComparison.Ordinal);
 }

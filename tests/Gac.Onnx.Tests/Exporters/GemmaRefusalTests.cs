@@ -52,7 +52,8 @@ public sealed class GemmaRefusalTests
     [Fact]
     public void A_multimodal_gemma3_config_is_read_from_its_text_config()
     {
-        var json = """{ "model_type": "gemma3", "text_config": { "hidden_size": 1152, "query_pre_attn_scalar": 256, "sliding_window": 512, "final_logit_softcapping": null } }""";
+        var json = """{ "model_type": "gemma3", "text_config": { "hidden_size": 1152, "query_pre_attn_scalar": 256, "sliding_window": 512,""" +
+            """ "final_logit_softcapping": null } }""";
 
         var message = Assert.Throws<GacException>(() => TransformerConfigReader.Parse(json)).Diagnostics[0].Message;
 

@@ -89,7 +89,8 @@ internal sealed class HandForward
                     // repeat_kv: query head `head` reads k/v head head / (Heads / KvHeads).
                     var kvHead = head / (Heads / KvHeads);
                     var first = SlidingWindow is { } window ? Math.Max(0, t - window + 1) : 0;
-                    var scores = Enumerable.Range(first, t + 1 - first).Select(u => Dot(q[t], head * HeadDim, k[u], kvHead * HeadDim, HeadDim) / Math.Sqrt(HeadDim)).ToArray();
+                    var scores = Enumerable.Range(first, t + 1 - first).Select(u => Dot(q[t], head * HeadDim, k[u], kvHead * HeadDim,
+                        HeadDim) / Math.Sqrt(HeadDim)).ToArray();
                     var max = scores.Max();
                     var exp = scores.Select(s => Math.Exp(s - max)).ToArray();
                     var sum = exp.Sum();

@@ -88,7 +88,8 @@ public sealed class PastKeyValuesTests
             var plain = LinearLayerDiscovery.Discover(CheckpointExporter.BuildInMemory(config, weights));
             var cached = LinearLayerDiscovery.Discover(CheckpointExporter.BuildInMemory(config, weights, WithPast));
 
-            Assert.Equal(plain.Layers.Select(l => (l.Name, l.InFeatures, l.OutFeatures, l.Role, l.Group)), cached.Layers.Select(l => (l.Name, l.InFeatures, l.OutFeatures, l.Role, l.Group)));
+            Assert.Equal(plain.Layers.Select(l => (l.Name, l.InFeatures, l.OutFeatures, l.Role, l.Group)), cached.Layers.Select(l => (l.Name, l.InFeatures,
+                l.OutFeatures, l.Role, l.Group)));
             Assert.Equal(
                 plain.Groups.Select(g => (g.Name, g.Kind, g.CoupledWidth, g.HeadCount, g.HeadDim)),
                 cached.Groups.Select(g => (g.Name, g.Kind, g.CoupledWidth, g.HeadCount, g.HeadDim)));
@@ -167,7 +168,8 @@ public sealed class PastKeyValuesTests
     private static float[] RunPrefillOnly(ModelProto model, long[] ids, int batch, int sequence)
     {
         using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(model.ToByteArray());
-        using var results = session.Run([Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor(CheckpointExport.InputName, new DenseTensor<long>(ids, [batch, sequence]))]);
+        using var results = session.Run([Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor(CheckpointExport.InputName, new DenseTensor<long>(ids, [batch,
+            sequence]))]);
         return results.Single().AsTensor<float>().ToArray();
     }
 
@@ -187,5 +189,6 @@ public sealed class PastKeyValuesTests
     }
 
     private static string[] Dims(ValueInfoProto value)
-        => value.Type.TensorType.Shape.Dim.Select(d => d.DimParam is { Length: > 0 } p ? p : d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        => value.Type.TensorType.Shape.Dim.Select(d => d.DimParam is { Length: > 0 } p ? p
+            : d.DimValue.ToString(System.Globalization.CultureInfo.InvariantCulture)).ToArray();
 }

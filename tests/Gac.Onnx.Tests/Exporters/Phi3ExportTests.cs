@@ -28,7 +28,8 @@ public sealed class Phi3ExportTests(ITestOutputHelper output)
         var unfused = Qwen3ExportTests.Prefill(CheckpointExporter.BuildInMemory(llama, split), ids);
         var swapped = Qwen3ExportTests.Prefill(CheckpointExporter.BuildInMemory(phi3, Fuse(split, phi3, gateFirst: false)), ids);
 
-        output.WriteLine($"phi3 export vs hand forward: max |Δ| = {Qwen3ExportTests.MaxDifference(Hand(split).Logits(ids), fused):E2}; gate/up swapped: {Qwen3ExportTests.MaxDifference(fused, swapped):E2}");
+        output.WriteLine($"phi3 export vs hand forward: max |Δ| = {Qwen3ExportTests.MaxDifference(Hand(split).Logits(ids), fused):E2}; gate/up swapped: " +
+            $"{Qwen3ExportTests.MaxDifference(fused, swapped):E2}");
         // Same split weights, same graph: bit for bit.
         Assert.Equal(unfused, fused);
         Qwen3ExportTests.AssertClose(Hand(split).Logits(ids), fused, Tolerance);
@@ -44,7 +45,8 @@ public sealed class Phi3ExportTests(ITestOutputHelper output)
         var split = TinyCheckpoints.Create(llama, seed: 32);
         var ids = TinyCheckpoints.TokenIds(6, phi3.VocabSize, seed: 9);
         var expected = Hand(split).Logits(ids);
-        using var runner = new DecodeRunner(CheckpointExporter.BuildInMemory(phi3, Fuse(split, phi3, gateFirst: true), new CheckpointExportOptions { PastKeyValues = true }));
+        using var runner = new DecodeRunner(CheckpointExporter.BuildInMemory(phi3, Fuse(split, phi3, gateFirst: true),
+            new CheckpointExportOptions { PastKeyValues = true }));
 
         var step = runner.Run(ids[..3], 1, 3, past: null);
         Qwen3ExportTests.AssertClose(expected[..3], step.Logits, Tolerance);
@@ -63,7 +65,8 @@ public sealed class Phi3ExportTests(ITestOutputHelper output)
 
         Assert.Contains(discovered.Layers, l => l.Name == "model.layers.1.self_attn.k_proj" && (l.InFeatures, l.OutFeatures) == (32, 16));
         Assert.Contains(discovered.Layers, l => l.Name == "model.layers.1.mlp.up_proj" && (l.InFeatures, l.OutFeatures) == (32, 48));
-        Assert.DoesNotContain(discovered.Layers, l => l.Name.Contains("qkv_proj", StringComparison.Ordinal) || l.Name.Contains("gate_up_proj", StringComparison.Ordinal));
+        Assert.DoesNotContain(discovered.Layers, l => l.Name.Contains("qkv_proj", StringComparison.Ordinal) || l.Name.Contains("gate_up_proj",
+            StringComparison.Ordinal));
     }
 
     [Fact]
@@ -130,7 +133,8 @@ public sealed class Phi3ExportTests(ITestOutputHelper output)
         Assert.Equal(RopeScalingKind.LongRope, phi3.RopeScaling.Kind);
         Qwen3ExportTests.AssertClose(Hand(split, divisors: shortFactor, scale: scale).Logits(within), shortLogits, Tolerance);
         Qwen3ExportTests.AssertClose(Hand(split, divisors: longFactor, scale: scale).Logits(beyond), longLogits, Tolerance);
-        Assert.True(Qwen3ExportTests.MaxDifference(Hand(split, divisors: shortFactor, scale: scale).Logits(beyond), longLogits) > 100 * Tolerance, "past the original context the long factors apply");
+        Assert.True(Qwen3ExportTests.MaxDifference(Hand(split, divisors: shortFactor, scale: scale).Logits(beyond), longLogits) > 100 * Tolerance,
+            "past the original context the long factors apply");
     }
 
     [Fact]
@@ -139,7 +143,8 @@ public sealed class Phi3ExportTests(ITestOutputHelper output)
         var (phi3, split) = LongRope("longrope", seed: 36);
         var ids = TinyCheckpoints.TokenIds(4, phi3.VocabSize, seed: 14);
         var expected = Hand(split, divisors: [1, 1.5, 2, 3], scale: Math.Sqrt(1 + (Math.Log(8) / Math.Log(4)))).Logits(ids);
-        using var runner = new DecodeRunner(CheckpointExporter.BuildInMemory(phi3, Fuse(split, phi3, gateFirst: true), new CheckpointExportOptions { PastKeyValues = true }));
+        using var runner = new DecodeRunner(CheckpointExporter.BuildInMemory(phi3, Fuse(split, phi3, gateFirst: true),
+            new CheckpointExportOptions { PastKeyValues = true }));
 
         var step = runner.Run(ids[..2], 1, 2, past: null);
         Qwen3ExportTests.AssertClose(expected[..2], step.Logits, Tolerance);
@@ -184,7 +189,8 @@ public sealed class Phi3ExportTests(ITestOutputHelper output)
     private static (TransformerConfig Phi3, InMemoryCheckpoint Split) LongRope(string type, int seed)
     {
         var json = TinyCheckpoints.Phi3
-            .Replace("\"rope_scaling\": null", $"\"rope_scaling\": {{ \"type\": \"{type}\", \"short_factor\": [1, 1.5, 2, 3], \"long_factor\": [2, 3, 5, 8] }}", StringComparison.Ordinal)
+            .Replace("\"rope_scaling\": null", $"\"rope_scaling\": {{ \"type\": \"{type}\", \"short_factor\": [1, 1.5, 2, 3], \"long_factor\": [2, 3, 5, 8] }}",
+                StringComparison.Ordinal)
             .Replace("\"max_position_embeddings\": 64", "\"max_position_embeddings\": 32", StringComparison.Ordinal)
             .Replace("\"original_max_position_embeddings\": 64", "\"original_max_position_embeddings\": 4", StringComparison.Ordinal);
         var llama = TinyCheckpoints.Config(TinyCheckpoints.Phi3.Replace("\"phi3\"", "\"llama\"", StringComparison.Ordinal));
@@ -197,7 +203,8 @@ public sealed class Phi3ExportTests(ITestOutputHelper output)
         var tensors = new Dictionary<string, (long[], float[])>(StringComparer.Ordinal);
         foreach (var (name, tensor) in split.Tensors)
         {
-            if (!name.Contains(".q_proj.", StringComparison.Ordinal) && !name.Contains(".k_proj.", StringComparison.Ordinal) && !name.Contains(".v_proj.", StringComparison.Ordinal)
+            if (!name.Contains(".q_proj.", StringComparison.Ordinal) && !name.Contains(".k_proj.", StringComparison.Ordinal) && !name.Contains(".v_proj.",
+                StringComparison.Ordinal)
                 && !name.Contains(".gate_proj.", StringComparison.Ordinal) && !name.Contains(".up_proj.", StringComparison.Ordinal))
             {
                 tensors[name] = tensor;
@@ -209,7 +216,8 @@ public sealed class Phi3ExportTests(ITestOutputHelper output)
             var a = $"model.layers.{i}.self_attn.";
             tensors[a + "qkv_proj.weight"] = Stack(split, a + "q_proj.weight", a + "k_proj.weight", a + "v_proj.weight");
             var m = $"model.layers.{i}.mlp.";
-            tensors[m + "gate_up_proj.weight"] = gateFirst ? Stack(split, m + "gate_proj.weight", m + "up_proj.weight") : Stack(split, m + "up_proj.weight", m + "gate_proj.weight");
+            tensors[m + "gate_up_proj.weight"] = gateFirst ? Stack(split, m + "gate_proj.weight", m + "up_proj.weight") : Stack(split, m + "up_proj.weight", m
+                + "gate_proj.weight");
         }
 
         return new InMemoryCheckpoint(tensors);
@@ -221,21 +229,22 @@ public sealed class Phi3ExportTests(ITestOutputHelper output)
         return ([parts.Sum(p => p.Shape[0]), parts[0].Shape[1]], parts.SelectMany(p => p.Values).ToArray());
     }
 
-    private static HandForward Hand(InMemoryCheckpoint split, int? rotaryDim = null, int? slidingWindow = null, double[]? divisors = null, double scale = 1.0) => new()
-    {
-        // The literal values of TinyCheckpoints.Phi3.
-        Hidden = 32,
-        Heads = 4,
-        KvHeads = 2,
-        HeadDim = 8,
-        Inner = 48,
-        Layers = 2,
-        Theta = 10000.0,
-        Epsilon = 1e-5,
-        RotaryDim = rotaryDim,
-        SlidingWindow = slidingWindow,
-        FrequencyDivisors = divisors,
-        CosSinScale = scale,
-        Weight = split.ReadFloat32,
-    };
+    private static HandForward Hand(InMemoryCheckpoint split, int? rotaryDim = null, int? slidingWindow = null, double[]? divisors = null,
+        double scale = 1.0) => new()
+        {
+            // The literal values of TinyCheckpoints.Phi3.
+            Hidden = 32,
+            Heads = 4,
+            KvHeads = 2,
+            HeadDim = 8,
+            Inner = 48,
+            Layers = 2,
+            Theta = 10000.0,
+            Epsilon = 1e-5,
+            RotaryDim = rotaryDim,
+            SlidingWindow = slidingWindow,
+            FrequencyDivisors = divisors,
+            CosSinScale = scale,
+            Weight = split.ReadFloat32,
+        };
 }

@@ -30,7 +30,8 @@ public sealed class Qwen3ExportTests(ITestOutputHelper output)
         var normAfterRope = Hand(weights, qkNorm: true, afterRope: true).Logits(ids);
         var withoutNorm = Hand(weights, qkNorm: false).Logits(ids);
 
-        output.WriteLine($"qwen3 export vs hand forward: max |Δ| = {MaxDifference(expected, exported):E2}; norm after RoPE: {MaxDifference(normAfterRope, exported):E2}; no norm: {MaxDifference(withoutNorm, exported):E2}");
+        output.WriteLine($"qwen3 export vs hand forward: max |Δ| = {MaxDifference(expected, exported):E2}; norm after RoPE: " +
+            $"{MaxDifference(normAfterRope, exported):E2}; no norm: {MaxDifference(withoutNorm, exported):E2}");
         AssertClose(expected, exported, Tolerance);
         // The check can tell the definition from its near misses: the norm after RoPE (non-uniform
         // norm weights do not commute with the rotation) and no norm at all both move the logits.
@@ -57,7 +58,8 @@ public sealed class Qwen3ExportTests(ITestOutputHelper output)
         var llamaBefore = Prefill(CheckpointExporter.BuildInMemory(llama, weights), ids);
         var llamaAfter = Prefill(CheckpointExporter.BuildInMemory(llama, scaled), ids);
 
-        output.WriteLine($"one head's q/k rows scaled: qwen3 max |Δ| = {MaxDifference(before, after):E2}, llama max |Δ| = {MaxDifference(llamaBefore, llamaAfter):E2}");
+        output.WriteLine($"one head's q/k rows scaled: qwen3 max |Δ| = {MaxDifference(before, after):E2}, llama max |Δ| = " +
+            $"{MaxDifference(llamaBefore, llamaAfter):E2}");
         AssertClose(before, after, 1e-4);
         Assert.True(MaxDifference(llamaBefore, llamaAfter) > 0.05, "without q/k norm the same scaling changes the logits");
     }
@@ -99,7 +101,8 @@ public sealed class Qwen3ExportTests(ITestOutputHelper output)
     public void Qwen3_attention_bias_puts_a_bias_on_q_k_v_and_o()
     {
         // Qwen3Attention is LlamaAttention: attention_bias covers all four projections (Qwen2 differs: q/k/v only).
-        var config = TinyCheckpoints.Config(TinyCheckpoints.Qwen3.Replace("\"tie_word_embeddings\": true", "\"tie_word_embeddings\": true, \"attention_bias\": true", StringComparison.Ordinal));
+        var config = TinyCheckpoints.Config(TinyCheckpoints.Qwen3.Replace("\"tie_word_embeddings\": true",
+            "\"tie_word_embeddings\": true, \"attention_bias\": true", StringComparison.Ordinal));
 
         Assert.True(config.QkvBias);
         Assert.True(config.OutputBias);
@@ -122,7 +125,8 @@ public sealed class Qwen3ExportTests(ITestOutputHelper output)
         {
             for (var v = 0; v < vocab; v++)
             {
-                Assert.True(Math.Abs(expected[t][v] - actual[(t * vocab) + v]) <= tolerance, $"position {t}, token {v}: expected {expected[t][v]}, exported {actual[(t * vocab) + v]}");
+                Assert.True(Math.Abs(expected[t][v] - actual[(t * vocab) + v]) <= tolerance,
+                    $"position {t}, token {v}: expected {expected[t][v]}, exported {actual[(t * vocab) + v]}");
             }
         }
     }

@@ -13,7 +13,8 @@ public sealed class ActivationTapsTests
     [InlineData(WeightStorage.GemmTransposed, 2)]
     public void Every_layer_input_becomes_an_output_whose_last_axis_is_K(WeightStorage storage, int rank)
     {
-        var model = OnnxModelFile.FromModel(SyntheticTransformer.Create(new SyntheticTransformerOptions { Hidden = 32, Heads = 4, Intermediate = 48, Storage = storage }), "m.onnx");
+        var model = OnnxModelFile.FromModel(SyntheticTransformer.Create(
+            new SyntheticTransformerOptions { Hidden = 32, Heads = 4, Intermediate = 48, Storage = storage }), "m.onnx");
         var before = model.Model.ToByteArray();
         var layers = LinearLayerDiscovery.Discover(model).Layers;
 

@@ -26,7 +26,8 @@ public sealed class Fp16ComputeTests
     [InlineData(WeightStorage.ConstantNodes, MlpKind.Gelu)]
     public void Every_weight_MatMul_computes_in_float16_and_nothing_else_does(WeightStorage storage, MlpKind mlp)
     {
-        var model = OnnxModelFile.FromModel(SyntheticTransformer.Create(new SyntheticTransformerOptions { Hidden = 32, Heads = 4, Intermediate = 48, Storage = storage, Mlp = mlp }), "m.onnx");
+        var model = OnnxModelFile.FromModel(SyntheticTransformer.Create(
+            new SyntheticTransformerOptions { Hidden = 32, Heads = 4, Intermediate = 48, Storage = storage, Mlp = mlp }), "m.onnx");
         var weightMatMuls = model.Model.Graph.Node.Count(n => n.OpType == "MatMul" && ReadsConstant(model.Model, n.Input[1]));
 
         var half = Fp16Conversion.Apply(model);
@@ -39,19 +40,22 @@ public sealed class Fp16ComputeTests
         Assert.Equal(weightMatMuls, halfNodes.Count);
         // The sensitive parts read float32: softmax, the norm's mean/variance, and everything feeding them.
         Assert.All(half.Graph.Node.Where(n => n.OpType is "Softmax" or "ReduceMean" or "LayerNormalization" or "Pow" or "Sqrt" or "Div"),
-            n => Assert.All(n.Input.Where(i => i.Length > 0 && types.ContainsKey(i) && types[i] is OnnxDataType.Float or OnnxDataType.Float16), i => Assert.Equal(OnnxDataType.Float, types[i])));
+            n => Assert.All(n.Input.Where(i => i.Length > 0 && types.ContainsKey(i) && types[i] is OnnxDataType.Float or OnnxDataType.Float16), i =>
+                Assert.Equal(OnnxDataType.Float, types[i])));
         Assert.Equal((int)OnnxDataType.Float, half.Graph.Input[0].Type.TensorType.ElemType);
         Assert.Equal((int)OnnxDataType.Float, half.Graph.Output[0].Type.TensorType.ElemType);
 
         var input = OrtRunner.Input(12, 2 * 6 * 32);
-        var diff = ModelRun.MaxAbsDiff(ModelRun.First(model.Model, SyntheticTransformer.InputName, input, 2, 6, 32), ModelRun.First(half, SyntheticTransformer.InputName, input, 2, 6, 32));
+        var diff = ModelRun.MaxAbsDiff(ModelRun.First(model.Model, SyntheticTransformer.InputName, input, 2, 6, 32), ModelRun.First(half,
+            SyntheticTransformer.InputName, input, 2, 6, 32));
         Assert.True(diff <= Fp16Tolerance, $"max |Δ| = {diff:E2}");
     }
 
     [Fact]
     public void A_low_rank_pair_passes_its_float16_intermediate_on_without_a_round_trip()
     {
-        var model = OnnxModelFile.FromModel(SyntheticTransformer.Create(new SyntheticTransformerOptions { Hidden = 32, Heads = 4, Intermediate = 48, Blocks = 2 }), "m.onnx");
+        var model = OnnxModelFile.FromModel(SyntheticTransformer.Create(
+            new SyntheticTransformerOptions { Hidden = 32, Heads = 4, Intermediate = 48, Blocks = 2 }), "m.onnx");
         var factors = LowRankRewriteTests.ExactFactors(model, LinearLayerDiscovery.Discover(model).Layers);
         var lowRank = OnnxModelFile.FromModel(LowRankRewrite.Apply(model, factors), "lr.onnx");
 
@@ -62,7 +66,8 @@ public sealed class Fp16ComputeTests
         Assert.Equal(factors.Count, matMuls.Count);
         Assert.All(matMuls, n => Assert.Equal("MatMul", producers[n.Input[0]].OpType));
         var input = OrtRunner.Input(7, 2 * 5 * 32);
-        var diff = ModelRun.MaxAbsDiff(ModelRun.First(lowRank.Model, SyntheticTransformer.InputName, input, 2, 5, 32), ModelRun.First(half, SyntheticTransformer.InputName, input, 2, 5, 32));
+        var diff = ModelRun.MaxAbsDiff(ModelRun.First(lowRank.Model, SyntheticTransformer.InputName, input, 2, 5, 32), ModelRun.First(half,
+            SyntheticTransformer.InputName, input, 2, 5, 32));
         Assert.True(diff <= Fp16Tolerance, $"max |Δ| = {diff:E2}");
     }
 
@@ -116,7 +121,8 @@ public sealed class Fp16ComputeTests
         return producers.TryGetValue(value, out var constant) ? constant.OpType == "Constant" : model.Graph.Initializer.Any(t => t.Name == value);
     }
 
-    /// <summary>Element type of every float value: initializers and Constants as stored, a Cast's output its 'to', any other operator's float outputs the type of its float inputs.</summary>
+    /// <summary>Element type of every float value: initializers and Constants as stored, a Cast's output its 'to', any other operator's float outputs the type
+    /// of its float inputs.</summary>
     private static Dictionary<string, OnnxDataType> ElementTypes(ModelProto model)
     {
         var types = new Dictionary<string, OnnxDataType>(StringComparer.Ordinal);
@@ -140,7 +146,8 @@ public sealed class Fp16ComputeTests
             {
                 types[node.Output[0]] = (OnnxDataType)node.Attribute.Single(a => a.Name == "to").I;
             }
-            else if (node.Input.Select(i => types.GetValueOrDefault(i)).FirstOrDefault(t => t is OnnxDataType.Float or OnnxDataType.Float16) is var t && t != default)
+            else if (node.Input.Select(i => types.GetValueOrDefault(i)).FirstOrDefault(t => t is OnnxDataType.Float or OnnxDataType.Float16) is var t
+                && t != default)
             {
                 foreach (var output in node.Output.Where(o => node.OpType is not ("Shape" or "Size")))
                 {

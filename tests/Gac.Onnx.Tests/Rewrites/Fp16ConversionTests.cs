@@ -21,18 +21,21 @@ public sealed class Fp16ConversionTests
     [InlineData(WeightStorage.GemmTransposed)]
     public void Float16_weights_keep_float32_inputs_and_outputs_and_match_within_fp16_tolerance(WeightStorage storage)
     {
-        var model = OnnxModelFile.FromModel(SyntheticTransformer.Create(new SyntheticTransformerOptions { Hidden = 32, Heads = 4, Intermediate = 48, Storage = storage }), "m.onnx");
+        var model = OnnxModelFile.FromModel(SyntheticTransformer.Create(
+            new SyntheticTransformerOptions { Hidden = 32, Heads = 4, Intermediate = 48, Storage = storage }), "m.onnx");
         var before = model.Model.ToByteArray();
 
         var half = Fp16Conversion.Apply(model);
 
         var input = OrtRunner.Input(12, 2 * 6 * 32);
-        var diff = ModelRun.MaxAbsDiff(ModelRun.First(model.Model, SyntheticTransformer.InputName, input, 2, 6, 32), ModelRun.First(half, SyntheticTransformer.InputName, input, 2, 6, 32));
+        var diff = ModelRun.MaxAbsDiff(ModelRun.First(model.Model, SyntheticTransformer.InputName, input, 2, 6, 32), ModelRun.First(half,
+            SyntheticTransformer.InputName, input, 2, 6, 32));
         Assert.True(diff <= Fp16Tolerance, $"max |Δ| = {diff:E2}");
         Assert.Equal(before, model.Model.ToByteArray());
         var weights = OnnxTensors.EnumerateAll(half).Where(t => OnnxTensors.ElementCount(t.Dims) >= 16).ToList();
         Assert.All(weights.Where(t => t.DataType != (int)OnnxDataType.Int64), t => Assert.Equal((int)OnnxDataType.Float16, t.DataType));
-        var floatBytes = OnnxTensors.EnumerateAll(model.Model).Where(t => t.DataType == (int)OnnxDataType.Float && OnnxTensors.ElementCount(t.Dims) >= 16).Sum(t => t.RawData.Length);
+        var floatBytes = OnnxTensors.EnumerateAll(model.Model).Where(t => t.DataType == (int)OnnxDataType.Float && OnnxTensors.ElementCount(t.Dims) >= 16)
+            .Sum(t => t.RawData.Length);
         Assert.Equal(floatBytes / 2, OnnxTensors.EnumerateAll(half).Where(t => t.DataType == (int)OnnxDataType.Float16).Sum(t => t.RawData.Length));
         Assert.Equal((int)OnnxDataType.Float, half.Graph.Input[0].Type.TensorType.ElemType);
     }
@@ -40,7 +43,8 @@ public sealed class Fp16ConversionTests
     [Fact]
     public void Scalars_stay_float32_because_float16_would_flush_small_ones_to_zero()
     {
-        var model = OnnxModelFile.FromModel(SyntheticTransformer.Create(new SyntheticTransformerOptions { Mlp = MlpKind.Gelu, Storage = WeightStorage.ConstantNodes }), "m.onnx");
+        var model = OnnxModelFile.FromModel(SyntheticTransformer.Create(
+            new SyntheticTransformerOptions { Mlp = MlpKind.Gelu, Storage = WeightStorage.ConstantNodes }), "m.onnx");
 
         var half = Fp16Conversion.Apply(model);
 
@@ -52,7 +56,8 @@ public sealed class Fp16ConversionTests
     [Fact]
     public void Float16_inputs_and_outputs_are_an_option()
     {
-        var model = OnnxModelFile.FromModel(SyntheticTransformer.Create(new SyntheticTransformerOptions { Hidden = 32, Heads = 4, Intermediate = 48 }), "m.onnx");
+        var model = OnnxModelFile.FromModel(SyntheticTransformer.Create(new SyntheticTransformerOptions { Hidden = 32, Heads = 4, Intermediate = 48 }),
+            "m.onnx");
 
         var half = Fp16Conversion.Apply(model, new Fp16ConversionOptions { Float16InputsOutputs = true });
 

@@ -59,7 +59,8 @@ public sealed class LowRankRewriteTests
             var diff = ModelRun.MaxAbsDiff(ModelRun.First(model.Model, "x", input, 3, 12), ModelRun.First(rewritten, "x", input, 3, 12));
             Assert.True(diff <= Fp32Tolerance, $"transB={transB}: max |Δ| = {diff:E2}");
             var second = rewritten.Graph.Node.Single(n => n.OpType == "Gemm");
-            Assert.Equal((0.5f, 2f, transB), (second.Attribute.Single(x => x.Name == "alpha").F, second.Attribute.Single(x => x.Name == "beta").F, second.Attribute.Single(x => x.Name == "transB").I));
+            Assert.Equal((0.5f, 2f, transB), (second.Attribute.Single(x => x.Name == "alpha").F, second.Attribute.Single(x => x.Name == "beta").F,
+                second.Attribute.Single(x => x.Name == "transB").I));
             Assert.Equal("c", second.Input[2]);
             Assert.Equal(["MatMul", "Gemm"], rewritten.Graph.Node.Select(n => n.OpType));
         }
@@ -88,7 +89,8 @@ public sealed class LowRankRewriteTests
     [Fact]
     public void A_dense_replacement_weight_changes_only_that_layer_and_keeps_its_name()
     {
-        var model = OnnxModelFile.FromModel(SyntheticTransformer.Create(new SyntheticTransformerOptions { Blocks = 1, Storage = WeightStorage.GemmTransposed }), "m.onnx");
+        var model = OnnxModelFile.FromModel(SyntheticTransformer.Create(new SyntheticTransformerOptions { Blocks = 1, Storage = WeightStorage.GemmTransposed }),
+            "m.onnx");
         var down = LinearLayerDiscovery.Discover(model).Layers.Single(l => l.Name == "blocks.0.mlp.down_proj");
         var zeros = new float[down.InFeatures * down.OutFeatures];
 
@@ -103,9 +105,12 @@ public sealed class LowRankRewriteTests
     {
         var model = OnnxModelFile.FromModel(SyntheticTransformer.Create(new SyntheticTransformerOptions { Blocks = 1 }), "m.onnx");
 
-        var unknown = Assert.Throws<GacException>(() => LowRankRewrite.Apply(model, [new LowRankFactors("blocks.9.attn.q_proj", 4, new float[256], new float[256])]));
-        var wrongSize = Assert.Throws<GacException>(() => LowRankRewrite.Apply(model, [new LowRankFactors("blocks.0.attn.q_proj", 4, new float[255], new float[256])]));
-        var twice = Assert.Throws<GacException>(() => LowRankRewrite.Apply(model, [new LowRankFactors("blocks.0.attn.q_proj", 4, new float[256], new float[256]), new LowRankFactors("blocks.0.attn.q_proj", 4, new float[256], new float[256])]));
+        var unknown = Assert.Throws<GacException>(() => LowRankRewrite.Apply(model, [new LowRankFactors("blocks.9.attn.q_proj", 4, new float[256],
+            new float[256])]));
+        var wrongSize = Assert.Throws<GacException>(() => LowRankRewrite.Apply(model, [new LowRankFactors("blocks.0.attn.q_proj", 4, new float[255],
+            new float[256])]));
+        var twice = Assert.Throws<GacException>(() => LowRankRewrite.Apply(model, [new LowRankFactors("blocks.0.attn.q_proj", 4, new float[256],
+            new float[256]), new LowRankFactors("blocks.0.attn.q_proj", 4, new float[256], new float[256])]));
 
         Assert.Equal("GAC3010", unknown.Diagnostics[0].Code);
         Assert.Contains("blocks.9.attn.q_proj", unknown.Message);
@@ -133,7 +138,8 @@ public sealed class LowRankRewriteTests
         var stored = transB == 1 ? Factorizations.Transpose(w, 12, 6) : w;
         var weight = builder.Initializer(OnnxTensorFactory.Floats("w", stored, transB == 1 ? [6, 12] : [12, 6]));
         var c = builder.Initializer(OnnxTensorFactory.Floats("c", OrtRunner.Input(22, 6), 6));
-        var y = builder.Node("Gemm", [x, weight, c], "gemm", OnnxAttributes.Float("alpha", 0.5f), OnnxAttributes.Float("beta", 2f), OnnxAttributes.Int("transB", transB));
+        var y = builder.Node("Gemm", [x, weight, c], "gemm", OnnxAttributes.Float("alpha", 0.5f), OnnxAttributes.Float("beta", 2f), OnnxAttributes.Int("transB",
+            transB));
         builder.Output(y, OnnxDataType.Float, "batch", 6);
         return (OnnxModelFile.FromModel(builder.Build(), "gemm.onnx"), w);
     }

@@ -33,7 +33,8 @@ public sealed class PaddleOcrRewriteTests
         Assert.True(diff <= Fp32Tolerance, $"max |Δ| = {diff:E2}");
         Assert.Equal(8, layers.Count);
         Assert.Equal(17, LinearLayerDiscovery.Discover(rewritten).Layers.Count);
-        Assert.True(rewritten.Graph.Node.Count(n => n.OpType == "Constant" && n.Output[0].EndsWith(".lr_a", StringComparison.Ordinal)) == 8, "factors stored as Constant nodes like the original weights");
+        Assert.True(rewritten.Graph.Node.Count(n => n.OpType == "Constant" && n.Output[0].EndsWith(".lr_a", StringComparison.Ordinal)) == 8,
+            "factors stored as Constant nodes like the original weights");
     }
 
     [Fact]

@@ -32,8 +32,10 @@ public sealed class PruneRewriteTests
         var model = Synthetic(storage, mlp);
         var inventory = LinearLayerDiscovery.Discover(model);
 
-        var channels = ChannelPruneRewrite.Apply(model, inventory.Groups.Where(g => g.Kind == GroupKind.Mlp).Select(g => new ChannelPruning(g.Name, Enumerable.Range(0, 40).ToArray())).ToList());
-        var heads = HeadPruneRewrite.Apply(model, inventory.Groups.Where(g => g.Kind == GroupKind.Attention).Select(g => new HeadPruning(g.Name, [3, 2, 1, 0])).ToList());
+        var channels = ChannelPruneRewrite.Apply(model, inventory.Groups.Where(g => g.Kind == GroupKind.Mlp).Select(g => new ChannelPruning(g.Name,
+            Enumerable.Range(0, 40).ToArray())).ToList());
+        var heads = HeadPruneRewrite.Apply(model, inventory.Groups.Where(g => g.Kind == GroupKind.Attention).Select(g => new HeadPruning(g.Name, [3, 2, 1, 0]))
+            .ToList());
 
         var input = OrtRunner.Input(3, 2 * 5 * 32);
         var expected = ModelRun.First(model.Model, SyntheticTransformer.InputName, input, 2, 5, 32);
@@ -55,7 +57,8 @@ public sealed class PruneRewriteTests
 
         var reference = PruneReference.ZeroChannels(model, group, kept);
         var input = OrtRunner.Input(4, 2 * 5 * 32);
-        var diff = ModelRun.MaxAbsDiff(ModelRun.First(reference, SyntheticTransformer.InputName, input, 2, 5, 32), ModelRun.First(pruned, SyntheticTransformer.InputName, input, 2, 5, 32));
+        var diff = ModelRun.MaxAbsDiff(ModelRun.First(reference, SyntheticTransformer.InputName, input, 2, 5, 32), ModelRun.First(pruned,
+            SyntheticTransformer.InputName, input, 2, 5, 32));
         Assert.True(diff <= Fp32Tolerance, $"max |Δ| = {diff:E2}");
         Assert.Equal(before, model.Model.ToByteArray());
 
@@ -81,7 +84,8 @@ public sealed class PruneRewriteTests
 
         var reference = PruneReference.ZeroHeads(model, group, kept);
         var input = OrtRunner.Input(5, 2 * 5 * 32);
-        var diff = ModelRun.MaxAbsDiff(ModelRun.First(reference, SyntheticTransformer.InputName, input, 2, 5, 32), ModelRun.First(pruned, SyntheticTransformer.InputName, input, 2, 5, 32));
+        var diff = ModelRun.MaxAbsDiff(ModelRun.First(reference, SyntheticTransformer.InputName, input, 2, 5, 32), ModelRun.First(pruned,
+            SyntheticTransformer.InputName, input, 2, 5, 32));
         Assert.True(diff <= Fp32Tolerance, $"max |Δ| = {diff:E2}");
         Assert.Equal(before, model.Model.ToByteArray());
 
@@ -103,7 +107,8 @@ public sealed class PruneRewriteTests
         var pruned = ChannelPruneRewrite.Apply(model, [new ChannelPruning(group.Name, kept)]);
 
         var input = OrtRunner.Input(9, 5 * 32);
-        var diff = ModelRun.MaxAbsDiff(ModelRun.First(PruneReference.ZeroChannels(model, group, kept), SyntheticTransformer.InputName, input, 1, 5, 32), ModelRun.First(pruned, SyntheticTransformer.InputName, input, 1, 5, 32));
+        var diff = ModelRun.MaxAbsDiff(ModelRun.First(PruneReference.ZeroChannels(model, group, kept), SyntheticTransformer.InputName, input, 1, 5, 32),
+            ModelRun.First(pruned, SyntheticTransformer.InputName, input, 1, 5, 32));
         Assert.True(diff <= Fp32Tolerance, $"max |Δ| = {diff:E2}");
         Assert.Equal([3L], pruned.Graph.Initializer.Single(t => t.Name == "channel.scale").Dims);
     }
@@ -149,7 +154,16 @@ public sealed class PruneRewriteTests
 
     private static OnnxModelFile Synthetic(WeightStorage storage, MlpKind mlp)
         => OnnxModelFile.FromModel(
-            SyntheticTransformer.Create(new SyntheticTransformerOptions { Hidden = 32, Heads = 4, Intermediate = 40, Blocks = 2, Storage = storage, Mlp = mlp, MlpBias = mlp != MlpKind.SwiGlu }),
+            SyntheticTransformer.Create(new SyntheticTransformerOptions
+            {
+                Hidden = 32,
+                Heads = 4,
+                Intermediate = 40,
+                Blocks = 2,
+                Storage = storage,
+                Mlp = mlp,
+                MlpBias = mlp != MlpKind.SwiGlu
+            }),
             "synthetic.onnx");
 
     /// <summary>Multiplies the first input of <paramref name="nodeName"/> by <paramref name="constant"/> first.</summary>

@@ -25,7 +25,8 @@ public sealed class StreamedRewriteTests
         var factors = LowRankRewriteTests.ExactFactors(model, LinearLayerDiscovery.Discover(model).Layers);
         var inMemory = scratch.File("memory/model.onnx");
         Directory.CreateDirectory(Path.GetDirectoryName(inMemory)!);
-        OnnxModelFile.FromModel(LowRankRewrite.Apply(model, factors), model.Path).Save(inMemory, OnnxSaveOptions.Default with { ExternalData = ExternalDataPolicy.External });
+        OnnxModelFile.FromModel(LowRankRewrite.Apply(model, factors), model.Path).Save(inMemory,
+            OnnxSaveOptions.Default with { ExternalData = ExternalDataPolicy.External });
 
         var streamed = scratch.File("streamed/model.onnx");
         ModelProto finished;
@@ -44,7 +45,8 @@ public sealed class StreamedRewriteTests
         // Every factor of at least the external threshold left memory when its layer was split.
         var factorTensors = finished.Graph.Initializer.Where(t => t.Name.Contains(".lr_", StringComparison.Ordinal)).ToList();
         Assert.Equal(2 * factors.Count, factorTensors.Count);
-        Assert.All(factorTensors.Where(t => OnnxTensors.ElementCount(t.Dims) * 4 >= 1024), t => Assert.True(ExternalDataReference.IsExternal(t) && t.RawData.IsEmpty, t.Name));
+        Assert.All(factorTensors.Where(t => OnnxTensors.ElementCount(t.Dims) * 4 >= 1024), t => Assert.True(ExternalDataReference.IsExternal(t)
+            && t.RawData.IsEmpty, t.Name));
 
         var expected = OnnxModelFile.Load(inMemory);
         var actual = OnnxModelFile.Load(streamed);
@@ -52,7 +54,8 @@ public sealed class StreamedRewriteTests
             expected.Model.Graph.Initializer.Select(t => (t.Name, Bytes: Convert.ToHexString(expected.ReadTensorBytes(t).Span))),
             actual.Model.Graph.Initializer.Select(t => (t.Name, Bytes: Convert.ToHexString(actual.ReadTensorBytes(t).Span))));
         var input = OrtRunner.Input(5, 2 * 4 * 32);
-        Assert.Equal(OrtRunner.Run(inMemory, SyntheticTransformer.InputName, input, 2, 4, 32), OrtRunner.Run(streamed, SyntheticTransformer.InputName, input, 2, 4, 32));
+        Assert.Equal(OrtRunner.Run(inMemory, SyntheticTransformer.InputName, input, 2, 4, 32), OrtRunner.Run(streamed, SyntheticTransformer.InputName, input, 2,
+            4, 32));
         Assert.Equal(["model.onnx", "model.onnx.data"], Directory.GetFiles(Path.GetDirectoryName(streamed)!).Select(Path.GetFileName).Order());
     }
 
@@ -76,7 +79,8 @@ public sealed class StreamedRewriteTests
         var written = OnnxModelFile.Load(target);
         Assert.DoesNotContain(OnnxTensors.EnumerateAll(written.Model), ExternalDataReference.IsExternal);
         var input = OrtRunner.Input(6, 4 * 32);
-        var diff = ModelRun.MaxAbsDiff(ModelRun.First(model.Model, SyntheticTransformer.InputName, input, 1, 4, 32), OrtRunner.Run(target, SyntheticTransformer.InputName, input, 1, 4, 32));
+        var diff = ModelRun.MaxAbsDiff(ModelRun.First(model.Model, SyntheticTransformer.InputName, input, 1, 4, 32), OrtRunner.Run(target,
+            SyntheticTransformer.InputName, input, 1, 4, 32));
         Assert.True(diff <= 1e-4, $"max |Δ| = {diff:E2}");
     }
 
@@ -111,7 +115,8 @@ public sealed class StreamedRewriteTests
         }
 
         var input = OrtRunner.Input(8, 2 * 4 * 32);
-        Assert.Equal(OrtRunner.Run(inMemory, SyntheticTransformer.InputName, input, 2, 4, 32), OrtRunner.Run(half, SyntheticTransformer.InputName, input, 2, 4, 32));
+        Assert.Equal(OrtRunner.Run(inMemory, SyntheticTransformer.InputName, input, 2, 4, 32), OrtRunner.Run(half, SyntheticTransformer.InputName, input, 2, 4,
+            32));
         Assert.Equal(LinearLayerDiscovery.Discover(expected).LinearParameters, LinearLayerDiscovery.Discover(OnnxModelFile.Load(half)).LinearParameters);
     }
 

@@ -18,7 +18,8 @@ public sealed class SyntheticSpectrumTests
     [InlineData(WeightStorage.GemmTransposed, MlpKind.Relu, "0F62925F6D7F8645ED2424B1823176C7D117E4854F470D0D8D296A81620E6D5E")]
     public void Default_options_generate_the_same_bytes_as_before(WeightStorage storage, MlpKind mlp, string sha256)
     {
-        var model = SyntheticTransformer.Create(new SyntheticTransformerOptions { Storage = storage, Mlp = mlp, MlpBias = mlp != MlpKind.SwiGlu, SpectralDecay = 0 });
+        var model = SyntheticTransformer.Create(
+            new SyntheticTransformerOptions { Storage = storage, Mlp = mlp, MlpBias = mlp != MlpKind.SwiGlu, SpectralDecay = 0 });
         model.ProducerVersion = "";
 
         Assert.Equal(sha256, Convert.ToHexString(SHA256.HashData(model.ToByteArray())));
@@ -62,7 +63,8 @@ public sealed class SyntheticSpectrumTests
         var scale = OnnxModelFile.FromModel(model, "m.onnx").ReadFloats(model.Graph.Initializer.Single(t => t.Name == "input.channel_scale"));
         Assert.Equal(3, scale.Count(s => s == 10f));
         Assert.Equal(61, scale.Count(s => s == 1f));
-        Assert.Equal(plain.Graph.Initializer.Where(t => t.Name.EndsWith(".weight", StringComparison.Ordinal)), model.Graph.Initializer.Where(t => t.Name.EndsWith(".weight", StringComparison.Ordinal)));
+        Assert.Equal(plain.Graph.Initializer.Where(t => t.Name.EndsWith(".weight", StringComparison.Ordinal)), model.Graph.Initializer.Where(t =>
+            t.Name.EndsWith(".weight", StringComparison.Ordinal)));
         Assert.Equal(LinearLayerDiscovery.Discover(plain).Layers, LinearLayerDiscovery.Discover(model).Layers);
         var input = OrtRunner.Input(16, 2 * 64);
         var tapped = ActivationTaps.Apply(OnnxModelFile.FromModel(model, "m.onnx"), ["blocks.0.attn.q_proj"]);

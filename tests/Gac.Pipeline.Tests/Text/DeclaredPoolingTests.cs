@@ -19,7 +19,8 @@ public sealed class DeclaredPoolingTests : IDisposable
         => Assert.Null(DeclaredPooling.Beside(Path.Combine(_folder, "model.onnx")));
 
     [Theory]
-    [InlineData("""{ "word_embedding_dimension": 384, "pooling_mode_cls_token": false, "pooling_mode_mean_tokens": true, "pooling_mode_max_tokens": false }""", SentencePooling.Mean)]
+    [InlineData("""{ "word_embedding_dimension": 384, "pooling_mode_cls_token": false, "pooling_mode_mean_tokens": true, "pooling_mode_max_tokens": false }""",
+        SentencePooling.Mean)]
     [InlineData("""{ "pooling_mode_cls_token": true, "pooling_mode_mean_tokens": false }""", SentencePooling.Cls)]
     public void A_declared_mean_or_cls_pooling_is_used(string config, SentencePooling expected)
     {

@@ -126,7 +126,8 @@ public sealed class ModelTokenizerTests : IDisposable
     [InlineData("""{ "model": { "type": "WordPiece", "vocab": {} } }""", "model.type is 'WordPiece'")]
     [InlineData("""{ "model": { "type": "BPE", "byte_fallback": true, "vocab": {}, "merges": [] } }""", "model.byte_fallback")]
     [InlineData("""{ "pre_tokenizer": { "type": "Metaspace" }, "model": { "type": "BPE", "vocab": {}, "merges": [] } }""", "pre_tokenizer.type is 'Metaspace'")]
-    [InlineData("""{ "post_processor": { "type": "TemplateProcessing" }, "model": { "type": "BPE", "vocab": {}, "merges": [] } }""", "post_processor.type is 'TemplateProcessing'")]
+    [InlineData("""{ "post_processor": { "type": "TemplateProcessing" }, "model": { "type": "BPE", "vocab": {}, "merges": [] } }""",
+        "post_processor.type is 'TemplateProcessing'")]
     public void A_tokenizer_json_with_a_component_that_cannot_be_reproduced_exactly_is_refused_naming_it(string json, string named)
     {
         var path = Path.Combine(_folder, "tokenizer.json");

@@ -89,7 +89,8 @@ public sealed class TextFeedTests : IDisposable
         File.WriteAllLines(text, ["Short one.", "Short two.", string.Join(' ', Enumerable.Repeat("word", 20)), "Short four."]);
         var bucket = Bucket(session, batch: 1, seq: 12);
 
-        var error = Assert.Throws<GacException>(() => TextFeed.Create(ModelTokenizer.Load(RealTextFiles.MiniLmVocabulary), text, session, bucket, 2, bucket, 2));
+        var error = Assert.Throws<GacException>(() => TextFeed.Create(ModelTokenizer.Load(RealTextFiles.MiniLmVocabulary), text, session, bucket, 2, bucket,
+            2));
 
         Assert.Equal("GAC4042", error.Diagnostics[0].Code);
         Assert.Equal(new SourceLocation(text, 3), error.Diagnostics[0].Location);

@@ -32,7 +32,8 @@ public sealed class ArtifactCrashTests : IDisposable
         Assert.NotEmpty(Directory.GetFiles(_folder, "*.gac-tmp-*"));
 
         // The dead process's lock died with it; the next commit recovers and succeeds.
-        await new ArtifactCommit(TimeSpan.FromSeconds(5)).CommitAsync(ArtifactContent.FromBytes(ModelPath, new byte[] { 1, 2, 3 }, DataPath, new byte[] { 4, 5 }));
+        await new ArtifactCommit(TimeSpan.FromSeconds(5)).CommitAsync(ArtifactContent.FromBytes(ModelPath, new byte[] { 1, 2, 3 }, DataPath,
+            new byte[] { 4, 5 }));
         Assert.Equal([1, 2, 3], File.ReadAllBytes(ModelPath));
         Assert.Empty(Directory.GetFiles(_folder, "*.gac-*"));
     }
@@ -138,6 +139,7 @@ public sealed class ArtifactCrashTests : IDisposable
         var finished = await Task.WhenAny(ready, Task.Delay(TimeSpan.FromSeconds(30)));
         writer.Kill(entireProcessTree: true);
         await writer.WaitForExitAsync();
-        Assert.True(finished == ready && ready.Result == "READY", $"writer did not reach '{stopAt}' ({start.FileName} {string.Join(' ', start.ArgumentList)}); stderr: {await stderr}");
+        Assert.True(finished == ready && ready.Result == "READY", $"writer did not reach '{stopAt}' ({start.FileName} " +
+            $"{string.Join(' ', start.ArgumentList)}); stderr: {await stderr}");
     }
 }

@@ -13,7 +13,8 @@ public sealed class LatencyBenchmarkTests
     {
         var clock = new ScriptedClock();
         var log = new List<string>();
-        IBenchmarkTarget[] targets = [new FakeTarget("original", 3.0, clock, log), new FakeTarget("unaligned", 3.0, clock, log), new FakeTarget("gac", 2.0, clock, log)];
+        IBenchmarkTarget[] targets = [new FakeTarget("original", 3.0, clock, log), new FakeTarget("unaligned", 3.0, clock, log), new FakeTarget("gac", 2.0,
+            clock, log)];
 
         new LatencyBenchmark(new BenchmarkSettings(Warmup: 2, Iterations: 3, BootstrapResamples: 50)).Measure(targets, "batch=1");
 
@@ -29,7 +30,8 @@ public sealed class LatencyBenchmarkTests
     {
         var clock = new ScriptedClock();
         var log = new List<string>();
-        IBenchmarkTarget[] targets = [new FakeTarget("original", 3.0, clock, log), new FakeTarget("unaligned", 3.3, clock, log), new FakeTarget("gac", 2.0, clock, log)];
+        IBenchmarkTarget[] targets = [new FakeTarget("original", 3.0, clock, log), new FakeTarget("unaligned", 3.3, clock, log), new FakeTarget("gac", 2.0,
+            clock, log)];
 
         var result = new LatencyBenchmark(new BenchmarkSettings(Warmup: 0, Iterations: 40, BootstrapResamples: 200), clock).Measure(targets, "batch=1");
 
@@ -61,7 +63,8 @@ public sealed class LatencyBenchmarkTests
     public void Invalid_settings_are_GAC4011()
     {
         Assert.Equal("GAC4011", Assert.Throws<GacException>(() => new LatencyBenchmark(new BenchmarkSettings(Iterations: 0))).Diagnostics[0].Code);
-        Assert.Equal("GAC4011", Assert.Throws<GacException>(() => new LatencyBenchmark(new BenchmarkSettings()).Measure(Array.Empty<IBenchmarkTarget>(), "b")).Diagnostics[0].Code);
+        Assert.Equal("GAC4011", Assert.Throws<GacException>(() => new LatencyBenchmark(new BenchmarkSettings()).Measure(Array.Empty<IBenchmarkTarget>(),
+            "b")).Diagnostics[0].Code);
     }
 
     [Fact]
@@ -91,7 +94,8 @@ public sealed class LatencyBenchmarkTests
         var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderChoice.Cpu));
         using var lm = factory.Open(TinyOnnx.BigramLm(5, new float[25]), "lm");
 
-        var error = Assert.Throws<GacException>(() => new LatencyBenchmark(new BenchmarkSettings(Warmup: 0, Iterations: 1)).Measure([lm], [ShapeBucket.Parse("batch=1")]));
+        var error = Assert.Throws<GacException>(() => new LatencyBenchmark(new BenchmarkSettings(Warmup: 0, Iterations: 1)).Measure([lm],
+            [ShapeBucket.Parse("batch=1")]));
 
         Assert.Equal("GAC4005", error.Diagnostics[0].Code);
         Assert.Contains("'seq'", error.Diagnostics[0].Message, StringComparison.Ordinal);

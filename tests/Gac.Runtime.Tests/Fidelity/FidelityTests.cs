@@ -96,7 +96,8 @@ public sealed class FidelityTests
         using var uniform = _factory.Open(TinyOnnx.BigramLm(vocab, new float[vocab * vocab]), "original");
         using var bigram = _factory.Open(TinyOnnx.BigramLm(vocab, TinyOnnx.Weights(vocab * vocab, 9, 3)), "gac");
 
-        var result = FidelityEvaluator.Evaluate(uniform, bigram, new FidelitySettings(ShapeBucket.Parse("batch=2,seq=16"), Samples: 2, Domains: InputDomains.WithVocabulary(["input_ids"], vocab), TokenIdsInput: "input_ids"));
+        var result = FidelityEvaluator.Evaluate(uniform, bigram, new FidelitySettings(ShapeBucket.Parse("batch=2,seq=16"), Samples: 2,
+            Domains: InputDomains.WithVocabulary(["input_ids"], vocab), TokenIdsInput: "input_ids"));
 
         // All-zero logits predict every token with probability 1/vocab: perplexity = vocab (float: 1e-5).
         Assert.Equal(vocab, result.PerplexityOriginal!.Value, 5);
@@ -110,7 +111,8 @@ public sealed class FidelityTests
         using var original = _factory.Open(TinyOnnx.MatMul(4, 3, TinyOnnx.Weights(12, 1)), "original");
         using var other = _factory.Open(TinyOnnx.MatMul(4, 2, TinyOnnx.Weights(8, 1)), "gac");
 
-        var error = Assert.Throws<GacException>(() => FidelityEvaluator.Evaluate(original, other, new FidelitySettings(ShapeBucket.Parse("batch=1"), Samples: 1)));
+        var error = Assert.Throws<GacException>(() => FidelityEvaluator.Evaluate(original, other, new FidelitySettings(ShapeBucket.Parse("batch=1"),
+            Samples: 1)));
 
         Assert.Equal("GAC4009", error.Diagnostics[0].Code);
     }

@@ -65,9 +65,12 @@ public sealed class PublishedModelCheckTests : IDisposable
 
         // Tolerance 1e-5 of max(1, max |validated|) = 1e-3 here.
         var close = PublishedModelCheck.Compare(ModelPath, validated, [new ReferenceSample([1.0005f, -100f, 0.5f], [1, 3], null)]);
-        var far = Assert.Throws<GacException>(() => PublishedModelCheck.Compare(ModelPath, validated, [new ReferenceSample([1.002f, -100f, 0.5f], [1, 3], null)]));
-        var reshaped = Assert.Throws<GacException>(() => PublishedModelCheck.Compare(ModelPath, validated, [new ReferenceSample([1f, -100f, 0.5f], [3, 1], null)]));
-        var notANumber = Assert.Throws<GacException>(() => PublishedModelCheck.Compare(ModelPath, validated, [new ReferenceSample([float.NaN, -100f, 0.5f], [1, 3], null)]));
+        var far = Assert.Throws<GacException>(() => PublishedModelCheck.Compare(ModelPath, validated, [new ReferenceSample([1.002f, -100f, 0.5f], [1, 3],
+            null)]));
+        var reshaped = Assert.Throws<GacException>(() => PublishedModelCheck.Compare(ModelPath, validated, [new ReferenceSample([1f, -100f, 0.5f], [3, 1],
+            null)]));
+        var notANumber = Assert.Throws<GacException>(() => PublishedModelCheck.Compare(ModelPath, validated, [new ReferenceSample([float.NaN, -100f, 0.5f], [1,
+            3], null)]));
 
         Assert.False(close.Identical);
         Assert.Equal(0.0005, close.MaxAbsDiff, 6);

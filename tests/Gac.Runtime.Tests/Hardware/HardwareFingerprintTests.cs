@@ -8,7 +8,8 @@ public sealed class HardwareFingerprintTests
     [Fact]
     public void Cpu_model_comes_from_the_first_model_name_line()
     {
-        const string cpuinfo = "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7V13 64-Core Processor\n\nprocessor\t: 1\nmodel name\t: AMD EPYC 7V13 64-Core Processor\n";
+        const string cpuinfo = "processor\t: 0\nvendor_id\t: AuthenticAMD\nmodel name\t: AMD EPYC 7V13 64-Core Processor\n\nprocessor\t: 1\nmodel name\t: " +
+            "AMD EPYC 7V13 64-Core Processor\n";
 
         Assert.Equal("AMD EPYC 7V13 64-Core Processor", HardwareFingerprint.ParseCpuModel(cpuinfo));
         Assert.Equal("n/a", HardwareFingerprint.ParseCpuModel("processor : 0\n"));

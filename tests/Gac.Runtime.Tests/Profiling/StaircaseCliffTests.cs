@@ -17,7 +17,8 @@ public sealed class StaircaseCliffTests : IDisposable
     private static LatencyStaircase Synthetic()
         => new("synthetic GPU", "fp16", 1024,
         [
-            new LatencySeries("4096x4096", Enumerable.Range(0, 9).Select(i => 968L + (8 * i)).Select(d => new LatencyPoint(d, d == 1000 ? 0.130 : 0.100 + (d - 968) * 1e-5)).ToArray()),
+            new LatencySeries("4096x4096", Enumerable.Range(0, 9).Select(i => 968L + (8 * i)).Select(d => new LatencyPoint(d, d == 1000 ? 0.130 : 0.100
+                + (d - 968) * 1e-5)).ToArray()),
         ]);
 
     [Fact]
@@ -27,7 +28,8 @@ public sealed class StaircaseCliffTests : IDisposable
         var decision = PlanningDecision.LowRank("model.layers.0.mlp.up_proj", 4096, 4096, targetRank: 1000);
 
         var without = GacPlanner.Plan(new PlanningProblem("p", [decision], PlanningBudget.SameAsTargets));
-        var with = GacPlanner.Plan(new PlanningProblem("p", [decision], PlanningBudget.SameAsTargets), new PlannerOptions { Staircase = LatencyStaircase.Load(_path) });
+        var with = GacPlanner.Plan(new PlanningProblem("p", [decision], PlanningBudget.SameAsTargets),
+            new PlannerOptions { Staircase = LatencyStaircase.Load(_path) });
 
         Assert.Equal(1000, without.Decisions[0].Chosen);
         var plan = with.Decisions[0];
@@ -44,7 +46,8 @@ public sealed class StaircaseCliffTests : IDisposable
         LatencyStaircaseFile.Save(Synthetic(), _path);
         var decision = PlanningDecision.LowRank("other", 4096, 14336, targetRank: 1000);
 
-        var plan = GacPlanner.Plan(new PlanningProblem("p", [decision], PlanningBudget.SameAsTargets), new PlannerOptions { Staircase = LatencyStaircase.Load(_path) }).Decisions[0];
+        var plan = GacPlanner.Plan(new PlanningProblem("p", [decision], PlanningBudget.SameAsTargets),
+            new PlannerOptions { Staircase = LatencyStaircase.Load(_path) }).Decisions[0];
 
         Assert.Empty(plan.Dropped);
         Assert.All(plan.Candidates, c => Assert.Null(c.LatencyMs));

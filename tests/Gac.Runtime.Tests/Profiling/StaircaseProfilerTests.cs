@@ -13,7 +13,8 @@ public sealed class StaircaseProfilerTests
     private static readonly BenchmarkSettings Quick = new(Warmup: 1, Iterations: 3, BootstrapResamples: 10);
 
     private static readonly HardwareFingerprint TestCpu =
-        new("Test CPU 9000", 2, "test os", ".NET", "1.31.1", ExecutionProvider.Cpu, HardwareFingerprint.NotAvailable, HardwareFingerprint.NotAvailable, HardwareFingerprint.NotAvailable, 1);
+        new("Test CPU 9000", 2, "test os", ".NET", "1.31.1", ExecutionProvider.Cpu, HardwareFingerprint.NotAvailable, HardwareFingerprint.NotAvailable,
+            HardwareFingerprint.NotAvailable, 1);
 
     private static StaircaseProfiler Profiler(CountingProbeModels models)
         => new(new OrtSessionFactory(new SessionSettings(ExecutionProviderChoice.Cpu, IntraOpThreads: 1)), models, Quick, _ => TestCpu);
@@ -89,7 +90,8 @@ public sealed class StaircaseProfilerTests
     {
         var models = new CountingProbeModels();
 
-        var error = Assert.Throws<GacException>(() => Profiler(models).Profile(new ProfileRequest([new GemmShape(16, 16)], 8, DimensionSweep.Parse("32:64:8"))));
+        var error = Assert.Throws<GacException>(() => Profiler(models).Profile(new ProfileRequest([new GemmShape(16, 16)], 8,
+            DimensionSweep.Parse("32:64:8"))));
 
         Assert.Equal("GAC4102", error.Diagnostics[0].Code);
         Assert.Equal(ExitCodes.BadInput, error.ExitCode);

@@ -47,7 +47,8 @@ public static class ArchitectureShapes
 
             layers.AddRange(attentionLayers);
             layers.AddRange(mlpLayers);
-            groups.Add(new LinearGroup(attention, GroupKind.Attention, attentionLayers.Select(l => l.Name).ToArray(), config.QueryWidth, config.Heads, config.HeadDim));
+            groups.Add(new LinearGroup(attention, GroupKind.Attention, attentionLayers.Select(l => l.Name).ToArray(), config.QueryWidth, config.Heads,
+                config.HeadDim));
             groups.Add(new LinearGroup(mlp, GroupKind.Mlp, mlpLayers.Select(l => l.Name).ToArray(), config.IntermediateSize));
         }
 

@@ -84,7 +84,8 @@ public sealed class FusedProjectionSplit : ICheckpointTensors
     {
         if (!_fused.Contains(fused))
         {
-            throw GacException.Create(DiagnosticCatalogue.CheckpointTensorMissing, $"The checkpoint '{_fused.Source}' has no tensor '{fused}' (phi3 stores its projections fused).", new SourceLocation(_fused.Source));
+            throw GacException.Create(DiagnosticCatalogue.CheckpointTensorMissing, $"The checkpoint '{_fused.Source}' has no tensor '{fused}' (phi3 stores " +
+                $"its projections fused).", new SourceLocation(_fused.Source));
         }
 
         var shape = _fused.Shape(fused);

@@ -38,7 +38,8 @@ internal static class GemmaRefusal
 
         return GacException.Create(
             DiagnosticCatalogue.GemmaForwardUnsupported,
-            $"'{source}': model_type \"{modelType}\" is not exported: its forward has {string.Join(", ", features)}, none of which the Llama export implements. Export it to ONNX with another tool and give gac-build the .onnx file.",
+            $"'{source}': model_type \"{modelType}\" is not exported: its forward has {string.Join(", ", features)}, none of which the Llama export " +
+                $"implements. Export it to ONNX with another tool and give gac-build the .onnx file.",
             new SourceLocation(source));
     }
 

@@ -14,7 +14,8 @@ internal static class Phi3Config
     /// <summary>Phi3Config's default original_max_position_embeddings.</summary>
     private const int DefaultOriginalMaxPositions = 4096;
 
-    private static readonly RopeFamilyRules Rules = new(PartialRotary: true, LongRopeAliases: ["su", "yarn"], DefaultOriginalMaxPositions: DefaultOriginalMaxPositions);
+    private static readonly RopeFamilyRules Rules = new(PartialRotary: true, LongRopeAliases: ["su", "yarn"],
+        DefaultOriginalMaxPositions: DefaultOriginalMaxPositions);
 
     /// <summary>Phi3Config.validate_rope accepts only default and longrope; the rest is read as for Llama, with Phi-3's rules.</summary>
     public static (double Theta, RopeScaling Scaling) ReadRope(ConfigFields f, int maxPositions, int rotaryDim)
@@ -26,7 +27,8 @@ internal static class Phi3Config
         {
             throw GacException.Create(
                 DiagnosticCatalogue.RopeScalingUnsupported,
-                $"'{f.Source}': {parameters!.Name(kindField)} \"{kind}\" is not supported for phi3: Phi3Config accepts only default and longrope (su and yarn are old names of longrope).",
+                $"'{f.Source}': {parameters!.Name(kindField)} \"{kind}\" is not supported for phi3: Phi3Config accepts only default and longrope (su and " +
+                    $"yarn are old names of longrope).",
                 new SourceLocation(f.Source));
         }
 
@@ -48,6 +50,7 @@ internal static class Phi3Config
         var dim = (int)(headDim * factor);
         return dim >= 2 && dim % 2 == 0
             ? dim
-            : throw RopeConfigReader.Unsupported(f, "partial_rotary_factor", $"is {factor.ToString(CultureInfo.InvariantCulture)}: head_dim {headDim} · {factor.ToString(CultureInfo.InvariantCulture)} rotates {dim} dims, which rotate_half cannot split into two halves");
+            : throw RopeConfigReader.Unsupported(f, "partial_rotary_factor", $"is {factor.ToString(CultureInfo.InvariantCulture)}: head_dim {headDim} · " +
+                $"{factor.ToString(CultureInfo.InvariantCulture)} rotates {dim} dims, which rotate_half cannot split into two halves");
     }
 }

@@ -12,7 +12,8 @@ internal static class RopeConfigReader
 {
     public static IReadOnlyList<string> SupportedTypes { get; } = ["default", "linear", "llama3", "yarn", "longrope"];
 
-    /// <param name="family">What the model_type's own config class changes: Phi-3 rotates a partial head width, maps su / yarn to longrope and defaults original_max_position_embeddings.</param>
+    /// <param name="family">What the model_type's own config class changes: Phi-3 rotates a partial head width, maps su / yarn to longrope and defaults
+    /// original_max_position_embeddings.</param>
     public static (double Theta, RopeScaling Scaling) Read(ConfigFields f, int maxPositions, int rotaryDim, RopeFamilyRules? family = null)
     {
         // transformers 5 renamed rope_scaling to rope_parameters and moved rope_theta inside it; it
@@ -20,14 +21,16 @@ internal static class RopeConfigReader
         var parameters = f.Object("rope_parameters") ?? f.Object("rope_scaling");
         if (parameters is not null && (parameters.Has("full_attention") || parameters.Has("sliding_attention")))
         {
-            throw Unsupported(f, parameters.Name("full_attention"), "per-layer-type RoPE parameters (one set for full, one for sliding attention) are Gemma-style and not supported for this model_type");
+            throw Unsupported(f, parameters.Name("full_attention"), "per-layer-type RoPE parameters (one set for full, one for sliding attention) are " +
+                "Gemma-style and not supported for this model_type");
         }
 
         var partial = PartialRotaryFactor(f);
         if (family?.PartialRotary != true && partial is { } factor && factor != 1.0)
         {
             // LlamaAttention's apply_rotary_pos_emb rotates the whole head: a narrower cos/sin does not broadcast.
-            throw Unsupported(f, "partial_rotary_factor", $"is {factor}; this model_type's attention rotates the whole head (transformers fails on a partial rotary width)");
+            throw Unsupported(f, "partial_rotary_factor", $"is {factor}; this model_type's attention rotates the whole head (transformers fails on a partial " +
+                $"rotary width)");
         }
 
         var theta = parameters?.OptionalPositiveDouble("rope_theta") ?? f.OptionalPositiveDouble("rope_theta") ?? 10000.0;
@@ -46,7 +49,8 @@ internal static class RopeConfigReader
             "longrope" => LongRope(f, parameters!, maxPositions, rotaryDim, family?.DefaultOriginalMaxPositions),
             "dynamic" => throw GacException.Create(
                 DiagnosticCatalogue.RopeParametersAmbiguous,
-                $"'{f.Source}': {parameters!.Name("rope_type")} \"dynamic\" (dynamic NTK) is not supported: transformers recomputes the frequencies from the longest sequence seen so far, so the same tokens give different logits depending on earlier calls, and no fixed graph reproduces that.",
+                $"'{f.Source}': {parameters!.Name("rope_type")} \"dynamic\" (dynamic NTK) is not supported: transformers recomputes the frequencies from the " +
+                    $"longest sequence seen so far, so the same tokens give different logits depending on earlier calls, and no fixed graph reproduces that.",
                 new SourceLocation(f.Source)),
             _ => throw GacException.Create(
                 DiagnosticCatalogue.RopeScalingUnsupported,
@@ -69,7 +73,8 @@ internal static class RopeConfigReader
         }
 
         return new RopeScaling(RopeScalingKind.Llama3, p.PositiveDouble("factor"), low, high, p.OptionalPositiveInt("original_max_position_embeddings")
-            ?? throw GacException.Create(DiagnosticCatalogue.RopeScalingUnsupported, $"'{f.Source}': \"{p.Name("original_max_position_embeddings")}\" is missing.", new SourceLocation(f.Source)));
+            ?? throw GacException.Create(DiagnosticCatalogue.RopeScalingUnsupported, $"'{f.Source}': \"{p.Name("original_max_position_embeddings")}\" is " +
+                $"missing.", new SourceLocation(f.Source)));
     }
 
     /// <summary>
@@ -90,7 +95,8 @@ internal static class RopeConfigReader
             {
                 throw GacException.Create(
                     DiagnosticCatalogue.RopeParametersAmbiguous,
-                    $"'{f.Source}': YaRN {p.Name("factor")} is {factor} but max_position_embeddings / original_max_position_embeddings = {maxPositions} / {stated} = {implied}; transformers versions disagree on which one applies.",
+                    $"'{f.Source}': YaRN {p.Name("factor")} is {factor} but max_position_embeddings / original_max_position_embeddings = {maxPositions} / " +
+                        $"{stated} = {implied}; transformers versions disagree on which one applies.",
                     new SourceLocation(f.Source));
             }
 
@@ -120,13 +126,16 @@ internal static class RopeConfigReader
     /// </summary>
     private static RopeScaling LongRope(ConfigFields f, ConfigFields p, int maxPositions, int rotaryDim, int? defaultOriginal)
     {
-        var shortFactors = p.OptionalPositiveDoubleList("short_factor") ?? throw TransformerConfigReader.Malformed(f.Source, $"\"{p.Name("short_factor")}\" is missing.");
-        var longFactors = p.OptionalPositiveDoubleList("long_factor") ?? throw TransformerConfigReader.Malformed(f.Source, $"\"{p.Name("long_factor")}\" is missing.");
+        var shortFactors = p.OptionalPositiveDoubleList("short_factor") ?? throw TransformerConfigReader.Malformed(f.Source,
+            $"\"{p.Name("short_factor")}\" is missing.");
+        var longFactors = p.OptionalPositiveDoubleList("long_factor") ?? throw TransformerConfigReader.Malformed(f.Source,
+            $"\"{p.Name("long_factor")}\" is missing.");
         foreach (var (name, factors) in new[] { ("short_factor", shortFactors), ("long_factor", longFactors) })
         {
             if (factors.Count != rotaryDim / 2)
             {
-                throw TransformerConfigReader.Malformed(f.Source, $"\"{p.Name(name)}\" has {factors.Count} entries; the rotary width {rotaryDim} needs {rotaryDim / 2}.");
+                throw TransformerConfigReader.Malformed(f.Source, $"\"{p.Name(name)}\" has {factors.Count} entries; the rotary width {rotaryDim} needs " +
+                    $"{rotaryDim / 2}.");
             }
         }
 
@@ -149,7 +158,8 @@ internal static class RopeConfigReader
         {
             throw GacException.Create(
                 DiagnosticCatalogue.RopeParametersAmbiguous,
-                $"'{f.Source}': LongRoPE {p.Name("factor")} is {factor} but max_position_embeddings / original_max_position_embeddings = {implied}; transformers versions disagree on which one applies.",
+                $"'{f.Source}': LongRoPE {p.Name("factor")} is {factor} but max_position_embeddings / original_max_position_embeddings = {implied}; " +
+                    $"transformers versions disagree on which one applies.",
                 new SourceLocation(f.Source));
         }
 

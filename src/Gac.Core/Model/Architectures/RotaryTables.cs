@@ -21,7 +21,8 @@ public sealed record RotaryTables(int Positions, int RotaryDim, float[] Cos, flo
     public static RotaryTables Create(TransformerConfig config, long[] positions)
     {
         // transformers' longrope_frequency_update: long factors when max(position_ids) + 1 > original context.
-        var longContext = config.RopeScaling.Kind == RopeScalingKind.LongRope && positions.Length > 0 && positions.Max() + 1 > config.RopeScaling.OriginalMaxPositions;
+        var longContext = config.RopeScaling.Kind == RopeScalingKind.LongRope && positions.Length > 0 && positions.Max()
+            + 1 > config.RopeScaling.OriginalMaxPositions;
         var frequencies = InverseFrequencies(config, longContext);
         var d = config.RotaryDim;
         var half = d / 2;

@@ -76,7 +76,8 @@ public static class TransformerConfigReader
         var hidden = f.PositiveInt("hidden_size");
         var heads = f.PositiveInt("num_attention_heads");
         // transformers' defaults when the key is absent: LlamaConfig uses the head count, MistralConfig 8, Qwen2Config 32.
-        var kvHeads = f.OptionalPositiveInt("num_key_value_heads") ?? (f.Has("num_key_value_heads") ? heads : modelType switch { "mistral" => 8, "qwen2" or "qwen3" => 32, _ => heads });
+        var kvHeads = f.OptionalPositiveInt("num_key_value_heads") ?? (f.Has("num_key_value_heads") ? heads
+            : modelType switch { "mistral" => 8, "qwen2" or "qwen3" => 32, _ => heads });
         if (heads % kvHeads != 0)
         {
             throw Malformed(f.Source, $"num_attention_heads ({heads}) must be a multiple of num_key_value_heads ({kvHeads}).");
@@ -96,7 +97,8 @@ public static class TransformerConfigReader
         }
 
         var layers = f.PositiveInt("num_hidden_layers");
-        var maxPositions = f.OptionalPositiveInt("max_position_embeddings") ?? modelType switch { "mistral" => 4096 * 32, "qwen2" or "qwen3" => 32768, "phi3" => 4096, _ => 2048 };
+        var maxPositions = f.OptionalPositiveInt("max_position_embeddings")
+            ?? modelType switch { "mistral" => 4096 * 32, "qwen2" or "qwen3" => 32768, "phi3" => 4096, _ => 2048 };
         var phi3 = modelType == "phi3";
         var rotaryDim = phi3 ? Phi3Config.RotaryDim(f, headDim) : headDim;
         var (theta, scaling) = phi3 ? Phi3Config.ReadRope(f, maxPositions, rotaryDim) : RopeConfigReader.Read(f, maxPositions, headDim);
@@ -141,7 +143,8 @@ public static class TransformerConfigReader
     {
         if (f.Object("quantization_config") is not null)
         {
-            throw RopeConfigReader.Unsupported(f, "quantization_config", "is set: quantized weights are not supported; use the float (fp32/fp16/bf16) checkpoint");
+            throw RopeConfigReader.Unsupported(f, "quantization_config", "is set: quantized weights are not supported; use the float (fp32/fp16/bf16) " +
+                "checkpoint");
         }
     }
 
@@ -173,7 +176,8 @@ public static class TransformerConfigReader
 
         if (f.OptionalBool("tie_word_embeddings") == false)
         {
-            throw RopeConfigReader.Unsupported(f, "tie_word_embeddings", "is false; the GPT-2 export ties the LM head to wte as GPT2LMHeadModel does by default");
+            throw RopeConfigReader.Unsupported(f, "tie_word_embeddings", "is false; the GPT-2 export ties the LM head to wte as GPT2LMHeadModel does by " +
+                "default");
         }
 
         return new TransformerConfig
@@ -198,7 +202,8 @@ public static class TransformerConfigReader
     }
 
     private static int DivideEvenly(string source, int hidden, int heads)
-        => hidden % heads == 0 ? hidden / heads : throw Malformed(source, $"hidden size ({hidden}) is not a multiple of the head count ({heads}) and no head_dim is given.");
+        => hidden % heads == 0 ? hidden / heads : throw Malformed(source, $"hidden size ({hidden}) is not a multiple of the head count ({heads}) and no " +
+            $"head_dim is given.");
 
     internal static GacException Malformed(string source, string message)
         => GacException.Create(DiagnosticCatalogue.ModelConfigMalformed, $"'{source}': {message}", new SourceLocation(source));

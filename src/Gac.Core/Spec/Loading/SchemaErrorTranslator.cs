@@ -109,7 +109,8 @@ internal sealed class SchemaErrorTranslator(JsonProjection projection, JsonSchem
             case ValidationErrorKind.NotInEnumeration when path == "version":
                 sink.Report(
                     DiagnosticCatalogue.SpecUnsupportedVersion,
-                    $"'version' is {SpecWording.Literal(token!)}, but this gac-build reads only gac.yaml version 1. Set `version: 1`, or use the gac-build release the spec was written for.",
+                    $"'version' is {SpecWording.Literal(token!)}, but this gac-build reads only gac.yaml version 1. Set `version: 1`, or use the gac-build " +
+                        $"release the spec was written for.",
                     at);
                 break;
             case ValidationErrorKind.NotInEnumeration:
@@ -124,19 +125,22 @@ internal sealed class SchemaErrorTranslator(JsonProjection projection, JsonSchem
             case ValidationErrorKind.TooFewItems or ValidationErrorKind.TooManyItems:
                 sink.Report(
                     DiagnosticCatalogue.SpecValueOutOfRange,
-                    $"{SpecWording.Place(path)} has {(token as JArray)?.Count ?? 0} entries; expected {Count(schema.MinItems, schema.MaxItems)}. {Describe(schema)}",
+                    $"{SpecWording.Place(path)} has {(token as JArray)?.Count ?? 0} entries; expected {Count(schema.MinItems, schema.MaxItems)}. " +
+                        $"{Describe(schema)}",
                     at);
                 break;
             case ValidationErrorKind.TooFewProperties or ValidationErrorKind.TooManyProperties:
                 sink.Report(
                     DiagnosticCatalogue.SpecValueOutOfRange,
-                    $"{SpecWording.Place(path)} has {(token as JObject)?.Count ?? 0} entries; expected {Count(schema.MinProperties, schema.MaxProperties)}. {Describe(schema)}",
+                    $"{SpecWording.Place(path)} has {(token as JObject)?.Count ?? 0} entries; expected {Count(schema.MinProperties, schema.MaxProperties)}. " +
+                        $"{Describe(schema)}",
                     origin?.KeyOrNodeStart ?? at);
                 break;
             case ValidationErrorKind.StringTooShort or ValidationErrorKind.StringTooLong:
                 sink.Report(
                     DiagnosticCatalogue.SpecValueOutOfRange,
-                    $"{SpecWording.Place(path)} is {SpecWording.Literal(token!)}; expected text of {Count(schema.MinLength ?? 0, schema.MaxLength ?? 0)} characters. {Describe(schema)}",
+                    $"{SpecWording.Place(path)} is {SpecWording.Literal(token!)}; expected text of {Count(schema.MinLength ?? 0, schema.MaxLength ?? 0)} " +
+                        $"characters. {Describe(schema)}",
                     at);
                 break;
             case ValidationErrorKind.PatternMismatch:
@@ -153,7 +157,8 @@ internal sealed class SchemaErrorTranslator(JsonProjection projection, JsonSchem
                     at);
                 break;
             case var kind when IsTypeError(error):
-                ReportWrongType(token!, origin, path, at, kind == ValidationErrorKind.NoTypeValidates ? ((MultiTypeValidationError)error).Errors.Keys.Aggregate(JsonObjectType.None, (a, b) => a | b) : schema.Type);
+                ReportWrongType(token!, origin, path, at, kind == ValidationErrorKind.NoTypeValidates
+                    ? ((MultiTypeValidationError)error).Errors.Keys.Aggregate(JsonObjectType.None, (a, b) => a | b) : schema.Type);
                 break;
             default:
                 sink.Report(
@@ -233,7 +238,8 @@ internal sealed class SchemaErrorTranslator(JsonProjection projection, JsonSchem
         }
 
         var message = path.Length == 0
-            ? $"gac.yaml must be a mapping of sections (version, model, compress, export, ...), but it is {SpecWording.Found(token, quoted)}. Start from `gac-build init`."
+            ? $"gac.yaml must be a mapping of sections (version, model, compress, export, ...), but it is {SpecWording.Found(token, quoted)}. Start from " +
+                $"`gac-build init`."
             : $"{SpecWording.Place(path)} expects {SpecWording.Expected(expected)}, but found {SpecWording.Found(token, quoted)}.{hint}";
         sink.Report(DiagnosticCatalogue.SpecWrongType, message, at);
     }

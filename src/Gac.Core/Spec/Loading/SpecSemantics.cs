@@ -9,7 +9,7 @@ namespace Gac.Core.Spec.Loading;
 /// each other. Runs even when the schema found errors (skipping values that already failed), so
 /// one run reports everything.
 /// </summary>
-internal sealed class SpecSemantics(JObject root, JsonProjection projection, HashSet<JToken> failed, DiagnosticSink sink, string baseDirectory)
+internal sealed partial class SpecSemantics(JObject root, JsonProjection projection, HashSet<JToken> failed, DiagnosticSink sink, string baseDirectory)
 {
     private static readonly string[] CalibrationSources = ["text", "tokens", "npy", "inputs"];
 
@@ -33,7 +33,8 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
         {
             if (value.Value is double d && !double.IsFinite(d) && !failed.Contains(value))
             {
-                Fail(value, DiagnosticCatalogue.SpecValueOutOfRange, $"{Place(value)} is {SpecWording.Literal(value)}; every number in gac.yaml must be finite.");
+                Fail(value, DiagnosticCatalogue.SpecValueOutOfRange, $"{Place(value)} is {SpecWording.Literal(value)}; every number in gac.yaml must be " +
+                    $"finite.");
             }
         }
     }
@@ -50,22 +51,26 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
         {
             if (format == "onnx")
             {
-                Fail(token, DiagnosticCatalogue.SpecNotAModel, $"model.path '{model.Text}' is a folder, but model.format is onnx. Point model.path at the .onnx file, or set format to hf-safetensors or auto.");
+                Fail(token, DiagnosticCatalogue.SpecNotAModel, $"model.path '{model.Text}' is a folder, but model.format is onnx. Point model.path at the " +
+                    $".onnx file, or set format to hf-safetensors or auto.");
             }
             else if (!SpecPaths.IsHuggingFaceFolder(model.FullPath))
             {
-                Fail(token, DiagnosticCatalogue.SpecNotAModel, $"model.path '{model.Text}' is a folder without config.json and *.safetensors files ({model.FullPath}). Point it at an .onnx file or a Hugging Face model folder.");
+                Fail(token, DiagnosticCatalogue.SpecNotAModel, $"model.path '{model.Text}' is a folder without config.json and *.safetensors files " +
+                    $"({model.FullPath}). Point it at an .onnx file or a Hugging Face model folder.");
             }
         }
         else if (File.Exists(model.FullPath))
         {
             if (format == "hf-safetensors")
             {
-                Fail(token, DiagnosticCatalogue.SpecNotAModel, $"model.path '{model.Text}' is a file, but model.format is hf-safetensors, which reads a folder with config.json and *.safetensors. Point model.path at that folder, or set format to onnx or auto.");
+                Fail(token, DiagnosticCatalogue.SpecNotAModel, $"model.path '{model.Text}' is a file, but model.format is hf-safetensors, which reads a " +
+                    $"folder with config.json and *.safetensors. Point model.path at that folder, or set format to onnx or auto.");
             }
             else if (!SpecPaths.IsOnnxFile(model.FullPath))
             {
-                Fail(token, DiagnosticCatalogue.SpecNotAModel, $"model.path '{model.Text}' is not an .onnx file. Point it at an .onnx file or at a Hugging Face model folder (config.json + *.safetensors).");
+                Fail(token, DiagnosticCatalogue.SpecNotAModel, $"model.path '{model.Text}' is not an .onnx file. Point it at an .onnx file or at a Hugging " +
+                    $"Face model folder (config.json + *.safetensors).");
             }
         }
         else
@@ -89,14 +94,17 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
         if (Text(Get("model", "path")) is { } text && SpecPaths.TryResolve(text, baseDirectory, out var model)
             && (format == "onnx" || (format == "auto" && File.Exists(model.FullPath))))
         {
-            Fail(pastKv, DiagnosticCatalogue.SpecConflictingOptions, $"model.past_kv: true adds a k/v cache when a Hugging Face folder is exported, but model.path '{text}' is an ONNX model, used with the inputs it has. Remove past_kv, or point model.path at the Hugging Face folder (config.json + *.safetensors).");
+            Fail(pastKv, DiagnosticCatalogue.SpecConflictingOptions, $"model.past_kv: true adds a k/v cache when a Hugging Face folder is exported, but " +
+                $"model.path '{text}' is an ONNX model, used with the inputs it has. Remove past_kv, or point model.path at the Hugging Face folder " +
+                $"(config.json + *.safetensors).");
             return;
         }
 
         var targets = Get("compress", "prune", "targets") is JArray given ? given.Select(Text).ToList() : ["heads"];
         if (Text(Get("compress", "method")) == "prune" && targets.Contains("heads"))
         {
-            Fail(pastKv, DiagnosticCatalogue.SpecConflictingOptions, "model.past_kv: true declares the k/v cache inputs with the model's head count, which pruning heads would change (compress.prune.targets includes heads, the default). Set compress.prune.targets: [mlp], or past_kv: false.");
+            Fail(pastKv, DiagnosticCatalogue.SpecConflictingOptions, "model.past_kv: true declares the k/v cache inputs with the model's head count, which " +
+                "pruning heads would change (compress.prune.targets includes heads, the default). Set compress.prune.targets: [mlp], or past_kv: false.");
         }
     }
 
@@ -110,7 +118,9 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
         var given = calibration.Properties().Where(p => CalibrationSources.Contains(p.Name)).ToList();
         foreach (var extra in given.Skip(1))
         {
-            Fail(extra, DiagnosticCatalogue.SpecConflictingOptions, $"calibration.{extra.Name} conflicts with calibration.{given[0].Name} (line {PositionOf(given[0]).Line}): give only one calibration source — text (real text, the model's tokenizer), tokens (language models), npy (recorded tensors) or inputs (generated).");
+            Fail(extra, DiagnosticCatalogue.SpecConflictingOptions, $"calibration.{extra.Name} conflicts with calibration.{given[0].Name} (line " +
+                $"{PositionOf(given[0]).Line}): give only one calibration source — text (real text, the model's tokenizer), tokens (language models), npy " +
+                $"(recorded tensors) or inputs (generated).");
         }
 
         CheckText();
@@ -138,7 +148,8 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
             {
                 if (Text(input["name"]) is { } name && !names.TryAdd(name, input["name"]!))
                 {
-                    Fail(input["name"]!, DiagnosticCatalogue.SpecDuplicateEntry, $"calibration.inputs names '{name}' twice (first at line {PositionOf(names[name]).Line}); give each graph input one generator.");
+                    Fail(input["name"]!, DiagnosticCatalogue.SpecDuplicateEntry, $"calibration.inputs names '{name}' twice (first at line " +
+                        $"{PositionOf(names[name]).Line}); give each graph input one generator.");
                 }
 
                 if (Number(input["min"]) is { } min && Number(input["max"]) is { } max && min > max)
@@ -161,7 +172,9 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
             }
             else if (TokenizerFiles.KindOf(tokenizer.FullPath) is null)
             {
-                Fail(tokenizerToken!, DiagnosticCatalogue.SpecTokenizerKindUnsupported, $"calibration.tokenizer '{tokenizer.Text}' is not a tokenizer file Gac.Build reads: name a WordPiece vocab.txt (*.txt), a SentencePiece tokenizer.model (*.model) or a Hugging Face tokenizer.json (*.json).");
+                Fail(tokenizerToken!, DiagnosticCatalogue.SpecTokenizerKindUnsupported, $"calibration.tokenizer '{tokenizer.Text}' is not a tokenizer file " +
+                    $"Gac.Build reads: name a WordPiece vocab.txt (*.txt), a SentencePiece tokenizer.model (*.model) or a Hugging Face tokenizer.json " +
+                    $"(*.json).");
             }
             else
             {
@@ -182,11 +195,14 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
 
         if (!Directory.Exists(model.FullPath))
         {
-            Fail(textToken, DiagnosticCatalogue.SpecTokenizerMissing, $"calibration.text needs the model's tokenizer, and an ONNX model does not carry one: set calibration.tokenizer to its vocab.txt, tokenizer.model or tokenizer.json.");
+            Fail(textToken, DiagnosticCatalogue.SpecTokenizerMissing, $"calibration.text needs the model's tokenizer, and an ONNX model does not carry one: " +
+                $"set calibration.tokenizer to its vocab.txt, tokenizer.model or tokenizer.json.");
         }
         else if (TokenizerFiles.FindBeside(model.FullPath) is null)
         {
-            Fail(textToken, DiagnosticCatalogue.SpecTokenizerMissing, $"calibration.text needs the model's tokenizer, and the checkpoint folder '{model.Text}' has none of {string.Join(", ", TokenizerFiles.BesideCheckpoint)}: add the model's tokenizer file there, or set calibration.tokenizer.");
+            Fail(textToken, DiagnosticCatalogue.SpecTokenizerMissing, $"calibration.text needs the model's tokenizer, and the checkpoint folder " +
+                $"'{model.Text}' has none of {string.Join(", ", TokenizerFiles.BesideCheckpoint)}: add the model's tokenizer file there, or set " +
+                $"calibration.tokenizer.");
         }
     }
 
@@ -201,7 +217,8 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
         var ratio = Get("compress", "ratio");
         if (method != "none" && !compress.ContainsKey("ratio"))
         {
-            Fail(compress, DiagnosticCatalogue.SpecMissingField, $"'compress' is missing the required field 'ratio' for method {method}: the fraction of linear-layer parameters to remove, 0 <= ratio < 1. Add e.g. `ratio: 0.15` under 'compress'.", warnOnly: false, keyPosition: true);
+            Fail(compress, DiagnosticCatalogue.SpecMissingField, $"'compress' is missing the required field 'ratio' for method {method}: the fraction of " +
+                $"linear-layer parameters to remove, 0 <= ratio < 1. Add e.g. `ratio: 0.15` under 'compress'.", warnOnly: false, keyPosition: true);
         }
         else if (method == "none" && Number(ratio) is > 0)
         {
@@ -231,17 +248,21 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
                 {
                     if (BuiltInProfiles.Find(name) is not null)
                     {
-                        Fail(nameToken!, DiagnosticCatalogue.SpecDuplicateEntry, $"The user profile '{name}' has the name of a built-in profile; pick another name (built-ins: {SpecWording.List(BuiltInProfiles.All.Select(p => p.Name))}).");
+                        Fail(nameToken!, DiagnosticCatalogue.SpecDuplicateEntry, $"The user profile '{name}' has the name of a built-in profile; pick " +
+                            $"another name (built-ins: {SpecWording.List(BuiltInProfiles.All.Select(p => p.Name))}).");
                     }
                     else if (!userNames.TryAdd(name, nameToken!))
                     {
-                        Fail(nameToken!, DiagnosticCatalogue.SpecDuplicateEntry, $"Two profiles are named '{name}' (first at line {PositionOf(userNames[name]).Line}); profile names must be unique.");
+                        Fail(nameToken!, DiagnosticCatalogue.SpecDuplicateEntry, $"Two profiles are named '{name}' (first at line " +
+                            $"{PositionOf(userNames[name]).Line}); profile names must be unique.");
                     }
                 }
 
                 if (Integer(profile["multiple"]) is { } multiple && Integer(profile["preferred_multiple"]) is { } preferred && preferred % multiple != 0)
                 {
-                    Fail(profile["preferred_multiple"]!, DiagnosticCatalogue.SpecConflictingOptions, $"{Place(profile)}: preferred_multiple ({preferred}) is not a multiple of multiple ({multiple}); every preferred dimension must also meet the requirement. Use {Math.Max(preferred, multiple)} or more.");
+                    Fail(profile["preferred_multiple"]!, DiagnosticCatalogue.SpecConflictingOptions,
+                        $"{Place(profile)}: preferred_multiple ({preferred}) is not a multiple of multiple ({multiple}); every preferred dimension must also " +
+                        $"meet the requirement. Use {Math.Max(preferred, multiple)} or more.");
                 }
 
                 if (Text(profile["staircase"]) is { } staircaseText && Resolve(profile["staircase"]!, staircaseText) is { } staircase)
@@ -256,62 +277,8 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
         {
             var known = BuiltInProfiles.All.Select(p => p.Name).Concat(userNames.Keys).ToList();
             var near = SpellingSuggestion.Closest(selected, known) is { } n ? $" Did you mean '{n}'?" : "";
-            Fail(profileToken!, DiagnosticCatalogue.SpecUnknownProfile, $"alignment.profile '{selected}' is not a known profile.{near} Known profiles: {SpecWording.List(known)}; define new ones under alignment.profiles.");
-        }
-    }
-
-    private void CheckExport()
-    {
-        if (Path("export", "path") is not { } export)
-        {
-            return;
-        }
-
-        if (Get("model", "path") is { } modelToken && Text(modelToken) is { } modelText
-            && SpecPaths.TryResolve(modelText, baseDirectory, out var model)
-            && string.Equals(model.FullPath, export.FullPath, StringComparison.Ordinal))
-        {
-            Fail(Get("export", "path")!, DiagnosticCatalogue.SpecConflictingOptions, $"export.path '{export.Text}' is the model being compressed; writing there would destroy the input. Choose another file, e.g. '{System.IO.Path.ChangeExtension(export.Text, ".gac.onnx")}'.");
-        }
-        else if (Directory.Exists(export.FullPath))
-        {
-            Fail(Get("export", "path")!, DiagnosticCatalogue.SpecConflictingOptions, $"export.path '{export.Text}' is an existing folder; give the .onnx file name to write inside it.");
-        }
-    }
-
-    private void CheckValidation()
-    {
-        if (Path("validation", "ort_native_path") is not { } native)
-        {
-            return;
-        }
-
-        var token = Get("validation", "ort_native_path")!;
-        if (!Directory.Exists(native.FullPath))
-        {
-            NotFound(token, native, "validation.ort_native_path", "the folder holding a GPU build of libonnxruntime.so");
-        }
-        else if (Text(Get("validation", "provider")) == "cpu")
-        {
-            Warn(token, "validation.ort_native_path is ignored because validation.provider is cpu (the bundled CPU runtime is used). Remove it, or set provider to cuda or auto.");
-        }
-    }
-
-    private void CheckGate()
-    {
-        if (Get("gate", "max_perplexity_increase") is { } perplexity && Get("calibration", "tokens") is null && Get("calibration", "text") is null)
-        {
-            Fail(perplexity, DiagnosticCatalogue.SpecConflictingOptions, "gate.max_perplexity_increase needs token data: perplexity is measured on held-out token sequences from calibration.tokens or calibration.text, neither of which is set. Add one, or gate on max_relative_error / min_cosine instead.");
-        }
-
-        if (Get("validation", "pooling") is { } pooling && Text(pooling) is "mean" or "cls" && Get("calibration", "text") is null)
-        {
-            Warn(pooling, "validation.pooling is ignored: sentence pooling needs the attention mask of real sentences from calibration.text, which is not set. Remove it, or add calibration.text.");
-        }
-
-        if (Get("gate", "min_speedup_vs_unaligned") is { } unaligned && Text(Get("alignment", "strategy")) == "none")
-        {
-            Fail(unaligned, DiagnosticCatalogue.SpecConflictingOptions, "gate.min_speedup_vs_unaligned cannot be met when alignment.strategy is none: the aligned and unaligned models are then the same. Remove the check, or choose a strategy such as gac.");
+            Fail(profileToken!, DiagnosticCatalogue.SpecUnknownProfile, $"alignment.profile '{selected}' is not a known profile.{near} Known profiles: " +
+                $"{SpecWording.List(known)}; define new ones under alignment.profiles.");
         }
     }
 
@@ -336,7 +303,8 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
             return resolved;
         }
 
-        Fail(token, DiagnosticCatalogue.SpecInvalidPath, $"{Place(token)} '{text}' is not a valid path on this system (it contains a character such as NUL that file names cannot hold).");
+        Fail(token, DiagnosticCatalogue.SpecInvalidPath, $"{Place(token)} '{text}' is not a valid path on this system (it contains a character such as NUL " +
+            $"that file names cannot hold).");
         return null;
     }
 
@@ -358,7 +326,8 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
     }
 
     private void NotFound(JToken token, SpecPath path, string what, string meaning)
-        => Fail(token, DiagnosticCatalogue.SpecPathNotFound, $"{what} '{path.Text}' does not exist (looked for {path.FullPath}); it should be {meaning}. Relative paths are resolved against the folder holding gac.yaml ({baseDirectory}).");
+        => Fail(token, DiagnosticCatalogue.SpecPathNotFound, $"{what} '{path.Text}' does not exist (looked for {path.FullPath}); it should be {meaning}. " +
+            $"Relative paths are resolved against the folder holding gac.yaml ({baseDirectory}).");
 
     private void Warn(JToken token, string message) => Fail(token, DiagnosticCatalogue.SpecOptionIgnored, message, warnOnly: true, keyPosition: true);
 

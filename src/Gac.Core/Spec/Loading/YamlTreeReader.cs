@@ -88,7 +88,8 @@ internal sealed class YamlTreeReader
         {
             _sink.Report(
                 DiagnosticCatalogue.SpecMultipleDocuments,
-                "A second YAML document starts here ('---'); gac.yaml must be a single document. Remove the '---' separator and everything after it, or move it to its own file.",
+                "A second YAML document starts here ('---'); gac.yaml must be a single document. Remove the '---' separator and everything after it, or move " +
+                    "it to its own file.",
                 Position(second.Start));
         }
 
@@ -129,7 +130,8 @@ internal sealed class YamlTreeReader
         {
             opening = scalar;
             var tag = scalar.Tag.IsEmpty ? null : scalar.Tag.Value;
-            node = new YamlScalar(Position(scalar.Start), scalar.Value, ScalarTyping.Resolve(scalar.Value, scalar.Style, tag), scalar.Style is not (ScalarStyle.Plain or ScalarStyle.Any));
+            node = new YamlScalar(Position(scalar.Start), scalar.Value, ScalarTyping.Resolve(scalar.Value, scalar.Style, tag),
+                scalar.Style is not (ScalarStyle.Plain or ScalarStyle.Any));
         }
         else if (_parser.TryConsume<SequenceStart>(out var sequenceStart))
         {
@@ -181,7 +183,8 @@ internal sealed class YamlTreeReader
             {
                 _sink.Report(
                     DiagnosticCatalogue.SpecDuplicateKey,
-                    $"The key '{name}' appears twice {SpecWording.Within(path)} (first at line {first.Key.Start.Line}); YAML does not allow repeated keys. Keep one of the two entries.",
+                    $"The key '{name}' appears twice {SpecWording.Within(path)} (first at line {first.Key.Start.Line}); YAML does not allow repeated keys. " +
+                        $"Keep one of the two entries.",
                     key.Start);
                 continue;
             }
