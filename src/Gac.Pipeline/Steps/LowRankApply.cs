@@ -20,7 +20,7 @@ public static class LowRankApply
     /// </summary>
     internal static IReadOnlyList<ModelVariant> WriteVariants(
         RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics,
-        IReadOnlyList<Core.Model.LinearLayer> layers, IReadOnlyList<VariantTarget> targets)
+        IReadOnlyList<Core.Model.LinearLayer> layers, IReadOnlyList<VariantTarget> targets, Sweep.DecompositionCache? cache = null)
     {
         var data = new List<ExternalDataBuilder>();
         try
@@ -44,7 +44,15 @@ public static class LowRankApply
 
                 run.Report("apply", $"[{index + 1}/{layers.Count}] {layer.Name}: rank {string.Join(" / ", ranks.Distinct().Select(Show))}");
                 // One decomposition serves every cut; each rewriter writes its factors out before the next layer.
-                using var decomposition = LowRankCompression.Decompose(run, factorizer, model, layer, statistics);
+                // A sweep cuts from the decomposition its spectrum pass kept; otherwise decompose here.
+                var kept = cache?.Find(layer.Name);
+                using var fresh = kept is null ? LowRankCompression.Decompose(run, factorizer, model, layer, statistics) : null;
+                if (fresh is not null)
+                {
+                    cache?.Decomposed();
+                }
+
+                var decomposition = kept ?? fresh!;
                 var cuts = new Dictionary<int, RewriteFactors>();
                 for (var t = 0; t < targets.Count; t++)
                 {

@@ -5,6 +5,7 @@ using Gac.Core.Calibration;
 using Gac.Core.Model;
 using Gac.Core.Planning;
 using Gac.Core.Spec;
+using Gac.Pipeline.Sweep;
 
 namespace Gac.Pipeline.Steps;
 
@@ -31,6 +32,17 @@ public static class LowRankCompression
             return LowRankPlan.Empty(SpecEnumText.ToText(compress.Method));
         }
 
+        return Allocate(run, model, Spectra(run, model, statistics), compress.Ratio);
+    }
+
+    /// <summary>
+    /// Decomposes every compressible layer once and reads its sensitivity from the spectrum. With a
+    /// <paramref name="cache"/> (the budget sweep) each decomposition is offered to it, so factors for
+    /// every ratio are later cut without decomposing again; otherwise it is freed before the next layer.
+    /// </summary>
+    internal static IReadOnlyList<LayerSensitivity> Spectra(
+        RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics, DecompositionCache? cache = null)
+    {
         TorchRuntime.EnsureLoaded();
         var factorizer = new LowRankFactorizer();
         var sensitivities = new List<LayerSensitivity>();
@@ -38,23 +50,41 @@ public static class LowRankCompression
         {
             run.CancellationToken.ThrowIfCancellationRequested();
             run.Report("compress", $"[{index + 1}/{model.Compressible.Count}] spectrum of {layer.Name} ({layer.InFeatures}×{layer.OutFeatures})");
-            using var decomposition = Decompose(run, factorizer, model, layer, statistics);
-            sensitivities.Add(LayerSensitivity.FromSpectrum(decomposition));
+            var decomposition = Decompose(run, factorizer, model, layer, statistics);
+            cache?.Decomposed();
+            try
+            {
+                sensitivities.Add(LayerSensitivity.FromSpectrum(decomposition));
+            }
+            finally
+            {
+                if (cache is null || !cache.Keep(decomposition))
+                {
+                    decomposition.Dispose();
+                }
+            }
         }
 
+        return sensitivities;
+    }
+
+    /// <summary>The compressor's ranks at compression ratio <paramref name="ratio"/> from the layers' spectra.</summary>
+    internal static LowRankPlan Allocate(RunContext run, ImportedModel model, IReadOnlyList<LayerSensitivity> sensitivities, double ratio)
+    {
+        var compress = run.Spec.Compress;
         Gac.Compression.LowRank.RankAllocation allocation;
         try
         {
             allocation = compress.Method == CompressionMethod.Asvd
-                ? RankAllocator.Allocate(sensitivities, compress.Ratio)
-                : RankAllocator.Uniform(model.Compressible.Select(l => (l.Name, l.InFeatures, l.OutFeatures)).ToList(), compress.Ratio);
+                ? RankAllocator.Allocate(sensitivities, ratio)
+                : RankAllocator.Uniform(model.Compressible.Select(l => (l.Name, l.InFeatures, l.OutFeatures)).ToList(), ratio);
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName == "compressionRatio")
         {
             // The readiness check refuses ratios above ASVD's grid; this catches what rank flooring still leaves infeasible.
             throw GacException.Create(
                 DiagnosticCatalogue.PlanInfeasible,
-                $"compress.ratio {compress.Ratio.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}: {e.Message.Split(" (Parameter", 2)[0]} Use a lower compress.ratio.",
+                $"compress.ratio {ratio.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}: {e.Message.Split(" (Parameter", 2)[0]} Use a lower compress.ratio.",
                 new SourceLocation(run.Spec.File.Text),
                 e);
         }
