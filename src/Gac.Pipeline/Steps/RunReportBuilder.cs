@@ -53,7 +53,7 @@ public static class RunReportBuilder
         // channels when the dim itself is; a layer or group kept at its original size counts as aligned.
         var predicted = LayerContributions.Predicted(plan);
         var total = predicted.Values.Sum();
-        var layers = plan.Unconstrained.Problem?.Decisions.Select(d =>
+        var layers = plan.Unconstrained.Problem.Decisions.Select(d =>
         {
             var aligned = plan.AlignedRanks[d.Id] ?? d.MaxDimension;
             var before = plan.UnalignedRanks[d.Id];
@@ -67,7 +67,7 @@ public static class RunReportBuilder
                     ? probes.Select(p => new LayerProbeResult(p.Dimension, p.RelativeError)).ToList()
                     : null,
             };
-        }).ToList() ?? [];
+        }).ToList();
         return new PlanSummary(
             multiple,
             layers,
