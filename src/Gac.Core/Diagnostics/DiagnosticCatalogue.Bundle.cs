@@ -42,4 +42,9 @@ public static partial class DiagnosticCatalogue
         "GAC3060", "The candidate bundle could not be written",
         "Creating the bundle folder, moving a model into it or writing its manifest failed (disk full, permissions, the path is a file), or the original model reads external data outside its own folder.",
         "Check free space (a bundle holds the original and two compressed models) and permissions of --bundle's parent folder; keep an ONNX model's external data beside it.");
+
+    public static readonly DiagnosticDescriptor DecompositionSpillFailed = new(
+        "GAC3061", "A layer's decomposition could not be spilled or read back",
+        "Each low-rank layer is decomposed once and its singular basis spilled to the run's scratch folder for the apply pass; writing or reading that file failed (disk full, scratch folder removed).",
+        "Free disk in the scratch folder's file system (about min(K,N)² × 8 bytes per low-rank layer) or point the scratch folder elsewhere (TMPDIR).");
 }
