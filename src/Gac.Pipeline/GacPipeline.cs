@@ -81,9 +81,7 @@ public static class GacPipeline
         var probe = new CalibrationProbe(run, model, new ModelVariant(ModelVariant.OriginalName, model.Path, model.Inventory.LinearParameters));
         unconstrained = LayerProbe.Measure(run, model, statistics, unconstrained, probe, candidates); // output error of the aligned dims beside d*
         var plan = Alignment.Choose(run, unconstrained, candidates);        // aligned plans, same budget
-        var written = plan.Unconstrained.IsPruning                          // unaligned + each aligned plan's ONNX
-            ? PruneApply.Write(run, model, plan)
-            : LowRankApply.Write(run, model, statistics, plan);
+        var written = ApplyStep.Write(run, model, statistics, plan);         // unaligned + each aligned plan's ONNX
         (plan, var variants) = PlanSelectionStep.Choose(run, model, statistics, plan, written, probe, candidates); // lowest calibration error wins
         return new CompressedCandidate(variants, model.InputDomains, CandidatePlan.Of(plan, variants, run.Profile.Multiple), dataFiles);
     }
@@ -112,6 +110,7 @@ public static class GacPipeline
         return Alignment.Choose(run, Compress(run, model, statistics));
     }
 
+    /// <summary>The one place the compressor is chosen: the plan's type writes its variants from here on.</summary>
     private static UnconstrainedPlan Compress(
         RunContext run,
         ImportedModel model,

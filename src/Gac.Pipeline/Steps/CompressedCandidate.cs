@@ -36,7 +36,7 @@ public sealed record CandidatePlan(string Strategy, double AlignedPercentAfter, 
         // channels when the dim itself is; a layer or group kept at its original size counts as aligned.
         var predicted = LayerContributions.Predicted(plan);
         var total = predicted.Values.Sum();
-        var layers = plan.Unconstrained.Problem?.Decisions.Select(d =>
+        var layers = plan.Unconstrained.Problem.Decisions.Select(d =>
         {
             var aligned = plan.AlignedRanks[d.Id] ?? d.MaxDimension;
             var before = plan.UnalignedRanks[d.Id];
@@ -50,7 +50,7 @@ public sealed record CandidatePlan(string Strategy, double AlignedPercentAfter, 
                     ? probes.Select(p => new LayerProbeResult(p.Dimension, p.RelativeError)).ToList()
                     : null,
             };
-        }).ToList() ?? [];
+        }).ToList();
         return new PlanSummary(
             multiple,
             layers,

@@ -16,19 +16,19 @@ namespace Gac.Pipeline.Steps;
 /// </summary>
 public static class LowRankCompression
 {
-    public static UnconstrainedPlan Plan(RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics)
+    public static LowRankPlan Plan(RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics)
     {
         var compress = run.Spec.Compress;
         switch (compress.Method)
         {
             case CompressionMethod.None:
-                return UnconstrainedPlan.Empty("none");
+                return LowRankPlan.Empty("none");
         }
 
         if (compress.Ratio <= 0)
         {
             run.Report("compress", "ratio 0: every layer stays dense");
-            return UnconstrainedPlan.Empty(SpecEnumText.ToText(compress.Method));
+            return LowRankPlan.Empty(SpecEnumText.ToText(compress.Method));
         }
 
         TorchRuntime.EnsureLoaded();
@@ -78,7 +78,7 @@ public static class LowRankCompression
         var problem = new PlanningProblem($"{Path.GetFileNameWithoutExtension(model.Path)}-{method}", decisions, PlanningBudget.SameAsTargets);
         var kept = allocation.Layers.Count(l => l.Rank is null);
         run.Report("compress", $"{method}: {allocation.Parameters:N0} of {allocation.DenseParameters:N0} weights kept, {kept} layer(s) left dense");
-        return new UnconstrainedPlan(method, model.Compressible, problem);
+        return new LowRankPlan(method, model.Compressible, problem);
     }
 
     /// <summary>
