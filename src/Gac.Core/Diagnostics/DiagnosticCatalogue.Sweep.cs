@@ -13,12 +13,6 @@ public static partial class DiagnosticCatalogue
         "The spec's compress.method is not asvd or svd: the sweep cuts every ratio from one decomposition per layer, which only low-rank methods have.",
         "Sweep a spec with compress.method asvd or svd; run a pruning spec once per ratio with gac-build run.");
 
-    public static readonly DiagnosticDescriptor SweepDecomposedTwice = new(
-        "GAC2131", "Some layers were decomposed twice",
-        "Keeping every layer's decomposition for the whole sweep would exceed a quarter of the memory available, so the layers beyond it were decomposed again when their factors were cut.",
-        "Nothing to fix for correctness; on a machine with more memory each layer is decomposed once.",
-        DiagnosticSeverity.Info);
-
     public static readonly DiagnosticDescriptor SweepNoVariantPasses = new(
         "GAC2132", "No swept variant passes the gate",
         "No aligned variant of any swept ratio meets every gate goal of the spec, so no ratio is recommended.",

@@ -20,7 +20,7 @@ public static class LowRankApply
     /// </summary>
     internal static IReadOnlyList<ModelVariant> WriteVariants(
         RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics,
-        IReadOnlyList<Core.Model.LinearLayer> layers, IReadOnlyList<VariantTarget> targets, Sweep.DecompositionCache? cache = null)
+        IReadOnlyList<Core.Model.LinearLayer> layers, IReadOnlyList<VariantTarget> targets)
     {
         var data = new List<ExternalDataBuilder>();
         try
@@ -44,15 +44,7 @@ public static class LowRankApply
 
                 run.Report("apply", $"[{index + 1}/{layers.Count}] {layer.Name}: rank {string.Join(" / ", ranks.Distinct().Select(Show))}");
                 // One decomposition serves every cut; each rewriter writes its factors out before the next layer.
-                // A sweep cuts from the decomposition its spectrum pass kept; otherwise decompose here.
-                var kept = cache?.Find(layer.Name);
-                using var fresh = kept is null ? LowRankCompression.Decompose(run, factorizer, model, layer, statistics) : null;
-                if (fresh is not null)
-                {
-                    cache?.Decomposed();
-                }
-
-                var decomposition = kept ?? fresh!;
+                using var decomposition = LowRankCompression.Decompose(run, factorizer, model, layer, statistics);
                 var cuts = new Dictionary<int, RewriteFactors>();
                 for (var t = 0; t < targets.Count; t++)
                 {
@@ -69,6 +61,7 @@ public static class LowRankApply
                 }
             }
 
+            run.Report("apply", $"decompositions: {run.Decompositions.Computed} computed in this run, {run.Decompositions.Reused} read back from the spill");
             return targets.Select((t, i) => VariantWriter.Commit(run, model, data[i], rewriters[i].Finish(), t.Name, $"{rewriters[i].Count} layers factored, {t.What}", t.Folder)).ToList();
         }
         finally

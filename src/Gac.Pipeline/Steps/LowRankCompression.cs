@@ -5,7 +5,6 @@ using Gac.Core.Calibration;
 using Gac.Core.Model;
 using Gac.Core.Planning;
 using Gac.Core.Spec;
-using Gac.Pipeline.Sweep;
 
 namespace Gac.Pipeline.Steps;
 
@@ -36,12 +35,12 @@ public static class LowRankCompression
     }
 
     /// <summary>
-    /// Decomposes every compressible layer once and reads its sensitivity from the spectrum. With a
-    /// <paramref name="cache"/> (the budget sweep) each decomposition is offered to it, so factors for
-    /// every ratio are later cut without decomposing again; otherwise it is freed before the next layer.
+    /// Decomposes every compressible layer (through the run's decomposition cache, so the apply pass and
+    /// every ratio of a sweep read it back instead of decomposing again) and reads its sensitivity from
+    /// the spectrum.
     /// </summary>
     internal static IReadOnlyList<LayerSensitivity> Spectra(
-        RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics, DecompositionCache? cache = null)
+        RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics)
     {
         TorchRuntime.EnsureLoaded();
         var factorizer = new LowRankFactorizer();
@@ -50,19 +49,8 @@ public static class LowRankCompression
         {
             run.CancellationToken.ThrowIfCancellationRequested();
             run.Report("compress", $"[{index + 1}/{model.Compressible.Count}] spectrum of {layer.Name} ({layer.InFeatures}×{layer.OutFeatures})");
-            var decomposition = Decompose(run, factorizer, model, layer, statistics);
-            cache?.Decomposed();
-            try
-            {
-                sensitivities.Add(LayerSensitivity.FromSpectrum(decomposition));
-            }
-            finally
-            {
-                if (cache is null || !cache.Keep(decomposition))
-                {
-                    decomposition.Dispose();
-                }
-            }
+            using var decomposition = Decompose(run, factorizer, model, layer, statistics);
+            sensitivities.Add(LayerSensitivity.FromSpectrum(decomposition));
         }
 
         return sensitivities;
@@ -111,13 +99,18 @@ public static class LowRankCompression
         return new LowRankPlan(method, model.Compressible, problem);
     }
 
-    /// <summary>ASVD decomposes diag(S)·W with S from the layer's calibration statistics; SVD decomposes W.</summary>
+    /// <summary>
+    /// ASVD decomposes diag(S)·W with S from the layer's calibration statistics; SVD decomposes W.
+    /// Through the run's <see cref="RunContext.Decompositions"/>: the plan pass computes each layer's
+    /// decomposition, the apply pass and later candidates read it back.
+    /// </summary>
     internal static LowRankDecomposition Decompose(
         RunContext run, LowRankFactorizer factorizer, ImportedModel model, LinearLayer layer, IReadOnlyDictionary<string, ActivationStatistics> statistics)
     {
         var weight = new WeightMatrix(checked((int)layer.InFeatures), checked((int)layer.OutFeatures), model.Weights.Weight(layer));
-        return run.Spec.Compress.Method == CompressionMethod.Asvd && statistics.TryGetValue(layer.Name, out var stats)
-            ? factorizer.DecomposeActivationAware(layer.Name, weight, stats, run.Spec.Compress.Asvd.Alpha)
-            : factorizer.Decompose(layer.Name, weight);
+        var scale = run.Spec.Compress.Method == CompressionMethod.Asvd && statistics.TryGetValue(layer.Name, out var stats)
+            ? ActivationAwareScaling.ChannelScale(stats, run.Spec.Compress.Asvd.Alpha)
+            : null;
+        return run.Decompositions.Decompose(factorizer, layer.Name, weight, scale);
     }
 }

@@ -49,8 +49,7 @@ public static class BudgetSweep
         using var run = new RunContext(spec, options, progress, cancellationToken);
         var model = ModelImport.Load(run);
         var statistics = Calibration.Measure(run, model);
-        using var cache = new DecompositionCache(GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / 4);
-        var sensitivities = LowRankCompression.Spectra(run, model, statistics, cache);
+        var sensitivities = LowRankCompression.Spectra(run, model, statistics);
 
         var plans = new List<AlignedPlan>();
         var targets = new List<VariantTarget>();
@@ -64,13 +63,8 @@ public static class BudgetSweep
             targets.Add(new VariantTarget(ModelVariant.AlignedName, folder, plan.AlignedRanks, $"ratio {ratio:0.###} {plan.Strategy}"));
         }
 
-        var written = LowRankApply.WriteVariants(run, model, statistics, model.Compressible, targets, cache);
-        if (cache.Dropped > 0)
-        {
-            run.Warn(new Diagnostic(
-                DiagnosticCatalogue.SweepDecomposedTwice,
-                $"{cache.Dropped} of {model.Compressible.Count} layers did not fit the decomposition cache and were decomposed again ({cache.Decompositions} decompositions)."));
-        }
+        // Every cut reads back the decomposition the spectrum pass spilled (RunContext.Decompositions).
+        var written = LowRankApply.WriteVariants(run, model, statistics, model.Compressible, targets);
 
         var measured = SweepMeasurement.Measure(run, model, ratios, plans, written);
         var points = SweepAnalysis.MarkFronts(measured.Points, measured.Quality);
@@ -93,7 +87,7 @@ public static class BudgetSweep
             run.Options.Iterations ?? spec.Validation.Iterations,
             measured.Quality,
             measured.Original,
-            new SweepReuse(1, model.Compressible.Count, cache.Decompositions, written.Count),
+            new SweepReuse(1, model.Compressible.Count, run.Decompositions.Computed, written.Count),
             points,
             recommendation,
             run.Warnings.Select(w => w.ToCanonicalString()).ToList());

@@ -28,7 +28,7 @@ internal static class SweepMeasurement
         var provider = sessions.ResolveProvider();
         using var original = sessions.Open(model.Path, ModelVariant.OriginalName);
         var buckets = Validation.Buckets(run, original.Session);
-        var fidelity = Validation.FidelityFor(run, model, original.Session, buckets[0]);
+        var fidelity = Validation.FidelityFor(run, model.InputDomains, original.Session, buckets[0]);
         run.Report("sweep", $"quality on {fidelity.Samples} held-out samples ({buckets[0]}), latency on {provider}");
         var reference = FidelityEvaluator.Record(original, fidelity, run.CancellationToken);
         var benchmark = new LatencyBenchmark(new BenchmarkSettings(
