@@ -1,7 +1,6 @@
 using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Gac.Core.Diagnostics;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Gac.Compression.LowRank;

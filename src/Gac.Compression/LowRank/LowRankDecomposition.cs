@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
 using Gac.Core.Diagnostics;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Gac.Compression.LowRank;

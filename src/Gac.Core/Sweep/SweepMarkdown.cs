@@ -40,10 +40,11 @@ public static class SweepMarkdown
                     null => "—",
                 };
                 var recommended = v == point.Aligned && point.Ratio == report.Recommendation.SmallestRatio ? " **recommended**" : string.Empty;
-                text.AppendLine(Invariant(
+                text.AppendLine(
+                    CultureInfo.InvariantCulture,
                     $"| {point.Ratio:0.###} | {v.Name}{recommended} | {v.LinearParameters:N0} | {v.PercentOfOriginal:0.0}% | {v.AlignedLayers} of " +
                         $"{v.CompressedLayers} ({v.AlignedPercent:0.#}%) | {Quality(v.Quality)} | {v.P50Ms:0.000} [{v.P50CiLowMs:0.000}, " +
-                        $"{v.P50CiHighMs:0.000}] | {v.SpeedupVsOriginal:0.00}× | {Fronts(v)} | {gate} |"));
+                        $"{v.P50CiHighMs:0.000}] | {v.SpeedupVsOriginal:0.00}× | {Fronts(v)} | {gate} |");
             }
         }
 
