@@ -38,12 +38,12 @@ public static class DecodeLatency
 
     /// <param name="measure">Times the variants in the decode bucket with the given benchmark: interleaved, or one at a time as the prefill was.</param>
     public static IReadOnlyList<LatencySection> Measure(
-        RunContext run, ImportedModel model, (ShapeBucket Bucket, int Context, int Batch) decode, Func<LatencyBenchmark, ShapeBucket, IReadOnlyList<LatencyResult>> measure)
+        RunContext run, Core.Model.InputDomains domains, (ShapeBucket Bucket, int Context, int Batch) decode, Func<LatencyBenchmark, ShapeBucket, IReadOnlyList<LatencyResult>> measure)
     {
         var settings = new BenchmarkSettings(
             Warmup: run.Spec.Validation.Warmup,
             Iterations: run.Options.Iterations ?? run.Spec.Validation.Iterations,
-            Inputs: new GeneratedInputs(model.InputDomains, run.Spec.Calibration.Seed + InputSources.HeldOutSeedOffset));
+            Inputs: new GeneratedInputs(domains, run.Spec.Calibration.Seed + InputSources.HeldOutSeedOffset));
         run.Report("latency", $"decode step: 1 token per sequence at context {decode.Context} ({decode.Bucket})");
         return measure(new LatencyBenchmark(settings), decode.Bucket)
             .Select(r => r.ToReport() with { Phase = LatencySection.DecodePhase, ContextLength = decode.Context, TokensPerStep = decode.Batch })
