@@ -23,7 +23,7 @@ public sealed class SweepCommand : GacCommand
     private readonly Option<bool> _progress;
 
     public SweepCommand(CliHost host)
-        : base(host, "sweep", "Compress at several ratios in one run and tabulate quality, size and latency of the unaligned and aligned variants, with the Pareto fronts and the ratio the gate recommends.")
+        : base(host, "sweep", "Measure several compression ratios in one run: Pareto fronts and the recommended ratio.")
     {
         _spec = Add(Required("spec", "The gac.yaml to sweep (compress.method asvd or svd; compress.ratio is replaced by each swept ratio)."));
         _ratios = Add(CliOptions.Text("--ratios", "r1,r2,…", "Compression ratios to sweep, comma-separated, each in (0, 1); default 0.05,0.1,0.15,0.2,0.25,0.3."));
