@@ -3,9 +3,7 @@ using System.Globalization;
 using Gac.Cli.Hosting;
 using Gac.Core.Audit;
 using Gac.Core.Diagnostics;
-using Gac.Core.Model.Architectures;
-using Gac.Onnx;
-using Gac.Onnx.Discovery;
+using Gac.Pipeline.Inspection;
 
 namespace Gac.Cli.Commands;
 
@@ -37,10 +35,7 @@ public sealed class AuditCommand : GacCommand
         var failBelow = context.Get(_failBelow);
         var given = context.Get(_model);
         var folder = context.FullPath(given);
-        var inventory = Directory.Exists(folder)
-            ? CheckpointInventory(folder, given)
-            : LinearLayerDiscovery.Discover(OnnxModelFile.Load(context.ExistingFile(given, "Model"))) with { Source = given };
-        var report = AlignmentAudit.Run(inventory, profile);
+        var report = ModelAudit.Run(Directory.Exists(folder) ? folder : context.ExistingFile(given, "Model"), given, profile);
 
         context.Out.Write(context.Format == OutputFormat.Json
             ? JsonOutput.Serialize(report) + Environment.NewLine
@@ -55,20 +50,5 @@ public sealed class AuditCommand : GacCommand
         }
 
         return ExitCodes.Success;
-    }
-
-    /// <summary>A Hugging Face folder: its block projections from config.json alone (no weights, no export).</summary>
-    private static Core.Model.ModelInventory CheckpointInventory(string folder, string given)
-    {
-        var config = Path.Combine(folder, "config.json");
-        if (!File.Exists(config))
-        {
-            throw GacException.Create(
-                DiagnosticCatalogue.InputFileNotFound,
-                $"'{given}' is a folder without config.json; audit takes an .onnx file or a Hugging Face checkpoint folder (config.json + *.safetensors).",
-                new SourceLocation(given));
-        }
-
-        return ArchitectureShapes.FromConfigFile(config) with { Source = given };
     }
 }

@@ -56,13 +56,17 @@ public sealed class ProfileCommand : GacCommand
             Warmup = _measurement.Warmup(context, ProfileDefaults.Warmup),
             Iterations = _measurement.Iterations(context, ProfileDefaults.Iterations),
         };
-        var sessions = new OrtSessionFactory(new SessionSettings(_measurement.Provider(context), IntraOpThreads: _measurement.Threads(context)));
         var output = context.FullPath(context.Get(_output) ?? DefaultOutput);
 
         var clock = Stopwatch.StartNew();
-        var profiler = new StaircaseProfiler(sessions, new OnnxGemmProbes(), settings);
-        var result = profiler.Profile(request, new ShapeProgressLines(context, clock));
-        LatencyStaircaseFile.Save(result.Staircase, output);
+        var result = StaircaseMeasurement.Measure(
+            request,
+            settings,
+            _measurement.Provider(context),
+            _measurement.Threads(context),
+            output,
+            new ShapeProgressLines(context, clock),
+            context.Cancellation);
 
         foreach (var warning in result.Warnings)
         {
