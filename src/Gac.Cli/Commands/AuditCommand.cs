@@ -14,19 +14,17 @@ namespace Gac.Cli.Commands;
 /// </summary>
 public sealed class AuditCommand : GacCommand
 {
-    private readonly Argument<string> _model;
-    private readonly AlignmentOptions _alignment;
-    private readonly Option<double?> _failBelow;
+    private readonly Argument<string> _model =
+        Required("model", "An .onnx file, or a Hugging Face checkpoint folder (its block projections, from config.json).");
+    private readonly AlignmentOptions _alignment =
+        new($"Alignment profile: {AlignmentOptions.ProfileNames} (default generic-8).", "Check against a plain multiple instead of a profile (e.g. 8, 16, 64).");
+    private readonly Option<double?> _failBelow =
+        CliOptions.Double("--fail-below", "PCT", "Exit 1 when the share of aligned dimensions is below PCT percent.", 0, 100);
 
     public AuditCommand(CliHost host)
         : base(host, "audit", "List linear layers, their dims and alignment against a profile; no GPU needed.")
     {
-        _model = Add(Required("model", "An .onnx file, or a Hugging Face checkpoint folder (its block projections, from config.json)."));
-        _alignment = new AlignmentOptions(
-            this,
-            $"Alignment profile: {AlignmentOptions.ProfileNames} (default generic-8).",
-            "Check against a plain multiple instead of a profile (e.g. 8, 16, 64).");
-        _failBelow = Add(CliOptions.Double("--fail-below", "PCT", "Exit 1 when the share of aligned dimensions is below PCT percent.", 0, 100));
+        Declare([_model, .. _alignment.Options, _failBelow]);
     }
 
     protected override int Execute(CommandContext context)

@@ -16,21 +16,20 @@ namespace Gac.Cli.Commands;
 /// </summary>
 public sealed class BenchCommand : GacCommand
 {
-    private readonly Argument<string> _model;
-    private readonly Option<string?> _shape;
-    private readonly MeasurementOptions _measurement;
-    private readonly Option<string?> _spec;
+    private readonly Argument<string> _model = Required("model", "An .onnx file.");
+    private readonly Option<string?> _shape =
+        CliOptions.Text("--shape", "name=N,..[;..]", "Values of the model's symbolic input dims, e.g. batch=1,seq=128; several buckets separated by ';'.");
+    private readonly MeasurementOptions _measurement = new("Untimed runs before measuring (default 10).", "Timed runs per shape bucket (default 100).");
+    private readonly Option<string?> _spec = CliOptions.Text(
+        "--spec",
+        "gac.yaml",
+        "Feed the inputs a spec's calibration section names (calibration.text, inputs, npy, tokens; else generated from the graph), "
+        + "as `run` validates with; its calibration.dims bind the shape unless --shape is given.");
 
     public BenchCommand(CliHost host)
         : base(host, "bench", "Latency of one model on a provider (p50/p90/p99/mean with a 95% interval).")
     {
-        _model = Add(Required("model", "An .onnx file."));
-        _shape = Add(CliOptions.Text("--shape", "name=N,..[;..]", "Values of the model's symbolic input dims, e.g. batch=1,seq=128; several buckets separated by ';'."));
-        _measurement = new MeasurementOptions(this, "Untimed runs before measuring (default 10).", "Timed runs per shape bucket (default 100).");
-        _spec = Add(CliOptions.Text(
-            "--spec",
-            "gac.yaml",
-            "Feed the inputs a spec's calibration section names (calibration.text, inputs, npy, tokens; else generated from the graph), as `run` validates with; its calibration.dims bind the shape unless --shape is given."));
+        Declare([_model, _shape, .. _measurement.Options, _spec]);
     }
 
     protected override int Execute(CommandContext context)

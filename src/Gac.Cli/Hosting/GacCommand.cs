@@ -21,18 +21,23 @@ public abstract class GacCommand : Command
 
     protected abstract int Execute(CommandContext context);
 
-    /// <summary>Declares an argument (shown in the help) and returns it for typed reading.</summary>
-    protected Argument<T> Add<T>(Argument<T> argument)
+    /// <summary>Adds the command's arguments and options, in the order the help lists them.</summary>
+    protected void Declare(IEnumerable<Symbol> symbols)
     {
-        Arguments.Add(argument);
-        return argument;
-    }
-
-    /// <summary>Declares an option (shown in the help) and returns it for typed reading.</summary>
-    protected Option<T> Add<T>(Option<T> option)
-    {
-        Options.Add(option);
-        return option;
+        foreach (var symbol in symbols)
+        {
+            switch (symbol)
+            {
+                case Argument argument:
+                    Arguments.Add(argument);
+                    break;
+                case Option option:
+                    Options.Add(option);
+                    break;
+                default:
+                    throw new ArgumentException($"'{Name}' declares {symbol.Name}, which is neither an argument nor an option.", nameof(symbols));
+            }
+        }
     }
 
     protected static Argument<string> Required(string name, string description) => new(name) { Description = description };
