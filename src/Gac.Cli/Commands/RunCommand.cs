@@ -16,30 +16,26 @@ namespace Gac.Cli.Commands;
 /// </summary>
 public sealed class RunCommand : GacCommand
 {
-    private readonly Argument<string> _spec;
-    private readonly Option<string?> _output;
-    private readonly Option<string?> _reportDir;
-    private readonly Option<ExecutionProviderChoice?> _provider;
-    private readonly Option<int?> _iterations;
-    private readonly Option<bool> _progress;
-    private readonly Option<RunStage?> _stage;
-    private readonly Option<string?> _bundle;
+    private readonly Argument<string> _spec = Required("spec", "The gac.yaml to run.");
+    private readonly Option<string?> _output =
+        CliOptions.Text("--output", "path", "Write the accepted artifact here instead of export.path; its reports go beside it unless --report-dir is given.");
+    private readonly Option<string?> _reportDir = CliOptions.Text("--report-dir", "dir", "Write the reports here instead of report.directory.");
+    private readonly Option<ExecutionProviderChoice?> _provider = CliOptions.Provider("Override validation.provider");
+    private readonly Option<int?> _iterations =
+        CliOptions.Int("--iterations", "N", "Override validation.iterations (latency samples per variant).", 1, 1_000_000);
+    private readonly Option<bool> _progress =
+        CliOptions.Flag("--progress", "Print progress lines on stderr even when it is redirected (they are shown on a terminal anyway).");
+    private readonly Option<RunStage?> _stage = CliOptions.Choice(
+        "--stage",
+        "all (default): the whole run; compress: stop after the candidate is written and chosen, and write it as a bundle for `gac-build validate` (calibration on the CPU, no gate, nothing published).",
+        ("all", RunStage.All),
+        ("compress", RunStage.Compress));
+    private readonly Option<string?> _bundle = CliOptions.Text("--bundle", "dir", "With --stage compress: the bundle folder to write (default: gac-bundle in report.directory).");
 
     public RunCommand(CliHost host)
         : base(host, "run", "Compress, align, validate and gate a model; write the artifact only when accepted.")
     {
-        _spec = Add(Required("spec", "The gac.yaml to run."));
-        _output = Add(CliOptions.Text("--output", "path", "Write the accepted artifact here instead of export.path; its reports go beside it unless --report-dir is given."));
-        _reportDir = Add(CliOptions.Text("--report-dir", "dir", "Write the reports here instead of report.directory."));
-        _provider = Add(CliOptions.Provider("Override validation.provider"));
-        _iterations = Add(CliOptions.Int("--iterations", "N", "Override validation.iterations (latency samples per variant).", 1, 1_000_000));
-        _progress = Add(CliOptions.Flag("--progress", "Print progress lines on stderr even when it is redirected (they are shown on a terminal anyway)."));
-        _stage = Add(CliOptions.Choice(
-            "--stage",
-            "all (default): the whole run; compress: stop after the candidate is written and chosen, and write it as a bundle for `gac-build validate` (calibration on the CPU, no gate, nothing published).",
-            ("all", RunStage.All),
-            ("compress", RunStage.Compress)));
-        _bundle = Add(CliOptions.Text("--bundle", "dir", "With --stage compress: the bundle folder to write (default: gac-bundle in report.directory)."));
+        Declare([_spec, _output, _reportDir, _provider, _iterations, _progress, _stage, _bundle]);
     }
 
     protected override int Execute(CommandContext context) => ExecuteAsync(context).GetAwaiter().GetResult();
