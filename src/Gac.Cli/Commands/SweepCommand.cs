@@ -15,22 +15,21 @@ namespace Gac.Cli.Commands;
 /// </summary>
 public sealed class SweepCommand : GacCommand
 {
-    private readonly Argument<string> _spec;
-    private readonly Option<string?> _ratios;
-    private readonly Option<string?> _out;
-    private readonly Option<ExecutionProviderChoice?> _provider;
-    private readonly Option<int?> _iterations;
-    private readonly Option<bool> _progress;
+    private readonly Argument<string> _spec =
+        Required("spec", "The gac.yaml to sweep (compress.method asvd or svd; compress.ratio is replaced by each swept ratio).");
+    private readonly Option<string?> _ratios =
+        CliOptions.Text("--ratios", "r1,r2,…", "Compression ratios to sweep, comma-separated, each in (0, 1); default 0.05,0.1,0.15,0.2,0.25,0.3.");
+    private readonly Option<string?> _out =
+        CliOptions.Text("--out", "dir", "Write gac.sweep.json, gac.sweep.md and gac.sweep.png here instead of <report.directory>/sweep.");
+    private readonly Option<ExecutionProviderChoice?> _provider = CliOptions.Provider("Override validation.provider");
+    private readonly Option<int?> _iterations =
+        CliOptions.Int("--iterations", "N", "Override validation.iterations (latency samples per variant and ratio).", 1, 1_000_000);
+    private readonly Option<bool> _progress = CliOptions.Flag("--progress", "Print progress lines on stderr even when it is redirected.");
 
     public SweepCommand(CliHost host)
         : base(host, "sweep", "Measure several compression ratios in one run: Pareto fronts and the recommended ratio.")
     {
-        _spec = Add(Required("spec", "The gac.yaml to sweep (compress.method asvd or svd; compress.ratio is replaced by each swept ratio)."));
-        _ratios = Add(CliOptions.Text("--ratios", "r1,r2,…", "Compression ratios to sweep, comma-separated, each in (0, 1); default 0.05,0.1,0.15,0.2,0.25,0.3."));
-        _out = Add(CliOptions.Text("--out", "dir", "Write gac.sweep.json, gac.sweep.md and gac.sweep.png here instead of <report.directory>/sweep."));
-        _provider = Add(CliOptions.Provider("Override validation.provider"));
-        _iterations = Add(CliOptions.Int("--iterations", "N", "Override validation.iterations (latency samples per variant and ratio).", 1, 1_000_000));
-        _progress = Add(CliOptions.Flag("--progress", "Print progress lines on stderr even when it is redirected."));
+        Declare([_spec, _ratios, _out, _provider, _iterations, _progress]);
     }
 
     protected override int Execute(CommandContext context)
