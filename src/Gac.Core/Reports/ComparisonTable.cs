@@ -51,7 +51,8 @@ public static class ComparisonTable
             foreach (var bucket in comparison.Buckets)
             {
                 var latency = row.Latency.FirstOrDefault(l => l.Bucket == bucket);
-                cells.Add(latency is null ? "—" : Invariant($"{latency.P50Ms:0.000} [{latency.P50CiLowMs:0.000}, {latency.P50CiHighMs:0.000}]"));
+                cells.Add(latency is null ? "—" : Invariant($"{latency.P50Ms:0.000} [{latency.P50CiLowMs:0.000}, ") +
+                    Invariant($"{latency.P50CiHighMs:0.000}]{(latency.TokensPerSecond is { } rate ? $", {rate:#,0} tokens/s" : string.Empty)}"));
                 cells.Add(row.Variant == "original" ? "1×" : latency?.VsOriginal is { } s ? Invariant($"{s.Ratio:0.00}× [{s.CiLow:0.00}, {s.CiHigh:0.00}]")
                     : "—");
             }
@@ -96,7 +97,8 @@ public static class ComparisonTable
         md.AppendLine("# gac-build compare");
         md.AppendLine();
         md.AppendLine(Invariant($"Model `{comparison.Model}` · {comparison.OriginalLinearParameters:#,0} linear parameters · {comparison.Reports.Count} ") +
-            Invariant($"runs whose budgets differ by {comparison.BudgetSpreadPercent:0.##}%."));
+            Invariant($"runs ") +
+            Invariant($"whose budgets differ by {comparison.BudgetSpreadPercent:0.##}%."));
         md.AppendLine();
         md.AppendLine("| " + string.Join(" | ", header) + " |");
         md.AppendLine("|" + string.Join("|", header.Select((_, c) => c == 0 ? "---" : c == header.Count - 1 ? ":---" : "---:")) + "|");

@@ -34,16 +34,21 @@ public static class MarkdownSummary
         foreach (var section in report.Latency)
         {
             md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"## Latency — {section.Bucket}");
+            var decode = section.Phase == LatencySection.DecodePhase;
+            md.AppendLine(decode
+                ? Invariant($"## Decode latency — one step at context {section.ContextLength} ({section.Bucket})")
+                : $"## Latency — {section.Bucket}");
             md.AppendLine();
-            md.AppendLine("| variant | p50 ms | p90 ms | p99 ms | mean ms | speedup vs original |");
-            md.AppendLine("|---|---:|---:|---:|---:|---:|");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| variant | p50 ms | p90 ms | p99 ms | mean ms |{(decode ? " tokens/s |" : string.Empty)} speedup " +
+                $"vs original |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"|---|---:|---:|---:|---:|{(decode ? "---:|" : string.Empty)}---:|");
             foreach (var variant in section.Variants)
             {
                 var speedup = section.Speedups.FirstOrDefault(s => s.Candidate == variant.Variant && s.Baseline == "original");
                 var speedupText = variant.Variant == "original" ? "1×" : speedup is null ? "—" : Ratio(speedup);
+                var rate = decode ? Invariant($" {section.TokensPerSecond(variant):#,0} |") : string.Empty;
                 md.AppendLine(Invariant($"| {variant.Variant} | {variant.P50Ms:0.000} | {variant.P90Ms:0.000} | {variant.P99Ms:0.000} | ") +
-                    Invariant($"{variant.MeanMs:0.000} | {speedupText} |"));
+                    Invariant($"{variant.MeanMs:0.000} |{rate} {speedupText} |"));
             }
 
             foreach (var other in section.Speedups.Where(s => s.Baseline != "original"))
@@ -148,8 +153,8 @@ public static class MarkdownSummary
         {
             var predicted = layer.PredictedError is { } p ? Invariant($"{p:G4}") : "—";
             var share = layer.ErrorShare is { } s ? Invariant($"{s:P1}") : "—";
-            var alone = layer.MeasuredAlone is not { Count: > 0 } ? "—" : string.Join(", ", layer.MeasuredAlone.Select(m =>
-                Invariant($"{m.Dimension}: {m.RelativeError:0.####}")));
+            var alone = layer.MeasuredAlone is not { Count: > 0 } ? "—" : string.Join(", ", layer.MeasuredAlone.Select(m => Invariant(
+                $"{m.Dimension}: {m.RelativeError:0.####}")));
             md.AppendLine(Invariant($"| {Cell(layer.Name)} | {layer.Original} | {layer.Unconstrained:0.##} | {layer.Aligned} | ") +
                 Invariant($"{(layer.IsAligned ? "yes" : "no")} | {predicted} | {share} | {alone} |"));
         }

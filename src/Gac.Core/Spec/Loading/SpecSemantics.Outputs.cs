@@ -1,28 +1,77 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Hardware;
+using Newtonsoft.Json.Linq;
 
 namespace Gac.Core.Spec.Loading;
 
-/// <summary>The export, validation and gate sections' cross-field rules.</summary>
+/// <summary>Cross-field rules of the alignment, export.genai, validation and gate sections.</summary>
 internal sealed partial class SpecSemantics
 {
-    private void CheckExport()
+    private void CheckAlignment()
     {
-        if (Path("export", "path") is not { } export)
+        var userNames = new Dictionary<string, JToken>(StringComparer.OrdinalIgnoreCase);
+        if (Get("alignment", "profiles") is JArray profiles)
+        {
+            foreach (var profile in profiles.OfType<JObject>())
+            {
+                var nameToken = profile["name"];
+                if (Text(nameToken) is { } name)
+                {
+                    if (BuiltInProfiles.Find(name) is not null)
+                    {
+                        Fail(nameToken!, DiagnosticCatalogue.SpecDuplicateEntry, $"The user profile '{name}' has the name of a built-in profile; pick " +
+                            $"another name (built-ins: {SpecWording.List(BuiltInProfiles.All.Select(p => p.Name))}).");
+                    }
+                    else if (!userNames.TryAdd(name, nameToken!))
+                    {
+                        Fail(nameToken!, DiagnosticCatalogue.SpecDuplicateEntry, $"Two profiles are named '{name}' (first at line " +
+                            $"{PositionOf(userNames[name]).Line}); profile names must be unique.");
+                    }
+                }
+
+                if (Integer(profile["multiple"]) is { } multiple && Integer(profile["preferred_multiple"]) is { } preferred && preferred % multiple != 0)
+                {
+                    Fail(profile["preferred_multiple"]!, DiagnosticCatalogue.SpecConflictingOptions,
+                        $"{Place(profile)}: preferred_multiple ({preferred}) is not a multiple of multiple ({multiple}); every preferred dimension must also " +
+                        $"meet the requirement. Use {Math.Max(preferred, multiple)} or more.");
+                }
+
+                if (Text(profile["staircase"]) is { } staircaseText && Resolve(profile["staircase"]!, staircaseText) is { } staircase)
+                {
+                    ExpectFile(profile["staircase"]!, staircase, $"{Place(profile)}.staircase", "the latency staircase (made by `gac-build profile`)");
+                }
+            }
+        }
+
+        var profileToken = Get("alignment", "profile");
+        if (Text(profileToken) is { } selected && BuiltInProfiles.Find(selected) is null && !userNames.ContainsKey(selected))
+        {
+            var known = BuiltInProfiles.All.Select(p => p.Name).Concat(userNames.Keys).ToList();
+            var near = SpellingSuggestion.Closest(selected, known) is { } n ? $" Did you mean '{n}'?" : "";
+            Fail(profileToken!, DiagnosticCatalogue.SpecUnknownProfile, $"alignment.profile '{selected}' is not a known profile.{near} Known profiles: " +
+                $"{SpecWording.List(known)}; define new ones under alignment.profiles.");
+        }
+    }
+
+    private void CheckGenAi()
+    {
+        if (Get("export", "genai") is not JValue { Type: JTokenType.Boolean, Value: true } genai)
         {
             return;
         }
 
-        if (Get("model", "path") is { } modelToken && Text(modelToken) is { } modelText
-            && SpecPaths.TryResolve(modelText, baseDirectory, out var model)
-            && string.Equals(model.FullPath, export.FullPath, StringComparison.Ordinal))
+        if (IsOnnxModel(out var onnx))
         {
-            Fail(Get("export", "path")!, DiagnosticCatalogue.SpecConflictingOptions, $"export.path '{export.Text}' is the model being compressed; writing " +
-                $"there would destroy the input. Choose another file, e.g. '{System.IO.Path.ChangeExtension(export.Text, ".gac.onnx")}'.");
+            Fail(genai, DiagnosticCatalogue.SpecConflictingOptions, $"export.genai: true writes genai_config.json from a Hugging Face checkpoint's " +
+                $"config.json, but model.path '{onnx}' is an ONNX model. Point model.path at the Hugging Face folder (config.json + *.safetensors).");
+            return;
         }
-        else if (Directory.Exists(export.FullPath))
+
+        var missing = new[] { "past_kv", "attention_mask" }.Where(k => Get("model", k) is not JValue { Type: JTokenType.Boolean, Value: true }).ToList();
+        if (missing.Count > 0)
         {
-            Fail(Get("export", "path")!, DiagnosticCatalogue.SpecConflictingOptions, $"export.path '{export.Text}' is an existing folder; give the .onnx " +
-                $"file name to write inside it.");
+            Fail(genai, DiagnosticCatalogue.SpecConflictingOptions, $"export.genai: true needs the graph ONNX Runtime GenAI drives: a k/v cache and " +
+                $"attention_mask/position_ids inputs. Add {string.Join(" and ", missing.Select(k => $"{k}: true"))} under model:.");
         }
     }
 

@@ -1,5 +1,4 @@
 using Gac.Core.Diagnostics;
-using Gac.Core.Hardware;
 using Newtonsoft.Json.Linq;
 
 namespace Gac.Core.Spec.Loading;
@@ -80,19 +79,24 @@ internal sealed partial class SpecSemantics(JObject root, JsonProjection project
     }
 
     /// <summary>
-    /// model.past_kv shapes the graph the Hugging Face exporter writes; an ONNX model's inputs are
-    /// used as they are. Head pruning changes the head count the cache inputs are declared with.
+    /// model.past_kv and model.attention_mask shape the graph the Hugging Face exporter writes; an ONNX
+    /// model's inputs are used as they are. Head pruning changes the head count the cache inputs are declared with.
     /// </summary>
     private void CheckPastKeyValues()
     {
+        if (Get("model", "attention_mask") is JValue { Type: JTokenType.Boolean, Value: true } mask && IsOnnxModel(out var onnx))
+        {
+            Fail(mask, DiagnosticCatalogue.SpecConflictingOptions, $"model.attention_mask: true adds attention_mask and position_ids when a Hugging Face " +
+                $"folder is exported, but model.path '{onnx}' is an ONNX model, used with the inputs it has. Remove attention_mask, or point model.path at " +
+                $"the Hugging Face folder (config.json + *.safetensors).");
+        }
+
         if (Get("model", "past_kv") is not JValue { Type: JTokenType.Boolean, Value: true } pastKv)
         {
             return;
         }
 
-        var format = Text(Get("model", "format")) ?? "auto";
-        if (Text(Get("model", "path")) is { } text && SpecPaths.TryResolve(text, baseDirectory, out var model)
-            && (format == "onnx" || (format == "auto" && File.Exists(model.FullPath))))
+        if (IsOnnxModel(out var text))
         {
             Fail(pastKv, DiagnosticCatalogue.SpecConflictingOptions, $"model.past_kv: true adds a k/v cache when a Hugging Face folder is exported, but " +
                 $"model.path '{text}' is an ONNX model, used with the inputs it has. Remove past_kv, or point model.path at the Hugging Face folder " +
@@ -106,6 +110,15 @@ internal sealed partial class SpecSemantics(JObject root, JsonProjection project
             Fail(pastKv, DiagnosticCatalogue.SpecConflictingOptions, "model.past_kv: true declares the k/v cache inputs with the model's head count, which " +
                 "pruning heads would change (compress.prune.targets includes heads, the default). Set compress.prune.targets: [mlp], or past_kv: false.");
         }
+    }
+
+    /// <summary>model.path names an ONNX file (declared, or a file where format is auto), not a Hugging Face folder.</summary>
+    private bool IsOnnxModel(out string text)
+    {
+        var format = Text(Get("model", "format")) ?? "auto";
+        text = Text(Get("model", "path")) ?? string.Empty;
+        return text.Length > 0 && SpecPaths.TryResolve(text, baseDirectory, out var model)
+            && (format == "onnx" || (format == "auto" && File.Exists(model.FullPath)));
     }
 
     private void CheckCalibration()
@@ -236,52 +249,33 @@ internal sealed partial class SpecSemantics(JObject root, JsonProjection project
         }
     }
 
-    private void CheckAlignment()
+    private void CheckExport()
     {
-        var userNames = new Dictionary<string, JToken>(StringComparer.OrdinalIgnoreCase);
-        if (Get("alignment", "profiles") is JArray profiles)
+        if (Path("export", "path") is not { } export)
         {
-            foreach (var profile in profiles.OfType<JObject>())
-            {
-                var nameToken = profile["name"];
-                if (Text(nameToken) is { } name)
-                {
-                    if (BuiltInProfiles.Find(name) is not null)
-                    {
-                        Fail(nameToken!, DiagnosticCatalogue.SpecDuplicateEntry, $"The user profile '{name}' has the name of a built-in profile; pick " +
-                            $"another name (built-ins: {SpecWording.List(BuiltInProfiles.All.Select(p => p.Name))}).");
-                    }
-                    else if (!userNames.TryAdd(name, nameToken!))
-                    {
-                        Fail(nameToken!, DiagnosticCatalogue.SpecDuplicateEntry, $"Two profiles are named '{name}' (first at line " +
-                            $"{PositionOf(userNames[name]).Line}); profile names must be unique.");
-                    }
-                }
-
-                if (Integer(profile["multiple"]) is { } multiple && Integer(profile["preferred_multiple"]) is { } preferred && preferred % multiple != 0)
-                {
-                    Fail(profile["preferred_multiple"]!, DiagnosticCatalogue.SpecConflictingOptions,
-                        $"{Place(profile)}: preferred_multiple ({preferred}) is not a multiple of multiple ({multiple}); every preferred dimension must also " +
-                        $"meet the requirement. Use {Math.Max(preferred, multiple)} or more.");
-                }
-
-                if (Text(profile["staircase"]) is { } staircaseText && Resolve(profile["staircase"]!, staircaseText) is { } staircase)
-                {
-                    ExpectFile(profile["staircase"]!, staircase, $"{Place(profile)}.staircase", "the latency staircase (made by `gac-build profile`)");
-                }
-            }
+            return;
         }
 
-        var profileToken = Get("alignment", "profile");
-        if (Text(profileToken) is { } selected && BuiltInProfiles.Find(selected) is null && !userNames.ContainsKey(selected))
+        if (Get("model", "path") is { } modelToken && Text(modelToken) is { } modelText
+            && SpecPaths.TryResolve(modelText, baseDirectory, out var model)
+            && string.Equals(model.FullPath, export.FullPath, StringComparison.Ordinal))
         {
-            var known = BuiltInProfiles.All.Select(p => p.Name).Concat(userNames.Keys).ToList();
-            var near = SpellingSuggestion.Closest(selected, known) is { } n ? $" Did you mean '{n}'?" : "";
-            Fail(profileToken!, DiagnosticCatalogue.SpecUnknownProfile, $"alignment.profile '{selected}' is not a known profile.{near} Known profiles: " +
-                $"{SpecWording.List(known)}; define new ones under alignment.profiles.");
+            Fail(Get("export", "path")!, DiagnosticCatalogue.SpecConflictingOptions, $"export.path '{export.Text}' is the model being compressed; writing " +
+                $"there would destroy the input. Choose another file, e.g. '{System.IO.Path.ChangeExtension(export.Text, ".gac.onnx")}'.");
         }
+        else if (Directory.Exists(export.FullPath))
+        {
+            Fail(Get("export", "path")!, DiagnosticCatalogue.SpecConflictingOptions, $"export.path '{export.Text}' is an existing folder; give the .onnx " +
+                $"file name to write inside it.");
+        }
+
+        CheckGenAi();
     }
 
+    /// <summary>
+    /// GenAI runs the graph with its k/v cache and feeds attention_mask and position_ids; without the
+    /// mask a padded batch would silently give other tokens than each prompt alone.
+    /// </summary>
     private JToken? Get(params string[] path)
     {
         JToken? token = root;
