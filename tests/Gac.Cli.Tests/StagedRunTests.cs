@@ -11,9 +11,9 @@ namespace Gac.Cli.Tests;
 /// </summary>
 public sealed class StagedRunTests : IDisposable
 {
-    private readonly TempFolder folder = new();
+    private readonly TempFolder _folder = new();
 
-    public void Dispose() => folder.Dispose();
+    public void Dispose() => _folder.Dispose();
 
     [Fact]
     public async Task Compress_and_validate_in_separate_processes_give_runs_verdict_and_report_content()
@@ -22,16 +22,16 @@ public sealed class StagedRunTests : IDisposable
         var whole = await Tool("run", "gac.yaml", "--format", "json");
         Assert.Equal(0, whole.ExitCode);
         var expected = ReportJson.Deserialize(whole.Out);
-        File.Delete(folder.File("out/model.gac.onnx"));
+        File.Delete(_folder.File("out/model.gac.onnx"));
 
         var compress = await Tool("run", "gac.yaml", "--stage", "compress", "--bundle", "bundle");
         Assert.Equal(0, compress.ExitCode);
         Assert.Contains("next       gac-build validate bundle", compress.Out, StringComparison.Ordinal);
-        Assert.False(File.Exists(folder.File("out/model.gac.onnx")), "the compress stage publishes nothing");
+        Assert.False(File.Exists(_folder.File("out/model.gac.onnx")), "the compress stage publishes nothing");
         var validate = await Tool("validate", "bundle", "--format", "json");
 
         Assert.Equal(0, validate.ExitCode);
-        Assert.True(File.Exists(folder.File("out/model.gac.onnx")));
+        Assert.True(File.Exists(_folder.File("out/model.gac.onnx")));
         var actual = ReportJson.Deserialize(validate.Out);
         Assert.Equal(Json(expected.Plan), Json(actual.Plan));
         Assert.Equal(Json(expected.Fidelity), Json(actual.Fidelity));
@@ -47,7 +47,7 @@ public sealed class StagedRunTests : IDisposable
     {
         WriteModelAndSpec();
         Assert.Equal(0, (await Tool("run", "gac.yaml", "--stage", "compress", "--bundle", "bundle")).ExitCode);
-        var candidate = Directory.GetFiles(folder.File("bundle/candidate")).First(f => f.EndsWith(".onnx", StringComparison.Ordinal));
+        var candidate = Directory.GetFiles(_folder.File("bundle/candidate")).First(f => f.EndsWith(".onnx", StringComparison.Ordinal));
         var bytes = File.ReadAllBytes(candidate);
         bytes[bytes.Length / 2] ^= 0x10;
         File.WriteAllBytes(candidate, bytes);
@@ -57,7 +57,7 @@ public sealed class StagedRunTests : IDisposable
         Assert.Equal(2, validate.ExitCode);
         Assert.Contains("error GAC1803", validate.Error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", validate.Error, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(folder.File("out")) && File.Exists(folder.File("out/model.gac.onnx")));
+        Assert.False(Directory.Exists(_folder.File("out")) && File.Exists(_folder.File("out/model.gac.onnx")));
     }
 
     [Theory]
@@ -66,19 +66,19 @@ public sealed class StagedRunTests : IDisposable
     public void Validate_stage_options_given_to_the_compress_stage_are_refused_not_ignored(string option, string value)
     {
         WriteModelAndSpec();
-        var run = CliRun.InDirectory(folder.Path, "run", "gac.yaml", "--stage", "compress", option, value);
+        var run = CliRun.InDirectory(_folder.Path, "run", "gac.yaml", "--stage", "compress", option, value);
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("error GAC9002", run.Error, StringComparison.Ordinal);
         Assert.Contains(option, run.Error, StringComparison.Ordinal);
-        Assert.False(Directory.Exists(folder.File("out/gac-bundle")));
+        Assert.False(Directory.Exists(_folder.File("out/gac-bundle")));
     }
 
     [Fact]
     public void A_bundle_folder_without_the_compress_stage_is_refused()
     {
         WriteModelAndSpec();
-        var run = CliRun.InDirectory(folder.Path, "run", "gac.yaml", "--bundle", "bundle");
+        var run = CliRun.InDirectory(_folder.Path, "run", "gac.yaml", "--bundle", "bundle");
 
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("error GAC9002", run.Error, StringComparison.Ordinal);
@@ -88,9 +88,9 @@ public sealed class StagedRunTests : IDisposable
 
     private void WriteModelAndSpec()
     {
-        Assert.Equal(0, CliRun.InDirectory(folder.Path, "synth", "model.onnx", "--hidden", "64", "--heads", "4", "--intermediate", "160", "--blocks",
+        Assert.Equal(0, CliRun.InDirectory(_folder.Path, "synth", "model.onnx", "--hidden", "64", "--heads", "4", "--intermediate", "160", "--blocks",
             "2").ExitCode);
-        File.WriteAllText(folder.File("gac.yaml"), """
+        File.WriteAllText(_folder.File("gac.yaml"), """
             version: 1
             model:
               path: model.onnx
@@ -123,7 +123,7 @@ public sealed class StagedRunTests : IDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = folder.Path,
+            WorkingDirectory = _folder.Path,
         };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gac-build.dll"));
         foreach (var argument in arguments)

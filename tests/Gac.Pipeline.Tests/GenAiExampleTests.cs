@@ -154,8 +154,13 @@ public sealed class GenAiExampleTests : IClassFixture<GenAiExampleTests.Artifact
 
         private static (int ExitCode, string Output) RunProcess(string file, IEnumerable<string> arguments)
         {
-            var start = new ProcessStartInfo(
-                file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false, WorkingDirectory = Repository };
+            var start = new ProcessStartInfo(file)
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+                UseShellExecute = false,
+                WorkingDirectory = Repository,
+            };
             foreach (var argument in arguments)
             {
                 start.ArgumentList.Add(argument);

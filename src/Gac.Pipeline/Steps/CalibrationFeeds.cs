@@ -258,48 +258,48 @@ public static class CalibrationFeeds
         switch (input.DType)
         {
             case TensorDType.Int64:
-            {
-                var data = new long[count];
-                for (var i = 0; i < count; i++)
                 {
-                    data[i] = (long)Math.Floor(input.Min + (random.NextDouble() * (input.Max - input.Min + 1)));
-                }
+                    var data = new long[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        data[i] = (long)Math.Floor(input.Min + (random.NextDouble() * (input.Max - input.Min + 1)));
+                    }
 
-                return OrtValue.CreateTensorValueFromMemory(data, shape);
-            }
+                    return OrtValue.CreateTensorValueFromMemory(data, shape);
+                }
 
             case TensorDType.Int32:
-            {
-                var data = new int[count];
-                for (var i = 0; i < count; i++)
                 {
-                    data[i] = (int)Math.Floor(input.Min + (random.NextDouble() * (input.Max - input.Min + 1)));
-                }
+                    var data = new int[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        data[i] = (int)Math.Floor(input.Min + (random.NextDouble() * (input.Max - input.Min + 1)));
+                    }
 
-                return OrtValue.CreateTensorValueFromMemory(data, shape);
-            }
+                    return OrtValue.CreateTensorValueFromMemory(data, shape);
+                }
 
             case TensorDType.Float16:
-            {
-                var data = new Float16[count];
-                for (var i = 0; i < count; i++)
                 {
-                    data[i] = (Float16)(float)(input.Min + (random.NextDouble() * (input.Max - input.Min)));
-                }
+                    var data = new Float16[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        data[i] = (Float16)(float)(input.Min + (random.NextDouble() * (input.Max - input.Min)));
+                    }
 
-                return OrtValue.CreateTensorValueFromMemory(data, shape);
-            }
+                    return OrtValue.CreateTensorValueFromMemory(data, shape);
+                }
 
             default:
-            {
-                var data = new float[count];
-                for (var i = 0; i < count; i++)
                 {
-                    data[i] = (float)(input.Min + (random.NextDouble() * (input.Max - input.Min)));
-                }
+                    var data = new float[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        data[i] = (float)(input.Min + (random.NextDouble() * (input.Max - input.Min)));
+                    }
 
-                return OrtValue.CreateTensorValueFromMemory(data, shape);
-            }
+                    return OrtValue.CreateTensorValueFromMemory(data, shape);
+                }
         }
     }
 

@@ -87,7 +87,8 @@ public static class Validation
                     [.. variants.All.Select(v => (Func<OrtSession>)(() => sessions.Open(v.Path, v.Name)))], [bucket], progress, run.CancellationToken))
                 : [];
             return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity!, unalignedFidelity!, latency,
-                alignedOutputs!) { DecodeLatency = decodeLatency };
+                alignedOutputs!)
+            { DecodeLatency = decodeLatency };
         }
 
         using (original)
@@ -102,7 +103,8 @@ public static class Validation
                     run.CancellationToken))
                 : [];
             return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity, unalignedFidelity, latency,
-                alignedOutputs) { DecodeLatency = decodeLatency };
+                alignedOutputs)
+            { DecodeLatency = decodeLatency };
         }
     }
 

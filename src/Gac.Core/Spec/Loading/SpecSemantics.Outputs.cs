@@ -7,6 +7,9 @@ namespace Gac.Core.Spec.Loading;
 /// <summary>Cross-field rules of the alignment, export.genai, validation and gate sections.</summary>
 internal sealed partial class SpecSemantics
 {
+    // export.genai needs the decode graph GenAI drives: a k/v cache and the attention mask inputs.
+    private static readonly string[] GenAiRequiredModelFlags = ["past_kv", "attention_mask"];
+
     private void CheckAlignment()
     {
         var userNames = new Dictionary<string, JToken>(StringComparer.OrdinalIgnoreCase);
@@ -67,7 +70,7 @@ internal sealed partial class SpecSemantics
             return;
         }
 
-        var missing = new[] { "past_kv", "attention_mask" }.Where(k => Get("model", k) is not JValue { Type: JTokenType.Boolean, Value: true }).ToList();
+        var missing = GenAiRequiredModelFlags.Where(k => Get("model", k) is not JValue { Type: JTokenType.Boolean, Value: true }).ToList();
         if (missing.Count > 0)
         {
             Fail(genai, DiagnosticCatalogue.SpecConflictingOptions, $"export.genai: true needs the graph ONNX Runtime GenAI drives: a k/v cache and " +
