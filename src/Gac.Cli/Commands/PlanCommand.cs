@@ -120,7 +120,7 @@ public sealed class PlanCommand : GacCommand
         }
 
         var spec = GacSpecLoader.Load(context.FullPath(given));
-        var progress = context.ShowProgress ? new Progress<PipelineProgress>(p => context.Error.WriteLine($"[{p.Step}] {p.Message}")) : null;
+        var progress = context.ShowProgress ? new ConsoleProgress(context.Error) : null;
         var plan = GacPipeline.Plan(spec, progress: progress);
         if (plan.Report is null)
         {
