@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
-using Gac.Core.Reports;
 using Gac.Core.Spec;
 using Gac.Pipeline;
 
