@@ -63,12 +63,17 @@ internal static class RunResultText
 
         foreach (var section in report.Latency)
         {
-            var variants = string.Join(", ", section.Variants.Select(v => Invariant($"{v.Variant} {v.P50Ms:0.###} ms")));
-            context.Out.WriteLine($"  latency    [{section.Bucket}] p50 {variants} on {report.Runtime.ProviderUsed}");
+            var variants = string.Join(", ", section.Variants.Select(v => Invariant($"{v.Variant} {v.P50Ms:0.###} ms") + TokenRate(section, v)));
+            var label = section.Phase == LatencySection.DecodePhase ? "decode " : "latency";
+            context.Out.WriteLine($"  {label}    [{section.Bucket}] p50 {variants} on {report.Runtime.ProviderUsed}");
         }
 
         context.Out.WriteLine($"  reports    {string.Join(", ", result.ReportFiles.Select(f => Path.GetRelativePath(context.WorkingDirectory, f)))}");
     }
+
+    /// <summary>" (1,234 tokens/s)" for a section that knows its tokens per step (a decode step), else nothing.</summary>
+    private static string TokenRate(LatencySection section, VariantLatency variant)
+        => section.TokensPerSecond(variant) is { } rate ? Invariant($" ({rate:#,0} tokens/s)") : string.Empty;
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 }
