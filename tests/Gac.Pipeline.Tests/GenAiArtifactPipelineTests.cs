@@ -73,7 +73,8 @@ public sealed class GenAiArtifactPipelineTests : IDisposable
             NamedOnnxValue.CreateFromTensor("attention_mask", new DenseTensor<long>(mask, [1, mask.Length])),
             NamedOnnxValue.CreateFromTensor("position_ids", new DenseTensor<long>(positions, [1, positions.Length])),
         };
-        inputs.AddRange(session.InputMetadata.Keys.Skip(3).Select(name => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(Array.Empty<float>(), [1, 2, 0,
+        inputs.AddRange(session.InputMetadata.Keys.Skip(3).Select(name => NamedOnnxValue.CreateFromTensor(name, new DenseTensor<float>(Array.Empty<float>(), [1,
+            2, 0,
             16]))));
         using var results = session.Run(inputs);
         return results.Single(r => r.Name == "logits").AsTensor<float>().ToArray();

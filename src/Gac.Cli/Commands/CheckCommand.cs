@@ -93,8 +93,14 @@ public sealed class CheckCommand : GacCommand
             ? diagnostic with { Location = location with { File = given } }
             : diagnostic;
 
-    private sealed record CheckResult(string ToolVersion, bool Valid, string Spec, IReadOnlyList<CheckDiagnostic> Diagnostics, IReadOnlyList<string>? Inputs,
-        IReadOnlyList<string>? Outputs, IReadOnlyList<string>? Reports)
+    private sealed record CheckResult(
+        string ToolVersion,
+        bool Valid,
+        string Spec,
+        IReadOnlyList<CheckDiagnostic> Diagnostics,
+        IReadOnlyList<string>? Inputs,
+        IReadOnlyList<string>? Outputs,
+        IReadOnlyList<string>? Reports)
     {
         public string? Code { get; init; }
 
