@@ -4,9 +4,7 @@ using System.Globalization;
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
 using Gac.Core.Planning;
-using Gac.Core.Spec;
 using Gac.Pipeline.Profiling;
-using Gac.Runtime.Benchmark;
 using Gac.Runtime.Profiling;
 using Gac.Runtime.Providers;
 

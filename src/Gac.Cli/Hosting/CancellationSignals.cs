@@ -16,46 +16,46 @@ public sealed class CancellationSignals : IDisposable
     public const int TerminateExitCode = 143;
     public static readonly TimeSpan GracePeriod = TimeSpan.FromSeconds(10);
 
-    private readonly CancellationTokenSource source = new();
-    private readonly List<PosixSignalRegistration> registrations = [];
-    private readonly Action onForcedExit;
-    private Timer? watchdog;
-    private int exitCode;
+    private readonly CancellationTokenSource _source = new();
+    private readonly List<PosixSignalRegistration> _registrations = [];
+    private readonly Action _onForcedExit;
+    private Timer? _watchdog;
+    private int _exitCode;
 
     /// <param name="onForcedExit">Cleanup run just before the process is ended after the grace period (deleting scratch).</param>
     public CancellationSignals(Action onForcedExit)
     {
-        this.onForcedExit = onForcedExit;
+        _onForcedExit = onForcedExit;
         Register(PosixSignal.SIGINT, InterruptExitCode);
         Register(PosixSignal.SIGTERM, TerminateExitCode);
     }
 
-    public CancellationToken Token => source.Token;
+    public CancellationToken Token => _source.Token;
 
     /// <summary>The GAC0050 error for the signal that cancelled the run, with its exit code.</summary>
     public GacException Cancelled()
     {
-        var (signal, code) = exitCode == TerminateExitCode ? ("SIGTERM", TerminateExitCode) : ("Ctrl-C", InterruptExitCode);
+        var (signal, code) = _exitCode == TerminateExitCode ? ("SIGTERM", TerminateExitCode) : ("Ctrl-C", InterruptExitCode);
         var message = $"cancelled by {signal}; the run's scratch folder was removed and the earlier artifact and reports are unchanged.";
         return new GacException(new Diagnostic(DiagnosticCatalogue.RunCancelled, message)) { ExitCode = code };
     }
 
     public void Dispose()
     {
-        foreach (var registration in registrations)
+        foreach (var registration in _registrations)
         {
             registration.Dispose();
         }
 
-        watchdog?.Dispose();
-        source.Dispose();
+        _watchdog?.Dispose();
+        _source.Dispose();
     }
 
     private void Register(PosixSignal signal, int code)
     {
         try
         {
-            registrations.Add(PosixSignalRegistration.Create(signal, context => Cancel(context, code)));
+            _registrations.Add(PosixSignalRegistration.Create(signal, context => Cancel(context, code)));
         }
         catch (PlatformNotSupportedException)
         {
@@ -67,18 +67,18 @@ public sealed class CancellationSignals : IDisposable
     {
         // Keep the process alive so it can clean up; a second signal while unwinding is not escalated.
         context.Cancel = true;
-        if (Interlocked.CompareExchange(ref exitCode, code, 0) != 0)
+        if (Interlocked.CompareExchange(ref _exitCode, code, 0) != 0)
         {
             return;
         }
 
-        watchdog = new Timer(_ => ForceExit(code), null, GracePeriod, Timeout.InfiniteTimeSpan);
-        source.Cancel();
+        _watchdog = new Timer(_ => ForceExit(code), null, GracePeriod, Timeout.InfiniteTimeSpan);
+        _source.Cancel();
     }
 
     private void ForceExit(int code)
     {
-        onForcedExit();
+        _onForcedExit();
         Console.Error.WriteLine(Cancelled().Diagnostics[0].ToCanonicalString() + $" (ended after {GracePeriod.TotalSeconds:0} s without unwinding)");
         Environment.Exit(code);
     }
