@@ -65,7 +65,7 @@ public sealed class BenchCommand : CliCommand
         {
             if (spec is not null && args.Value("--shape") is null)
             {
-                buckets = [ShapeBuckets.Complete(session.Session, spec.Calibration.Dims, knownShapes: DimBinding.KnownShapes(spec.Calibration))];
+                buckets = [ShapeBuckets.Complete(session.Signature, spec.Calibration.Dims, knownShapes: DimBinding.KnownShapes(spec.Calibration))];
             }
 
             var progress = context.ShowProgress
@@ -146,8 +146,8 @@ public sealed class BenchCommand : CliCommand
         }
         catch (GacException e) when (e.Diagnostics.Any(d => d.Descriptor == DiagnosticCatalogue.UnboundSymbolicDimension))
         {
-            var symbolic = session.Session.InputMetadata
-                .SelectMany(i => i.Value.SymbolicDimensions.Where(s => !string.IsNullOrEmpty(s)))
+            var symbolic = session.Signature.Inputs
+                .SelectMany(i => i.SymbolicDimensions.Where(s => !string.IsNullOrEmpty(s)))
                 .Distinct(StringComparer.Ordinal);
             var hint = $"{e.Diagnostics[0].Message} Pass --shape with a value for each symbolic dimension ({string.Join(", ", symbolic)}), e.g. --shape {string.Join(',', symbolic.Select(s => s + "=<n>"))}.";
             throw new GacException(e.Diagnostics[0] with { Message = hint }, e);

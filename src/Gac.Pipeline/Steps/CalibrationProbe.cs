@@ -1,5 +1,6 @@
 using Gac.Core.Spec;
 using Gac.Runtime.Fidelity;
+using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Steps;
 
@@ -52,14 +53,14 @@ public sealed class CalibrationProbe(RunContext run, ImportedModel model, ModelV
     private ReferenceOutputs Record()
     {
         using var session = run.Sessions.Open(original.Path, ModelVariant.OriginalName);
-        var settings = SettingsFor(session.Session);
+        var settings = SettingsFor(session.Signature);
         _isLanguageModel = settings.TokenIdsInput is not null;
         run.Report("probe", $"recording the original on {settings.Samples} calibration sample(s) ({settings.Bucket})");
         return FidelityEvaluator.Record(session, settings, run.CancellationToken);
     }
 
     /// <summary>Validation's fidelity settings, fed calibration's samples instead of the held-out ones.</summary>
-    private FidelitySettings SettingsFor(Microsoft.ML.OnnxRuntime.InferenceSession session)
+    private FidelitySettings SettingsFor(SessionSignature session)
     {
         var calibration = run.Spec.Calibration;
         var bucket = ShapeBuckets.Complete(session, calibration.Dims, knownShapes: Inspection.DimBinding.KnownShapes(calibration));

@@ -36,10 +36,10 @@ public static class Validation
         try
         {
             buckets = run.Spec.Validation.Shapes
-                .Select(shape => ShapeBuckets.Complete(original.Session, shape, knownShapes: DimBinding.KnownShapes(run.Spec.Calibration), where: "validation.shapes"))
-                .DefaultIfEmpty(ShapeBuckets.Complete(original.Session, run.Spec.Calibration.Dims, knownShapes: DimBinding.KnownShapes(run.Spec.Calibration)))
+                .Select(shape => ShapeBuckets.Complete(original.Signature, shape, knownShapes: DimBinding.KnownShapes(run.Spec.Calibration), where: "validation.shapes"))
+                .DefaultIfEmpty(ShapeBuckets.Complete(original.Signature, run.Spec.Calibration.Dims, knownShapes: DimBinding.KnownShapes(run.Spec.Calibration)))
                 .ToList();
-            var fidelity = FidelityFor(run, model, original.Session, buckets[0]);
+            var fidelity = FidelityFor(run, model, original.Signature, buckets[0]);
             run.Report("validate", $"fidelity on {fidelity.Samples} held-out inputs ({buckets[0]}){(fidelity.TokenIdsInput is null ? string.Empty : ", perplexity on held-out token windows")}");
             reference = FidelityEvaluator.Record(original, fidelity, run.CancellationToken);
         }
@@ -118,7 +118,7 @@ public static class Validation
     /// model, with perplexity; otherwise the held-out samples of the spec's own source
     /// (<see cref="InputSources.HeldOut"/>: generated or calibration.inputs a seed apart, npy reused).
     /// </summary>
-    private static FidelitySettings FidelityFor(RunContext run, ImportedModel model, Microsoft.ML.OnnxRuntime.InferenceSession session, ShapeBucket bucket)
+    private static FidelitySettings FidelityFor(RunContext run, ImportedModel model, SessionSignature session, ShapeBucket bucket)
     {
         var calibration = run.Spec.Calibration;
         var heldout = run.Spec.Validation.HeldoutSamples;

@@ -2,8 +2,6 @@ using Gac.Core.Diagnostics;
 using Gac.Core.Reports;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Providers;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Gac.Runtime.Fidelity;
 
@@ -60,15 +58,14 @@ public static class FidelityEvaluator
         ArgumentNullException.ThrowIfNull(original);
         ArgumentNullException.ThrowIfNull(settings);
         var outputName = settings.OutputName
-            ?? (settings.TokenIdsInput is not null && original.Session.OutputNames.Contains(LogitsOutput) ? LogitsOutput : original.Session.OutputNames[0]);
+            ?? (settings.TokenIdsInput is not null && original.Signature.HasOutput(LogitsOutput) ? LogitsOutput : original.Signature.OutputNames[0]);
         var samples = new List<ReferenceSample>();
-        using var runOptions = new RunOptions();
         for (var s = 0; s < settings.Samples; s++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var inputs = Inputs(original, settings, s);
-            var (values, shape) = Pooled(RunOne(original, inputs, outputName, runOptions), inputs, settings, outputName);
-            var ids = settings.TokenIdsInput is { } idsName ? inputs[idsName].GetTensorDataAsSpan<long>().ToArray() : null;
+            var (values, shape) = Pooled(RunOne(original, inputs, outputName), inputs, settings, outputName);
+            var ids = settings.TokenIdsInput is { } idsName ? inputs[idsName].Int64Values.ToArray() : null;
             samples.Add(new ReferenceSample(values, shape, ids));
         }
 
@@ -99,13 +96,12 @@ public static class FidelityEvaluator
         ArgumentNullException.ThrowIfNull(recorded);
         ArgumentNullException.ThrowIfNull(model);
         var samples = new List<ReferenceSample>();
-        using var runOptions = new RunOptions();
         for (var s = 0; s < recorded.Samples.Count; s++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var inputs = Inputs(model, recorded.Settings, s);
             // Recorded outputs of an encoder fed sentences are pooled sentence vectors; pool the rerun alike.
-            var (values, shape) = Pooled(RunOne(model, inputs, recorded.OutputName, runOptions), inputs, recorded.Settings, recorded.OutputName);
+            var (values, shape) = Pooled(RunOne(model, inputs, recorded.OutputName), inputs, recorded.Settings, recorded.OutputName);
             samples.Add(new ReferenceSample(values, shape, null));
         }
 
@@ -118,21 +114,20 @@ public static class FidelityEvaluator
         ArgumentNullException.ThrowIfNull(candidate);
         var settings = reference.Settings;
         var outputName = reference.OutputName;
-        if (!candidate.Session.OutputNames.Contains(outputName))
+        if (!candidate.Signature.HasOutput(outputName))
         {
-            throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Candidate '{candidate.Name}' has no output '{outputName}' (it has: {string.Join(", ", candidate.Session.OutputNames)}).");
+            throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Candidate '{candidate.Name}' has no output '{outputName}' (it has: {string.Join(", ", candidate.Signature.OutputNames)}).");
         }
 
         var metrics = new FidelityMetrics();
         var pplOriginal = settings.TokenIdsInput is null ? null : new PerplexityAccumulator();
         var pplCandidate = settings.TokenIdsInput is null ? null : new PerplexityAccumulator();
-        using var runOptions = new RunOptions();
         for (var s = 0; s < reference.Samples.Count; s++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var expected = reference.Samples[s];
             using var inputs = Inputs(candidate, settings, s);
-            var (compared, candidateShape) = Pooled(RunOne(candidate, inputs, outputName, runOptions), inputs, settings, outputName);
+            var (compared, candidateShape) = Pooled(RunOne(candidate, inputs, outputName), inputs, settings, outputName);
             var shape = expected.Shape;
             if (!shape.SequenceEqual(candidateShape))
             {
@@ -171,42 +166,21 @@ public static class FidelityEvaluator
     private static (float[] Values, long[] Shape) Pooled((float[] Values, long[] Shape) output, InputSet inputs, FidelitySettings settings, string outputName)
         => settings.Pooling == Core.Spec.SentencePooling.None
             ? output
-            : SentenceVectors.Pool(output.Values, output.Shape, inputs[settings.AttentionMaskInput!].GetTensorDataAsSpan<long>(), settings.Pooling, outputName);
+            : SentenceVectors.Pool(output.Values, output.Shape, inputs[settings.AttentionMaskInput!].Int64Values, settings.Pooling, outputName);
 
     /// <summary>Sample s's inputs: the caller's (held-out token windows) or seeded random ones, the same for every model.</summary>
     private static InputSet Inputs(OrtSession session, FidelitySettings settings, int sample)
-        => settings.Inputs?.Invoke(sample) ?? RandomInputs.Create(session.Session, settings.Bucket, settings.Seed + sample, settings.Domains ?? Core.Model.InputDomains.None);
+        => settings.Inputs?.Invoke(sample) ?? RandomInputs.Create(session.Signature, settings.Bucket, settings.Seed + sample, settings.Domains ?? Core.Model.InputDomains.None);
 
     /// <summary>Runs with the caller's inputs and returns the output as float32 (fp16 outputs widened).</summary>
-    private static (float[] Values, long[] Shape) RunOne(OrtSession session, InputSet inputs, string outputName, RunOptions runOptions)
+    private static (float[] Values, long[] Shape) RunOne(OrtSession session, InputSet inputs, string outputName)
     {
-        try
+        using var outputs = session.Run(inputs, [outputName], "fidelity");
+        if (outputs.Element(0) is not (TensorElement.Float or TensorElement.Float16))
         {
-            using var outputs = session.Session.Run(runOptions, inputs.Names, inputs.Values, [outputName]);
-            var value = outputs[0];
-            var info = value.GetTensorTypeAndShape();
-            float[] data = info.ElementDataType switch
-            {
-                TensorElementType.Float => value.GetTensorDataAsSpan<float>().ToArray(),
-                TensorElementType.Float16 => Widen(value.GetTensorDataAsSpan<Float16>()),
-                _ => throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Output '{outputName}' of '{session.Name}' is {info.ElementDataType}; fidelity compares float32 or float16 outputs."),
-            };
-            return (data, info.Shape);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw GacException.Create(DiagnosticCatalogue.InferenceFailed, $"Running '{session.Name}' for fidelity failed: {e.Message}", inner: e);
-        }
-    }
-
-    private static float[] Widen(ReadOnlySpan<Float16> values)
-    {
-        var result = new float[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            result[i] = (float)BitConverter.UInt16BitsToHalf(values[i].value);
+            throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Output '{outputName}' of '{session.Name}' is {outputs.Element(0)}; fidelity compares float32 or float16 outputs.");
         }
 
-        return result;
+        return (outputs.Floats(0).ToArray(), outputs.Shape(0));
     }
 }
