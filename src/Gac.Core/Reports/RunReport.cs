@@ -124,6 +124,10 @@ public sealed record SpeedupEntry(string Candidate, string Baseline, double Rati
 /// <summary>One shape bucket, e.g. "batch=1,seq=128", measured interleaved across variants.</summary>
 public sealed record LatencySection(string Bucket, int Warmup, IReadOnlyList<VariantLatency> Variants, IReadOnlyList<SpeedupEntry> Speedups);
 
+/// <summary>
+/// A candidate's fidelity to the original on held-out inputs: what Gac.Runtime's FidelityEvaluator
+/// returns and the report records, one type for both so the two cannot drift apart.
+/// </summary>
 /// <param name="Pooling">mean / cls when an encoder's outputs were pooled to sentence vectors before comparing (then every metric is on those vectors); null otherwise.</param>
 /// <param name="SentenceCosine">With pooling: the mean over held-out sentences of the cosine between original and candidate sentence vectors.</param>
 public sealed record FidelitySection(

@@ -1,3 +1,4 @@
+using Gac.Core.Reports;
 using Gac.Core.Spec;
 using Gac.Runtime.Fidelity;
 using Gac.Runtime.Providers;
@@ -24,14 +25,14 @@ public sealed class CalibrationProbe(RunContext run, ImportedModel model, ModelV
 
     private ReferenceOutputs Reference => _reference ??= Record();
 
-    public FidelityResult Measure(ModelVariant variant, string label)
+    public FidelitySection Measure(ModelVariant variant, string label)
     {
         using var session = run.Sessions.Open(variant.Path, label);
         return FidelityEvaluator.Evaluate(Reference, session, run.CancellationToken);
     }
 
     /// <summary>The selection metric of a measurement (lower is better).</summary>
-    public double Quality(FidelityResult result) => Metric == PerplexityMetric ? result.PerplexityCandidate!.Value : result.RelativeL2Error;
+    public double Quality(FidelitySection result) => Metric == PerplexityMetric ? result.PerplexityCandidate!.Value : result.RelativeL2Error;
 
     public static void Delete(ModelVariant variant)
     {

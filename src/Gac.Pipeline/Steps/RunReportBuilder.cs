@@ -26,7 +26,7 @@ public static class RunReportBuilder
             },
             Plan(plan, variants, run.Profile.Multiple),
             validation.Latency.Select(l => l.ToReport()).ToList(),
-            validation.AlignedFidelity.ToReport(),
+            validation.AlignedFidelity,
             GateSection.From(verdict),
             run.Warnings.Select(w => w.ToCanonicalString()).ToList())
         {
@@ -38,7 +38,7 @@ public static class RunReportBuilder
                 run.Profile.Name,
                 run.ArtifactPath,
                 artifactWritten),
-            FidelityUnaligned = validation.UnalignedFidelity.ToReport(),
+            FidelityUnaligned = validation.UnalignedFidelity,
             Selection = plan.Selection is { } selection
                 ? new SelectionSection(
                     selection.Metric, selection.Samples, selection.Unaligned, selection.Chosen,

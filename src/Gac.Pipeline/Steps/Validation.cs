@@ -1,10 +1,11 @@
+using Gac.Core.Reports;
 using Gac.Core.Spec;
+using Gac.Pipeline.Inspection;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Fidelity;
 using Gac.Runtime.Hardware;
 using Gac.Runtime.Providers;
 
-using Gac.Pipeline.Inspection;
 
 namespace Gac.Pipeline.Steps;
 
@@ -59,10 +60,10 @@ public static class Validation
         if (oneAtATime)
         {
             original.Dispose();
-            FidelityResult? alignedFidelity = null;
-            FidelityResult? unalignedFidelity = null;
+            FidelitySection? alignedFidelity = null;
+            FidelitySection? unalignedFidelity = null;
             ReferenceOutputs? alignedOutputs = null;
-            OrtSession Candidate(ModelVariant variant, Action<FidelityResult, ReferenceOutputs> fidelity)
+            OrtSession Candidate(ModelVariant variant, Action<FidelitySection, ReferenceOutputs> fidelity)
             {
                 var session = sessions.Open(variant.Path, variant.Name);
                 var (result, outputs) = FidelityEvaluator.EvaluateAndRecord(reference, session, run.CancellationToken);

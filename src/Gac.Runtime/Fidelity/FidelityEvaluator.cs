@@ -24,20 +24,6 @@ public sealed record FidelitySettings(
     Core.Spec.SentencePooling Pooling = Core.Spec.SentencePooling.None,
     string? AttentionMaskInput = null);
 
-public sealed record FidelityResult(
-    int Samples,
-    double RelativeL2Error,
-    double Cosine,
-    double Top1Agreement,
-    double MaxAbsDiff,
-    double? PerplexityOriginal,
-    double? PerplexityCandidate,
-    string? Pooling = null,
-    double? SentenceCosine = null)
-{
-    public FidelitySection ToReport() => new(Samples, RelativeL2Error, Cosine, Top1Agreement, MaxAbsDiff, PerplexityOriginal, PerplexityCandidate, Pooling, SentenceCosine);
-}
-
 /// <summary>
 /// Runs the original and a candidate on the same held-out inputs and compares one output. The
 /// original's outputs are recorded once (<see cref="Record"/>) and every candidate is compared with
@@ -49,7 +35,7 @@ public static class FidelityEvaluator
     /// <summary>The language-model output HF, Optimum and our exporter name; perplexity is computed on it.</summary>
     public const string LogitsOutput = "logits";
 
-    public static FidelityResult Evaluate(OrtSession original, OrtSession candidate, FidelitySettings settings, CancellationToken cancellationToken = default)
+    public static FidelitySection Evaluate(OrtSession original, OrtSession candidate, FidelitySettings settings, CancellationToken cancellationToken = default)
         => Evaluate(Record(original, settings, cancellationToken), candidate, cancellationToken);
 
     /// <summary>Runs the original on every held-out sample and keeps the compared output (and token ids).</summary>
@@ -72,14 +58,14 @@ public static class FidelityEvaluator
         return new ReferenceOutputs(settings, outputName, samples);
     }
 
-    public static FidelityResult Evaluate(ReferenceOutputs reference, OrtSession candidate, CancellationToken cancellationToken = default)
+    public static FidelitySection Evaluate(ReferenceOutputs reference, OrtSession candidate, CancellationToken cancellationToken = default)
         => Evaluate(reference, candidate, keep: null, cancellationToken);
 
     /// <summary>
     /// <see cref="Evaluate(ReferenceOutputs, OrtSession, CancellationToken)"/>, also keeping the
     /// candidate's own outputs on the same inputs: what the published artifact must reproduce.
     /// </summary>
-    public static (FidelityResult Fidelity, ReferenceOutputs CandidateOutputs) EvaluateAndRecord(ReferenceOutputs reference, OrtSession candidate, CancellationToken cancellationToken = default)
+    public static (FidelitySection Fidelity, ReferenceOutputs CandidateOutputs) EvaluateAndRecord(ReferenceOutputs reference, OrtSession candidate, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
         var kept = new List<ReferenceSample>();
@@ -108,7 +94,7 @@ public static class FidelityEvaluator
         return samples;
     }
 
-    private static FidelityResult Evaluate(ReferenceOutputs reference, OrtSession candidate, List<ReferenceSample>? keep, CancellationToken cancellationToken)
+    private static FidelitySection Evaluate(ReferenceOutputs reference, OrtSession candidate, List<ReferenceSample>? keep, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(candidate);
@@ -150,7 +136,7 @@ public static class FidelityEvaluator
         }
 
         var pooled = settings.Pooling != Core.Spec.SentencePooling.None;
-        return new FidelityResult(
+        return new FidelitySection(
             reference.Samples.Count,
             metrics.RelativeL2Error,
             metrics.Cosine,
