@@ -61,6 +61,7 @@ public static class LowRankApply
                 }
             }
 
+            run.Report("apply", $"decompositions: {run.Decompositions.Computed} computed in this run, {run.Decompositions.Reused} read back from the spill");
             return targets.Select((t, i) => VariantWriter.Commit(run, model, data[i], rewriters[i].Finish(), t.Name, $"{rewriters[i].Count} layers factored, {t.What}", t.Folder)).ToList();
         }
         finally

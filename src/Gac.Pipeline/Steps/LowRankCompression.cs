@@ -81,13 +81,18 @@ public static class LowRankCompression
         return new LowRankPlan(method, model.Compressible, problem);
     }
 
-    /// <summary>ASVD decomposes diag(S)·W with S from the layer's calibration statistics; SVD decomposes W.</summary>
+    /// <summary>
+    /// ASVD decomposes diag(S)·W with S from the layer's calibration statistics; SVD decomposes W.
+    /// Through the run's <see cref="RunContext.Decompositions"/>: the plan pass computes each layer's
+    /// decomposition, the apply pass and later candidates read it back.
+    /// </summary>
     internal static LowRankDecomposition Decompose(
         RunContext run, LowRankFactorizer factorizer, ImportedModel model, LinearLayer layer, IReadOnlyDictionary<string, ActivationStatistics> statistics)
     {
         var weight = new WeightMatrix(checked((int)layer.InFeatures), checked((int)layer.OutFeatures), model.Weights.Weight(layer));
-        return run.Spec.Compress.Method == CompressionMethod.Asvd && statistics.TryGetValue(layer.Name, out var stats)
-            ? factorizer.DecomposeActivationAware(layer.Name, weight, stats, run.Spec.Compress.Asvd.Alpha)
-            : factorizer.Decompose(layer.Name, weight);
+        var scale = run.Spec.Compress.Method == CompressionMethod.Asvd && statistics.TryGetValue(layer.Name, out var stats)
+            ? ActivationAwareScaling.ChannelScale(stats, run.Spec.Compress.Asvd.Alpha)
+            : null;
+        return run.Decompositions.Decompose(factorizer, layer.Name, weight, scale);
     }
 }
