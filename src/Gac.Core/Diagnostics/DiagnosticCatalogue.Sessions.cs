@@ -1,6 +1,6 @@
 namespace Gac.Core.Diagnostics;
 
-/// <summary>Reading what an ONNX Runtime session returns (GAC4030–GAC4039).</summary>
+/// <summary>Reading what an ONNX Runtime session returns.</summary>
 public static partial class DiagnosticCatalogue
 {
     public static readonly DiagnosticDescriptor OutputTypeUnreadable = new(
