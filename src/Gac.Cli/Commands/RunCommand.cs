@@ -14,22 +14,20 @@ namespace Gac.Cli.Commands;
 /// </summary>
 public sealed class RunCommand : GacCommand
 {
-    private readonly Argument<string> _spec;
-    private readonly Option<string?> _output;
-    private readonly Option<string?> _reportDir;
-    private readonly Option<ExecutionProviderChoice?> _provider;
-    private readonly Option<int?> _iterations;
-    private readonly Option<bool> _progress;
+    private readonly Argument<string> _spec = Required("spec", "The gac.yaml to run.");
+    private readonly Option<string?> _output =
+        CliOptions.Text("--output", "path", "Write the accepted artifact here instead of export.path; its reports go beside it unless --report-dir is given.");
+    private readonly Option<string?> _reportDir = CliOptions.Text("--report-dir", "dir", "Write the reports here instead of report.directory.");
+    private readonly Option<ExecutionProviderChoice?> _provider = CliOptions.Provider("Override validation.provider");
+    private readonly Option<int?> _iterations =
+        CliOptions.Int("--iterations", "N", "Override validation.iterations (latency samples per variant).", 1, 1_000_000);
+    private readonly Option<bool> _progress =
+        CliOptions.Flag("--progress", "Print progress lines on stderr even when it is redirected (they are shown on a terminal anyway).");
 
     public RunCommand(CliHost host)
         : base(host, "run", "Compress, align, validate and gate a model; write the artifact only when accepted.")
     {
-        _spec = Add(Required("spec", "The gac.yaml to run."));
-        _output = Add(CliOptions.Text("--output", "path", "Write the accepted artifact here instead of export.path; its reports go beside it unless --report-dir is given."));
-        _reportDir = Add(CliOptions.Text("--report-dir", "dir", "Write the reports here instead of report.directory."));
-        _provider = Add(CliOptions.Provider("Override validation.provider"));
-        _iterations = Add(CliOptions.Int("--iterations", "N", "Override validation.iterations (latency samples per variant).", 1, 1_000_000));
-        _progress = Add(CliOptions.Flag("--progress", "Print progress lines on stderr even when it is redirected (they are shown on a terminal anyway)."));
+        Declare([_spec, _output, _reportDir, _provider, _iterations, _progress]);
     }
 
     protected override int Execute(CommandContext context) => ExecuteAsync(context).GetAwaiter().GetResult();
