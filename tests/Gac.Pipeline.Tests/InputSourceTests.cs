@@ -9,7 +9,6 @@ using Gac.Onnx.Ir;
 using Gac.Onnx.Synthetic;
 using Gac.Runtime.Benchmark;
 using Google.Protobuf;
-using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Tests;
 

@@ -4,7 +4,6 @@ using Gac.Core.Spec;
 using Gac.Onnx;
 using Gac.Onnx.Discovery;
 using Gac.Runtime.Benchmark;
-using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Tests;
 
