@@ -93,22 +93,28 @@ public static class CalibrationFeeds
     }
 
     /// <summary>
-    /// The int64 [batch, seq] input that token windows feed. Any other input must be a float k/v cache
-    /// (a dim named like "past_sequence"), which a token window feeds empty: a decode-ready export run as a prefill.
+    /// The int64 [batch, seq] input that token windows feed. Besides it the model may have an int64
+    /// attention mask and position ids (fed ones and 0 … seq−1: an unpadded prefill) and float k/v
+    /// caches (a dim named like "past_sequence"), fed empty: a decode-ready export run as a prefill.
     /// </summary>
     public static string TokenInput(SessionSignature model)
     {
-        var integerInputs = model.Inputs.Where(m => m.Element == TensorElement.Int64).ToList();
+        var integerInputs = model.Inputs.Where(m => m.Element == TensorElement.Int64 && !IsMaskOrPositions(m)).ToList();
         var others = model.Inputs.Where(m => m.Element != TensorElement.Int64);
         if (integerInputs.Count != 1 || integerInputs[0].Rank != 2 || !others.All(IsCache))
         {
             throw GacException.Create(
                 DiagnosticCatalogue.CalibrationDataUnsupported,
-                $"calibration.tokens needs a model with one int64 input of shape [batch, seq] and, besides it, only k/v-cache inputs (float, with a past-length dim); this model's inputs are {model.Describe()}.");
+                $"calibration.tokens needs a model with one int64 input of shape [batch, seq] and, besides it, only an attention mask, position ids and k/v-cache inputs (float, with a past-length dim); this model's inputs are {model.Describe()}.");
         }
 
         return integerInputs[0].Name;
     }
+
+    /// <summary>An int64 [batch, n] input named as a mask or as positions (Hugging Face's names).</summary>
+    private static bool IsMaskOrPositions(SessionInput input)
+        => input.Rank == 2
+            && IntegerInputDomain.KindFromName(input.Name) is IntegerInputKind.Ones or IntegerInputKind.Positions;
 
     /// <summary>
     /// Consecutive windows of batch × seq token ids from calibration.tokens, skipping the first
@@ -120,8 +126,11 @@ public static class CalibrationFeeds
     {
         var name = TokenInput(model);
         var shape = RandomInputs.ResolveShape(model[name], bucket);
-        var caches = model.Inputs.Where(m => m.Name != name)
+        var caches = model.Inputs.Where(m => m.Name != name && !IsMaskOrPositions(m))
             .Select(m => (m.Name, m.Element, Shape: RandomInputs.ResolveShape(m, bucket)))
+            .ToList();
+        var prefillInputs = model.Inputs.Where(m => m.Name != name && IsMaskOrPositions(m))
+            .Select(m => (m.Name, Kind: IntegerInputDomain.KindFromName(m.Name), Shape: RandomInputs.ResolveShape(m, bucket)))
             .ToList();
         foreach (var cache in caches.Where(c => c.Shape.Aggregate(1L, (a, d) => a * d) != 0))
         {
@@ -135,8 +144,22 @@ public static class CalibrationFeeds
         var available = Math.Max(0, (tokens.Length / window) - skip);
         return Enumerable.Range(skip, Math.Min(count, available))
             .Select(i => (Func<InputSet>)(() => new InputSet(
-                [InputTensor.Of(name, tokens.AsSpan(i * window, window).ToArray(), shape), .. caches.Select(c => EmptyCache(c.Name, c.Element, c.Shape))])))
+                [
+                    InputTensor.Of(name, tokens.AsSpan(i * window, window).ToArray(), shape),
+                    .. prefillInputs.Select(p => PrefillValues(p.Name, p.Kind, p.Shape)),
+                    .. caches.Select(c => EmptyCache(c.Name, c.Element, c.Shape)),
+                ])))
             .ToList();
+    }
+
+    /// <summary>An unpadded prefill's mask (all 1) or positions (0 … n−1 on every row).</summary>
+    private static InputTensor PrefillValues(string name, IntegerInputKind kind, long[] shape)
+    {
+        var count = checked((int)(shape[0] * shape[1]));
+        var values = kind == IntegerInputKind.Ones
+            ? Enumerable.Repeat(1L, count).ToArray()
+            : Enumerable.Range(0, count).Select(i => i % shape[1]).ToArray();
+        return InputTensor.Of(name, values, shape);
     }
 
     private static bool IsCache(SessionInput metadata)

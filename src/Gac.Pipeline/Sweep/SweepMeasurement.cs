@@ -4,7 +4,6 @@ using Gac.Core.Sweep;
 using Gac.Pipeline.Steps;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Fidelity;
-using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Sweep;
 
