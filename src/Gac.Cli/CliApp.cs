@@ -31,6 +31,7 @@ public static class CliApp
         new InitCommand(host),
         new RunCommand(host),
         new ValidateCommand(host),
+        new SweepCommand(host),
         new AuditCommand(host),
         new PlanCommand(host),
         new ExplainCommand(host),

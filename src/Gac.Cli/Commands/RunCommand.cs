@@ -151,8 +151,9 @@ public sealed class RunCommand : GacCommand
 
         foreach (var section in report.Latency)
         {
-            var variants = string.Join(", ", section.Variants.Select(v => Invariant($"{v.Variant} {v.P50Ms:0.###} ms")));
-            context.Out.WriteLine($"  latency    [{section.Bucket}] p50 {variants} on {report.Runtime.ProviderUsed}");
+            var variants = string.Join(", ", section.Variants.Select(v => Invariant($"{v.Variant} {v.P50Ms:0.###} ms") + (section.TokensPerSecond(v) is { } rate ? Invariant($" ({rate:#,0} tokens/s)") : string.Empty)));
+            var label = section.Phase == LatencySection.DecodePhase ? "decode " : "latency";
+            context.Out.WriteLine($"  {label}    [{section.Bucket}] p50 {variants} on {report.Runtime.ProviderUsed}");
         }
 
         context.Out.WriteLine($"  reports    {string.Join(", ", result.ReportFiles.Select(f => Path.GetRelativePath(context.WorkingDirectory, f)))}");
