@@ -1,9 +1,8 @@
 using System.CommandLine;
-using System.Globalization;
 using Gac.Cli.Hosting;
+using Gac.Core.Diagnostics;
 using Gac.Core.Spec;
 using Gac.Core.Sweep;
-using Gac.Pipeline;
 using Gac.Pipeline.Sweep;
 
 namespace Gac.Cli.Commands;
@@ -21,25 +20,21 @@ public sealed class SweepCommand : GacCommand
         CliOptions.Text("--ratios", "r1,r2,…", "Compression ratios to sweep, comma-separated, each in (0, 1); default 0.05,0.1,0.15,0.2,0.25,0.3.");
     private readonly Option<string?> _out =
         CliOptions.Text("--out", "dir", "Write gac.sweep.json, gac.sweep.md and gac.sweep.png here instead of <report.directory>/sweep.");
-    private readonly Option<ExecutionProviderChoice?> _provider = CliOptions.Provider("Override validation.provider");
-    private readonly Option<int?> _iterations =
-        CliOptions.Int("--iterations", "N", "Override validation.iterations (latency samples per variant and ratio).", 1, 1_000_000);
-    private readonly Option<bool> _progress = CliOptions.Flag("--progress", "Print progress lines on stderr even when it is redirected.");
+    private readonly RunOptions _run = new(publishes: false, "Override validation.iterations (latency samples per variant and ratio).");
 
     public SweepCommand(CliHost host)
         : base(host, "sweep", "Measure several compression ratios in one run: Pareto fronts and the recommended ratio.")
     {
-        Declare([_spec, _ratios, _out, _provider, _iterations, _progress]);
+        Declare([_spec, _ratios, _out, .. _run.Options]);
     }
 
     protected override int Execute(CommandContext context)
     {
         var given = context.Get(_spec);
         var ratios = context.Get(_ratios) is { } text ? SweepRatios.Parse(text) : SweepRatios.Default;
-        var options = new PipelineOptions { Provider = context.Get(_provider), Iterations = context.Get(_iterations) };
         var spec = GacSpecLoader.Load(context.FullPath(given));
-        var progress = context.ShowProgress || context.Get(_progress) ? new Progress(context.Error) : null;
-        var result = BudgetSweep.Run(spec, new SweepRequest(ratios, context.FullPathOrNull(context.Get(_out))), options, progress, context.Cancellation);
+        var request = new SweepRequest(ratios, context.FullPathOrNull(context.Get(_out)));
+        var result = BudgetSweep.Run(spec, request, _run.Pipeline(context), _run.Progress(context), context.Cancellation);
         foreach (var warning in result.Warnings)
         {
             context.Report(warning);
@@ -48,21 +43,12 @@ public sealed class SweepCommand : GacCommand
         if (context.Format == OutputFormat.Json)
         {
             context.Out.WriteLine(SweepJson.Serialize(result.Report));
-            return 0;
+            return ExitCodes.Success;
         }
 
         context.Out.Write(SweepMarkdown.Render(result.Report));
         context.Out.WriteLine();
         context.Out.WriteLine($"reports: {string.Join(", ", result.Files.Select(f => Path.GetRelativePath(context.WorkingDirectory, f)))}");
-        return 0;
-    }
-
-    /// <summary>One line per step on stderr, so stdout stays clean for --format json.</summary>
-    private sealed class Progress(TextWriter output) : IProgress<PipelineProgress>
-    {
-        private readonly System.Diagnostics.Stopwatch _clock = System.Diagnostics.Stopwatch.StartNew();
-
-        public void Report(PipelineProgress value)
-            => output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{_clock.Elapsed.TotalSeconds,6:0.0}s {value.Step}] {value.Message}"));
+        return ExitCodes.Success;
     }
 }
