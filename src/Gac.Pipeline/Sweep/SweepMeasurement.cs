@@ -65,11 +65,11 @@ internal static class SweepMeasurement
                 originalDecode.Add(DecodeP50(step, ModelVariant.OriginalName)!.Value);
             }
 
-            var unalignedPoint = Variant(run, ModelVariant.UnalignedName, written[2 * i], plans[i].UnalignedRanks, model, unalignedFidelity, quality, latency, null)
-                with { DecodeP50Ms = DecodeP50(step, ModelVariant.UnalignedName) };
+            var unalignedPoint = Variant(
+                run, ModelVariant.UnalignedName, written[2 * i], plans[i].UnalignedRanks, model, unalignedFidelity, quality, latency, DecodeP50(step, ModelVariant.UnalignedName), null);
             var verdict = QualityGate.Evaluate(run.Spec.Gate, Outcome(plans[i], written[(2 * i) + 1], alignedFidelity, latency));
-            var alignedPoint = Variant(run, plans[i].Strategy, written[(2 * i) + 1], plans[i].AlignedRanks, model, alignedFidelity, quality, latency, verdict)
-                with { DecodeP50Ms = DecodeP50(step, ModelVariant.AlignedName) };
+            var alignedPoint = Variant(
+                run, plans[i].Strategy, written[(2 * i) + 1], plans[i].AlignedRanks, model, alignedFidelity, quality, latency, DecodeP50(step, ModelVariant.AlignedName), verdict);
             points.Add(new SweepPoint(ratios[i], unalignedPoint, alignedPoint));
         }
 
@@ -122,7 +122,7 @@ internal static class SweepMeasurement
 
     private static SweepVariant Variant(
         RunContext run, string name, ModelVariant variant, IReadOnlyDictionary<string, int?> ranks, ImportedModel model,
-        FidelitySection fidelity, SweepQuality quality, IReadOnlyList<LatencyResult> latency, Verdict? verdict)
+        FidelitySection fidelity, SweepQuality quality, IReadOnlyList<LatencyResult> latency, double? decodeP50Ms, Verdict? verdict)
     {
         var session = name == ModelVariant.UnalignedName ? ModelVariant.UnalignedName : ModelVariant.AlignedName;
         var slowest = latency.MaxBy(l => l.Variant(session).P50Ms)!;
@@ -142,7 +142,7 @@ internal static class SweepMeasurement
             timings.P50CiLowMs,
             timings.P50CiHighMs,
             speedup,
-            null,
+            decodeP50Ms,
             false,
             false,
             verdict?.Accepted,
