@@ -24,11 +24,13 @@ public static class SweepMarkdown
             Invariant($"One calibration pass; {report.Reuse.Layers} layers, {report.Reuse.Decompositions} decompositions for {report.Reuse.Variants} ") +
                 Invariant($"variants."));
         text.AppendLine();
+        var decode = report.Original.DecodeP50Ms is not null;
         text.AppendLine(Invariant($"| ratio | variant | linear params | of original | dims aligned to {report.AlignmentMultiple} | {q.Metric} | p50 ms [95% ") +
-            Invariant($"CI] | speedup vs original | Pareto | gate |"));
-        text.AppendLine("|---:|:---|---:|---:|---:|---:|---:|---:|:---:|:---|");
+            Invariant($"CI] | speedup vs original |{(decode ? " decode p50 ms |" : string.Empty)} Pareto | gate |"));
+        text.AppendLine("|---:|:---|---:|---:|---:|---:|---:|---:|" + (decode ? "---:|" : string.Empty) + ":---:|:---|");
         var o = report.Original;
-        text.AppendLine(Invariant($"| — | original | {o.LinearParameters:N0} | 100.0% | — | {Quality(o.Quality)} | {o.P50Ms:0.000} | 1× | | |"));
+        text.AppendLine(Invariant($"| — | original | {o.LinearParameters:N0} | 100.0% | — | {Quality(o.Quality)} | {o.P50Ms:0.000} | 1× ") +
+            Invariant($"|{(decode ? Invariant($" {o.DecodeP50Ms:0.000} |") : string.Empty)} | |"));
         foreach (var point in report.Points)
         {
             foreach (var v in new[] { point.Unaligned, point.Aligned })
@@ -40,11 +42,12 @@ public static class SweepMarkdown
                     null => "—",
                 };
                 var recommended = v == point.Aligned && point.Ratio == report.Recommendation.SmallestRatio ? " **recommended**" : string.Empty;
-                text.AppendLine(
-                    CultureInfo.InvariantCulture,
-                    $"| {point.Ratio:0.###} | {v.Name}{recommended} | {v.LinearParameters:N0} | {v.PercentOfOriginal:0.0}% | {v.AlignedLayers} of " +
-                        $"{v.CompressedLayers} ({v.AlignedPercent:0.#}%) | {Quality(v.Quality)} | {v.P50Ms:0.000} [{v.P50CiLowMs:0.000}, " +
-                        $"{v.P50CiHighMs:0.000}] | {v.SpeedupVsOriginal:0.00}× | {Fronts(v)} | {gate} |");
+                text.AppendLine(Invariant(
+                    $"| {point.Ratio:0.###} | {v.Name}{recommended} | {v.LinearParameters:N0} | {v.PercentOfOriginal:0.0}% | {v.AlignedLayers} of ") +
+                        Invariant($"{v.CompressedLayers} ({v.AlignedPercent:0.#}%) | {Quality(v.Quality)} | {v.P50Ms:0.000} [{v.P50CiLowMs:0.000}, ") +
+                        Invariant($"{v.P50CiHighMs:0.000}] | {v.SpeedupVsOriginal:0.00}× ") +
+                            Invariant($"|{(decode ? Invariant($" {v.DecodeP50Ms:0.000} |") : string.Empty)} ") +
+                        Invariant($"{Fronts(v)} | {gate} |"));
             }
         }
 

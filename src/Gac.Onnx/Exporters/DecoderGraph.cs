@@ -137,8 +137,8 @@ internal sealed partial class DecoderGraph
     private string Frequencies(string name, bool longContext)
     {
         var frequencies = RotaryTables.InverseFrequencies(Config, longContext).Select(f => (double)f).ToArray();
-        var stored = Builder.Initializer(OnnxTensorFactory.WrapRaw(name, OnnxDataType.Double,
-            System.Runtime.InteropServices.MemoryMarshal.AsBytes(frequencies.AsSpan()).ToArray(), frequencies.Length));
+        var stored = Builder.Initializer(OnnxTensorFactory.WrapRaw(name, OnnxDataType.Double, System.Runtime.InteropServices.MemoryMarshal.AsBytes(
+            frequencies.AsSpan()).ToArray(), frequencies.Length));
         return Builder.Node("Cast", [stored], $"{name}/Cast", OnnxAttributes.Int("to", (long)OnnxDataType.Float));
     }
 

@@ -37,7 +37,7 @@ public static class ModelImport
                 AttentionMask = spec.AttentionMask,
                 Opset = run.Spec.Export.Opset,
             };
-            path = CheckpointExporter.Export(config, checkpoint, run.Scratch("imported.onnx"), options).ModelPath;
+            path = CheckpointExporter.Export(config, checkpoint, run.Scratch("imported.onnx"), options, run.CancellationToken).ModelPath;
         }
 
         run.Report("import", $"reading {spec.Path.Text}");

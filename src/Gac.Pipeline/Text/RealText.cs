@@ -2,7 +2,8 @@ using Gac.Core.Diagnostics;
 using Gac.Core.Model;
 using Gac.Core.Spec;
 using Gac.Pipeline.Steps;
-using Microsoft.ML.OnnxRuntime;
+using Gac.Runtime.Benchmark;
+using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Text;
 
@@ -18,10 +19,10 @@ public static class RealText
     /// validation.heldout_samples after it in validation's first shape (GAC4041 otherwise), so a short
     /// text fails before the compressor runs rather than after.
     /// </summary>
-    public static void Check(RunContext run, InferenceSession session, InputDomains domains)
+    public static void Check(RunContext run, SessionSignature session, InputDomains domains)
     {
         var spec = run.Spec;
-        var heldoutBucket = ShapeBuckets.Complete(session, (spec.Validation.Shapes.Count > 0 ? spec.Validation.Shapes[0] : null) ?? spec.Calibration.Dims);
+        var heldoutBucket = ShapeBuckets.Complete(session, spec.Validation.Shapes.FirstOrDefault() ?? spec.Calibration.Dims);
         var feed = new TextInputSource(spec.Calibration, domains, heldOut: true).Feed(session, heldoutBucket);
         HeldoutSamples(run, feed);
         run.Report("text", $"{feed.Tokenizer.Description}; {feed.Split.CalibrationUnits} {feed.Unit} calibrate, the {feed.Split.HeldoutUnits} after them are " +
@@ -58,8 +59,8 @@ public static class RealText
             return requested is SentencePooling.Auto or SentencePooling.None
                 ? SentencePooling.None
                 : throw GacException.Create(DiagnosticCatalogue.PoolingUnsupported, $"validation.pooling is {SpecEnumText.ToText(requested)}, but the model " +
-                    $"is a language model (it returns logits), whose outputs are compared per token; remove validation.pooling.",
-                    new SourceLocation(run.Spec.File.FullPath));
+                    $"is a language model (it returns logits), whose outputs are compared per token; remove validation.pooling.", new SourceLocation(
+                    run.Spec.File.FullPath));
         }
 
         return requested != SentencePooling.Auto ? requested : DeclaredPooling.Beside(run.Spec.Model.Path.FullPath) ?? SentencePooling.Mean;

@@ -1,8 +1,7 @@
 using Gac.Core.Diagnostics;
 using Gac.Core.Model;
 using Gac.Runtime.Benchmark;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
+using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Text;
 
@@ -48,7 +47,7 @@ public sealed class TextFeed
     public static TextFeed Create(
         ModelTokenizer tokenizer,
         string textPath,
-        InferenceSession session,
+        SessionSignature session,
         ShapeBucket calibrationBucket,
         int calibrationSamples,
         ShapeBucket heldoutBucket,
@@ -57,8 +56,8 @@ public sealed class TextFeed
     {
         var roles = TextInputs.Of(session);
         var ids = roles.TokenIds;
-        var calibrationShape = RandomInputs.ResolveShape(ids, session.InputMetadata[ids], calibrationBucket);
-        var heldoutShape = RandomInputs.ResolveShape(ids, session.InputMetadata[ids], heldoutBucket);
+        var calibrationShape = RandomInputs.ResolveShape(session[ids], calibrationBucket);
+        var heldoutShape = RandomInputs.ResolveShape(session[ids], heldoutBucket);
         var feed = roles.IsLanguageModel
             ? Windows(tokenizer, textPath, roles, calibrationShape, calibrationSamples, heldoutShape, heldoutSamples)
             : Sentences(tokenizer, textPath, roles, calibrationShape, calibrationSamples, heldoutShape, heldoutSamples);
@@ -89,32 +88,16 @@ public sealed class TextFeed
     }
 
     /// <summary>The graph inputs of one batch; k/v caches empty, token types 0, positions 0 … seq−1.</summary>
-    public InputSet Inputs(InferenceSession session, ShapeBucket bucket, TextBatch batch)
+    public InputSet Inputs(SessionSignature session, ShapeBucket bucket, TextBatch batch)
     {
-        var names = new List<string>();
-        var values = new List<OrtValue>();
-        try
+        return new InputSet(Roles.Roles.Select(r => r.Value switch
         {
-            foreach (var (name, role) in Roles.Roles)
-            {
-                values.Add(role switch
-                {
-                    TextInputRole.TokenIds => OrtValue.CreateTensorValueFromMemory((long[])batch.TokenIds.Clone(), batch.Shape),
-                    TextInputRole.AttentionMask => OrtValue.CreateTensorValueFromMemory((long[])batch.AttentionMask.Clone(), batch.Shape),
-                    TextInputRole.TokenTypes => OrtValue.CreateTensorValueFromMemory(new long[batch.TokenIds.Length], batch.Shape),
-                    TextInputRole.Positions => OrtValue.CreateTensorValueFromMemory(Positions(batch.Shape), batch.Shape),
-                    _ => EmptyCache(name, session.InputMetadata[name], bucket),
-                });
-                names.Add(name);
-            }
-        }
-        catch
-        {
-            values.ForEach(v => v.Dispose());
-            throw;
-        }
-
-        return new InputSet(names, values);
+            TextInputRole.TokenIds => InputTensor.Of(r.Key, (long[])batch.TokenIds.Clone(), batch.Shape),
+            TextInputRole.AttentionMask => InputTensor.Of(r.Key, (long[])batch.AttentionMask.Clone(), batch.Shape),
+            TextInputRole.TokenTypes => InputTensor.Of(r.Key, new long[batch.TokenIds.Length], batch.Shape),
+            TextInputRole.Positions => InputTensor.Of(r.Key, Positions(batch.Shape), batch.Shape),
+            _ => EmptyCache(session[r.Key], bucket),
+        }).ToList());
     }
 
     /// <summary>The held-out samples asked for, or (null) every whole sample the text holds after calibration's part, at least one.</summary>
@@ -205,9 +188,10 @@ public sealed class TextFeed
         return positions;
     }
 
-    private static OrtValue EmptyCache(string name, NodeMetadata metadata, ShapeBucket bucket)
+    private static InputTensor EmptyCache(SessionInput metadata, ShapeBucket bucket)
     {
-        var shape = RandomInputs.ResolveShape(name, metadata, bucket);
+        var name = metadata.Name;
+        var shape = RandomInputs.ResolveShape(metadata, bucket);
         if (shape.Aggregate(1L, (a, d) => a * d) != 0)
         {
             throw GacException.Create(
@@ -216,8 +200,6 @@ public sealed class TextFeed
                     $"past-length dim out of the shapes (it defaults to 0, an empty cache).");
         }
 
-        return metadata.ElementDataType == TensorElementType.Float16
-            ? OrtValue.CreateTensorValueFromMemory(Array.Empty<Float16>(), shape)
-            : OrtValue.CreateTensorValueFromMemory(Array.Empty<float>(), shape);
+        return Steps.CalibrationFeeds.EmptyCache(name, metadata.Element, shape);
     }
 }

@@ -1,4 +1,3 @@
-using Gac.Core.Diagnostics;
 using Gac.Runtime.Providers;
 using Microsoft.ML.OnnxRuntime;
 
@@ -13,59 +12,51 @@ namespace Gac.Runtime.Benchmark;
 /// </summary>
 public sealed class BoundSession : IBenchmarkTarget, IDisposable
 {
-    private readonly OrtSession _session;
-    private readonly InputSet _inputs;
-    private readonly OrtIoBinding _binding;
-    private readonly RunOptions _runOptions = new();
-    private readonly OrtMemoryInfo? _deviceMemory;
+    private readonly OrtSession session;
+    private readonly InputSet inputs;
+    private readonly OrtIoBinding binding;
+    private readonly RunOptions runOptions = new();
+    private readonly OrtMemoryInfo? deviceMemory;
 
     /// <summary>Binds sample 0 of <paramref name="source"/> (the data calibration and fidelity use) to the session.</summary>
     public BoundSession(OrtSession session, ShapeBucket bucket, IInputSource source)
     {
-        _session = session ?? throw new ArgumentNullException(nameof(session));
+        this.session = session ?? throw new ArgumentNullException(nameof(session));
         ArgumentNullException.ThrowIfNull(source);
-        _inputs = source.Create(session.Session, bucket, 0);
-        _binding = session.Session.CreateIoBinding();
-        for (var i = 0; i < _inputs.Names.Count; i++)
+        inputs = source.Create(session.Signature, bucket, 0);
+        binding = session.Session.CreateIoBinding();
+        for (var i = 0; i < inputs.Names.Count; i++)
         {
-            _binding.BindInput(_inputs.Names[i], _inputs.Values[i]);
+            binding.BindInput(inputs.Names[i], inputs.Values[i]);
         }
 
         var outputMemory = OrtMemoryInfo.DefaultInstance;
         if (session.Provider == ExecutionProvider.Cuda)
         {
-            _deviceMemory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, session.DeviceId, OrtMemType.Default);
-            outputMemory = _deviceMemory;
+            deviceMemory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, session.DeviceId, OrtMemType.Default);
+            outputMemory = deviceMemory;
         }
 
         foreach (var output in session.Session.OutputNames)
         {
-            _binding.BindOutputToDevice(output, outputMemory);
+            binding.BindOutputToDevice(output, outputMemory);
         }
 
-        _binding.SynchronizeBoundInputs();
+        binding.SynchronizeBoundInputs();
     }
 
-    public string Name => _session.Name;
+    public string Name => session.Name;
 
     public void RunOnce()
     {
-        try
-        {
-            _session.Session.RunWithBinding(_runOptions, _binding);
-            _binding.SynchronizeBoundOutputs();
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw GacException.Create(DiagnosticCatalogue.InferenceFailed, $"Running '{Name}' failed: {e.Message}", inner: e);
-        }
+        session.RunBound(runOptions, binding);
     }
 
     public void Dispose()
     {
-        _binding.Dispose();
-        _runOptions.Dispose();
-        _deviceMemory?.Dispose();
-        _inputs.Dispose();
+        binding.Dispose();
+        runOptions.Dispose();
+        deviceMemory?.Dispose();
+        inputs.Dispose();
     }
 }

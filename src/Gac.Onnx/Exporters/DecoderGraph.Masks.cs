@@ -2,8 +2,7 @@ using Gac.Onnx.Building;
 
 namespace Gac.Onnx.Exporters;
 
-/// <summary>The decoder graph's positions and attention masks: sequence and total lengths, position ids, causal,
-/// sliding-window and padding masks.</summary>
+/// <summary>Positions and the additive attention masks (causal, sliding window, padding) of the decoder graph.</summary>
 internal sealed partial class DecoderGraph
 {
     /// <summary>
