@@ -30,7 +30,7 @@ public static class CalibrationFeeds
         return Enumerable.Range(0, count).Select(sample => source.Create(model, bucket, sample));
     }
 
-    /// <summary>Sample <paramref name="sample"/> of calibration.inputs: every model input drawn from its own seeded uniform range.</summary>
+    /// <summary>The sample of calibration.inputs seeded by <paramref name="seed"/>: every model input drawn from its own seeded uniform range.</summary>
     internal static InputSet FromGenerators(CalibrationSpec spec, SessionSignature model, int seed)
     {
         foreach (var name in model.InputNames)
