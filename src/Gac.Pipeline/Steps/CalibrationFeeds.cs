@@ -247,48 +247,48 @@ public static class CalibrationFeeds
         switch (input.DType)
         {
             case TensorDType.Int64:
-            {
-                var data = new long[count];
-                for (var i = 0; i < count; i++)
                 {
-                    data[i] = (long)Math.Floor(input.Min + (random.NextDouble() * (input.Max - input.Min + 1)));
-                }
+                    var data = new long[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        data[i] = (long)Math.Floor(input.Min + (random.NextDouble() * (input.Max - input.Min + 1)));
+                    }
 
-                return InputTensor.Of(input.Name, data, shape);
-            }
+                    return InputTensor.Of(input.Name, data, shape);
+                }
 
             case TensorDType.Int32:
-            {
-                var data = new int[count];
-                for (var i = 0; i < count; i++)
                 {
-                    data[i] = (int)Math.Floor(input.Min + (random.NextDouble() * (input.Max - input.Min + 1)));
-                }
+                    var data = new int[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        data[i] = (int)Math.Floor(input.Min + (random.NextDouble() * (input.Max - input.Min + 1)));
+                    }
 
-                return InputTensor.Of(input.Name, data, shape);
-            }
+                    return InputTensor.Of(input.Name, data, shape);
+                }
 
             case TensorDType.Float16:
-            {
-                var data = new Half[count];
-                for (var i = 0; i < count; i++)
                 {
-                    data[i] = (Half)(input.Min + (random.NextDouble() * (input.Max - input.Min)));
-                }
+                    var data = new Half[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        data[i] = (Half)(input.Min + (random.NextDouble() * (input.Max - input.Min)));
+                    }
 
-                return InputTensor.Of(input.Name, data, shape);
-            }
+                    return InputTensor.Of(input.Name, data, shape);
+                }
 
             default:
-            {
-                var data = new float[count];
-                for (var i = 0; i < count; i++)
                 {
-                    data[i] = (float)(input.Min + (random.NextDouble() * (input.Max - input.Min)));
-                }
+                    var data = new float[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        data[i] = (float)(input.Min + (random.NextDouble() * (input.Max - input.Min)));
+                    }
 
-                return InputTensor.Of(input.Name, data, shape);
-            }
+                    return InputTensor.Of(input.Name, data, shape);
+                }
         }
     }
 

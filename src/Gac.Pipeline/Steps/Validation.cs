@@ -88,7 +88,8 @@ public static class Validation
                     [.. variants.All.Select(v => (Func<OrtSession>)(() => sessions.Open(v.Path, v.Name)))], [bucket], progress, run.CancellationToken))
                 : [];
             return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity!, unalignedFidelity!, latency,
-                alignedOutputs!) { DecodeLatency = decodeLatency };
+                alignedOutputs!)
+            { DecodeLatency = decodeLatency };
         }
 
         using (original)
@@ -103,7 +104,8 @@ public static class Validation
                     run.CancellationToken))
                 : [];
             return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity, unalignedFidelity, latency,
-                alignedOutputs) { DecodeLatency = decodeLatency };
+                alignedOutputs)
+            { DecodeLatency = decodeLatency };
         }
     }
 

@@ -2,7 +2,6 @@ using Gac.Core.Diagnostics;
 using Gac.Core.Model;
 using Gac.Core.Spec;
 using Gac.Pipeline.Steps;
-using Gac.Runtime.Benchmark;
 using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Text;
@@ -22,7 +21,7 @@ public static class RealText
     public static void Check(RunContext run, SessionSignature session, InputDomains domains)
     {
         var spec = run.Spec;
-        var heldoutBucket = ShapeBuckets.Complete(session, spec.Validation.Shapes.FirstOrDefault() ?? spec.Calibration.Dims);
+        var heldoutBucket = ShapeBuckets.Complete(session, (spec.Validation.Shapes.Count > 0 ? spec.Validation.Shapes[0] : null) ?? spec.Calibration.Dims);
         var feed = new TextInputSource(spec.Calibration, domains, heldOut: true).Feed(session, heldoutBucket);
         HeldoutSamples(run, feed);
         run.Report("text", $"{feed.Tokenizer.Description}; {feed.Split.CalibrationUnits} {feed.Unit} calibrate, the {feed.Split.HeldoutUnits} after them are " +

@@ -19,11 +19,11 @@ public sealed class TextInputSource(CalibrationSpec spec, InputDomains domains, 
     private readonly Dictionary<string, TextFeed> _feeds = new(StringComparer.Ordinal);
     private ModelTokenizer? _tokenizer;
 
-    public int? Count(SessionSignature session, ShapeBucket bucket) => Batches(session, bucket).Count;
+    public int? Count(SessionSignature model, ShapeBucket bucket) => Batches(model, bucket).Count;
 
-    public InputSet Create(SessionSignature session, ShapeBucket bucket, int sample)
+    public InputSet Create(SessionSignature model, ShapeBucket bucket, int sample)
     {
-        var batches = Batches(session, bucket);
+        var batches = Batches(model, bucket);
         if (sample >= batches.Count)
         {
             throw GacException.Create(
@@ -33,7 +33,7 @@ public sealed class TextInputSource(CalibrationSpec spec, InputDomains domains, 
                 new SourceLocation(spec.Text.FullPath));
         }
 
-        return Feed(session, bucket).Inputs(session, bucket, batches[sample]);
+        return Feed(model, bucket).Inputs(model, bucket, batches[sample]);
     }
 
     /// <summary>The feed for this shape: calibration samples in calibration's shape, and every held-out batch the rest of the text holds.</summary>

@@ -1,6 +1,5 @@
 using Gac.Core.Diagnostics;
 using Gac.Pipeline.Steps;
-using Gac.Runtime.Benchmark;
 using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Text;

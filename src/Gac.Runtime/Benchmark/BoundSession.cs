@@ -12,51 +12,51 @@ namespace Gac.Runtime.Benchmark;
 /// </summary>
 public sealed class BoundSession : IBenchmarkTarget, IDisposable
 {
-    private readonly OrtSession session;
-    private readonly InputSet inputs;
-    private readonly OrtIoBinding binding;
-    private readonly RunOptions runOptions = new();
-    private readonly OrtMemoryInfo? deviceMemory;
+    private readonly OrtSession _session;
+    private readonly InputSet _inputs;
+    private readonly OrtIoBinding _binding;
+    private readonly RunOptions _runOptions = new();
+    private readonly OrtMemoryInfo? _deviceMemory;
 
     /// <summary>Binds sample 0 of <paramref name="source"/> (the data calibration and fidelity use) to the session.</summary>
     public BoundSession(OrtSession session, ShapeBucket bucket, IInputSource source)
     {
-        this.session = session ?? throw new ArgumentNullException(nameof(session));
+        _session = session ?? throw new ArgumentNullException(nameof(session));
         ArgumentNullException.ThrowIfNull(source);
-        inputs = source.Create(session.Signature, bucket, 0);
-        binding = session.Session.CreateIoBinding();
-        for (var i = 0; i < inputs.Names.Count; i++)
+        _inputs = source.Create(session.Signature, bucket, 0);
+        _binding = session.Session.CreateIoBinding();
+        for (var i = 0; i < _inputs.Names.Count; i++)
         {
-            binding.BindInput(inputs.Names[i], inputs.Values[i]);
+            _binding.BindInput(_inputs.Names[i], _inputs.Values[i]);
         }
 
         var outputMemory = OrtMemoryInfo.DefaultInstance;
         if (session.Provider == ExecutionProvider.Cuda)
         {
-            deviceMemory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, session.DeviceId, OrtMemType.Default);
-            outputMemory = deviceMemory;
+            _deviceMemory = new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, session.DeviceId, OrtMemType.Default);
+            outputMemory = _deviceMemory;
         }
 
         foreach (var output in session.Session.OutputNames)
         {
-            binding.BindOutputToDevice(output, outputMemory);
+            _binding.BindOutputToDevice(output, outputMemory);
         }
 
-        binding.SynchronizeBoundInputs();
+        _binding.SynchronizeBoundInputs();
     }
 
-    public string Name => session.Name;
+    public string Name => _session.Name;
 
     public void RunOnce()
     {
-        session.RunBound(runOptions, binding);
+        _session.RunBound(_runOptions, _binding);
     }
 
     public void Dispose()
     {
-        binding.Dispose();
-        runOptions.Dispose();
-        deviceMemory?.Dispose();
-        inputs.Dispose();
+        _binding.Dispose();
+        _runOptions.Dispose();
+        _deviceMemory?.Dispose();
+        _inputs.Dispose();
     }
 }

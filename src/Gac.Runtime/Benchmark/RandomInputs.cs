@@ -77,27 +77,27 @@ public static class RandomInputs
         switch (type)
         {
             case TensorElement.Float:
-            {
-                var data = new float[count];
-                for (var i = 0; i < count; i++)
                 {
-                    data[i] = (float)(random.NextDouble() * 2 - 1);
-                }
+                    var data = new float[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        data[i] = (float)(random.NextDouble() * 2 - 1);
+                    }
 
-                return InputTensor.Of(name, data, shape);
-            }
+                    return InputTensor.Of(name, data, shape);
+                }
 
             case TensorElement.Float16:
-            {
-                // fp16 models (the CUDA path) take fp16 inputs: ORT does not cast at the graph boundary.
-                var data = new Half[count];
-                for (var i = 0; i < count; i++)
                 {
-                    data[i] = (Half)(random.NextDouble() * 2 - 1);
-                }
+                    // fp16 models (the CUDA path) take fp16 inputs: ORT does not cast at the graph boundary.
+                    var data = new Half[count];
+                    for (var i = 0; i < count; i++)
+                    {
+                        data[i] = (Half)(random.NextDouble() * 2 - 1);
+                    }
 
-                return InputTensor.Of(name, data, shape);
-            }
+                    return InputTensor.Of(name, data, shape);
+                }
 
             case TensorElement.Int64:
                 return InputTensor.Of(name, IntegerValues(name, shape, count, random, domains), shape);

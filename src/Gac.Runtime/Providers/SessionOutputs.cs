@@ -1,6 +1,5 @@
 using Gac.Core.Diagnostics;
 using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Gac.Runtime.Providers;
 

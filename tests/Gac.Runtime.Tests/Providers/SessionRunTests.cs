@@ -1,5 +1,4 @@
 using Gac.Core.Diagnostics;
-using Gac.Core.Spec;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Providers;
 using Gac.Runtime.Tests.Fixtures;
