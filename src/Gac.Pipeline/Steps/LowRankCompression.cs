@@ -16,21 +16,32 @@ namespace Gac.Pipeline.Steps;
 /// </summary>
 public static class LowRankCompression
 {
-    public static UnconstrainedPlan Plan(RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics)
+    public static LowRankPlan Plan(RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics)
     {
         var compress = run.Spec.Compress;
         switch (compress.Method)
         {
             case CompressionMethod.None:
-                return UnconstrainedPlan.Empty("none");
+                return LowRankPlan.Empty("none");
         }
 
         if (compress.Ratio <= 0)
         {
             run.Report("compress", "ratio 0: every layer stays dense");
-            return UnconstrainedPlan.Empty(SpecEnumText.ToText(compress.Method));
+            return LowRankPlan.Empty(SpecEnumText.ToText(compress.Method));
         }
 
+        return Allocate(run, model, Spectra(run, model, statistics), compress.Ratio);
+    }
+
+    /// <summary>
+    /// Decomposes every compressible layer (through the run's decomposition cache, so the apply pass and
+    /// every ratio of a sweep read it back instead of decomposing again) and reads its sensitivity from
+    /// the spectrum.
+    /// </summary>
+    internal static IReadOnlyList<LayerSensitivity> Spectra(
+        RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics)
+    {
         TorchRuntime.EnsureLoaded();
         var factorizer = new LowRankFactorizer();
         var sensitivities = new List<LayerSensitivity>();
@@ -42,19 +53,26 @@ public static class LowRankCompression
             sensitivities.Add(LayerSensitivity.FromSpectrum(decomposition));
         }
 
+        return sensitivities;
+    }
+
+    /// <summary>The compressor's ranks at compression ratio <paramref name="ratio"/> from the layers' spectra.</summary>
+    internal static LowRankPlan Allocate(RunContext run, ImportedModel model, IReadOnlyList<LayerSensitivity> sensitivities, double ratio)
+    {
+        var compress = run.Spec.Compress;
         Gac.Compression.LowRank.RankAllocation allocation;
         try
         {
             allocation = compress.Method == CompressionMethod.Asvd
-                ? RankAllocator.Allocate(sensitivities, compress.Ratio)
-                : RankAllocator.Uniform(model.Compressible.Select(l => (l.Name, l.InFeatures, l.OutFeatures)).ToList(), compress.Ratio);
+                ? RankAllocator.Allocate(sensitivities, ratio)
+                : RankAllocator.Uniform(model.Compressible.Select(l => (l.Name, l.InFeatures, l.OutFeatures)).ToList(), ratio);
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName == "compressionRatio")
         {
             // The readiness check refuses ratios above ASVD's grid; this catches what rank flooring still leaves infeasible.
             throw GacException.Create(
                 DiagnosticCatalogue.PlanInfeasible,
-                $"compress.ratio {compress.Ratio.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}: {e.Message.Split(" (Parameter", 2)[0]} Use a lower compress.ratio.",
+                $"compress.ratio {ratio.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}: {e.Message.Split(" (Parameter", 2)[0]} Use a lower compress.ratio.",
                 new SourceLocation(run.Spec.File.Text),
                 e);
         }
@@ -78,16 +96,21 @@ public static class LowRankCompression
         var problem = new PlanningProblem($"{Path.GetFileNameWithoutExtension(model.Path)}-{method}", decisions, PlanningBudget.SameAsTargets);
         var kept = allocation.Layers.Count(l => l.Rank is null);
         run.Report("compress", $"{method}: {allocation.Parameters:N0} of {allocation.DenseParameters:N0} weights kept, {kept} layer(s) left dense");
-        return new UnconstrainedPlan(method, model.Compressible, problem);
+        return new LowRankPlan(method, model.Compressible, problem);
     }
 
-    /// <summary>ASVD decomposes diag(S)·W with S from the layer's calibration statistics; SVD decomposes W.</summary>
+    /// <summary>
+    /// ASVD decomposes diag(S)·W with S from the layer's calibration statistics; SVD decomposes W.
+    /// Through the run's <see cref="RunContext.Decompositions"/>: the plan pass computes each layer's
+    /// decomposition, the apply pass and later candidates read it back.
+    /// </summary>
     internal static LowRankDecomposition Decompose(
         RunContext run, LowRankFactorizer factorizer, ImportedModel model, LinearLayer layer, IReadOnlyDictionary<string, ActivationStatistics> statistics)
     {
         var weight = new WeightMatrix(checked((int)layer.InFeatures), checked((int)layer.OutFeatures), model.Weights.Weight(layer));
-        return run.Spec.Compress.Method == CompressionMethod.Asvd && statistics.TryGetValue(layer.Name, out var stats)
-            ? factorizer.DecomposeActivationAware(layer.Name, weight, stats, run.Spec.Compress.Asvd.Alpha)
-            : factorizer.Decompose(layer.Name, weight);
+        var scale = run.Spec.Compress.Method == CompressionMethod.Asvd && statistics.TryGetValue(layer.Name, out var stats)
+            ? ActivationAwareScaling.ChannelScale(stats, run.Spec.Compress.Asvd.Alpha)
+            : null;
+        return run.Decompositions.Decompose(factorizer, layer.Name, weight, scale);
     }
 }
