@@ -10,6 +10,7 @@ using Gac.Pipeline.Inspection;
 using Gac.Pipeline.Steps;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Hardware;
+using Gac.Runtime.Profiling;
 using Gac.Runtime.Providers;
 
 namespace Gac.Cli.Commands;
@@ -25,6 +26,7 @@ public sealed class BenchCommand : GacCommand
     private readonly Option<string?> _shape;
     private readonly MeasurementOptions _measurement;
     private readonly Option<string?> _spec;
+    private readonly Option<bool> _kernels;
 
     public BenchCommand(CliHost host)
         : base(host, "bench", "Latency of one model on a provider (p50/p90/p99/mean with a 95% interval).")
@@ -36,6 +38,9 @@ public sealed class BenchCommand : GacCommand
             "--spec",
             "gac.yaml",
             "Feed the inputs a spec's calibration section names (calibration.text, inputs, npy, tokens; else generated from the graph), as `run` validates with; its calibration.dims bind the shape unless --shape is given."));
+        _kernels = Add(CliOptions.Flag(
+            "--kernels",
+            "After timing, run the first shape bucket with ONNX Runtime's profiler and list each MatMul/Gemm node with its provider and the GPU kernels it launched (kernel names need a build with CUDA profiling; the profile JSON is kept beside the model)."));
     }
 
     protected override int Execute(CommandContext context)
@@ -81,6 +86,9 @@ public sealed class BenchCommand : GacCommand
         }
 
         var provider = sessions.ResolveProvider();
+        var kernels = context.Get(_kernels)
+            ? KernelProfile.Capture(sessions, path, buckets[0], settings.InputSource, Math.Max(3, settings.Warmup), Path.Combine(Path.GetDirectoryName(path)!, Path.GetFileNameWithoutExtension(path) + ".profile"))
+            : null;
         var hardware = HardwareFingerprint.Capture(provider, threads);
         var rows = results.Select(r => (r.Bucket, Timings: r.Variants[0])).Select(x => new
         {
@@ -105,6 +113,7 @@ public sealed class BenchCommand : GacCommand
                 iterations = settings.Iterations,
                 hardware = hardware.ToReport(),
                 results = rows,
+                kernels = kernels?.Select(k => new { node = k.Node, opType = k.OpType, provider = k.Provider, kernels = k.Kernels }),
             }));
             return ExitCodes.Success;
         }
@@ -117,6 +126,12 @@ public sealed class BenchCommand : GacCommand
             context.Out.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
                 $"  [{(r.bucket.Length == 0 ? "fixed shapes" : r.bucket)}] p50 {r.p50Ms:0.###} ms (95% CI {r.p50CiLowMs:0.###}–{r.p50CiHighMs:0.###}), p90 {r.p90Ms:0.###}, p99 {r.p99Ms:0.###}, mean {r.meanMs:0.###}"));
+        }
+
+        foreach (var k in kernels ?? [])
+        {
+            var launched = k.Kernels.Count > 0 ? string.Join(", ", k.Kernels) : "no kernel events (this ONNX Runtime build or provider records none)";
+            context.Out.WriteLine($"  kernel {k.Node} ({k.OpType} on {k.Provider}): {launched}");
         }
 
         return ExitCodes.Success;

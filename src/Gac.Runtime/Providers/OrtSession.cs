@@ -7,12 +7,13 @@ namespace Gac.Runtime.Providers;
 /// </summary>
 public sealed class OrtSession : IDisposable
 {
-    internal OrtSession(string name, InferenceSession session, ExecutionProvider provider, int deviceId)
+    internal OrtSession(string name, InferenceSession session, ExecutionProvider provider, int deviceId, bool cudaGraph = false)
     {
         Name = name;
         Session = session;
         Provider = provider;
         DeviceId = deviceId;
+        CudaGraph = cudaGraph;
     }
 
     /// <summary>A label for reports: "original", "unaligned", "gac" or the file name.</summary>
@@ -23,6 +24,9 @@ public sealed class OrtSession : IDisposable
     public ExecutionProvider Provider { get; }
 
     public int DeviceId { get; }
+
+    /// <summary>The session was opened with enable_cuda_graph: runs with a gpu_graph_id capture once and replay.</summary>
+    public bool CudaGraph { get; }
 
     public void Dispose() => Session.Dispose();
 }

@@ -227,6 +227,13 @@ public sealed class GacSpecLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Validation_cuda_graph_defaults_to_off_and_binds_when_set()
+    {
+        Assert.False(Parse(Minimal).Validation.CudaGraph);
+        Assert.True(Parse(Minimal + "\nvalidation:\n  cuda_graph: true\n").Validation.CudaGraph);
+    }
+
+    [Fact]
     public void Export_dtype_bf16_is_GAC3051_at_its_value_naming_the_missing_CPU_kernel_and_fp16()
     {
         var result = GacSpecLoader.Parse(Minimal + "\n  dtype: bf16\n", _workspace.SpecPath);
