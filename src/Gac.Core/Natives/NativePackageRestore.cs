@@ -142,6 +142,13 @@ public static class NativePackageRestore
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        // Under <GacCompress> the tool inherits the build's MSBuild variables (project paths, SDK
+        // resolver state); the restore is its own build and must not see them.
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
         // An MSBuild node that outlives the restore would keep the calling build's console open.
         start.Environment["MSBUILDDISABLENODEREUSE"] = "1";
         start.Environment["DOTNET_CLI_DO_NOT_USE_MSBUILD_SERVER"] = "1";
