@@ -67,7 +67,8 @@ public sealed class SynthCommand : GacCommand
         }
         else
         {
-            context.Out.WriteLine($"wrote {given}: {options.Blocks} blocks, hidden {options.Hidden}, {options.Heads} heads, MLP {options.Intermediate}, {options.LinearParameters:N0} linear parameters");
+            context.Out.WriteLine($"wrote {given}: {options.Blocks} blocks, hidden {options.Hidden}, {options.Heads} heads, MLP {options.Intermediate}, " +
+                $"{options.LinearParameters:N0} linear parameters");
         }
 
         return ExitCodes.Success;

@@ -20,16 +20,24 @@ internal sealed class DecoderGraph
     private readonly List<string> _presents = [];
     private string _slidingMask = "";
 
-    public DecoderGraph(TransformerConfig config, ICheckpointTensors weights, InitializerSink sink, bool pastKeyValues, int opset)
+    public DecoderGraph(TransformerConfig config, ICheckpointTensors weights, InitializerSink sink, CheckpointExportOptions options)
     {
         Config = config;
         _weights = weights;
         _sink = sink;
-        HasPast = pastKeyValues;
-        Opset = opset;
+        HasPast = options.PastKeyValues;
+        HasAttentionMask = options.AttentionMask;
+        Opset = options.Opset;
         Names = CheckpointTensorNames.Detect(config.Family, weights);
-        Builder = new OnnxGraphBuilder(config.ModelType, opset) { IrVersion = IrVersionFor(opset) };
+        Builder = new OnnxGraphBuilder(config.ModelType, Opset) { IrVersion = IrVersionFor(Opset) };
         InputIds = Builder.Input(CheckpointExport.InputName, OnnxDataType.Int64, "batch", "seq");
+        if (HasAttentionMask)
+        {
+            // The mask covers every key a new token may see: the cached ones and this call's.
+            Builder.Input(CheckpointExport.AttentionMaskName, OnnxDataType.Int64, "batch", HasPast ? CheckpointExport.PresentSequenceDim : "seq");
+            Builder.Input(CheckpointExport.PositionIdsName, OnnxDataType.Int64, "batch", "seq");
+        }
+
         for (var i = 0; HasPast && i < config.Layers; i++)
         {
             Builder.Input(CheckpointExport.PastKeyName(i), OnnxDataType.Float, "batch", config.KvHeads, CheckpointExport.PastSequenceDim, config.HeadDim);
@@ -39,6 +47,9 @@ internal sealed class DecoderGraph
 
     /// <summary>The graph reads and returns the k/v cache (<see cref="CheckpointExportOptions.PastKeyValues"/>).</summary>
     public bool HasPast { get; }
+
+    /// <summary>The graph takes attention_mask and position_ids (<see cref="CheckpointExportOptions.AttentionMask"/>).</summary>
+    public bool HasAttentionMask { get; }
 
     /// <summary>The default-domain opset the graph is written for (<see cref="CheckpointExportOptions.Opset"/>).</summary>
     public int Opset { get; }
@@ -57,12 +68,16 @@ internal sealed class DecoderGraph
     /// <summary>Scalar int64 past + seq: the last position + 1, what LongRoPE's choice of factors looks at.</summary>
     public string TotalLength { get; private set; } = "";
 
-    /// <summary>[seq] int64: past, past + 1, …, past + seq − 1 (past = 0 without a k/v cache).</summary>
+    /// <summary>
+    /// [seq] int64: past, past + 1, …, past + seq − 1 (past = 0 without a k/v cache); with an
+    /// attention mask, the position_ids input [batch, seq].
+    /// </summary>
     public string PositionIds { get; private set; } = "";
 
     /// <summary>
     /// [seq, past + seq] float: 0 where a token may attend, −∞ where the key comes after the query.
-    /// Every cached key precedes every new token, so a new token sees the whole past.
+    /// Every cached key precedes every new token, so a new token sees the whole past. With an
+    /// attention mask, [batch, 1, seq, past + seq] with padded keys masked too.
     /// </summary>
     public string CausalMask { get; private set; } = "";
 
@@ -99,7 +114,10 @@ internal sealed class DecoderGraph
             keyPositions = Builder.Node("Range", [Int64Scalar("const.zero.i64", 0), total, Int64Scalar("const.one.i64", 1)], "positions/Range_keys");
         }
 
-        var rows = Builder.Node("Unsqueeze", [PositionIds, Int64s("const.axis1", 1)], "mask/rows");
+        // Causality and the sliding window are by cache slot (transformers' cache_position), not by
+        // position id: a left-padded row's tokens sit in later slots than their positions say.
+        var slots = PositionIds;
+        var rows = Builder.Node("Unsqueeze", [slots, Int64s("const.axis1", 1)], "mask/rows");
         var columns = Builder.Node("Unsqueeze", [keyPositions, Int64s("const.axis0", 0)], "mask/columns");
         var future = Builder.Node("Greater", [columns, rows], "mask/Greater");
         var minusInfinity = FloatScalar("const.minus_inf", float.NegativeInfinity);
@@ -112,6 +130,46 @@ internal sealed class DecoderGraph
             var outside = Builder.Node("Not", [Builder.Node("Less", [distance, Int64Scalar($"const.window.{window}", window)], "mask/sliding/Less")], "mask/sliding/Not");
             var hidden = Builder.Node("Or", [future, outside], "mask/sliding/Or");
             _slidingMask = Builder.Node("Where", [hidden, minusInfinity, zero], "mask/sliding/Where");
+        }
+
+        if (HasAttentionMask)
+        {
+            ApplyPaddingMask(future, minusInfinity, zero);
+        }
+    }
+
+    /// <summary>
+    /// Positions from the position_ids input; padded keys (attention_mask 0) masked out of every
+    /// query's attention. The padding bias is float32's lowest finite value, as transformers' masks
+    /// use finfo.min, not −∞: a padded query that sees only padded keys then gets a uniform softmax
+    /// instead of NaN, and its NaN cannot reach real tokens through the cache (0 · NaN is NaN).
+    /// </summary>
+    private void ApplyPaddingMask(string future, string minusInfinity, string zero)
+    {
+        PositionIds = CheckpointExport.PositionIdsName;
+        // transformers' longrope_frequency_update decides on max(position_ids) + 1. No axes: every
+        // axis, in each opset's ReduceMax (attribute or input form alike).
+        var largest = Builder.Node("ReduceMax", [PositionIds], "positions/ReduceMax", OnnxAttributes.Int("keepdims", 0));
+        TotalLength = Builder.Node("Add", [largest, Int64Scalar("const.one.i64", 1)], "positions/Add_one");
+        var padded = Builder.Node("Equal", [CheckpointExport.AttentionMaskName, Int64Scalar("const.zero.i64", 0)], "mask/padding/Equal");
+        var keys = Builder.Node("Unsqueeze", [padded, Int64s("const.axes.1.2", 1, 2)], "mask/padding/Unsqueeze");
+        var lowest = FloatScalar("const.mask.lowest", float.MinValue);
+        CausalMask = Builder.Node("Where", [keys, lowest, CausalMask], "mask/padding/Where");
+        if (_slidingMask.Length > 0 && Config.SlidingWindow is { } window)
+        {
+            // The window counts positions, not cache slots: a key's position is the number of real
+            // tokens before it (cumsum(mask) − 1). Slots would count the pads a right-padded row keeps
+            // in its cache, and its decode steps would see fewer of its own tokens than alone.
+            var counted = Builder.Node("CumSum", [CheckpointExport.AttentionMaskName, Int64Scalar("const.one.i64", 1)], "mask/sliding/CumSum");
+            var keyPositions = Builder.Node("Sub", [counted, Int64Scalar("const.one.i64", 1)], "mask/sliding/Sub_one");
+            var queryColumn = Builder.Node("Unsqueeze", [PositionIds, Int64s("const.axis.last", -1)], "mask/sliding/queries");
+            var keyRow = Builder.Node("Unsqueeze", [keyPositions, Int64s("const.axis1", 1)], "mask/sliding/keys");
+            var distance = Builder.Node("Sub", [queryColumn, keyRow], "mask/sliding/positions/Sub");
+            var outside = Builder.Node("Not", [Builder.Node("Less", [distance, Int64Scalar($"const.window.{window}", window)], "mask/sliding/positions/Less")], "mask/sliding/positions/Not");
+            var heads = Builder.Node("Unsqueeze", [outside, Int64s("const.axis1", 1)], "mask/sliding/positions/Unsqueeze_heads");
+            var hidden = Builder.Node("Or", [future, heads], "mask/sliding/positions/Or");
+            var sliding = Builder.Node("Where", [hidden, minusInfinity, zero], "mask/sliding/positions/Where");
+            _slidingMask = Builder.Node("Where", [keys, lowest, sliding], "mask/sliding/padding/Where");
         }
     }
 
@@ -136,7 +194,8 @@ internal sealed class DecoderGraph
         }
 
         var positions = Builder.Node("Cast", [PositionIds], "rotary/positions/Cast", OnnxAttributes.Int("to", (long)OnnxDataType.Float));
-        var column = Builder.Node("Unsqueeze", [positions, Int64s("const.axis1", 1)], "rotary/positions/Unsqueeze");
+        // [seq] → [seq, 1]; position_ids [batch, seq] → [batch, seq, 1].
+        var column = Builder.Node("Unsqueeze", [positions, HasAttentionMask ? Int64s("const.axis.last", -1) : Int64s("const.axis1", 1)], "rotary/positions/Unsqueeze");
         var angles = Builder.Node("Mul", [column, inverse], "rotary/Mul");
         var repeated = Builder.Node("Concat", [angles, angles], "rotary/Concat", OnnxAttributes.Int("axis", -1));
         var cos = Builder.Node("Cos", [repeated], "rotary/Cos");
@@ -146,6 +205,13 @@ internal sealed class DecoderGraph
             var factor = FloatScalar("const.rotary.attention_factor", (float)Config.RopeScaling.AttentionFactor);
             cos = Builder.Node("Mul", [cos, factor], "rotary/cos/Mul_attention_factor");
             sin = Builder.Node("Mul", [sin, factor], "rotary/sin/Mul_attention_factor");
+        }
+
+        if (HasAttentionMask)
+        {
+            // [batch, seq, rotary_dim] → [batch, 1, seq, rotary_dim]: one row of angles per sequence, shared by its heads.
+            cos = Builder.Node("Unsqueeze", [cos, Int64s("const.axis1", 1)], "rotary/cos/Unsqueeze_heads");
+            sin = Builder.Node("Unsqueeze", [sin, Int64s("const.axis1", 1)], "rotary/sin/Unsqueeze_heads");
         }
 
         return (cos, sin);

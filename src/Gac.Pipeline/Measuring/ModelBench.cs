@@ -12,7 +12,10 @@ using Gac.Runtime.Providers;
 namespace Gac.Pipeline.Measuring;
 
 /// <summary>What <c>gac-build bench</c> measures: one model, its shape buckets (null: bound from the spec or fixed), and how.</summary>
-/// <param name="Spec">With a spec, its calibration source feeds the runs (the held-out samples validation times) and its calibration.dims bind the shape when no buckets are given.</param>
+/// <param name="Spec">
+/// With a spec, its calibration source feeds the runs (the held-out samples validation times) and its calibration.dims bind the
+/// shape when no buckets are given.
+/// </param>
 public sealed record BenchRequest(
     string ModelPath,
     IReadOnlyList<ShapeBucket>? Buckets,
@@ -67,7 +70,8 @@ public static class ModelBench
         var kernels = request.Kernels
             ? KernelProfile.Capture(sessions, request.ModelPath, buckets[0], settings.InputSource, Math.Max(3, settings.Warmup), Path.Combine(Path.GetDirectoryName(Path.GetFullPath(request.ModelPath))!, Path.GetFileNameWithoutExtension(request.ModelPath) + ".profile"))
             : null;
-        return new BenchResult(settings, provider, sessions.FallbackReason, HardwareFingerprint.Capture(provider, request.IntraOpThreads), results, sessions.Warnings, kernels);
+        var hardware = HardwareFingerprint.Capture(provider, request.IntraOpThreads);
+        return new BenchResult(settings, provider, sessions.FallbackReason, hardware, results, sessions.Warnings, kernels);
     }
 
     /// <summary>An unbound symbolic dim is the usual first mistake: the error names the model's dims and the --shape that binds them.</summary>
@@ -86,7 +90,8 @@ public static class ModelBench
         catch (GacException e) when (e.Diagnostics.Any(d => d.Descriptor == DiagnosticCatalogue.UnboundSymbolicDimension))
         {
             var symbolic = header.SymbolicDims;
-            var hint = $"{e.Diagnostics[0].Message} Pass --shape with a value for each symbolic dimension ({string.Join(", ", symbolic)}), e.g. --shape {string.Join(',', symbolic.Select(s => s + "=<n>"))}.";
+            var hint = $"{e.Diagnostics[0].Message} Pass --shape with a value for each symbolic dimension ({string.Join(", ", symbolic)}), " +
+                $"e.g. --shape {string.Join(',', symbolic.Select(s => s + "=<n>"))}.";
             throw new GacException(e.Diagnostics[0] with { Message = hint }, e);
         }
     }

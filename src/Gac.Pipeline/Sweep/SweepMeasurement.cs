@@ -3,7 +3,6 @@ using Gac.Core.Sweep;
 using Gac.Pipeline.Steps;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Fidelity;
-using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Sweep;
 
