@@ -26,7 +26,7 @@ public sealed class GenAiArtifactPipelineTests : IDisposable
     [Fact]
     public async Task The_accepted_artifact_folder_holds_genai_config_and_tokenizer_files_and_a_graph_that_ignores_padding()
     {
-        var result = await GacPipeline.RunAsync(GacSpecLoader.Load(WriteSpec(genai: true)));
+        var result = await GacPipeline.RunAsync(GacSpecLoader.Load(WriteSpec()));
 
         Assert.True(result.Accepted, string.Join("; ", result.Report.Gate.Goals.Select(g => g.Reason)));
         var folder = Path.GetDirectoryName(result.ArtifactPath)!;
@@ -57,7 +57,7 @@ public sealed class GenAiArtifactPipelineTests : IDisposable
     [Fact]
     public async Task Without_a_declared_eos_the_run_stops_at_import_with_GAC1701_and_writes_nothing()
     {
-        var spec = WriteSpec(genai: true, generationConfig: null);
+        var spec = WriteSpec(generationConfig: null);
 
         var error = await Assert.ThrowsAsync<Core.Diagnostics.GacException>(() => GacPipeline.RunAsync(GacSpecLoader.Load(spec)));
 
@@ -78,7 +78,7 @@ public sealed class GenAiArtifactPipelineTests : IDisposable
         return results.Single(r => r.Name == "logits").AsTensor<float>().ToArray();
     }
 
-    private string WriteSpec(bool genai, string? generationConfig = """{ "eos_token_id": 7 }""")
+    private string WriteSpec(string? generationConfig = """{ "eos_token_id": 7 }""")
     {
         var checkpoint = Path.Combine(_folder, "tiny-llama");
         Directory.CreateDirectory(checkpoint);
@@ -97,7 +97,7 @@ public sealed class GenAiArtifactPipelineTests : IDisposable
         SafetensorsWriter.Write(Path.Combine(checkpoint, SafetensorsCheckpoint.SingleFileName), tensors);
         File.WriteAllText(Path.Combine(_folder, "text.tokens"), string.Join(' ', Enumerable.Range(0, 200).Select(_ => random.Next(256))));
         var specPath = Path.Combine(_folder, "gac.yaml");
-        File.WriteAllText(specPath, $"""
+        File.WriteAllText(specPath, """
             version: 1
             model:
               path: tiny-llama
@@ -106,13 +106,13 @@ public sealed class GenAiArtifactPipelineTests : IDisposable
             calibration:
               samples: 2
               tokens: text.tokens
-              dims: {"{"} batch: 1, seq: 16 {"}"}
+              dims: { batch: 1, seq: 16 }
             compress:
               method: asvd
               ratio: 0.3
             export:
               path: out/model.gac.onnx
-              genai: {(genai ? "true" : "false")}
+              genai: true
             validation:
               provider: cpu
               warmup: 1

@@ -66,9 +66,9 @@ public sealed class RunCommand : GacCommand
         var spec = GacSpecLoader.Load(context.FullPath(given));
         var bundle = context.FullPathOrNull(context.Get(_bundle)) ?? Path.Combine(spec.Report.Directory.FullPath, "gac-bundle");
         var manifest = GacPipeline.CompressToBundle(spec, bundle, progress: _run.Progress(context), cancellationToken: context.Cancellation);
-        foreach (var warning in manifest.Warnings)
+        foreach (var warning in Gac.Pipeline.Bundles.CandidateBundle.WarningsOf(manifest, bundle))
         {
-            context.Error.WriteLine($"{warning.File ?? "gac-build"}: warning {warning.Code}: {warning.Message}");
+            context.Report(warning);
         }
 
         if (context.Format == OutputFormat.Json)

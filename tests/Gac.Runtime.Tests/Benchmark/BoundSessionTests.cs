@@ -31,7 +31,7 @@ public sealed class BoundSessionTests
         bound.RunOnce();
 
         Assert.Same(output, Assert.Single(bound.Outputs));
-        using var inputs = source.Create(session.Session, bucket, 0);
+        using var inputs = source.Create(session.Signature, bucket, 0);
         using var runOptions = new RunOptions();
         using var expected = session.Session.Run(runOptions, inputs.Names, inputs.Values, ["Y"]);
         Assert.Equal(expected[0].GetTensorDataAsSpan<float>().ToArray(), output.GetTensorDataAsSpan<float>().ToArray());
