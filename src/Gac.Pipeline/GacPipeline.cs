@@ -23,9 +23,8 @@ public static class GacPipeline
         var model = ModelImport.Load(run);                                  // ONNX → linear layers + groups
         run.CheckOutputs(Publish.ExternalDataFiles(model));                 // no output replaces a data file the model reads
         var statistics = Calibration.Measure(run, model);                   // per-channel input statistics
-        var candidates = PlanMeasurement.Candidates(run, model);            // aligned plans to build and measure
-        run.Decompositions.Enabled = candidates > 1;                        // measured plans cut each layer many times
         var unconstrained = Compress(run, model, statistics);               // d*, importance, error curves
+        var candidates = PlanMeasurement.Candidates(run, model);            // aligned plans to build and measure
         var probe = new CalibrationProbe(run, model, new ModelVariant(ModelVariant.OriginalName, model.Path, model.Inventory.LinearParameters));
         unconstrained = LayerProbe.Measure(run, model, statistics, unconstrained, probe, candidates); // output error of the aligned dims beside d*
         var plan = Alignment.Choose(run, unconstrained, candidates);        // aligned plans, same budget

@@ -100,12 +100,5 @@ public sealed class RunContext : IDisposable
 
     public string Scratch(string fileName) => Path.Combine(ScratchFolder, fileName);
 
-    /// <summary>Per-layer low-rank decompositions, kept across the plans a run builds when it measures them.</summary>
-    public Steps.DecompositionCache Decompositions { get; } = new();
-
-    public void Dispose()
-    {
-        Decompositions.Dispose();
-        _scratch.Dispose();
-    }
+    public void Dispose() => _scratch.Dispose();
 }

@@ -63,7 +63,7 @@ public static class LowRankApply
                     {
                         if (!cuts.TryGetValue(rank, out var factors))
                         {
-                            factors = Cut(decomposition.Value, layer.Name, rank);
+                            factors = Cut(decomposition, layer.Name, rank);
                             cuts[rank] = factors;
                         }
 

@@ -39,7 +39,7 @@ public static class LowRankCompression
             run.CancellationToken.ThrowIfCancellationRequested();
             run.Report("compress", $"[{index + 1}/{model.Compressible.Count}] spectrum of {layer.Name} ({layer.InFeatures}×{layer.OutFeatures})");
             using var decomposition = Decompose(run, factorizer, model, layer, statistics);
-            sensitivities.Add(LayerSensitivity.FromSpectrum(decomposition.Value));
+            sensitivities.Add(LayerSensitivity.FromSpectrum(decomposition));
         }
 
         Gac.Compression.LowRank.RankAllocation allocation;
@@ -81,15 +81,8 @@ public static class LowRankCompression
         return new UnconstrainedPlan(method, model.Compressible, problem);
     }
 
-    /// <summary>
-    /// ASVD decomposes diag(S)·W with S from the layer's calibration statistics; SVD decomposes W.
-    /// Through the run's <see cref="DecompositionCache"/>: decomposed once per run when plans are measured.
-    /// </summary>
-    internal static DecompositionCache.Lease Decompose(
-        RunContext run, LowRankFactorizer factorizer, ImportedModel model, LinearLayer layer, IReadOnlyDictionary<string, ActivationStatistics> statistics)
-        => run.Decompositions.Get(layer.Name, () => DecomposeNow(run, factorizer, model, layer, statistics));
-
-    private static LowRankDecomposition DecomposeNow(
+    /// <summary>ASVD decomposes diag(S)·W with S from the layer's calibration statistics; SVD decomposes W.</summary>
+    internal static LowRankDecomposition Decompose(
         RunContext run, LowRankFactorizer factorizer, ImportedModel model, LinearLayer layer, IReadOnlyDictionary<string, ActivationStatistics> statistics)
     {
         var weight = new WeightMatrix(checked((int)layer.InFeatures), checked((int)layer.OutFeatures), model.Weights.Weight(layer));
