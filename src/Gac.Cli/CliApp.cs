@@ -1,63 +1,109 @@
+using System.CommandLine;
+using System.CommandLine.Help;
+using System.CommandLine.Invocation;
 using System.Reflection;
 using Gac.Cli.Commands;
 using Gac.Cli.Hosting;
+using Gac.Core.Artifacts;
 using Gac.Core.Diagnostics;
 
 namespace Gac.Cli;
 
 /// <summary>
-/// The gac-build entry point: picks the command, parses its arguments, runs it, and turns every
-/// failure into the command-line contract's exit codes (0 ok, 1 rejected, 2 bad input, 3 internal).
+/// The gac-build entry point: parses the command line against the commands' System.CommandLine
+/// definitions, runs the command with the Ctrl-C token, and turns every failure into the command-line
+/// contract's exit codes (0 ok, 1 rejected, 2 bad input, 3 internal, 130/143 cancelled).
 /// </summary>
 public static class CliApp
 {
-    public static IReadOnlyList<CliCommand> Commands { get; } =
-    [
-        new CheckCommand(),
-        new InitCommand(),
-        new RunCommand(),
-        new AuditCommand(),
-        new PlanCommand(),
-        new ExplainCommand(),
-        new SynthCommand(),
-        new BenchCommand(),
-        new ProfileCommand(),
-        new CompareCommand(),
-    ];
+    public const string Name = "gac-build";
+
+    /// <summary>Response files (@file) are off: gac-build never supported them, and a path starting with @ stays a path.</summary>
+    private static readonly ParserConfiguration Parsing = new() { ResponseFileTokenReplacer = null };
 
     public static string Version { get; } =
         typeof(CliApp).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
         ?? "0.0.0";
 
-    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null)
+    public static IReadOnlyList<GacCommand> CreateCommands(CliHost host) =>
+    [
+        new CheckCommand(host),
+        new InitCommand(host),
+        new RunCommand(host),
+        new AuditCommand(host),
+        new PlanCommand(host),
+        new ExplainCommand(host),
+        new SynthCommand(host),
+        new BenchCommand(host),
+        new ProfileCommand(host),
+        new CompareCommand(host),
+    ];
+
+    /// <summary>The whole command tree; --help and --version are generated from it.</summary>
+    public static Command CreateRoot(CliHost host)
     {
-        workingDirectory ??= Directory.GetCurrentDirectory();
-        if (args.Length == 0 || args[0] is "--help" or "-h" or "help")
+        var root = new Command(Name, $"{Name} {Version} — GPU-aligned compression for ONNX models");
+        var help = new HelpOption();
+        help.Action = new HelpWithExitCodes((HelpAction)help.Action!);
+        root.Options.Add(help);
+        root.Options.Add(new VersionOption { Action = new PrintVersion() });
+        foreach (var command in CreateCommands(host))
         {
-            HelpText.WriteOverview(stdout, Commands, Version);
-            return args.Length == 0 ? ExitCodes.BadInput : ExitCodes.Success;
+            root.Subcommands.Add(command);
         }
 
-        if (args[0] is "--version" or "version")
-        {
-            stdout.WriteLine(Version);
-            return ExitCodes.Success;
-        }
+        return root;
+    }
 
-        var format = OutputFormat.Text;
+    public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null, CancellationToken cancellation = default)
+        => RunAsync(args, stdout, stderr, workingDirectory, cancellation).GetAwaiter().GetResult();
+
+    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null, CancellationToken cancellation = default)
+    {
+        var root = CreateRoot(new CliHost(stdout, stderr, workingDirectory ?? Directory.GetCurrentDirectory()));
+        var invocation = new InvocationConfiguration
+        {
+            Output = stdout,
+            Error = stderr,
+            EnableDefaultExceptionHandler = false, // failures are mapped to GAC codes below, never a stack trace for bad input
+            ProcessTerminationTimeout = null, // CancellationSignals owns Ctrl-C and SIGTERM (exit 130 / 143, scratch cleanup)
+        };
         try
         {
-            var command = Commands.FirstOrDefault(c => c.Name == args[0])
-                ?? throw GacException.Create(DiagnosticCatalogue.UnknownCommand, $"'{args[0]}' is not a gac-build command. Commands: {string.Join(", ", Commands.Select(c => c.Name))}.");
-            var parsed = ArgumentParser.Parse(command, args[1..]);
-            if (parsed.Has("--help"))
+            // No arguments: the overview, as a mistake (exit 2); `help` and `version` as words still work.
+            string[] words = args switch
             {
-                HelpText.WriteCommand(stdout, command);
-                return ExitCodes.Success;
+                [] or ["help"] => ["--help"],
+                ["version"] => ["--version"],
+                _ => args,
+            };
+            var parse = root.Parse(words, Parsing);
+            if (parse.Action is { } action && action != parse.CommandResult.Command.Action && action is not ParseErrorAction)
+            {
+                var code = parse.Invoke(invocation); // --help or --version
+                return args.Length == 0 ? ExitCodes.BadInput : code;
             }
 
-            format = ParseFormat(command, parsed.Value("--format"));
-            return command.Execute(new CommandContext(parsed, stdout, stderr, format, workingDirectory));
+            if (parse.CommandResult.Command == root)
+            {
+                throw GacException.Create(DiagnosticCatalogue.UnknownCommand, $"'{args[0]}' is not a {Name} command. Commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))}.");
+            }
+
+            if (ArgumentErrors.Of(parse, words) is { } error)
+            {
+                throw error;
+            }
+
+            using var signals = new CancellationSignals(ScratchFolder.DeleteAllLive);
+            using var token = CancellationTokenSource.CreateLinkedTokenSource(signals.Token, cancellation);
+            try
+            {
+                return await parse.InvokeAsync(invocation, token.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
+            {
+                throw signals.Cancelled();
+            }
         }
         catch (GacException ex)
         {
@@ -72,7 +118,7 @@ public static class CliApp
         {
             var cancelled = new Diagnostic(DiagnosticCatalogue.RunCancelled, "cancelled.");
             stderr.WriteLine(cancelled.ToCanonicalString());
-            return Failed(Hosting.CancellationSignals.InterruptExitCode, [cancelled]);
+            return Failed(CancellationSignals.InterruptExitCode, [cancelled]);
         }
 #pragma warning disable CA1031 // The host boundary: any other exception is a bug, reported with its stack trace.
         catch (Exception ex)
@@ -96,21 +142,38 @@ public static class CliApp
         }
     }
 
-    private static OutputFormat ParseFormat(CliCommand command, string? value)
+    /// <summary>The generated help, at a fixed width (the same in a terminal and a log), plus the exit codes under the overview.</summary>
+    private sealed class HelpWithExitCodes : SynchronousCommandLineAction
     {
-        if (value is null)
+        private readonly HelpAction _help;
+
+        public HelpWithExitCodes(HelpAction help)
         {
-            return OutputFormat.Text;
+            _help = help;
+            _help.MaxWidth = 110;
         }
 
-        foreach (var format in command.Formats)
+        public override int Invoke(ParseResult parseResult)
         {
-            if (CliCommand.FormatName(format) == value)
+            _help.Invoke(parseResult);
+            if (parseResult.CommandResult.Command.Parents.Any())
             {
-                return format;
+                return ExitCodes.Success;
             }
-        }
 
-        throw ParsedArguments.ArgumentError($"--format expects {CliCommand.Alternatives(command.Formats.Select(f => $"'{CliCommand.FormatName(f)}'"))}, found '{value}'.");
+            var output = parseResult.InvocationConfiguration.Output;
+            output.WriteLine("Every command takes --format text|json and --help (`gac-build <command> --help`).");
+            output.WriteLine("Exit codes: 0 ok/accepted, 1 rejected by the gate, 2 bad input, 3 internal error, 130/143 cancelled by Ctrl-C/SIGTERM.");
+            return ExitCodes.Success;
+        }
+    }
+
+    private sealed class PrintVersion : SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(Version);
+            return ExitCodes.Success;
+        }
     }
 }

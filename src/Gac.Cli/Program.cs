@@ -1,1 +1,1 @@
-return Gac.Cli.CliApp.Run(args, Console.Out, Console.Error);
+return await Gac.Cli.CliApp.RunAsync(args, Console.Out, Console.Error);

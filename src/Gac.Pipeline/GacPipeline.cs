@@ -20,21 +20,78 @@ public static class GacPipeline
         RunReadiness.ThrowIfNotReady(spec, options);                        // what check reports: refuse before any work
         using var run = new RunContext(spec, options, progress, cancellationToken);
 
+        var candidate = CompressStage(run);                                 // import … the chosen aligned candidate
+        return await ValidateStageAsync(run, candidate).ConfigureAwait(false); // validate, gate, publish
+    }
+
+    /// <summary>
+    /// <c>gac-build run --stage compress</c>: the CPU half of a run — import, calibrate, compress, align,
+    /// write and choose the candidate — written as a candidate bundle for <see cref="ValidateAsync"/>
+    /// on another machine. Nothing is published and no gate runs. Calibration runs on the CPU provider
+    /// (a compress job has no GPU); the validation provider applies in the validate stage.
+    /// </summary>
+    public static Bundles.BundleManifest CompressToBundle(
+        GacSpec spec,
+        string bundleFolder,
+        PipelineOptions? options = null,
+        IProgress<PipelineProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        options = (options ?? new PipelineOptions()) with { Provider = ExecutionProviderChoice.Cpu };
+        RunReadiness.ThrowIfNotReady(spec, options);
+        using var run = new RunContext(spec, options, progress, cancellationToken);
+        var candidate = CompressStage(run);
+        return Bundles.CandidateBundle.Write(run, candidate, bundleFolder);
+    }
+
+    /// <summary>
+    /// <c>gac-build validate &lt;bundle&gt;</c>: the bundle is checked against its manifest and the spec
+    /// (GAC1800–GAC1806), then validated, gated and published exactly as the second half of
+    /// <see cref="RunAsync"/> — the same output lock and atomic commit.
+    /// </summary>
+    /// <param name="specPath">The spec to validate against; null reads the path the bundle recorded (relative to the bundle).</param>
+    public static async Task<PipelineResult> ValidateAsync(
+        string bundleFolder,
+        string? specPath = null,
+        PipelineOptions? options = null,
+        IProgress<PipelineProgress>? progress = null,
+        CancellationToken cancellationToken = default)
+    {
+        options ??= new PipelineOptions();
+        var bundle = Bundles.CandidateBundle.Open(bundleFolder, specPath, progress);
+        using var run = new RunContext(bundle.Spec, options, progress, cancellationToken);
+        run.CheckOutputs(bundle.Files);                                     // the artifact never replaces a bundle file
+        foreach (var warning in bundle.Warnings)
+        {
+            run.Warn(warning);                                              // the compress stage's warnings stay in the report
+        }
+
+        return await ValidateStageAsync(run, bundle.Candidate).ConfigureAwait(false);
+    }
+
+    /// <summary>Import through the choice of the aligned candidate: everything that needs no GPU.</summary>
+    internal static CompressedCandidate CompressStage(RunContext run)
+    {
         var model = ModelImport.Load(run);                                  // ONNX → linear layers + groups
-        run.CheckOutputs(Publish.ExternalDataFiles(model));                 // no output replaces a data file the model reads
+        var dataFiles = Publish.ExternalDataFiles(model).ToList();
+        run.CheckOutputs(dataFiles);                                        // no output replaces a data file the model reads
         var statistics = Calibration.Measure(run, model);                   // per-channel input statistics
         var unconstrained = Compress(run, model, statistics);               // d*, importance, error curves
         var candidates = PlanMeasurement.Candidates(run, model);            // aligned plans to build and measure
         var probe = new CalibrationProbe(run, model, new ModelVariant(ModelVariant.OriginalName, model.Path, model.Inventory.LinearParameters));
         unconstrained = LayerProbe.Measure(run, model, statistics, unconstrained, probe, candidates); // output error of the aligned dims beside d*
         var plan = Alignment.Choose(run, unconstrained, candidates);        // aligned plans, same budget
-        var written = plan.Unconstrained.IsPruning                          // unaligned + each aligned plan's ONNX
-            ? PruneApply.Write(run, model, plan)
-            : LowRankApply.Write(run, model, statistics, plan);
+        var written = ApplyStep.Write(run, model, statistics, plan);         // unaligned + each aligned plan's ONNX
         (plan, var variants) = PlanSelectionStep.Choose(run, model, statistics, plan, written, probe, candidates); // lowest calibration error wins
-        var validation = Validation.Measure(run, model, variants);          // fidelity + latency A/B/C
-        var verdict = GateStep.Decide(run, plan, variants, validation);     // goals → verdict
-        return await Publish.CommitAsync(run, model, plan, variants, validation, verdict).ConfigureAwait(false);
+        return new CompressedCandidate(variants, model.InputDomains, CandidatePlan.Of(plan, variants, run.Profile.Multiple), dataFiles);
+    }
+
+    /// <summary>Fidelity and latency on the target runtime, the gate, and the atomic publish under the output lock.</summary>
+    internal static async Task<PipelineResult> ValidateStageAsync(RunContext run, CompressedCandidate candidate)
+    {
+        var validation = Validation.Measure(run, candidate);                // fidelity + latency A/B/C
+        var verdict = GateStep.Decide(run, candidate, validation);          // goals → verdict
+        return await Publish.CommitAsync(run, candidate, validation, verdict).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -53,6 +110,7 @@ public static class GacPipeline
         return Alignment.Choose(run, Compress(run, model, statistics));
     }
 
+    /// <summary>The one place the compressor is chosen: the plan's type writes its variants from here on.</summary>
     private static UnconstrainedPlan Compress(
         RunContext run,
         ImportedModel model,

@@ -17,6 +17,7 @@ public sealed class RunContext : IDisposable
     private readonly List<Diagnostic> _warnings = [];
     private readonly Core.Artifacts.ScratchFolder _scratch;
     private OrtSessionFactory? _sessions;
+    private Gac.Compression.LowRank.DecompositionCache? _decompositions;
 
     public RunContext(GacSpec spec, PipelineOptions options, IProgress<PipelineProgress>? progress, CancellationToken cancellationToken)
     {
@@ -100,5 +101,12 @@ public sealed class RunContext : IDisposable
 
     public string Scratch(string fileName) => Path.Combine(ScratchFolder, fileName);
 
-    public void Dispose() => _scratch.Dispose();
+    /// <summary>Every low-rank layer's decomposition, computed once and spilled to the scratch folder for the apply pass and later candidates.</summary>
+    public Gac.Compression.LowRank.DecompositionCache Decompositions => _decompositions ??= new(Scratch("decompositions"));
+
+    public void Dispose()
+    {
+        _decompositions?.Dispose();
+        _scratch.Dispose();
+    }
 }

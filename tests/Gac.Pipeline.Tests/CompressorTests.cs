@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Pipeline.Steps;
 
 namespace Gac.Pipeline.Tests;
 
@@ -66,6 +67,31 @@ public sealed class CompressorTests
         Assert.Contains(plan.Layers, l => l.Name.EndsWith(".attn", StringComparison.Ordinal) && l.Aligned < l.Original);
         Assert.Contains(plan.Layers, l => l.Name.EndsWith(".mlp", StringComparison.Ordinal) && l.Aligned < l.Original);
         Assert.True(result.Report.Fidelity!.Cosine > 0.9, $"cosine {result.Report.Fidelity.Cosine}");
+    }
+
+    [Theory]
+    [InlineData("prune", typeof(PrunePlan))]
+    [InlineData("asvd", typeof(LowRankPlan))]
+    [InlineData("svd", typeof(LowRankPlan))]
+    [InlineData("none", typeof(LowRankPlan))]
+    public void The_method_chooses_the_plan_type_once_and_prune_plans_score_every_unit_of_every_group(string method, Type expected)
+    {
+        using var workspace = new PipelineWorkspace();
+
+        var plan = GacPipeline.Plan(workspace.Spec(method: method, ratio: method == "none" ? 0 : 0.25)).Unconstrained;
+
+        Assert.IsType(expected, plan);
+        Assert.Equal(method == "none", plan.IsEmpty);
+        if (plan is PrunePlan prune)
+        {
+            // Every pruning decision has one importance per unit it may keep: its whole width.
+            Assert.All(prune.Problem.Decisions, d => Assert.Equal(d.MaxDimension, prune.UnitScores[d.Id].Count));
+        }
+        else
+        {
+            // Low rank decides per layer: every decision names one of the plan's linear layers.
+            Assert.All(plan.Problem.Decisions, d => Assert.Contains(plan.Layers, l => l.Name == d.Id));
+        }
     }
 
     [Fact]

@@ -1,8 +1,8 @@
+using System.CommandLine;
 using System.Globalization;
 using Gac.Cli.Hosting;
 using Gac.Core.Audit;
 using Gac.Core.Diagnostics;
-using Gac.Core.Hardware;
 using Gac.Core.Model.Architectures;
 using Gac.Onnx;
 using Gac.Onnx.Discovery;
@@ -14,28 +14,29 @@ namespace Gac.Cli.Commands;
 /// compute sits in misaligned GEMMs. Reads only the graph (shapes), never external weight data,
 /// so it needs no GPU and answers in well under a second even for multi-gigabyte models.
 /// </summary>
-public sealed class AuditCommand : CliCommand
+public sealed class AuditCommand : GacCommand
 {
-    public override string Name => "audit";
+    private readonly Argument<string> _model;
+    private readonly AlignmentOptions _alignment;
+    private readonly Option<double?> _failBelow;
 
-    public override string Summary => "List linear layers, their dims and alignment against a profile; no GPU needed.";
-
-    public override IReadOnlyList<ArgumentSpec> Arguments => [new("model", "An .onnx file, or a Hugging Face checkpoint folder (its block projections, from config.json).")];
-
-    public override IReadOnlyList<OptionSpec> Options =>
-    [
-        new("--profile", $"Alignment profile: {string.Join(", ", BuiltInProfiles.All.Select(p => p.Name))} (default generic-8).", "name"),
-        new("--align", "Check against a plain multiple instead of a profile (e.g. 8, 16, 64).", "N"),
-        new("--fail-below", "Exit 1 when the share of aligned dimensions is below PCT percent.", "PCT"),
-    ];
-
-    public override int Execute(CommandContext context)
+    public AuditCommand(CliHost host)
+        : base(host, "audit", "List linear layers, their dims and alignment against a profile; no GPU needed.")
     {
-        var args = context.Arguments;
-        var profile = ResolveProfile(args);
-        var failBelow = args.DoubleValue("--fail-below", 0, 100);
-        var given = args.Positionals[0];
-        var folder = Path.GetFullPath(given, context.WorkingDirectory);
+        _model = Add(Required("model", "An .onnx file, or a Hugging Face checkpoint folder (its block projections, from config.json)."));
+        _alignment = new AlignmentOptions(
+            this,
+            $"Alignment profile: {AlignmentOptions.ProfileNames} (default generic-8).",
+            "Check against a plain multiple instead of a profile (e.g. 8, 16, 64).");
+        _failBelow = Add(CliOptions.Double("--fail-below", "PCT", "Exit 1 when the share of aligned dimensions is below PCT percent.", 0, 100));
+    }
+
+    protected override int Execute(CommandContext context)
+    {
+        var profile = _alignment.Resolve(context);
+        var failBelow = context.Get(_failBelow);
+        var given = context.Get(_model);
+        var folder = context.FullPath(given);
         var inventory = Directory.Exists(folder)
             ? CheckpointInventory(folder, given)
             : LinearLayerDiscovery.Discover(OnnxModelFile.Load(context.ExistingFile(given, "Model"))) with { Source = given };
@@ -69,28 +70,5 @@ public sealed class AuditCommand : CliCommand
         }
 
         return ArchitectureShapes.FromConfigFile(config) with { Source = given };
-    }
-
-    internal static AlignmentProfile ResolveProfile(ParsedArguments args)
-    {
-        var name = args.Value("--profile");
-        var multiple = args.IntValue("--align", 1, 4096);
-        if (name is not null && multiple is not null)
-        {
-            throw ParsedArguments.ArgumentError("give either --profile or --align, not both.");
-        }
-
-        if (multiple is { } m)
-        {
-            return BuiltInProfiles.ForMultiple(m);
-        }
-
-        if (name is null)
-        {
-            return BuiltInProfiles.Generic8;
-        }
-
-        return BuiltInProfiles.Find(name)
-            ?? throw ParsedArguments.ArgumentError($"unknown profile '{name}'. Built-in profiles: {string.Join(", ", BuiltInProfiles.All.Select(p => p.Name))}.");
     }
 }

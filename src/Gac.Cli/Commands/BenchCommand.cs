@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
@@ -5,12 +6,11 @@ using Gac.Core.Spec;
 using Gac.Onnx;
 using Gac.Onnx.Discovery;
 using Gac.Pipeline;
+using Gac.Pipeline.Inspection;
 using Gac.Pipeline.Steps;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Hardware;
 using Gac.Runtime.Providers;
-
-using Gac.Pipeline.Inspection;
 
 namespace Gac.Cli.Commands;
 
@@ -19,51 +19,52 @@ namespace Gac.Cli.Commands;
 /// (IoBinding, warm-up, p50/p90/p99/mean and a bootstrap 95% interval of the p50), with the provider
 /// that actually ran and the hardware, so a number is only ever compared with like.
 /// </summary>
-public sealed class BenchCommand : CliCommand
+public sealed class BenchCommand : GacCommand
 {
-    public override string Name => "bench";
+    private readonly Argument<string> _model;
+    private readonly Option<string?> _shape;
+    private readonly MeasurementOptions _measurement;
+    private readonly Option<string?> _spec;
 
-    public override string Summary => "Latency of one model on a provider (p50/p90/p99/mean with a 95% interval).";
-
-    public override IReadOnlyList<ArgumentSpec> Arguments => [new("model", "An .onnx file.")];
-
-    public override IReadOnlyList<OptionSpec> Options =>
-    [
-        ProviderOption.Spec("Execution provider (default auto)"),
-        new("--shape", "Values of the model's symbolic input dims, e.g. batch=1,seq=128; several buckets separated by ';'.", "name=N,..[;..]"),
-        new("--warmup", "Untimed runs before measuring (default 10).", "N"),
-        new("--iterations", "Timed runs per shape bucket (default 100).", "N"),
-        new("--threads", "ONNX Runtime intra-op threads (default: one per physical core).", "N"),
-        new("--spec", "Feed the inputs a spec's calibration section names (calibration.text, inputs, npy, tokens; else generated from the graph), as `run` validates with; its calibration.dims bind the shape unless --shape is given.", "gac.yaml"),
-    ];
-
-    public override int Execute(CommandContext context)
+    public BenchCommand(CliHost host)
+        : base(host, "bench", "Latency of one model on a provider (p50/p90/p99/mean with a 95% interval).")
     {
-        var args = context.Arguments;
+        _model = Add(Required("model", "An .onnx file."));
+        _shape = Add(CliOptions.Text("--shape", "name=N,..[;..]", "Values of the model's symbolic input dims, e.g. batch=1,seq=128; several buckets separated by ';'."));
+        _measurement = new MeasurementOptions(this, "Untimed runs before measuring (default 10).", "Timed runs per shape bucket (default 100).");
+        _spec = Add(CliOptions.Text(
+            "--spec",
+            "gac.yaml",
+            "Feed the inputs a spec's calibration section names (calibration.text, inputs, npy, tokens; else generated from the graph), as `run` validates with; its calibration.dims bind the shape unless --shape is given."));
+    }
+
+    protected override int Execute(CommandContext context)
+    {
         var defaults = new BenchmarkSettings();
         var settings = defaults with
         {
-            Warmup = args.IntValue("--warmup", 0, 1_000_000) ?? defaults.Warmup,
-            Iterations = args.IntValue("--iterations", 1, 10_000_000) ?? defaults.Iterations,
+            Warmup = _measurement.Warmup(context, defaults.Warmup),
+            Iterations = _measurement.Iterations(context, defaults.Iterations),
         };
-        var buckets = ParseBuckets(args.Value("--shape"));
-        var threads = args.IntValue("--threads", 1, 1024);
-        var policy = ProviderOption.Parse(args) ?? ExecutionProviderChoice.Auto;
-        var path = context.ExistingFile(args.Positionals[0], "Model");
-        var spec = args.Value("--spec") is { } specPath ? GacSpecLoader.Load(Path.GetFullPath(specPath, context.WorkingDirectory)) : null;
+        var shapeText = context.Get(_shape);
+        var buckets = ParseBuckets(shapeText);
+        var threads = _measurement.Threads(context);
+        var policy = _measurement.Provider(context);
+        var path = context.ExistingFile(context.Get(_model), "Model");
+        var spec = context.FullPathOrNull(context.Get(_spec)) is { } specPath ? GacSpecLoader.Load(specPath) : null;
 
         // Integer inputs get values valid by construction (ids below the table they index, masks 1, …),
         // read from the graph as calibration reads them; external weights are not loaded for this.
         // With --spec, the spec's own source feeds the runs: the held-out samples validation times.
         var domains = InputDomainDiscovery.Discover(OnnxModelFile.Load(path).Model);
-        using var run = spec is null ? null : new RunContext(spec, new PipelineOptions(), null, CancellationToken.None);
+        using var run = spec is null ? null : new RunContext(spec, new PipelineOptions(), null, context.Cancellation);
         settings = settings with { Inputs = run is null ? new GeneratedInputs(domains, settings.Seed) : InputSources.HeldOut(run, domains) };
 
         var sessions = new OrtSessionFactory(new SessionSettings(policy, IntraOpThreads: threads));
         IReadOnlyList<LatencyResult> results;
         using (var session = sessions.Open(path))
         {
-            if (spec is not null && args.Value("--shape") is null)
+            if (spec is not null && shapeText is null)
             {
                 buckets = [ShapeBuckets.Complete(session.Session, spec.Calibration.Dims, knownShapes: DimBinding.KnownShapes(spec.Calibration))];
             }
@@ -134,7 +135,7 @@ public sealed class BenchCommand : CliCommand
         }
         catch (FormatException e)
         {
-            throw ParsedArguments.ArgumentError($"--shape: {e.Message} Expected e.g. batch=1,seq=128.");
+            throw ArgumentErrors.Create($"--shape: {e.Message} Expected e.g. batch=1,seq=128.");
         }
     }
 

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
@@ -12,25 +13,24 @@ namespace Gac.Cli.Commands;
 /// <c>--format json</c> it also lists the files the spec reads and writes — the MSBuild task
 /// hashes those inputs to decide whether a build is up to date.
 /// </summary>
-public sealed class CheckCommand : CliCommand
+public sealed class CheckCommand : GacCommand
 {
-    public override string Name => "check";
+    private readonly Argument<string> _spec;
+    private readonly Option<string?> _output;
 
-    public override string Summary => "Validate a gac.yaml spec (schema, values, referenced files, and the model's and data files' headers).";
-
-    public override IReadOnlyList<ArgumentSpec> Arguments => [new("spec", "The gac.yaml to validate.")];
-
-    public override IReadOnlyList<OptionSpec> Options =>
-        [new("--output", "The artifact path a run would use instead of export.path (listed in the JSON outputs).", "path")];
-
-    public override int Execute(CommandContext context)
+    public CheckCommand(CliHost host)
+        : base(host, "check", "Validate a gac.yaml spec (schema, values, referenced files, and the model's and data files' headers).")
     {
-        var given = context.Arguments.Positionals[0];
-        var result = GacSpecLoader.TryLoad(Path.GetFullPath(given, context.WorkingDirectory));
-        var options = new PipelineOptions
-        {
-            OutputPath = context.Arguments.Value("--output") is { } outputArgument ? Path.GetFullPath(outputArgument, context.WorkingDirectory) : null,
-        };
+        _spec = Add(Required("spec", "The gac.yaml to validate."));
+        _output = Add(CliOptions.Text("--output", "path", "The artifact path a run would use instead of export.path (listed in the JSON outputs)."));
+    }
+
+    protected override int Execute(CommandContext context)
+    {
+        var given = context.Get(_spec);
+        var result = GacSpecLoader.TryLoad(context.FullPath(given));
+        var artifact = context.FullPathOrNull(context.Get(_output));
+        var options = new PipelineOptions { OutputPath = artifact };
 
         // A spec that loads is then read against the model's and data files' headers: what `run` would reject.
         var readiness = result.Spec is { } loaded ? RunReadiness.Check(loaded, options) : [];
@@ -44,9 +44,8 @@ public sealed class CheckCommand : CliCommand
         if (context.Format == OutputFormat.Json)
         {
             var files = result.Spec is { } s ? SpecFileSet.Of(s) : null;
-            if (files is not null && context.Arguments.Value("--output") is { } output)
+            if (files is not null && artifact is not null)
             {
-                var artifact = Path.GetFullPath(output, context.WorkingDirectory);
                 files = files with { Outputs = [artifact] };
             }
 

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
 using Gac.Core.Reports;
@@ -9,42 +10,43 @@ namespace Gac.Cli.Commands;
 /// and prune at one ratio) in one table — the original once, then each run's unaligned and gac
 /// variants. Writes compare.json and compare.md; prints the table. Reads reports only, so it is instant.
 /// </summary>
-public sealed class CompareCommand : CliCommand
+public sealed class CompareCommand : GacCommand
 {
-    public override string Name => "compare";
+    private readonly Argument<string[]> _reports;
+    private readonly Option<string?> _out;
+    private readonly Option<bool> _allowBudgetMismatch;
 
-    public override string Summary => "Put two or more run reports of one model side by side (compare.json, compare.md).";
-
-    public override IReadOnlyList<ArgumentSpec> Arguments =>
-        [new("report.json", "gac.report.json files written by `gac-build run` on the same model; two or more.", Repeated: true)];
-
-    public override IReadOnlyList<OptionSpec> Options =>
-    [
-        new("--out", "Folder for compare.json and compare.md (default: the current folder).", "DIR"),
-        new("--allow-budget-mismatch", "Compare reports whose budgets differ by more than 1% (GAC9103 becomes a warning)."),
-    ];
-
-    public override IReadOnlyList<OutputFormat> Formats => [OutputFormat.Text, OutputFormat.Json, OutputFormat.Markdown];
-
-    public override int Execute(CommandContext context)
+    public CompareCommand(CliHost host)
+        : base(host, "compare", "Put two or more run reports of one model side by side (compare.json, compare.md).", OutputFormat.Text, OutputFormat.Json, OutputFormat.Markdown)
     {
-        var args = context.Arguments;
-        if (args.Positionals.Count < 2)
+        _reports = Add(new Argument<string[]>("report.json")
         {
-            throw ParsedArguments.ArgumentError($"'compare' needs two or more reports; found {args.Positionals.Count}.");
+            Description = "gac.report.json files written by `gac-build run` on the same model; two or more.",
+            Arity = ArgumentArity.OneOrMore,
+        });
+        _out = Add(CliOptions.Text("--out", "DIR", "Folder for compare.json and compare.md (default: the current folder)."));
+        _allowBudgetMismatch = Add(CliOptions.Flag("--allow-budget-mismatch", "Compare reports whose budgets differ by more than 1% (GAC9103 becomes a warning)."));
+    }
+
+    protected override int Execute(CommandContext context)
+    {
+        var given = context.Get(_reports);
+        if (given.Length < 2)
+        {
+            throw ArgumentErrors.Create($"'compare' needs two or more reports; found {given.Length}.");
         }
 
         // Paths stay as the user wrote them in the output (compare.md is often committed); files are read by full path.
-        var reports = args.Positionals
+        var reports = given
             .Select(p => (Path: p, Report: ReportFile.Read(context.ExistingFile(p, "Report"))))
             .ToList();
-        var comparison = ReportComparison.Build(reports, args.Has("--allow-budget-mismatch"));
+        var comparison = ReportComparison.Build(reports, context.Get(_allowBudgetMismatch));
         foreach (var warning in comparison.Warnings)
         {
             context.Error.WriteLine(warning);
         }
 
-        var folder = Path.GetFullPath(args.Value("--out") ?? ".", context.WorkingDirectory);
+        var folder = context.FullPath(context.Get(_out) ?? ".");
         var written = ComparisonWriter.Write(comparison, folder);
         context.Out.Write(context.Format switch
         {

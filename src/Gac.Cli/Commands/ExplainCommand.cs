@@ -1,31 +1,34 @@
+using System.CommandLine;
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
 
 namespace Gac.Cli.Commands;
 
 /// <summary><c>gac-build explain GAC0010</c>: the catalogue entry for a code; with no code, the whole catalogue.</summary>
-public sealed class ExplainCommand : CliCommand
+public sealed class ExplainCommand : GacCommand
 {
-    public override string Name => "explain";
+    private readonly Argument<string?> _code;
+    private readonly Option<bool> _markdown;
 
-    public override string Summary => "Explain a diagnostic code (cause and fix); no code lists them all.";
-
-    public override IReadOnlyList<ArgumentSpec> Arguments => [new("code", "A diagnostic code such as GAC0010.", Required: false)];
-
-    public override IReadOnlyList<OptionSpec> Options => [new("--markdown", "Print the whole catalogue as the Markdown page (DIAGNOSTICS.md).")];
-
-    public override int Execute(CommandContext context)
+    public ExplainCommand(CliHost host)
+        : base(host, "explain", "Explain a diagnostic code (cause and fix); no code lists them all.")
     {
-        if (context.Arguments.Has("--markdown"))
+        _code = Add(Optional("code", "A diagnostic code such as GAC0010."));
+        _markdown = Add(CliOptions.Flag("--markdown", "Print the whole catalogue as the Markdown page (DIAGNOSTICS.md)."));
+    }
+
+    protected override int Execute(CommandContext context)
+    {
+        if (context.Get(_markdown))
         {
             context.Out.Write(DiagnosticCatalogueMarkdown.Render());
             return ExitCodes.Success;
         }
 
-        var code = context.Arguments.Positionals.FirstOrDefault();
+        var code = context.Get(_code);
         IReadOnlyList<DiagnosticDescriptor> entries = code is null
             ? DiagnosticCatalogue.All
-            : [DiagnosticCatalogue.Find(code) ?? throw ParsedArguments.ArgumentError($"'{code}' is not a known diagnostic code. Run `gac-build explain` for the list.")];
+            : [DiagnosticCatalogue.Find(code) ?? throw ArgumentErrors.Create($"'{code}' is not a known diagnostic code. Run `gac-build explain` for the list.")];
         if (context.Format == OutputFormat.Json)
         {
             context.Out.WriteLine(JsonOutput.Serialize(entries));

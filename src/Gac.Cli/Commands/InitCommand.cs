@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
 using Gac.Core.Spec;
@@ -11,46 +12,48 @@ namespace Gac.Cli.Commands;
 /// model; in a folder without a model it writes the starter for "model.onnx" and says so. Never
 /// overwrites an existing spec unless asked.
 /// </summary>
-public sealed class InitCommand : CliCommand
+public sealed class InitCommand : GacCommand
 {
     /// <summary>What the starter names when there is no model yet: the user drops it here or edits model.path.</summary>
     public const string PlaceholderModel = "model.onnx";
 
-    public override string Name => "init";
+    private readonly Option<string?> _model;
+    private readonly Option<string?> _tokens;
+    private readonly Option<ExecutionProviderChoice?> _provider;
+    private readonly Option<string?> _output;
+    private readonly Option<string?> _export;
+    private readonly Option<bool> _force;
 
-    public override string Summary => "Write a commented starter gac.yaml with goals that fit the model.";
-
-    public override IReadOnlyList<OptionSpec> Options =>
-    [
-        new("--model", "The model to compress: an .onnx file or a Hugging Face folder (default: the only .onnx file, or the Hugging Face checkpoint, in the current folder; else model.onnx, to be put there).", "path"),
-        new("--tokens", "Token ids of real text for a language model: calibration, and the held-out perplexity goal.", "path"),
-        new("--provider", "Where validation runs: auto, cuda or cpu (default auto). With cuda the gate also requires the GAC variant not to be slower than the unaligned one.", "name"),
-        new("--output", "Where to write the spec (default gac.yaml).", "path"),
-        new("--export", "Where the compressed model goes (default out/<model>.gac.onnx).", "path"),
-        new("--force", "Overwrite an existing spec."),
-    ];
-
-    public override int Execute(CommandContext context)
+    public InitCommand(CliHost host)
+        : base(host, "init", "Write a commented starter gac.yaml with goals that fit the model.")
     {
-        var args = context.Arguments;
-        var specPath = Path.GetFullPath(args.Value("--output") ?? "gac.yaml", context.WorkingDirectory);
+        _model = Add(CliOptions.Text(
+            "--model",
+            "path",
+            "The model to compress: an .onnx file or a Hugging Face folder (default: the only .onnx file, or the Hugging Face checkpoint, in the current folder; else model.onnx, to be put there)."));
+        _tokens = Add(CliOptions.Text("--tokens", "path", "Token ids of real text for a language model: calibration, and the held-out perplexity goal."));
+        _provider = Add(CliOptions.Provider(
+            "Where validation runs",
+            "Default auto. With cuda the gate also requires the GAC variant not to be slower than the unaligned one."));
+        _output = Add(CliOptions.Text("--output", "path", "Where to write the spec (default gac.yaml)."));
+        _export = Add(CliOptions.Text("--export", "path", "Where the compressed model goes (default out/<model>.gac.onnx)."));
+        _force = Add(CliOptions.Flag("--force", "Overwrite an existing spec."));
+    }
+
+    protected override int Execute(CommandContext context)
+    {
+        var specPath = context.FullPath(context.Get(_output) ?? "gac.yaml");
         var specFolder = Path.GetDirectoryName(specPath)!;
-        if (File.Exists(specPath) && !args.Has("--force"))
+        if (File.Exists(specPath) && !context.Get(_force))
         {
-            throw ParsedArguments.ArgumentError($"'{Path.GetFileName(specPath)}' already exists; pass --force to overwrite it.");
+            throw ArgumentErrors.Create($"'{Path.GetFileName(specPath)}' already exists; pass --force to overwrite it.");
         }
 
-        var provider = args.Value("--provider") switch
-        {
-            null or "auto" => ExecutionProviderChoice.Auto,
-            "cuda" => ExecutionProviderChoice.Cuda,
-            "cpu" => ExecutionProviderChoice.Cpu,
-            var other => throw ParsedArguments.ArgumentError($"--provider expects auto, cuda or cpu, found '{other}'."),
-        };
-        var tokens = args.Value("--tokens") is { } t ? context.ExistingFile(t, "Token file") : null;
+        var provider = context.Get(_provider) ?? ExecutionProviderChoice.Auto;
+        var tokens = context.Get(_tokens) is { } t ? context.ExistingFile(t, "Token file") : null;
 
-        var named = args.Value("--model") ?? FindModel(context.WorkingDirectory);
-        var model = Path.GetFullPath(named ?? PlaceholderModel, context.WorkingDirectory);
+        var named = context.Get(_model) ?? FindModel(context.WorkingDirectory);
+        var model = context.FullPath(named ?? PlaceholderModel);
         if (named is not null && !File.Exists(model) && !Directory.Exists(model))
         {
             throw GacException.Create(DiagnosticCatalogue.InputFileNotFound, $"model '{named}' does not exist.", new SourceLocation(named));
@@ -63,7 +66,7 @@ public sealed class InitCommand : CliCommand
             Dims: header?.SymbolicDims,
             Provider: provider);
         var modelReference = Relative(specFolder, model);
-        var export = args.Value("--export") ?? $"out/{Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(model))}.gac.onnx";
+        var export = context.Get(_export) ?? $"out/{Path.GetFileNameWithoutExtension(Path.TrimEndingDirectorySeparator(model))}.gac.onnx";
 
         Directory.CreateDirectory(specFolder);
         File.WriteAllText(specPath, StarterSpec.Render(modelReference, export, starter));
@@ -106,7 +109,7 @@ public sealed class InitCommand : CliCommand
         var models = Directory.EnumerateFiles(folder, "*.onnx").ToList();
         if (models.Count > 1)
         {
-            throw ParsedArguments.ArgumentError($"{models.Count} .onnx files in the current folder; choose one with --model <path>.");
+            throw ArgumentErrors.Create($"{models.Count} .onnx files in the current folder; choose one with --model <path>.");
         }
 
         if (models.Count == 1)

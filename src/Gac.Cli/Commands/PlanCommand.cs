@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
 using Gac.Core.Hardware;
@@ -12,50 +13,56 @@ namespace Gac.Cli.Commands;
 /// description (no weights), with GAC beside the rounding baselines on the same budget. The cheap
 /// "what will this produce?" step, before any weight is touched.
 /// </summary>
-public sealed class PlanCommand : CliCommand
+public sealed class PlanCommand : GacCommand
 {
-    public override string Name => "plan";
+    private readonly Argument<string?> _spec;
+    private readonly Option<string?> _layers;
+    private readonly Option<string?> _config;
+    private readonly Option<double?> _ratio;
+    private readonly AlignmentOptions _alignment;
+    private readonly Option<int?> _window;
+    private readonly Option<PlanObjectiveKind?> _objective;
+    private readonly Option<string?> _staircase;
+    private readonly Option<int?> _rows;
 
-    public override string Summary => "Compute the unconstrained and GPU-aligned plans without writing a model.";
-
-    public override IReadOnlyList<ArgumentSpec> Arguments => [new("spec", "A gac.yaml (needs the model's weights); or use --layers.", Required: false)];
-
-    public override IReadOnlyList<OptionSpec> Options =>
-    [
-        new("--layers", "A shape-only layers file (JSON, schema src/Gac.Core/Planning/plan-layers.schema.json).", "file"),
-        new("--config", "A Hugging Face config.json (llama, mistral, qwen2, gpt2): plan ASVD-style targets from its shapes alone.", "file"),
-        new("--ratio", "With --config: the fraction of the compressible linear parameters to remove (default 0.15).", "R"),
-        new("--profile", "Override the alignment profile.", "name"),
-        new("--align", "Override with a plain multiple (e.g. 8, 16, 64).", "N"),
-        new("--window", "Override the candidate window: ± this many aligned steps around d*.", "R"),
-        new("--objective", "Override the objective: auto, paper or spectrum.", "name"),
-        new("--staircase", "A latency staircase JSON (made by `gac-build profile`): drop candidates on latency cliffs.", "file"),
-        new("--rows", "Show at most this many decisions in the text table (default all).", "N"),
-    ];
-
-    public override bool AcceptsMissingArguments(IReadOnlyDictionary<string, string?> options)
-        => options.ContainsKey("--layers") || options.ContainsKey("--config");
-
-    public override int Execute(CommandContext context)
+    public PlanCommand(CliHost host)
+        : base(host, "plan", "Compute the unconstrained and GPU-aligned plans without writing a model.")
     {
-        var args = context.Arguments;
-        var layers = args.Value("--layers");
-        var config = args.Value("--config");
-        if ((layers is null && config is null) || args.Positionals.Count > 0)
+        _spec = Add(Optional("spec", "A gac.yaml (needs the model's weights); or use --layers."));
+        _layers = Add(CliOptions.Text("--layers", "file", "A shape-only layers file (JSON, schema src/Gac.Core/Planning/plan-layers.schema.json)."));
+        _config = Add(CliOptions.Text("--config", "file", "A Hugging Face config.json (llama, mistral, qwen2, gpt2): plan ASVD-style targets from its shapes alone."));
+        _ratio = Add(CliOptions.Double("--ratio", "R", "With --config: the fraction of the compressible linear parameters to remove (default 0.15).", 0.0001, 0.99));
+        _alignment = new AlignmentOptions(this, "Override the alignment profile.", "Override with a plain multiple (e.g. 8, 16, 64).");
+        _window = Add(CliOptions.Int("--window", "R", "Override the candidate window: ± this many aligned steps around d*.", 1, 64));
+        _objective = Add(CliOptions.Choice(
+            "--objective",
+            "Override the objective: auto, paper or spectrum.",
+            ("auto", PlanObjectiveKind.Auto),
+            ("paper", PlanObjectiveKind.Paper),
+            ("spectrum", PlanObjectiveKind.Spectrum)));
+        _staircase = Add(CliOptions.Text("--staircase", "file", "A latency staircase JSON (made by `gac-build profile`): drop candidates on latency cliffs."));
+        _rows = Add(CliOptions.Int("--rows", "N", "Show at most this many decisions in the text table (default all).", 1));
+    }
+
+    protected override int Execute(CommandContext context)
+    {
+        var layers = context.Get(_layers);
+        var config = context.Get(_config);
+        if ((layers is null && config is null) || context.Get(_spec) is not null)
         {
             return PlanFromSpec(context);
         }
 
         if (layers is not null && config is not null)
         {
-            throw ParsedArguments.ArgumentError("give either --layers or --config, not both.");
+            throw ArgumentErrors.Create("give either --layers or --config, not both.");
         }
 
         var document = layers is not null
             ? PlanLayersFile.Load(context.ExistingFile(layers, "Layers file"))
-            : FromConfig(context.ExistingFile(config!, "config.json"), args.DoubleValue("--ratio", 0.0001, 0.99) ?? 0.15);
-        var options = WithOverrides(document.Options, args);
-        if (args.Value("--staircase") is { } staircase)
+            : FromConfig(context.ExistingFile(config!, "config.json"), context.Get(_ratio) ?? 0.15);
+        var options = WithOverrides(document.Options, context);
+        if (context.Get(_staircase) is { } staircase)
         {
             options = options with { Staircase = LatencyStaircase.Load(context.ExistingFile(staircase, "Latency staircase")) };
         }
@@ -75,49 +82,47 @@ public sealed class PlanCommand : CliCommand
         return new PlanLayersDocument(ShapeOnlyModels.FromInventory(inventory, ratio), new PlannerOptions());
     }
 
-    internal static void Write(CommandContext context, PlanReport report)
+    private void Write(CommandContext context, PlanReport report)
     {
         context.Out.Write(context.Format == OutputFormat.Json
             ? JsonOutput.Serialize(report) + Environment.NewLine
-            : PlanTextRenderer.Render(report, context.Arguments.IntValue("--rows", 1)));
+            : PlanTextRenderer.Render(report, context.Get(_rows)));
     }
 
-    private static PlannerOptions WithOverrides(PlannerOptions options, ParsedArguments args)
+    private PlannerOptions WithOverrides(PlannerOptions options, CommandContext context)
     {
-        if (args.Has("--profile") || args.Has("--align"))
+        if (_alignment.Given(context))
         {
-            options = options with { Profile = AuditCommand.ResolveProfile(args), UsePreferredMultiple = false };
+            options = options with { Profile = _alignment.Resolve(context), UsePreferredMultiple = false };
         }
 
-        if (args.IntValue("--window", 1, 64) is { } window)
+        if (context.Get(_window) is { } window)
         {
             options = options with { WindowSteps = window };
         }
 
-        return args.Value("--objective") switch
-        {
-            null => options,
-            "auto" => options with { Objective = PlanObjectiveKind.Auto },
-            "paper" => options with { Objective = PlanObjectiveKind.Paper },
-            "spectrum" => options with { Objective = PlanObjectiveKind.Spectrum },
-            var other => throw ParsedArguments.ArgumentError($"--objective expects auto, paper or spectrum, found '{other}'."),
-        };
+        return context.Get(_objective) is { } objective ? options with { Objective = objective } : options;
     }
 
-    private static int PlanFromSpec(CommandContext context)
+    private int PlanFromSpec(CommandContext context)
     {
-        var args = context.Arguments;
-        if (args.Positionals.Count == 0 || args.Has("--layers"))
+        var given = context.Get(_spec);
+        if (given is null)
         {
-            throw ParsedArguments.ArgumentError("give either a gac.yaml or --layers <file>, not both.");
+            throw ArgumentErrors.Create($"'plan' needs the argument <spec>: {_spec.Description}");
         }
 
-        if (args.Has("--profile") || args.Has("--align") || args.Has("--window") || args.Has("--objective") || args.Has("--staircase") || args.Has("--ratio"))
+        if (context.Given(_layers))
         {
-            throw ParsedArguments.ArgumentError("--profile, --align, --window, --objective and --staircase apply to --layers; with a gac.yaml, set them under alignment: (a user profile's staircase: alignment.profiles[].staircase).");
+            throw ArgumentErrors.Create("give either a gac.yaml or --layers <file>, not both.");
         }
 
-        var spec = GacSpecLoader.Load(Path.GetFullPath(args.Positionals[0], context.WorkingDirectory));
+        if (_alignment.Given(context) || context.Given(_window) || context.Given(_objective) || context.Given(_staircase) || context.Given(_ratio))
+        {
+            throw ArgumentErrors.Create("--profile, --align, --window, --objective and --staircase apply to --layers; with a gac.yaml, set them under alignment: (a user profile's staircase: alignment.profiles[].staircase).");
+        }
+
+        var spec = GacSpecLoader.Load(context.FullPath(given));
         var progress = context.ShowProgress ? new Progress<PipelineProgress>(p => context.Error.WriteLine($"[{p.Step}] {p.Message}")) : null;
         var plan = GacPipeline.Plan(spec, progress: progress);
         if (plan.Report is null)

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Gac.Cli.Hosting;
@@ -17,39 +18,46 @@ namespace Gac.Cli.Commands;
 /// (a user profile's <c>staircase</c> in gac.yaml: <c>alignment.profiles[].staircase</c>). Each probe is a tiny
 /// model X[M,K]·A[K,r]·B[r,N] with random constant weights; <c>--dense</c> adds X·W as series "KxN-dense".
 /// </summary>
-public sealed class ProfileCommand : CliCommand
+public sealed class ProfileCommand : GacCommand
 {
     public const string DefaultOutput = "profile.json";
 
-    public override string Name => "profile";
+    private readonly Option<string?> _shape;
+    private readonly Option<int?> _tokens;
+    private readonly Option<string?> _dims;
+    private readonly Option<string?> _dtype;
+    private readonly Option<bool> _dense;
+    private readonly MeasurementOptions _measurement;
+    private readonly Option<string?> _output;
 
-    public override string Summary => "Measure a latency staircase for candidate dims on a provider and save it as a profile.";
-
-    public override IReadOnlyList<OptionSpec> Options =>
-    [
-        new("--shape", "GEMM weight shapes KxN, comma-separated (e.g. 4096x4096,4096x14336); one series per shape.", "KxN[,KxN]"),
-        new("--tokens", $"M, the rows of the input X (batch × sequence); default {ProfileDefaults.Tokens}.", "M"),
-        new("--dims", $"Ranks to measure: from:to:step (inclusive) or a list; default every multiple of {DimensionSweep.DefaultStep} up to min(K, N, {DimensionSweep.DefaultLimit}).", "from:to:step|a,b"),
-        new("--dtype", "Element type: fp32 (default) or fp16 (what GPUs serve; use it with --provider cuda).", "fp32|fp16"),
-        new("--dense", "Also time the dense layer X·W, as series \"KxN-dense\" with one point at d = min(K, N)."),
-        ProviderOption.Spec("Execution provider (default auto)"),
-        new("--warmup", $"Untimed runs per probe (default {ProfileDefaults.Warmup}).", "N"),
-        new("--iterations", $"Timed runs per probe; the p50 is kept (default {ProfileDefaults.Iterations}).", "N"),
-        new("--threads", "ONNX Runtime intra-op threads (default: one per physical core).", "N"),
-        new("--output", $"Where to write the staircase JSON (default {DefaultOutput}).", "file"),
-    ];
-
-    public override int Execute(CommandContext context)
+    public ProfileCommand(CliHost host)
+        : base(host, "profile", "Measure a latency staircase for candidate dims on a provider and save it as a profile.")
     {
-        var args = context.Arguments;
-        var request = ParseRequest(args);
+        _shape = Add(CliOptions.Text("--shape", "KxN[,KxN]", "GEMM weight shapes KxN, comma-separated (e.g. 4096x4096,4096x14336); one series per shape."));
+        _tokens = Add(CliOptions.Int("--tokens", "M", $"M, the rows of the input X (batch × sequence); default {ProfileDefaults.Tokens}.", 1, 1 << 20));
+        _dims = Add(CliOptions.Text(
+            "--dims",
+            "from:to:step|a,b",
+            $"Ranks to measure: from:to:step (inclusive) or a list; default every multiple of {DimensionSweep.DefaultStep} up to min(K, N, {DimensionSweep.DefaultLimit})."));
+        _dtype = Add(CliOptions.Text("--dtype", "fp32|fp16", "Element type: fp32 (default) or fp16 (what GPUs serve; use it with --provider cuda)."));
+        _dense = Add(CliOptions.Flag("--dense", "Also time the dense layer X·W, as series \"KxN-dense\" with one point at d = min(K, N)."));
+        _measurement = new MeasurementOptions(
+            this,
+            $"Untimed runs per probe (default {ProfileDefaults.Warmup}).",
+            $"Timed runs per probe; the p50 is kept (default {ProfileDefaults.Iterations}).");
+        _output = Add(CliOptions.Text("--output", "file", $"Where to write the staircase JSON (default {DefaultOutput})."));
+    }
+
+    protected override int Execute(CommandContext context)
+    {
+        var request = ParseRequest(context);
         var settings = ProfileDefaults.Benchmark with
         {
-            Warmup = args.IntValue("--warmup", 0, 100_000) ?? ProfileDefaults.Warmup,
-            Iterations = args.IntValue("--iterations", 1, 1_000_000) ?? ProfileDefaults.Iterations,
+            Warmup = _measurement.Warmup(context, ProfileDefaults.Warmup),
+            Iterations = _measurement.Iterations(context, ProfileDefaults.Iterations),
         };
-        var sessions = new OrtSessionFactory(new SessionSettings(ProviderOption.Parse(args) ?? ExecutionProviderChoice.Auto, IntraOpThreads: args.IntValue("--threads", 1, 1024)));
-        var output = Path.GetFullPath(args.Value("--output") ?? DefaultOutput, context.WorkingDirectory);
+        var sessions = new OrtSessionFactory(new SessionSettings(_measurement.Provider(context), IntraOpThreads: _measurement.Threads(context)));
+        var output = context.FullPath(context.Get(_output) ?? DefaultOutput);
 
         var clock = Stopwatch.StartNew();
         var profiler = new StaircaseProfiler(sessions, new OnnxGemmProbes(), settings);
@@ -99,20 +107,19 @@ public sealed class ProfileCommand : CliCommand
         return ExitCodes.Success;
     }
 
-    internal static ProfileRequest ParseRequest(ParsedArguments args)
+    private ProfileRequest ParseRequest(CommandContext context)
     {
-        var shapesText = args.Value("--shape") ?? throw ParsedArguments.ArgumentError("'profile' needs --shape KxN (e.g. --shape 4096x14336).");
+        var shapesText = context.Get(_shape) ?? throw ArgumentErrors.Create("'profile' needs --shape KxN (e.g. --shape 4096x14336).");
         try
         {
             var shapes = shapesText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(GemmShape.Parse).ToArray();
-            var sweep = args.Value("--dims") is { } dims ? DimensionSweep.Parse(dims) : null;
-            var dtype = args.Value("--dtype") is { } type ? ProbeDataTypes.Parse(type) : ProbeDataType.Float32;
-            var tokens = args.IntValue("--tokens", 1, 1 << 20) ?? ProfileDefaults.Tokens;
-            return new ProfileRequest(shapes, tokens, sweep, dtype, args.Has("--dense"));
+            var sweep = context.Get(_dims) is { } dims ? DimensionSweep.Parse(dims) : null;
+            var dtype = context.Get(_dtype) is { } type ? ProbeDataTypes.Parse(type) : ProbeDataType.Float32;
+            return new ProfileRequest(shapes, context.Get(_tokens) ?? ProfileDefaults.Tokens, sweep, dtype, context.Get(_dense));
         }
         catch (FormatException e)
         {
-            throw ParsedArguments.ArgumentError(e.Message);
+            throw ArgumentErrors.Create(e.Message);
         }
     }
 

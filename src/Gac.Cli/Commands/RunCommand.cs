@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
@@ -11,49 +12,44 @@ namespace Gac.Cli.Commands;
 /// <c>gac-build run gac.yaml</c>: the whole pipeline. Exit 0 when the gate accepts (the artifact is
 /// then in place), 1 when it rejects (nothing written; reasons per goal on stderr), 2 for bad input.
 /// </summary>
-public sealed class RunCommand : CliCommand
+public sealed class RunCommand : GacCommand
 {
-    public override string Name => "run";
+    private readonly Argument<string> _spec;
+    private readonly Option<string?> _output;
+    private readonly Option<string?> _reportDir;
+    private readonly Option<ExecutionProviderChoice?> _provider;
+    private readonly Option<int?> _iterations;
+    private readonly Option<bool> _progress;
 
-    public override string Summary => "Compress, align, validate and gate a model; write the artifact only when accepted.";
-
-    public override IReadOnlyList<ArgumentSpec> Arguments => [new("spec", "The gac.yaml to run.")];
-
-    public override IReadOnlyList<OptionSpec> Options =>
-    [
-        new("--output", "Write the accepted artifact here instead of export.path; its reports go beside it unless --report-dir is given.", "path"),
-        new("--report-dir", "Write the reports here instead of report.directory.", "dir"),
-        ProviderOption.Spec("Override validation.provider"),
-        new("--iterations", "Override validation.iterations (latency samples per variant).", "N"),
-        new("--progress", "Print progress lines on stderr even when it is redirected (they are shown on a terminal anyway)."),
-    ];
-
-    public override int Execute(CommandContext context)
+    public RunCommand(CliHost host)
+        : base(host, "run", "Compress, align, validate and gate a model; write the artifact only when accepted.")
     {
-        var args = context.Arguments;
-        var given = args.Positionals[0];
-        // Options first: a mistyped option is reported before any file is read.
+        _spec = Add(Required("spec", "The gac.yaml to run."));
+        _output = Add(CliOptions.Text("--output", "path", "Write the accepted artifact here instead of export.path; its reports go beside it unless --report-dir is given."));
+        _reportDir = Add(CliOptions.Text("--report-dir", "dir", "Write the reports here instead of report.directory."));
+        _provider = Add(CliOptions.Provider("Override validation.provider"));
+        _iterations = Add(CliOptions.Int("--iterations", "N", "Override validation.iterations (latency samples per variant).", 1, 1_000_000));
+        _progress = Add(CliOptions.Flag("--progress", "Print progress lines on stderr even when it is redirected (they are shown on a terminal anyway)."));
+    }
+
+    protected override int Execute(CommandContext context) => ExecuteAsync(context).GetAwaiter().GetResult();
+
+    /// <summary>The pipeline runs with the command's token: Ctrl-C or SIGTERM unwinds it (scratch removed, nothing published).</summary>
+    protected override async Task<int> ExecuteAsync(CommandContext context)
+    {
+        var given = context.Get(_spec);
         var options = new PipelineOptions
         {
-            OutputPath = args.Value("--output") is { } output ? Path.GetFullPath(output, context.WorkingDirectory) : null,
-            ReportDirectory = args.Value("--report-dir") is { } reports ? Path.GetFullPath(reports, context.WorkingDirectory) : null,
-            Provider = ProviderOption.Parse(args),
-            Iterations = args.IntValue("--iterations", 1, 1_000_000),
+            OutputPath = context.FullPathOrNull(context.Get(_output)),
+            ReportDirectory = context.FullPathOrNull(context.Get(_reportDir)),
+            Provider = context.Get(_provider),
+            Iterations = context.Get(_iterations),
         };
-        var spec = GacSpecLoader.Load(Path.GetFullPath(given, context.WorkingDirectory));
-
-        using var signals = new CancellationSignals(Gac.Core.Artifacts.ScratchFolder.DeleteAllLive);
-        try
-        {
-            var progress = context.ShowProgress || args.Has("--progress") ? new ConsoleProgress(context.Error) : null;
-            var result = GacPipeline.RunAsync(spec, options, progress, signals.Token).GetAwaiter().GetResult();
-            Write(context, given, result);
-            return result.ExitCode;
-        }
-        catch (OperationCanceledException) when (signals.Token.IsCancellationRequested)
-        {
-            throw signals.Cancelled();
-        }
+        var spec = GacSpecLoader.Load(context.FullPath(given));
+        var progress = context.ShowProgress || context.Get(_progress) ? new ConsoleProgress(context.Error) : null;
+        var result = await GacPipeline.RunAsync(spec, options, progress, context.Cancellation).ConfigureAwait(false);
+        Write(context, given, result);
+        return result.ExitCode;
     }
 
     private static void Write(CommandContext context, string spec, PipelineResult result)

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
 using Gac.Onnx.Synthetic;
@@ -8,62 +9,62 @@ namespace Gac.Cli.Commands;
 /// <c>gac-build synth out.onnx</c>: writes a deterministic synthetic transformer (attention + MLP
 /// blocks) so users can try the pipeline, and tests and examples get reproducible models.
 /// </summary>
-public sealed class SynthCommand : CliCommand
+public sealed class SynthCommand : GacCommand
 {
-    public override string Name => "synth";
+    private readonly Argument<string> _output;
+    private readonly Option<int?> _hidden;
+    private readonly Option<int?> _heads;
+    private readonly Option<int?> _intermediate;
+    private readonly Option<int?> _blocks;
+    private readonly Option<MlpKind?> _mlp;
+    private readonly Option<WeightStorage?> _storage;
+    private readonly Option<int?> _seed;
+    private readonly Option<double?> _spectralDecay;
+    private readonly Option<int?> _outlierChannels;
 
-    public override string Summary => "Write a deterministic synthetic transformer ONNX model to try the tool on.";
-
-    public override IReadOnlyList<ArgumentSpec> Arguments => [new("output", "The .onnx file to write.")];
-
-    public override IReadOnlyList<OptionSpec> Options =>
-    [
-        new("--hidden", "Hidden size (default 64).", "N"),
-        new("--heads", "Attention heads; must divide --hidden (default 4).", "N"),
-        new("--intermediate", "MLP width (default 128).", "N"),
-        new("--blocks", "Transformer blocks (default 2).", "N"),
-        new("--mlp", "MLP kind: swiglu, gelu or relu (default swiglu).", "kind"),
-        new("--storage", "Weight layout: initializers, constant-nodes, gemm-transposed or external (default initializers).", "kind"),
-        new("--seed", "Random seed (default 1234).", "N"),
-        new("--spectral-decay", "Singular values of each weight decay like k^-D (default 0: i.i.d. uniform weights).", "D"),
-        new("--outlier-channels", "Scale this many input channels by 10, as real activations have outliers (default 0).", "N"),
-    ];
-
-    public override int Execute(CommandContext context)
+    public SynthCommand(CliHost host)
+        : base(host, "synth", "Write a deterministic synthetic transformer ONNX model to try the tool on.")
     {
-        var args = context.Arguments;
+        _output = Add(Required("output", "The .onnx file to write."));
+        _hidden = Add(CliOptions.Int("--hidden", "N", "Hidden size (default 64).", 1, 65536));
+        _heads = Add(CliOptions.Int("--heads", "N", "Attention heads; must divide --hidden (default 4).", 1, 1024));
+        _intermediate = Add(CliOptions.Int("--intermediate", "N", "MLP width (default 128).", 1, 262144));
+        _blocks = Add(CliOptions.Int("--blocks", "N", "Transformer blocks (default 2).", 1, 256));
+        _mlp = Add(CliOptions.Choice("--mlp", "MLP kind (default swiglu).", ("swiglu", MlpKind.SwiGlu), ("gelu", MlpKind.Gelu), ("relu", MlpKind.Relu)));
+        _storage = Add(CliOptions.Choice(
+            "--storage",
+            "Weight layout (default initializers).",
+            ("initializers", WeightStorage.Initializers),
+            ("constant-nodes", WeightStorage.ConstantNodes),
+            ("gemm-transposed", WeightStorage.GemmTransposed),
+            ("external", WeightStorage.External)));
+        _seed = Add(CliOptions.Int("--seed", "N", "Random seed (default 1234)."));
+        _spectralDecay = Add(CliOptions.Double("--spectral-decay", "D", "Singular values of each weight decay like k^-D (default 0: i.i.d. uniform weights).", 0, 10));
+        _outlierChannels = Add(CliOptions.Int("--outlier-channels", "N", "Scale this many input channels by 10, as real activations have outliers (default 0).", 0, 65536));
+    }
+
+    protected override int Execute(CommandContext context)
+    {
         var defaults = new SyntheticTransformerOptions();
         var options = defaults with
         {
-            Hidden = args.IntValue("--hidden", 1, 65536) ?? defaults.Hidden,
-            Heads = args.IntValue("--heads", 1, 1024) ?? defaults.Heads,
-            Intermediate = args.IntValue("--intermediate", 1, 262144) ?? defaults.Intermediate,
-            Blocks = args.IntValue("--blocks", 1, 256) ?? defaults.Blocks,
-            Seed = args.IntValue("--seed") ?? defaults.Seed,
-            SpectralDecay = args.DoubleValue("--spectral-decay", 0, 10) ?? defaults.SpectralDecay,
-            OutlierChannels = args.IntValue("--outlier-channels", 0, 65536) ?? defaults.OutlierChannels,
-            Mlp = args.Value("--mlp") switch
-            {
-                null or "swiglu" => MlpKind.SwiGlu,
-                "gelu" => MlpKind.Gelu,
-                "relu" => MlpKind.Relu,
-                var other => throw ParsedArguments.ArgumentError($"--mlp expects swiglu, gelu or relu, found '{other}'."),
-            },
-            Storage = args.Value("--storage") switch
-            {
-                null or "initializers" => WeightStorage.Initializers,
-                "constant-nodes" => WeightStorage.ConstantNodes,
-                "gemm-transposed" => WeightStorage.GemmTransposed,
-                "external" => WeightStorage.External,
-                var other => throw ParsedArguments.ArgumentError($"--storage expects initializers, constant-nodes, gemm-transposed or external, found '{other}'."),
-            },
+            Hidden = context.Get(_hidden) ?? defaults.Hidden,
+            Heads = context.Get(_heads) ?? defaults.Heads,
+            Intermediate = context.Get(_intermediate) ?? defaults.Intermediate,
+            Blocks = context.Get(_blocks) ?? defaults.Blocks,
+            Seed = context.Get(_seed) ?? defaults.Seed,
+            SpectralDecay = context.Get(_spectralDecay) ?? defaults.SpectralDecay,
+            OutlierChannels = context.Get(_outlierChannels) ?? defaults.OutlierChannels,
+            Mlp = context.Get(_mlp) ?? defaults.Mlp,
+            Storage = context.Get(_storage) ?? defaults.Storage,
         };
         if (options.Hidden % options.Heads != 0)
         {
-            throw ParsedArguments.ArgumentError($"--heads {options.Heads} must divide --hidden {options.Hidden}.");
+            throw ArgumentErrors.Create($"--heads {options.Heads} must divide --hidden {options.Hidden}.");
         }
 
-        var output = Path.GetFullPath(args.Positionals[0], context.WorkingDirectory);
+        var given = context.Get(_output);
+        var output = context.FullPath(given);
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         SyntheticTransformer.Write(options, output);
         if (context.Format == OutputFormat.Json)
@@ -72,7 +73,7 @@ public sealed class SynthCommand : CliCommand
         }
         else
         {
-            context.Out.WriteLine($"wrote {args.Positionals[0]}: {options.Blocks} blocks, hidden {options.Hidden}, {options.Heads} heads, MLP {options.Intermediate}, {options.LinearParameters:N0} linear parameters");
+            context.Out.WriteLine($"wrote {given}: {options.Blocks} blocks, hidden {options.Hidden}, {options.Heads} heads, MLP {options.Intermediate}, {options.LinearParameters:N0} linear parameters");
         }
 
         return ExitCodes.Success;

@@ -39,6 +39,7 @@ public sealed class LowRankDecomposition : IDisposable
         this.weight = weight;
         this.basis = basis;
         this.scale = scale;
+        FrobeniusSquared = frobeniusSquared;
         FrobeniusNorm = Math.Sqrt(frobeniusSquared);
         // Tail sums accumulated from the smallest σ² up keep small tails accurate.
         tailSquares = new double[squaredSingularValues.Length + 1];
@@ -49,6 +50,18 @@ public sealed class LowRankDecomposition : IDisposable
     }
 
     public string Name { get; }
+
+    /// <summary>True when the basis holds the short side's left singular vectors (K ≤ N).</summary>
+    internal bool LeftBasis => leftBasis;
+
+    /// <summary>σ² largest first, as decomposed (the spill keeps them bit for bit).</summary>
+    internal IReadOnlyList<double> SquaredSingularValues => squaredSingularValues;
+
+    /// <summary>trace of the Gram matrix as summed (the spill keeps it rather than re-squaring the norm).</summary>
+    internal double FrobeniusSquared { get; }
+
+    /// <summary>The singular basis in its decomposed precision; <see cref="DecompositionCache"/> spills it.</summary>
+    internal Tensor Basis => basis;
 
     public int Rows { get; }
 

@@ -64,16 +64,23 @@ public sealed class LowRankFactorizer
         }
     }
 
+    /// <summary>diag(S)·W in fp32 and S, in the current dispose scope; a spilled decomposition is rebuilt with the very same product.</summary>
+    internal static (Tensor Weight, Tensor? Scale) ScaledWeight(WeightMatrix weight, IReadOnlyList<double>? inputChannelScale)
+    {
+        var w = tensor(weight.Values, [weight.Rows, weight.Columns], ScalarType.Float32);
+        if (inputChannelScale is null)
+        {
+            return (w, null);
+        }
+
+        var scale = tensor(inputChannelScale.Select(s => (float)s).ToArray(), ScalarType.Float32);
+        return (w.mul(scale.unsqueeze(1)), scale);
+    }
+
     private LowRankDecomposition Run(string name, WeightMatrix weight, IReadOnlyList<double>? inputChannelScale)
     {
         using var scope = NewDisposeScope();
-        var w = tensor(weight.Values, [weight.Rows, weight.Columns], ScalarType.Float32);
-        Tensor? scale = null;
-        if (inputChannelScale is not null)
-        {
-            scale = tensor(inputChannelScale.Select(s => (float)s).ToArray(), ScalarType.Float32);
-            w = w.mul(scale.unsqueeze(1));
-        }
+        var (w, scale) = ScaledWeight(weight, inputChannelScale);
 
         var gramType = Options.Precision == GramPrecision.Float64 ? ScalarType.Float64 : ScalarType.Float32;
         var leftBasis = weight.Rows <= weight.Columns;

@@ -115,6 +115,13 @@ public static class GacPlanner
             return LagrangianKnapsackSolver.Solve(instance)!;
         }
 
+        // Auto: the Pareto search is exact and needs no table over the whole budget; when its states
+        // would outgrow the table limit, the table (coarsened if need be) takes over.
+        if (options.Solver == SolverKind.Auto && ParetoKnapsackSolver.TrySolve(instance, options.MaxTableCells, out var pareto))
+        {
+            return pareto!;
+        }
+
         var table = ExactKnapsackSolver.Solve(instance, options.MaxTableCells)!;
         if (table.ProvenOptimal)
         {

@@ -12,8 +12,15 @@ public static class LagrangianKnapsackSolver
 {
     public const string Name = "lagrangian-greedy";
 
-    public static KnapsackSolution? Solve(KnapsackInstance instance)
+    public static KnapsackSolution? Solve(KnapsackInstance instance) => Run(instance, out _);
+
+    /// <summary>
+    /// As <see cref="Solve"/>, also giving the LP's optimal multiplier λ (the efficiency of the break
+    /// step; 0 when every improving step fits): L(λ) = λ·B + Σ max_j (v_ij − λ·w_ij) is the dual bound.
+    /// </summary>
+    internal static KnapsackSolution? Run(KnapsackInstance instance, out double multiplier)
     {
+        multiplier = 0;
         var n = instance.Classes;
         var hulls = new int[n][];
         var picks = new int[n];
@@ -72,7 +79,11 @@ public static class LagrangianKnapsackSolver
             else
             {
                 // The first step that does not fit: its fractional part closes the LP bound.
-                bound ??= value + (s.Efficiency * residual);
+                if (bound is null)
+                {
+                    bound = value + (s.Efficiency * residual);
+                    multiplier = s.Efficiency;
+                }
             }
         }
 

@@ -19,9 +19,14 @@ public enum PlanObjectiveKind
 [JsonConverter(typeof(JsonStringEnumConverter<SolverKind>))]
 public enum SolverKind
 {
-    /// <summary>Exact table when it fits <see cref="PlannerOptions.MaxTableCells"/>; else the better of a coarser table and Lagrangian.</summary>
+    /// <summary>
+    /// Exact Pareto search bounded by the Lagrangian dual (<see cref="ParetoKnapsackSolver"/>); when its
+    /// states exceed <see cref="PlannerOptions.MaxTableCells"/>, the exact table when it fits; else the
+    /// better of a coarser table and Lagrangian.
+    /// </summary>
     Auto,
 
+    /// <summary>The dynamic-programming table over the whole budget only (coarsened when it exceeds the limit).</summary>
     ExactTable,
 
     Lagrangian,

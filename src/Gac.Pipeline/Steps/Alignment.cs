@@ -34,8 +34,8 @@ public static class Alignment
             Staircase = run.Spec.Alignment.Staircase is { } staircase ? LatencyStaircase.Load(staircase.FullPath) : null,
             Alternatives = run.Spec.Alignment.Strategy == AlignmentStrategy.Gac ? candidates - 1 : 0,
         };
-        var decisions = unconstrained.Problem!.Decisions;
-        var proxy = GacPlanner.Plan(unconstrained.Problem!, options);
+        var decisions = unconstrained.Problem.Decisions;
+        var proxy = GacPlanner.Plan(unconstrained.Problem, options);
         var measured = unconstrained.MeasuredProblem is { } problem && run.Spec.Alignment.Strategy == AlignmentStrategy.Gac
             ? PlanMeasured(run, problem, options)
             : null;

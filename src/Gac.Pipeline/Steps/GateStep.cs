@@ -8,7 +8,7 @@ namespace Gac.Pipeline.Steps;
 /// </summary>
 public static class GateStep
 {
-    public static Verdict Decide(RunContext run, AlignedPlan plan, ModelVariants variants, ValidationResult validation)
+    public static Verdict Decide(RunContext run, CompressedCandidate candidate, ValidationResult validation)
     {
         var goals = run.Spec.Gate;
         var outcome = new MeasuredOutcome(
@@ -19,8 +19,8 @@ public static class GateStep
             Cosine: validation.AlignedFidelity.Cosine,
             OriginalPerplexity: validation.AlignedFidelity.PerplexityOriginal,
             CandidatePerplexity: validation.AlignedFidelity.PerplexityCandidate,
-            AlignedPercent: plan.AlignedPercentAfter,
-            Parameters: variants.Aligned.LinearParameters);
+            AlignedPercent: candidate.Plan.AlignedPercentAfter,
+            Parameters: candidate.Variants.Aligned.LinearParameters);
         var verdict = QualityGate.Evaluate(goals, outcome);
         run.Report("gate", verdict.Accepted ? "accepted" : $"rejected: {string.Join("; ", verdict.Failures.Select(f => f.Reason))}");
         return verdict;

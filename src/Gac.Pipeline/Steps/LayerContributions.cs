@@ -12,7 +12,7 @@ internal static class LayerContributions
     public static IReadOnlyDictionary<string, double> Predicted(AlignedPlan plan)
     {
         var problem = plan.Unconstrained.MeasuredProblem ?? plan.Unconstrained.Problem;
-        if (problem is null || problem.Decisions.Any(d => d.ErrorCurve is null && d.Dense != DenseOption.Required))
+        if (problem.Decisions.Any(d => d.ErrorCurve is null && d.Dense != DenseOption.Required))
         {
             return new Dictionary<string, double>();
         }

@@ -31,7 +31,7 @@ public static class LayerProbe
         }
 
         var multiple = run.Profile.Multiple;
-        var decisions = plan.Problem!.Decisions;
+        var decisions = plan.Problem.Decisions;
         var probes = decisions.SelectMany(d => ProbeDimensions(d, multiple).Select(dim => (Decision: d, Dimension: dim))).ToList();
         var measured = decisions.ToDictionary(d => d.Id, _ => new List<LayerMeasurement>(), StringComparer.Ordinal);
         for (var start = 0; start < probes.Count; start += Batch)
@@ -39,7 +39,7 @@ public static class LayerProbe
             var batch = probes.Skip(start).Take(Batch).ToList();
             var targets = batch.Select((p, k) => new VariantTarget(
                 "probe", $"probe-{start + k + 1}", new Dictionary<string, int?>(StringComparer.Ordinal) { [p.Decision.Id] = checked((int)p.Dimension) }, $"{p.Decision.Id} alone at {p.Dimension}")).ToList();
-            var variants = CandidateWriter.Write(run, model, statistics, plan, targets);
+            var variants = plan.Write(run, model, statistics, targets);
             for (var k = 0; k < batch.Count; k++)
             {
                 run.CancellationToken.ThrowIfCancellationRequested();

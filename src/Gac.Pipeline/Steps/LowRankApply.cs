@@ -7,23 +7,12 @@ using RewriteFactors = Gac.Onnx.Rewrites.LowRankFactors;
 namespace Gac.Pipeline.Steps;
 
 /// <summary>
-/// Step 5: cut each layer's factors at the unaligned rank and at every candidate plan's aligned rank
-/// from one decomposition, rewrite the graph once per variant (W → A·B), convert to fp16 when the
-/// spec asks, and write the models to the run's scratch folder. The original model file is never
-/// modified.
+/// Step 5 for low rank: cut each layer's factors at every target's rank from one decomposition,
+/// rewrite the graph once per variant (W → A·B), convert to fp16 when the spec asks, and write the
+/// models to the run's scratch folder. The original model file is never modified.
 /// </summary>
 public static class LowRankApply
 {
-    public static ModelVariants Write(RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics, AlignedPlan plan)
-    {
-        var original = new ModelVariant(ModelVariant.OriginalName, model.Path, model.Inventory.LinearParameters);
-        var candidates = plan.AllCandidates;
-        var targets = new List<VariantTarget> { new(ModelVariant.UnalignedName, null, plan.UnalignedRanks, "unaligned") };
-        targets.AddRange(candidates.Select((c, i) => new VariantTarget(ModelVariant.AlignedName, CandidateFolder(candidates, i), c.Ranks, $"plan {c.Name}")));
-        var variants = WriteVariants(run, model, statistics, plan.Unconstrained.Layers, targets);
-        return new ModelVariants(original, variants[0], variants[1]) { Candidates = variants.Skip(1).ToList() };
-    }
-
     /// <summary>
     /// One model per target, each with its layers factored at the target's ranks (null or absent:
     /// dense), written in one pass over the layers: each layer is decomposed once and cut at every
@@ -72,6 +61,7 @@ public static class LowRankApply
                 }
             }
 
+            run.Report("apply", $"decompositions: {run.Decompositions.Computed} computed in this run, {run.Decompositions.Reused} read back from the spill");
             return targets.Select((t, i) => VariantWriter.Commit(run, model, data[i], rewriters[i].Finish(), t.Name, $"{rewriters[i].Count} layers factored, {t.What}", t.Folder)).ToList();
         }
         finally
@@ -79,9 +69,6 @@ public static class LowRankApply
             data.ForEach(d => d.Dispose());
         }
     }
-
-    /// <summary>The objective's own plan is written where a single-plan run writes it; other candidates each get a folder.</summary>
-    internal static string? CandidateFolder(IReadOnlyList<PlanCandidate> candidates, int index) => index == 0 ? null : $"plan-{index + 1}";
 
     private static RewriteFactors Cut(LowRankDecomposition decomposition, string layer, int rank)
     {
@@ -91,6 +78,3 @@ public static class LowRankApply
 
     private static string Show(int? rank) => rank?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "dense";
 }
-
-/// <summary>A model to write: its file name, scratch sub-folder, dims per layer or group (null: dense) and what it is.</summary>
-internal sealed record VariantTarget(string Name, string? Folder, IReadOnlyDictionary<string, int?> Ranks, string What);

@@ -16,19 +16,19 @@ namespace Gac.Pipeline.Steps;
 /// </summary>
 public static class LowRankCompression
 {
-    public static UnconstrainedPlan Plan(RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics)
+    public static LowRankPlan Plan(RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics)
     {
         var compress = run.Spec.Compress;
         switch (compress.Method)
         {
             case CompressionMethod.None:
-                return UnconstrainedPlan.Empty("none");
+                return LowRankPlan.Empty("none");
         }
 
         if (compress.Ratio <= 0)
         {
             run.Report("compress", "ratio 0: every layer stays dense");
-            return UnconstrainedPlan.Empty(SpecEnumText.ToText(compress.Method));
+            return LowRankPlan.Empty(SpecEnumText.ToText(compress.Method));
         }
 
         TorchRuntime.EnsureLoaded();
@@ -78,16 +78,21 @@ public static class LowRankCompression
         var problem = new PlanningProblem($"{Path.GetFileNameWithoutExtension(model.Path)}-{method}", decisions, PlanningBudget.SameAsTargets);
         var kept = allocation.Layers.Count(l => l.Rank is null);
         run.Report("compress", $"{method}: {allocation.Parameters:N0} of {allocation.DenseParameters:N0} weights kept, {kept} layer(s) left dense");
-        return new UnconstrainedPlan(method, model.Compressible, problem);
+        return new LowRankPlan(method, model.Compressible, problem);
     }
 
-    /// <summary>ASVD decomposes diag(S)·W with S from the layer's calibration statistics; SVD decomposes W.</summary>
+    /// <summary>
+    /// ASVD decomposes diag(S)·W with S from the layer's calibration statistics; SVD decomposes W.
+    /// Through the run's <see cref="RunContext.Decompositions"/>: the plan pass computes each layer's
+    /// decomposition, the apply pass and later candidates read it back.
+    /// </summary>
     internal static LowRankDecomposition Decompose(
         RunContext run, LowRankFactorizer factorizer, ImportedModel model, LinearLayer layer, IReadOnlyDictionary<string, ActivationStatistics> statistics)
     {
         var weight = new WeightMatrix(checked((int)layer.InFeatures), checked((int)layer.OutFeatures), model.Weights.Weight(layer));
-        return run.Spec.Compress.Method == CompressionMethod.Asvd && statistics.TryGetValue(layer.Name, out var stats)
-            ? factorizer.DecomposeActivationAware(layer.Name, weight, stats, run.Spec.Compress.Asvd.Alpha)
-            : factorizer.Decompose(layer.Name, weight);
+        var scale = run.Spec.Compress.Method == CompressionMethod.Asvd && statistics.TryGetValue(layer.Name, out var stats)
+            ? ActivationAwareScaling.ChannelScale(stats, run.Spec.Compress.Asvd.Alpha)
+            : null;
+        return run.Decompositions.Decompose(factorizer, layer.Name, weight, scale);
     }
 }

@@ -111,7 +111,7 @@ public static class PlanSelectionStep
             var plans = neighbours.Select((n, k) => new PlanCandidate(
                 $"search-{round}.{k + 1}", $"one move from '{start.Plan.Name}' (local search round {round})", Ranks(space, n), null)).ToList();
             var targets = plans.Select(p => new VariantTarget(ModelVariant.AlignedName, p.Name, p.Ranks, $"plan {p.Name}")).ToList();
-            var written = CandidateWriter.Write(run, model, statistics, plan.Unconstrained, targets);
+            var written = plan.Unconstrained.Write(run, model, statistics, targets);
             for (var k = 0; k < plans.Count; k++)
             {
                 seen.Add(PlanNeighbourhood.Key(neighbours[k]));

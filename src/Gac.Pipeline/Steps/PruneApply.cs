@@ -6,38 +6,24 @@ using Gac.Onnx.Rewrites;
 namespace Gac.Pipeline.Steps;
 
 /// <summary>
-/// Step 5 for pruning: each group keeps its best-scored units at the unaligned and the aligned
-/// width, and the graph is sliced consistently (MLP channels first, then heads, on the result).
+/// Step 5 for pruning: each group keeps its best-scored units at the target's width, and the graph
+/// is sliced consistently (MLP channels first, then heads, on the result).
 /// </summary>
 public static class PruneApply
 {
-    public static ModelVariants Write(RunContext run, ImportedModel model, AlignedPlan plan)
-    {
-        var original = new ModelVariant(ModelVariant.OriginalName, model.Path, model.Inventory.LinearParameters);
-        var unaligned = Save(run, model, plan, plan.UnalignedRanks, ModelVariant.UnalignedName, null);
-        var candidates = plan.AllCandidates;
-        var aligned = candidates.Select((c, i) => Save(run, model, plan, c.Ranks, ModelVariant.AlignedName, LowRankApply.CandidateFolder(candidates, i))).ToList();
-        return new ModelVariants(original, unaligned, aligned[0]) { Candidates = aligned };
-    }
-
-    private static ModelVariant Save(RunContext run, ImportedModel model, AlignedPlan plan, IReadOnlyDictionary<string, int?> widths, string name, string? folder)
-        => Save(run, model, plan.Unconstrained, widths, name, folder);
-
     /// <summary>The model with each group in <paramref name="widths"/> cut to its width (absent or null: kept whole).</summary>
-    internal static ModelVariant Save(RunContext run, ImportedModel model, UnconstrainedPlan unconstrained, IReadOnlyDictionary<string, int?> widths, string name, string? folder)
+    internal static ModelVariant Save(RunContext run, ImportedModel model, PrunePlan plan, IReadOnlyDictionary<string, int?> widths, string name, string? folder)
     {
-        var decisions = unconstrained.Problem!.Decisions;
-        var scores = unconstrained.UnitScores!;
         var channels = new List<ChannelPruning>();
         var heads = new List<HeadPruning>();
-        foreach (var decision in decisions)
+        foreach (var decision in plan.Problem.Decisions)
         {
             if (!widths.TryGetValue(decision.Id, out var planned) || planned is not { } width || width >= decision.MaxDimension)
             {
                 continue;
             }
 
-            var kept = Best(scores[decision.Id], width);
+            var kept = Best(plan.UnitScores[decision.Id], width);
             if (decision.Kind == DecisionKind.AttentionHeads)
             {
                 heads.Add(new HeadPruning(decision.Id, kept));

@@ -16,7 +16,7 @@ namespace Gac.Pipeline.Steps;
 /// </summary>
 public static class PruneCompression
 {
-    public static UnconstrainedPlan Plan(RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics)
+    public static PrunePlan Plan(RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics)
     {
         var prune = run.Spec.Compress.Prune;
         var mlpOnly = !prune.Targets.Contains(PruneTarget.Heads);
@@ -67,7 +67,7 @@ public static class PruneCompression
         run.Report(
             "compress",
             $"prune: {removedParams:N0} of {options.CompressibleParameters:N0} compressible weights removed; {string.Join(", ", pruned.Select(p => $"{p.Group.Name} {p.Kept.Count}/{p.Group.Units}"))}");
-        return new UnconstrainedPlan("prune", model.Compressible, problem, importances.ToDictionary(i => i.Name, i => i.UnitScores, StringComparer.Ordinal));
+        return new PrunePlan(model.Compressible, problem, importances.ToDictionary(i => i.Name, i => i.UnitScores, StringComparer.Ordinal));
     }
 
     private static PlanningDecision Decision(PrunedGroup pruned, IReadOnlyDictionary<string, int> headDims, (ErrorCurve Curve, double Norm) loss)

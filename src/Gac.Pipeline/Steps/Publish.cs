@@ -18,12 +18,13 @@ namespace Gac.Pipeline.Steps;
 public static class Publish
 {
     public static async Task<PipelineResult> CommitAsync(
-        RunContext run, ImportedModel model, AlignedPlan plan, ModelVariants variants, ValidationResult validation, Verdict verdict)
+        RunContext run, CompressedCandidate compressed, ValidationResult validation, Verdict verdict)
     {
+        var variants = compressed.Variants;
         var artifact = run.ArtifactPath;
         // Validation is done with the unaligned variant: free its scratch space before the artifact is copied (a large model's variants are gigabytes each).
-        DeleteScratch(variants.Unaligned);
-        var report = RunReportBuilder.Build(run, model, plan, variants, validation, verdict, artifactWritten: verdict.Accepted);
+        DeleteScratch(run, variants.Unaligned);
+        var report = RunReportBuilder.Build(run, compressed, validation, verdict, artifactWritten: verdict.Accepted);
         // Reports always describe the artifact beside them: a rejected run must not replace the reports
         // of an earlier accepted artifact, so where one exists its reports are named gac.rejected.*.
         var besideAcceptedArtifact = !verdict.Accepted && File.Exists(artifact);
@@ -117,8 +118,14 @@ public static class Publish
         return Task.CompletedTask;
     }
 
-    private static void DeleteScratch(ModelVariant variant)
+    private static void DeleteScratch(RunContext run, ModelVariant variant)
     {
+        // A variant read from a candidate bundle is not the run's to delete: the bundle stays whole (and verifiable) after validate.
+        if (!Path.GetFullPath(variant.Path).StartsWith(Path.GetFullPath(run.ScratchFolder) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            return;
+        }
+
         try
         {
             if (variant.DataPath is { } data)

@@ -16,8 +16,10 @@ namespace Gac.Pipeline.Steps;
 /// </summary>
 public static class Validation
 {
-    public static ValidationResult Measure(RunContext run, ImportedModel model, ModelVariants variants)
+    public static ValidationResult Measure(RunContext run, CompressedCandidate candidate)
     {
+        var variants = candidate.Variants;
+        var domains = candidate.InputDomains;
         var sessions = run.Sessions;
         var provider = sessions.ResolveProvider();
         var oneAtATime = OneAtATime(run, variants);
@@ -39,7 +41,7 @@ public static class Validation
                 .Select(shape => ShapeBuckets.Complete(original.Session, shape, knownShapes: DimBinding.KnownShapes(run.Spec.Calibration), where: "validation.shapes"))
                 .DefaultIfEmpty(ShapeBuckets.Complete(original.Session, run.Spec.Calibration.Dims, knownShapes: DimBinding.KnownShapes(run.Spec.Calibration)))
                 .ToList();
-            var fidelity = FidelityFor(run, model, original.Session, buckets[0]);
+            var fidelity = FidelityFor(run, domains, original.Session, buckets[0]);
             run.Report("validate", $"fidelity on {fidelity.Samples} held-out inputs ({buckets[0]}){(fidelity.TokenIdsInput is null ? string.Empty : ", perplexity on held-out token windows")}");
             reference = FidelityEvaluator.Record(original, fidelity, run.CancellationToken);
         }
@@ -53,7 +55,7 @@ public static class Validation
         var settings = new BenchmarkSettings(
             Warmup: run.Spec.Validation.Warmup,
             Iterations: run.Options.Iterations ?? run.Spec.Validation.Iterations,
-            Inputs: InputSources.HeldOut(run, model.InputDomains));
+            Inputs: InputSources.HeldOut(run, domains));
         var progress = new Progress<BenchmarkProgress>(p => run.Report("latency", $"{p.Bucket} {p.Phase} {p.Completed}/{p.Total}"));
         var benchmark = new LatencyBenchmark(settings);
         if (oneAtATime)
@@ -118,13 +120,13 @@ public static class Validation
     /// model, with perplexity; otherwise the held-out samples of the spec's own source
     /// (<see cref="InputSources.HeldOut"/>: generated or calibration.inputs a seed apart, npy reused).
     /// </summary>
-    private static FidelitySettings FidelityFor(RunContext run, ImportedModel model, Microsoft.ML.OnnxRuntime.InferenceSession session, ShapeBucket bucket)
+    private static FidelitySettings FidelityFor(RunContext run, Core.Model.InputDomains domains, Microsoft.ML.OnnxRuntime.InferenceSession session, ShapeBucket bucket)
     {
         var calibration = run.Spec.Calibration;
         var heldout = run.Spec.Validation.HeldoutSamples;
         if (calibration.Source == Core.Spec.CalibrationSource.Text)
         {
-            var text = (Text.TextInputSource)InputSources.HeldOut(run, model.InputDomains);
+            var text = (Text.TextInputSource)InputSources.HeldOut(run, domains);
             var feed = text.Feed(session, bucket);
             return new FidelitySettings(
                 bucket,
@@ -137,7 +139,7 @@ public static class Validation
 
         if (calibration.Source != Core.Spec.CalibrationSource.Tokens)
         {
-            var source = InputSources.HeldOut(run, model.InputDomains);
+            var source = InputSources.HeldOut(run, domains);
             var samples = Math.Min(heldout, source.Count(session, bucket) ?? heldout);
             if (calibration.Source == Core.Spec.CalibrationSource.Npy)
             {
