@@ -3,8 +3,9 @@
 # at two ratios, unaligned (the compressor's own dims) against GAC at the same budget. One Markdown
 # row per run: exit code, linear parameters, % of compressed dims aligned, and held-out quality of
 # both variants in the model's own terms —
-#   minilm       all-MiniLM-L6-v2 on examples/minilm/sentences.txt (real English sentences; mean
-#                sentence cosine to the original over 64 held-out sentences, higher is better)
+#   minilm       all-MiniLM-L6-v2 on examples/minilm/sentences.txt (real English sentences; the spec
+#                of AlignedQualityTests; mean sentence cosine to the original over the 64 held-out
+#                sentences, higher is better)
 #   tiny-llama   examples/language-model (real text; held-out perplexity, lower is better)
 #   paddleocr    PP-OCRv4 recognizer on generated inputs a seed apart from calibration's (no real
 #                images here; relative L2 error of the logits, lower is better)
@@ -34,7 +35,7 @@ calibration:
   text: "$root/examples/minilm/sentences.txt"
   tokenizer: "$root/.cache/models/minilm/vocab.txt"
   samples: 8
-  dims: { batch: 8, sequence: 64 }
+  dims: { batch: 8, sequence: 32 }
 YAML
         ;;
         tiny-llama) cat <<YAML

@@ -30,7 +30,7 @@ public sealed class CalibrationProbe(RunContext run, ImportedModel model, ModelV
         get
         {
             // Reading the reference records it first, which tells whether the model is a language model.
-            var pooled = Reference.Settings.Pooling != Core.Spec.SentencePooling.None;
+            var pooled = Reference.Settings.Pooling != SentencePooling.None;
             return _isLanguageModel ? PerplexityMetric : pooled ? SentenceDistanceMetric : RelativeErrorMetric;
         }
     }
@@ -38,9 +38,9 @@ public sealed class CalibrationProbe(RunContext run, ImportedModel model, ModelV
     public int Samples => Reference.Samples.Count;
 
     /// <summary>
-    /// Calibration samples a single-layer probe runs on: the first quarter (at least one). A probe
-    /// ranks the aligned dims beside d* of one layer by a small output change, which a quarter of the
-    /// data measures steadily; plans are then compared on all of <see cref="Samples"/>.
+    /// Calibration samples a single-layer probe runs on: the first quarter (at least one). Probes are
+    /// most of a measured run's model evaluations (two or three per layer) and only shape the
+    /// measured planning problem; the plans themselves are compared on all of <see cref="Samples"/>.
     /// </summary>
     public int ProbeSamples => Math.Max(1, (Samples + 3) / 4);
 
