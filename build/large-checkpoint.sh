@@ -4,6 +4,10 @@
 #
 #   bash build/large-checkpoint.sh [work-folder] [generator options, e.g. --gb 2 or --fraction-of-ram 0.53]
 #   METHOD=asvd bash build/large-checkpoint.sh /tmp/gac-asvd --gb 3     # the low-rank path, smaller
+#   PRESET=llama3-8b bash build/large-checkpoint.sh /tmp/gac-8b           # Meta-Llama-3-8B's shapes: 32 layers,
+#       4096/14336, 32 heads on 8 k/v heads, vocab 128256, BF16 (16.1 GB), ASVD 15% + GAC
+#   PRESET=llama3-8b LAYERS=2 bash build/large-checkpoint.sh /tmp/gac-8b-2  # the same shapes, 2 layers
+#   PRESET=tinyllama-2 bash build/large-checkpoint.sh /tmp/gac-tl2        # 2 TinyLlama layers (2048/5632), ASVD 30%
 #
 # Structured pruning of MLP channels (GQA heads are not pruned): ASVD streams the same way, but its
 # per-layer eigendecompositions take hours on a 2-core machine at this size, pruning minutes.
@@ -14,6 +18,13 @@ cd "$(dirname "$0")/.."
 work=${1:-/tmp/gac-large}
 shift || true
 generator=("$@")
+ratio=0.3
+case "${PRESET:-}" in
+  llama3-8b) generator=(--shape llama3-8b --layers "${LAYERS:-32}" --dtype BF16); METHOD=${METHOD:-asvd}; ratio=0.15 ;;
+  tinyllama-2) generator=(--shape tinyllama --layers 2); METHOD=${METHOD:-asvd} ;;
+  "") ;;
+  *) echo "unknown PRESET '$PRESET': llama3-8b or tinyllama-2" >&2; exit 2 ;;
+esac
 [ ${#generator[@]} -eq 0 ] && generator=(--fraction-of-ram 0.53)
 
 dotnet build -c Release src/Gac.Cli -v quiet -nologo
@@ -33,7 +44,7 @@ calibration:
   dims: { batch: 1, seq: 32 }
 compress:
   method: $method
-  ratio: 0.3
+  ratio: $ratio
 $( [ "$method" = prune ] && printf '  prune:\n    targets: [mlp]\n' )
 alignment:
   strategy: gac
@@ -56,7 +67,10 @@ checkpoint_bytes=$(du -cb "$work"/checkpoint/*.safetensors | tail -1 | cut -f1)
 ram_bytes=$(( $(grep MemTotal /proc/meminfo | awk '{print $2}') * 1024 ))
 echo "checkpoint: $checkpoint_bytes bytes = $(( 100 * checkpoint_bytes / ram_bytes ))% of RAM ($ram_bytes bytes)"
 status=0
-/usr/bin/time -v -o "$work/time.txt" dotnet src/Gac.Cli/bin/Release/net10.0/gac-build.dll run "$work/gac.yaml" --progress || status=$?
+/usr/bin/time -v -o "$work/time.txt" dotnet src/Gac.Cli/bin/Release/net10.0/gac-build.dll run "$work/gac.yaml" --progress 2> >(tee "$work/progress.txt" >&2) || status=$?
+# Seconds per phase: from a step's first progress line to the next step's first line ("[  12.3s import] ...").
+awk -F'[][]' '/^\[/ { split($2, a, " "); t = a[1]; sub("s$", "", t); step = a[2]; if (step != last) { if (last != "") printf "  %-10s %8.1f s\n", last, t - start; start = t; last = step } } END { if (last != "") printf "  %-10s (until exit)\n", last }' "$work/progress.txt" > "$work/phases.txt" || true
+echo "phases (a step that recurs is listed each time):"; cat "$work/phases.txt"
 peak_kb=$(grep "Maximum resident" "$work/time.txt" | awk '{print $NF}')
 echo "exit $status; peak RSS $(( peak_kb / 1024 )) MiB = $(( 100 * peak_kb * 1024 / checkpoint_bytes ))% of the checkpoint, $(( 100 * peak_kb * 1024 / ram_bytes ))% of RAM; wall $(grep 'Elapsed (wall' "$work/time.txt" | awk '{print $NF}')"
 exit $status

@@ -30,6 +30,7 @@ public static class CliApp
         new CheckCommand(host),
         new InitCommand(host),
         new RunCommand(host),
+        new ValidateCommand(host),
         new AuditCommand(host),
         new PlanCommand(host),
         new ExplainCommand(host),

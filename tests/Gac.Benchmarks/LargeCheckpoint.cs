@@ -6,7 +6,7 @@ using Gac.Core.Model.Architectures;
 namespace Gac.Benchmarks;
 
 /// <summary>
-/// <c>large-checkpoint &lt;folder&gt; [--gb N | --fraction-of-ram F | --layers N] [--shape S] [--seed S]</c>:
+/// <c>large-checkpoint &lt;folder&gt; [--gb N | --fraction-of-ram F | --layers N] [--shape S] [--dtype F32|BF16|F16] [--seed S]</c>:
 /// writes a Llama-architecture Hugging Face checkpoint with as many layers as it takes to reach the
 /// requested size (or exactly --layers), one shard per layer, so build/large-checkpoint.sh can show
 /// the pipeline compressing a checkpoint larger than half of this machine's memory and measure its
@@ -16,6 +16,7 @@ namespace Gac.Benchmarks;
 /// on 8 k/v heads, vocab 128256, rope_theta 500000), small (hidden 256, MLP 896, 8 heads on 2: the
 /// CPU dry run of the acceptance script). The head is untied in all.
 /// Weights are seeded uniform with std 0.02 (a common initialisation): the point is size, not skill.
+/// --dtype BF16 stores them as a released Llama-3 checkpoint does (F32 by default; sizes follow the dtype).
 /// </summary>
 internal static partial class LargeCheckpoint
 {
@@ -42,7 +43,7 @@ internal static partial class LargeCheckpoint
     {
         if (args.Length == 0)
         {
-            Console.Error.WriteLine("usage: large-checkpoint <folder> [--gb N | --fraction-of-ram F | --layers N] [--shape tinyllama|llama3-8b|small] [--seed S]");
+            Console.Error.WriteLine("usage: large-checkpoint <folder> [--gb N | --fraction-of-ram F | --layers N] [--shape tinyllama|llama3-8b|small] [--dtype F32|BF16|F16] [--seed S]");
             return 2;
         }
 
@@ -53,14 +54,22 @@ internal static partial class LargeCheckpoint
             return 2;
         }
 
+        var dtype = (Text(args, "--dtype") ?? SafetensorsDType.F32).ToUpperInvariant();
+        if (dtype is not (SafetensorsDType.F32 or SafetensorsDType.BF16 or SafetensorsDType.F16))
+        {
+            Console.Error.WriteLine($"unknown --dtype '{dtype}': use F32, BF16 or F16");
+            return 2;
+        }
+
+        var elementBytes = SafetensorsDType.ElementSize(dtype)!.Value;
         var folder = Path.GetFullPath(args[0]);
         var targetBytes = Option(args, "--gb") is { } gb ? (long)(gb * 1e9)
             : (long)((Option(args, "--fraction-of-ram") ?? 0.53) * PhysicalMemoryBytes());
         var seed = (int)(Option(args, "--seed") ?? 42);
 
         var oneLayer = TransformerConfigReader.Parse(template.Replace("LAYERS", "1", StringComparison.Ordinal));
-        var perLayer = Bytes(CheckpointLayout.Tensors(oneLayer).Where(t => LayerOf(t.Name) == 0));
-        var shared = Bytes(CheckpointLayout.Tensors(oneLayer).Where(t => LayerOf(t.Name) is null));
+        var perLayer = Bytes(CheckpointLayout.Tensors(oneLayer).Where(t => LayerOf(t.Name) == 0), elementBytes);
+        var shared = Bytes(CheckpointLayout.Tensors(oneLayer).Where(t => LayerOf(t.Name) is null), elementBytes);
         var layers = Option(args, "--layers") is { } fixedLayers ? (int)fixedLayers : (int)Math.Max(1, Math.Ceiling((double)(targetBytes - shared) / perLayer));
         var configText = template.Replace("LAYERS", layers.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal);
         var config = TransformerConfigReader.Parse(configText);
@@ -70,14 +79,14 @@ internal static partial class LargeCheckpoint
         Directory.CreateDirectory(folder);
         File.WriteAllText(Path.Combine(folder, "config.json"), configText);
         var total = shared + (layers * perLayer);
-        Console.WriteLine($"writing {layers} layers, {total / 1e9:F2} GB of F32 weights ({100.0 * total / PhysicalMemoryBytes():F1}% of {PhysicalMemoryBytes() / 1e9:F1} GB RAM) to {folder}");
+        Console.WriteLine($"writing {layers} layers, {total / 1e9:F2} GB of {dtype} weights ({100.0 * total / PhysicalMemoryBytes():F1}% of {PhysicalMemoryBytes() / 1e9:F1} GB RAM) to {folder}");
         var written = 0;
         SafetensorsWriter.WriteShards(
             folder,
             groups.Select(group =>
             {
                 Console.Write($"\rshard {++written}/{groups.Count}");
-                return (IReadOnlyList<SafetensorsTensor>)group.Select(t => new SafetensorsTensor(t.Name, t.Shape, Values(t.Name, t.Shape, seed))).ToList();
+                return (IReadOnlyList<SafetensorsTensor>)group.Select(t => new SafetensorsTensor(t.Name, t.Shape, Values(t.Name, t.Shape, seed), dtype)).ToList();
             }),
             groups.Count);
         Console.WriteLine();
@@ -105,7 +114,7 @@ internal static partial class LargeCheckpoint
         return values;
     }
 
-    private static long Bytes(IEnumerable<(string Name, long[] Shape)> tensors) => 4 * tensors.Sum(t => t.Shape.Aggregate(1L, (a, d) => a * d));
+    private static long Bytes(IEnumerable<(string Name, long[] Shape)> tensors, int elementBytes) => elementBytes * tensors.Sum(t => t.Shape.Aggregate(1L, (a, d) => a * d));
 
     private static int? LayerOf(string name) => LayerIndex().Match(name) is { Success: true } m ? int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) : null;
 

@@ -8,15 +8,33 @@ namespace Gac.Integration.Tests;
 public sealed class ExampleTests
 {
     [Fact]
-    public void The_GitHub_workflow_restores_the_tool_runs_the_gate_on_a_GPU_runner_and_publishes_the_report()
+    public void The_GitHub_workflow_compresses_on_a_CPU_runner_and_hands_the_bundle_to_the_gate_on_a_GPU_runner()
     {
-        var job = Workflow()["jobs"].Mapping()["gate"].Mapping();
-        Assert.Equal(["self-hosted", "gpu"], job["runs-on"].Sequence().Select(n => n.Scalar()));
+        var workflow = Workflow();
+        var bundleDir = workflow["env"].Mapping()["BUNDLE_DIR"].Scalar();
+        var jobs = workflow["jobs"].Mapping();
 
+        var compress = jobs["compress"].Mapping();
+        Assert.Equal("ubuntu-latest", compress["runs-on"].Scalar());
+        var compressSteps = compress["steps"].Sequence().Select(s => s.Mapping()).ToList();
+        var restore = compressSteps.FindIndex(s => Run(s).Contains("dotnet tool restore", StringComparison.Ordinal));
+        var stage = compressSteps.FindIndex(s => Run(s).Contains("dotnet tool run gac-build -- run gac.yaml --stage compress --bundle \"$BUNDLE_DIR\"", StringComparison.Ordinal));
+        var handOff = compressSteps.FindIndex(s => Uses(s).StartsWith("actions/upload-artifact@", StringComparison.Ordinal));
+        Assert.True(restore >= 0 && stage > restore && handOff > stage, "restore, compress, then upload the bundle");
+        Assert.Equal("${{ env.BUNDLE_DIR }}", compressSteps[handOff]["with"].Mapping()["path"].Scalar());
+        Assert.Equal("error", compressSteps[handOff]["with"].Mapping()["if-no-files-found"].Scalar());
+        var artifactName = compressSteps[handOff]["with"].Mapping()["name"].Scalar();
+
+        var job = jobs["gate"].Mapping();
+        Assert.Equal("compress", job["needs"].Scalar());
+        Assert.Equal(["self-hosted", "gpu"], job["runs-on"].Sequence().Select(n => n.Scalar()));
         var steps = job["steps"].Sequence().Select(s => s.Mapping()).ToList();
-        var restore = steps.FindIndex(s => Run(s).Contains("dotnet tool restore", StringComparison.Ordinal));
-        var gate = steps.FindIndex(s => Run(s).Contains("dotnet tool run gac-build -- run gac.yaml", StringComparison.Ordinal));
-        Assert.True(restore >= 0 && gate > restore, "the tool is restored before the gate runs");
+        var download = steps.FindIndex(s => Uses(s).StartsWith("actions/download-artifact@", StringComparison.Ordinal));
+        Assert.Equal(artifactName, steps[download]["with"].Mapping()["name"].Scalar());
+        Assert.Equal("${{ env.BUNDLE_DIR }}", steps[download]["with"].Mapping()["path"].Scalar());
+        Assert.Equal("gac-bundle", bundleDir);
+        var gate = steps.FindIndex(s => Run(s).Contains("dotnet tool run gac-build -- validate \"$BUNDLE_DIR\"", StringComparison.Ordinal));
+        Assert.True(steps.FindIndex(s => Run(s).Contains("dotnet tool restore", StringComparison.Ordinal)) >= 0 && gate > download, "the tool is restored and the bundle received before the gate runs");
 
         var gateStep = steps[gate];
         Assert.False(gateStep.Children.ContainsKey("continue-on-error"), "a rejection (exit code 1) must fail the job");
@@ -26,7 +44,7 @@ public sealed class ExampleTests
         var summary = Assert.Single(steps, s => Run(s).Contains("$GITHUB_STEP_SUMMARY", StringComparison.Ordinal));
         Assert.Equal("always()", summary["if"].Scalar());
 
-        var upload = Assert.Single(steps, s => s.Children.TryGetValue("uses", out var uses) && uses.Scalar().StartsWith("actions/upload-artifact@", StringComparison.Ordinal));
+        var upload = Assert.Single(steps, s => Uses(s).StartsWith("actions/upload-artifact@", StringComparison.Ordinal));
         Assert.Equal("always()", upload["if"].Scalar());
         Assert.Equal("${{ env.REPORT_DIR }}", upload["with"].Mapping()["path"].Scalar());
         Assert.Equal("gac-report", job["env"].Mapping()["REPORT_DIR"].Scalar());
@@ -56,6 +74,9 @@ public sealed class ExampleTests
         stream.Load(reader);
         return stream.Documents[0].RootNode.Mapping();
     }
+
+    private static string Uses(YamlMappingNode step) =>
+        step.Children.TryGetValue("uses", out var uses) ? uses.Scalar() : "";
 
     private static string Run(YamlMappingNode step) =>
         step.Children.TryGetValue("run", out var run) ? run.Scalar() : "";

@@ -3,13 +3,8 @@ using System.Globalization;
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
 using Gac.Core.Spec;
-using Gac.Onnx;
-using Gac.Onnx.Discovery;
-using Gac.Pipeline;
-using Gac.Pipeline.Inspection;
-using Gac.Pipeline.Steps;
+using Gac.Pipeline.Measuring;
 using Gac.Runtime.Benchmark;
-using Gac.Runtime.Hardware;
 using Gac.Runtime.Providers;
 
 namespace Gac.Cli.Commands;
@@ -21,21 +16,20 @@ namespace Gac.Cli.Commands;
 /// </summary>
 public sealed class BenchCommand : GacCommand
 {
-    private readonly Argument<string> _model;
-    private readonly Option<string?> _shape;
-    private readonly MeasurementOptions _measurement;
-    private readonly Option<string?> _spec;
+    private readonly Argument<string> _model = Required("model", "An .onnx file.");
+    private readonly Option<string?> _shape =
+        CliOptions.Text("--shape", "name=N,..[;..]", "Values of the model's symbolic input dims, e.g. batch=1,seq=128; several buckets separated by ';'.");
+    private readonly MeasurementOptions _measurement = new("Untimed runs before measuring (default 10).", "Timed runs per shape bucket (default 100).");
+    private readonly Option<string?> _spec = CliOptions.Text(
+        "--spec",
+        "gac.yaml",
+        "Feed the inputs a spec's calibration section names (calibration.text, inputs, npy, tokens; else generated from the graph), "
+        + "as `run` validates with; its calibration.dims bind the shape unless --shape is given.");
 
     public BenchCommand(CliHost host)
         : base(host, "bench", "Latency of one model on a provider (p50/p90/p99/mean with a 95% interval).")
     {
-        _model = Add(Required("model", "An .onnx file."));
-        _shape = Add(CliOptions.Text("--shape", "name=N,..[;..]", "Values of the model's symbolic input dims, e.g. batch=1,seq=128; several buckets separated by ';'."));
-        _measurement = new MeasurementOptions(this, "Untimed runs before measuring (default 10).", "Timed runs per shape bucket (default 100).");
-        _spec = Add(CliOptions.Text(
-            "--spec",
-            "gac.yaml",
-            "Feed the inputs a spec's calibration section names (calibration.text, inputs, npy, tokens; else generated from the graph), as `run` validates with; its calibration.dims bind the shape unless --shape is given."));
+        Declare([_model, _shape, .. _measurement.Options, _spec]);
     }
 
     protected override int Execute(CommandContext context)
@@ -46,43 +40,22 @@ public sealed class BenchCommand : GacCommand
             Warmup = _measurement.Warmup(context, defaults.Warmup),
             Iterations = _measurement.Iterations(context, defaults.Iterations),
         };
-        var shapeText = context.Get(_shape);
-        var buckets = ParseBuckets(shapeText);
-        var threads = _measurement.Threads(context);
-        var policy = _measurement.Provider(context);
-        var path = context.ExistingFile(context.Get(_model), "Model");
-        var spec = context.FullPathOrNull(context.Get(_spec)) is { } specPath ? GacSpecLoader.Load(specPath) : null;
-
-        // Integer inputs get values valid by construction (ids below the table they index, masks 1, …),
-        // read from the graph as calibration reads them; external weights are not loaded for this.
-        // With --spec, the spec's own source feeds the runs: the held-out samples validation times.
-        var domains = InputDomainDiscovery.Discover(OnnxModelFile.Load(path).Model);
-        using var run = spec is null ? null : new RunContext(spec, new PipelineOptions(), null, context.Cancellation);
-        settings = settings with { Inputs = run is null ? new GeneratedInputs(domains, settings.Seed) : InputSources.HeldOut(run, domains) };
-
-        var sessions = new OrtSessionFactory(new SessionSettings(policy, IntraOpThreads: threads));
-        IReadOnlyList<LatencyResult> results;
-        using (var session = sessions.Open(path))
-        {
-            if (spec is not null && shapeText is null)
-            {
-                buckets = [ShapeBuckets.Complete(session.Session, spec.Calibration.Dims, knownShapes: DimBinding.KnownShapes(spec.Calibration))];
-            }
-
-            var progress = context.ShowProgress
-                ? new ProgressLines(context)
-                : null;
-            results = MeasureWithHint(new LatencyBenchmark(settings), session, buckets, progress);
-        }
-
-        foreach (var warning in sessions.Warnings)
+        var buckets = ParseBuckets(context.Get(_shape)); // a malformed --shape is reported before any file is read
+        var request = new BenchRequest(
+            context.ExistingFile(context.Get(_model), "Model"),
+            buckets,
+            context.FullPathOrNull(context.Get(_spec)) is { } specPath ? GacSpecLoader.Load(specPath) : null,
+            _measurement.Provider(context),
+            _measurement.Threads(context),
+            settings);
+        var result = ModelBench.Measure(request, context.ShowProgress ? new ProgressLines(context) : null, context.Cancellation);
+        foreach (var warning in result.Warnings)
         {
             context.Report(warning);
         }
 
-        var provider = sessions.ResolveProvider();
-        var hardware = HardwareFingerprint.Capture(provider, threads);
-        var rows = results.Select(r => (r.Bucket, Timings: r.Variants[0])).Select(x => new
+        var (provider, hardware, path) = (result.Provider, result.Hardware, request.ModelPath);
+        var rows = result.Results.Select(r => (r.Bucket, Timings: r.Variants[0])).Select(x => new
         {
             bucket = x.Bucket,
             p50Ms = x.Timings.P50Ms,
@@ -100,7 +73,7 @@ public sealed class BenchCommand : GacCommand
             {
                 model = path,
                 providerUsed = provider,
-                fallbackReason = sessions.FallbackReason,
+                fallbackReason = result.FallbackReason,
                 warmup = settings.Warmup,
                 iterations = settings.Iterations,
                 hardware = hardware.ToReport(),
@@ -122,11 +95,12 @@ public sealed class BenchCommand : GacCommand
         return ExitCodes.Success;
     }
 
-    internal static IReadOnlyList<ShapeBucket> ParseBuckets(string? text)
+    /// <summary>--shape's buckets; null when not given (the spec's calibration.dims, else fixed shapes).</summary>
+    private static IReadOnlyList<ShapeBucket>? ParseBuckets(string? text)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            return [new ShapeBucket(new Dictionary<string, long>())];
+            return null;
         }
 
         try
@@ -136,22 +110,6 @@ public sealed class BenchCommand : GacCommand
         catch (FormatException e)
         {
             throw ArgumentErrors.Create($"--shape: {e.Message} Expected e.g. batch=1,seq=128.");
-        }
-    }
-
-    private static IReadOnlyList<LatencyResult> MeasureWithHint(LatencyBenchmark benchmark, OrtSession session, IReadOnlyList<ShapeBucket> buckets, IProgress<BenchmarkProgress>? progress)
-    {
-        try
-        {
-            return benchmark.Measure([session], buckets, progress);
-        }
-        catch (GacException e) when (e.Diagnostics.Any(d => d.Descriptor == DiagnosticCatalogue.UnboundSymbolicDimension))
-        {
-            var symbolic = session.Session.InputMetadata
-                .SelectMany(i => i.Value.SymbolicDimensions.Where(s => !string.IsNullOrEmpty(s)))
-                .Distinct(StringComparer.Ordinal);
-            var hint = $"{e.Diagnostics[0].Message} Pass --shape with a value for each symbolic dimension ({string.Join(", ", symbolic)}), e.g. --shape {string.Join(',', symbolic.Select(s => s + "=<n>"))}.";
-            throw new GacException(e.Diagnostics[0] with { Message = hint }, e);
         }
     }
 

@@ -15,14 +15,14 @@ namespace Gac.Cli.Commands;
 /// </summary>
 public sealed class CheckCommand : GacCommand
 {
-    private readonly Argument<string> _spec;
-    private readonly Option<string?> _output;
+    private readonly Argument<string> _spec = Required("spec", "The gac.yaml to validate.");
+    private readonly Option<string?> _output =
+        CliOptions.Text("--output", "path", "The artifact path a run would use instead of export.path (listed in the JSON outputs).");
 
     public CheckCommand(CliHost host)
         : base(host, "check", "Validate a gac.yaml spec (schema, values, referenced files, and the model's and data files' headers).")
     {
-        _spec = Add(Required("spec", "The gac.yaml to validate."));
-        _output = Add(CliOptions.Text("--output", "path", "The artifact path a run would use instead of export.path (listed in the JSON outputs)."));
+        Declare([_spec, _output]);
     }
 
     protected override int Execute(CommandContext context)

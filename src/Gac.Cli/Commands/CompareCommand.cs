@@ -12,20 +12,19 @@ namespace Gac.Cli.Commands;
 /// </summary>
 public sealed class CompareCommand : GacCommand
 {
-    private readonly Argument<string[]> _reports;
-    private readonly Option<string?> _out;
-    private readonly Option<bool> _allowBudgetMismatch;
+    private readonly Argument<string[]> _reports = new Argument<string[]>("report.json")
+    {
+        Description = "gac.report.json files written by `gac-build run` on the same model; two or more.",
+        Arity = ArgumentArity.OneOrMore,
+    };
+    private readonly Option<string?> _out = CliOptions.Text("--out", "DIR", "Folder for compare.json and compare.md (default: the current folder).");
+    private readonly Option<bool> _allowBudgetMismatch =
+        CliOptions.Flag("--allow-budget-mismatch", "Compare reports whose budgets differ by more than 1% (GAC9103 becomes a warning).");
 
     public CompareCommand(CliHost host)
         : base(host, "compare", "Put two or more run reports of one model side by side (compare.json, compare.md).", OutputFormat.Text, OutputFormat.Json, OutputFormat.Markdown)
     {
-        _reports = Add(new Argument<string[]>("report.json")
-        {
-            Description = "gac.report.json files written by `gac-build run` on the same model; two or more.",
-            Arity = ArgumentArity.OneOrMore,
-        });
-        _out = Add(CliOptions.Text("--out", "DIR", "Folder for compare.json and compare.md (default: the current folder)."));
-        _allowBudgetMismatch = Add(CliOptions.Flag("--allow-budget-mismatch", "Compare reports whose budgets differ by more than 1% (GAC9103 becomes a warning)."));
+        Declare([_reports, _out, _allowBudgetMismatch]);
     }
 
     protected override int Execute(CommandContext context)

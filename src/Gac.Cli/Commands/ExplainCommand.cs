@@ -7,14 +7,13 @@ namespace Gac.Cli.Commands;
 /// <summary><c>gac-build explain GAC0010</c>: the catalogue entry for a code; with no code, the whole catalogue.</summary>
 public sealed class ExplainCommand : GacCommand
 {
-    private readonly Argument<string?> _code;
-    private readonly Option<bool> _markdown;
+    private readonly Argument<string?> _code = Optional("code", "A diagnostic code such as GAC0010.");
+    private readonly Option<bool> _markdown = CliOptions.Flag("--markdown", "Print the whole catalogue as the Markdown page (DIAGNOSTICS.md).");
 
     public ExplainCommand(CliHost host)
         : base(host, "explain", "Explain a diagnostic code (cause and fix); no code lists them all.")
     {
-        _code = Add(Optional("code", "A diagnostic code such as GAC0010."));
-        _markdown = Add(CliOptions.Flag("--markdown", "Print the whole catalogue as the Markdown page (DIAGNOSTICS.md)."));
+        Declare([_code, _markdown]);
     }
 
     protected override int Execute(CommandContext context)

@@ -17,27 +17,23 @@ public sealed class InitCommand : GacCommand
     /// <summary>What the starter names when there is no model yet: the user drops it here or edits model.path.</summary>
     public const string PlaceholderModel = "model.onnx";
 
-    private readonly Option<string?> _model;
-    private readonly Option<string?> _tokens;
-    private readonly Option<ExecutionProviderChoice?> _provider;
-    private readonly Option<string?> _output;
-    private readonly Option<string?> _export;
-    private readonly Option<bool> _force;
+    private readonly Option<string?> _model = CliOptions.Text(
+        "--model",
+        "path",
+        "The model to compress: an .onnx file or a Hugging Face folder (default: the only .onnx file, or the Hugging Face checkpoint, "
+        + "in the current folder; else model.onnx, to be put there).");
+    private readonly Option<string?> _tokens =
+        CliOptions.Text("--tokens", "path", "Token ids of real text for a language model: calibration, and the held-out perplexity goal.");
+    private readonly Option<ExecutionProviderChoice?> _provider =
+        CliOptions.Provider("Where validation runs", "Default auto. With cuda the gate also requires the GAC variant not to be slower than the unaligned one.");
+    private readonly Option<string?> _output = CliOptions.Text("--output", "path", "Where to write the spec (default gac.yaml).");
+    private readonly Option<string?> _export = CliOptions.Text("--export", "path", "Where the compressed model goes (default out/<model>.gac.onnx).");
+    private readonly Option<bool> _force = CliOptions.Flag("--force", "Overwrite an existing spec.");
 
     public InitCommand(CliHost host)
         : base(host, "init", "Write a commented starter gac.yaml with goals that fit the model.")
     {
-        _model = Add(CliOptions.Text(
-            "--model",
-            "path",
-            "The model to compress: an .onnx file or a Hugging Face folder (default: the only .onnx file, or the Hugging Face checkpoint, in the current folder; else model.onnx, to be put there)."));
-        _tokens = Add(CliOptions.Text("--tokens", "path", "Token ids of real text for a language model: calibration, and the held-out perplexity goal."));
-        _provider = Add(CliOptions.Provider(
-            "Where validation runs",
-            "Default auto. With cuda the gate also requires the GAC variant not to be slower than the unaligned one."));
-        _output = Add(CliOptions.Text("--output", "path", "Where to write the spec (default gac.yaml)."));
-        _export = Add(CliOptions.Text("--export", "path", "Where the compressed model goes (default out/<model>.gac.onnx)."));
-        _force = Add(CliOptions.Flag("--force", "Overwrite an existing spec."));
+        Declare([_model, _tokens, _provider, _output, _export, _force]);
     }
 
     protected override int Execute(CommandContext context)

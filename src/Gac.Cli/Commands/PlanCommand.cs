@@ -15,33 +15,29 @@ namespace Gac.Cli.Commands;
 /// </summary>
 public sealed class PlanCommand : GacCommand
 {
-    private readonly Argument<string?> _spec;
-    private readonly Option<string?> _layers;
-    private readonly Option<string?> _config;
-    private readonly Option<double?> _ratio;
-    private readonly AlignmentOptions _alignment;
-    private readonly Option<int?> _window;
-    private readonly Option<PlanObjectiveKind?> _objective;
-    private readonly Option<string?> _staircase;
-    private readonly Option<int?> _rows;
+    private readonly Argument<string?> _spec = Optional("spec", "A gac.yaml (needs the model's weights); or use --layers.");
+    private readonly Option<string?> _layers =
+        CliOptions.Text("--layers", "file", "A shape-only layers file (JSON, schema src/Gac.Core/Planning/plan-layers.schema.json).");
+    private readonly Option<string?> _config =
+        CliOptions.Text("--config", "file", "A Hugging Face config.json (llama, mistral, qwen2, gpt2): plan ASVD-style targets from its shapes alone.");
+    private readonly Option<double?> _ratio =
+        CliOptions.Double("--ratio", "R", "With --config: the fraction of the compressible linear parameters to remove (default 0.15).", 0.0001, 0.99);
+    private readonly AlignmentOptions _alignment = new("Override the alignment profile.", "Override with a plain multiple (e.g. 8, 16, 64).");
+    private readonly Option<int?> _window = CliOptions.Int("--window", "R", "Override the candidate window: ± this many aligned steps around d*.", 1, 64);
+    private readonly Option<PlanObjectiveKind?> _objective = CliOptions.Choice(
+        "--objective",
+        "Override the objective: auto, paper or spectrum.",
+        ("auto", PlanObjectiveKind.Auto),
+        ("paper", PlanObjectiveKind.Paper),
+        ("spectrum", PlanObjectiveKind.Spectrum));
+    private readonly Option<string?> _staircase =
+        CliOptions.Text("--staircase", "file", "A latency staircase JSON (made by `gac-build profile`): drop candidates on latency cliffs.");
+    private readonly Option<int?> _rows = CliOptions.Int("--rows", "N", "Show at most this many decisions in the text table (default all).", 1);
 
     public PlanCommand(CliHost host)
         : base(host, "plan", "Compute the unconstrained and GPU-aligned plans without writing a model.")
     {
-        _spec = Add(Optional("spec", "A gac.yaml (needs the model's weights); or use --layers."));
-        _layers = Add(CliOptions.Text("--layers", "file", "A shape-only layers file (JSON, schema src/Gac.Core/Planning/plan-layers.schema.json)."));
-        _config = Add(CliOptions.Text("--config", "file", "A Hugging Face config.json (llama, mistral, qwen2, gpt2): plan ASVD-style targets from its shapes alone."));
-        _ratio = Add(CliOptions.Double("--ratio", "R", "With --config: the fraction of the compressible linear parameters to remove (default 0.15).", 0.0001, 0.99));
-        _alignment = new AlignmentOptions(this, "Override the alignment profile.", "Override with a plain multiple (e.g. 8, 16, 64).");
-        _window = Add(CliOptions.Int("--window", "R", "Override the candidate window: ± this many aligned steps around d*.", 1, 64));
-        _objective = Add(CliOptions.Choice(
-            "--objective",
-            "Override the objective: auto, paper or spectrum.",
-            ("auto", PlanObjectiveKind.Auto),
-            ("paper", PlanObjectiveKind.Paper),
-            ("spectrum", PlanObjectiveKind.Spectrum)));
-        _staircase = Add(CliOptions.Text("--staircase", "file", "A latency staircase JSON (made by `gac-build profile`): drop candidates on latency cliffs."));
-        _rows = Add(CliOptions.Int("--rows", "N", "Show at most this many decisions in the text table (default all).", 1));
+        Declare([_spec, _layers, _config, _ratio, .. _alignment.Options, _window, _objective, _staircase, _rows]);
     }
 
     protected override int Execute(CommandContext context)

@@ -22,30 +22,26 @@ public sealed class ProfileCommand : GacCommand
 {
     public const string DefaultOutput = "profile.json";
 
-    private readonly Option<string?> _shape;
-    private readonly Option<int?> _tokens;
-    private readonly Option<string?> _dims;
-    private readonly Option<string?> _dtype;
-    private readonly Option<bool> _dense;
-    private readonly MeasurementOptions _measurement;
-    private readonly Option<string?> _output;
+    private readonly Option<string?> _shape =
+        CliOptions.Text("--shape", "KxN[,KxN]", "GEMM weight shapes KxN, comma-separated (e.g. 4096x4096,4096x14336); one series per shape.");
+    private readonly Option<int?> _tokens =
+        CliOptions.Int("--tokens", "M", $"M, the rows of the input X (batch × sequence); default {ProfileDefaults.Tokens}.", 1, 1 << 20);
+    private readonly Option<string?> _dims = CliOptions.Text(
+        "--dims",
+        "from:to:step|a,b",
+        $"Ranks to measure: from:to:step (inclusive) or a list; default every multiple of {DimensionSweep.DefaultStep} up to min(K, N, {DimensionSweep.DefaultLimit}).");
+    private readonly Option<string?> _dtype =
+        CliOptions.Text("--dtype", "fp32|fp16", "Element type: fp32 (default) or fp16 (what GPUs serve; use it with --provider cuda).");
+    private readonly Option<bool> _dense =
+        CliOptions.Flag("--dense", "Also time the dense layer X·W, as series \"KxN-dense\" with one point at d = min(K, N).");
+    private readonly MeasurementOptions _measurement =
+        new($"Untimed runs per probe (default {ProfileDefaults.Warmup}).", $"Timed runs per probe; the p50 is kept (default {ProfileDefaults.Iterations}).");
+    private readonly Option<string?> _output = CliOptions.Text("--output", "file", $"Where to write the staircase JSON (default {DefaultOutput}).");
 
     public ProfileCommand(CliHost host)
         : base(host, "profile", "Measure a latency staircase for candidate dims on a provider and save it as a profile.")
     {
-        _shape = Add(CliOptions.Text("--shape", "KxN[,KxN]", "GEMM weight shapes KxN, comma-separated (e.g. 4096x4096,4096x14336); one series per shape."));
-        _tokens = Add(CliOptions.Int("--tokens", "M", $"M, the rows of the input X (batch × sequence); default {ProfileDefaults.Tokens}.", 1, 1 << 20));
-        _dims = Add(CliOptions.Text(
-            "--dims",
-            "from:to:step|a,b",
-            $"Ranks to measure: from:to:step (inclusive) or a list; default every multiple of {DimensionSweep.DefaultStep} up to min(K, N, {DimensionSweep.DefaultLimit})."));
-        _dtype = Add(CliOptions.Text("--dtype", "fp32|fp16", "Element type: fp32 (default) or fp16 (what GPUs serve; use it with --provider cuda)."));
-        _dense = Add(CliOptions.Flag("--dense", "Also time the dense layer X·W, as series \"KxN-dense\" with one point at d = min(K, N)."));
-        _measurement = new MeasurementOptions(
-            this,
-            $"Untimed runs per probe (default {ProfileDefaults.Warmup}).",
-            $"Timed runs per probe; the p50 is kept (default {ProfileDefaults.Iterations}).");
-        _output = Add(CliOptions.Text("--output", "file", $"Where to write the staircase JSON (default {DefaultOutput})."));
+        Declare([_shape, _tokens, _dims, _dtype, _dense, .. _measurement.Options, _output]);
     }
 
     protected override int Execute(CommandContext context)
@@ -56,13 +52,17 @@ public sealed class ProfileCommand : GacCommand
             Warmup = _measurement.Warmup(context, ProfileDefaults.Warmup),
             Iterations = _measurement.Iterations(context, ProfileDefaults.Iterations),
         };
-        var sessions = new OrtSessionFactory(new SessionSettings(_measurement.Provider(context), IntraOpThreads: _measurement.Threads(context)));
         var output = context.FullPath(context.Get(_output) ?? DefaultOutput);
 
         var clock = Stopwatch.StartNew();
-        var profiler = new StaircaseProfiler(sessions, new OnnxGemmProbes(), settings);
-        var result = profiler.Profile(request, new ShapeProgressLines(context, clock));
-        LatencyStaircaseFile.Save(result.Staircase, output);
+        var result = StaircaseMeasurement.Measure(
+            request,
+            settings,
+            _measurement.Provider(context),
+            _measurement.Threads(context),
+            output,
+            new ShapeProgressLines(context, clock),
+            context.Cancellation);
 
         foreach (var warning in result.Warnings)
         {

@@ -11,36 +11,30 @@ namespace Gac.Cli.Commands;
 /// </summary>
 public sealed class SynthCommand : GacCommand
 {
-    private readonly Argument<string> _output;
-    private readonly Option<int?> _hidden;
-    private readonly Option<int?> _heads;
-    private readonly Option<int?> _intermediate;
-    private readonly Option<int?> _blocks;
-    private readonly Option<MlpKind?> _mlp;
-    private readonly Option<WeightStorage?> _storage;
-    private readonly Option<int?> _seed;
-    private readonly Option<double?> _spectralDecay;
-    private readonly Option<int?> _outlierChannels;
+    private readonly Argument<string> _output = Required("output", "The .onnx file to write.");
+    private readonly Option<int?> _hidden = CliOptions.Int("--hidden", "N", "Hidden size (default 64).", 1, 65536);
+    private readonly Option<int?> _heads = CliOptions.Int("--heads", "N", "Attention heads; must divide --hidden (default 4).", 1, 1024);
+    private readonly Option<int?> _intermediate = CliOptions.Int("--intermediate", "N", "MLP width (default 128).", 1, 262144);
+    private readonly Option<int?> _blocks = CliOptions.Int("--blocks", "N", "Transformer blocks (default 2).", 1, 256);
+    private readonly Option<MlpKind?> _mlp =
+        CliOptions.Choice("--mlp", "MLP kind (default swiglu).", ("swiglu", MlpKind.SwiGlu), ("gelu", MlpKind.Gelu), ("relu", MlpKind.Relu));
+    private readonly Option<WeightStorage?> _storage = CliOptions.Choice(
+        "--storage",
+        "Weight layout (default initializers).",
+        ("initializers", WeightStorage.Initializers),
+        ("constant-nodes", WeightStorage.ConstantNodes),
+        ("gemm-transposed", WeightStorage.GemmTransposed),
+        ("external", WeightStorage.External));
+    private readonly Option<int?> _seed = CliOptions.Int("--seed", "N", "Random seed (default 1234).");
+    private readonly Option<double?> _spectralDecay =
+        CliOptions.Double("--spectral-decay", "D", "Singular values of each weight decay like k^-D (default 0: i.i.d. uniform weights).", 0, 10);
+    private readonly Option<int?> _outlierChannels =
+        CliOptions.Int("--outlier-channels", "N", "Scale this many input channels by 10, as real activations have outliers (default 0).", 0, 65536);
 
     public SynthCommand(CliHost host)
         : base(host, "synth", "Write a deterministic synthetic transformer ONNX model to try the tool on.")
     {
-        _output = Add(Required("output", "The .onnx file to write."));
-        _hidden = Add(CliOptions.Int("--hidden", "N", "Hidden size (default 64).", 1, 65536));
-        _heads = Add(CliOptions.Int("--heads", "N", "Attention heads; must divide --hidden (default 4).", 1, 1024));
-        _intermediate = Add(CliOptions.Int("--intermediate", "N", "MLP width (default 128).", 1, 262144));
-        _blocks = Add(CliOptions.Int("--blocks", "N", "Transformer blocks (default 2).", 1, 256));
-        _mlp = Add(CliOptions.Choice("--mlp", "MLP kind (default swiglu).", ("swiglu", MlpKind.SwiGlu), ("gelu", MlpKind.Gelu), ("relu", MlpKind.Relu)));
-        _storage = Add(CliOptions.Choice(
-            "--storage",
-            "Weight layout (default initializers).",
-            ("initializers", WeightStorage.Initializers),
-            ("constant-nodes", WeightStorage.ConstantNodes),
-            ("gemm-transposed", WeightStorage.GemmTransposed),
-            ("external", WeightStorage.External)));
-        _seed = Add(CliOptions.Int("--seed", "N", "Random seed (default 1234)."));
-        _spectralDecay = Add(CliOptions.Double("--spectral-decay", "D", "Singular values of each weight decay like k^-D (default 0: i.i.d. uniform weights).", 0, 10));
-        _outlierChannels = Add(CliOptions.Int("--outlier-channels", "N", "Scale this many input channels by 10, as real activations have outliers (default 0).", 0, 65536));
+        Declare([_output, _hidden, _heads, _intermediate, _blocks, _mlp, _storage, _seed, _spectralDecay, _outlierChannels]);
     }
 
     protected override int Execute(CommandContext context)

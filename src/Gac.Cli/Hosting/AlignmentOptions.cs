@@ -4,20 +4,14 @@ using Gac.Core.Hardware;
 namespace Gac.Cli.Hosting;
 
 /// <summary>--profile NAME or --align N, for audit and plan: the alignment a model is checked or planned against.</summary>
-public sealed class AlignmentOptions
+public sealed class AlignmentOptions(string profileDescription, string alignDescription)
 {
-    private readonly Option<string?> _profile;
-    private readonly Option<int?> _align;
-
-    public AlignmentOptions(Command command, string profileDescription, string alignDescription)
-    {
-        _profile = CliOptions.Text("--profile", "name", profileDescription);
-        _align = CliOptions.Int("--align", "N", alignDescription, 1, 4096);
-        command.Options.Add(_profile);
-        command.Options.Add(_align);
-    }
+    private readonly Option<string?> _profile = CliOptions.Text("--profile", "name", profileDescription);
+    private readonly Option<int?> _align = CliOptions.Int("--align", "N", alignDescription, 1, 4096);
 
     public static string ProfileNames => string.Join(", ", BuiltInProfiles.All.Select(p => p.Name));
+
+    public IEnumerable<Option> Options => [_profile, _align];
 
     public bool Given(CommandContext context) => context.Given(_profile) || context.Given(_align);
 

@@ -21,14 +21,33 @@ public abstract class GacCommand : Command
 
     protected abstract int Execute(CommandContext context);
 
-    /// <summary>Declares an argument (shown in the help) and returns it for typed reading.</summary>
+    /// <summary>Adds the command's arguments and options, in the order the help lists them.</summary>
+    protected void Declare(IEnumerable<Symbol> symbols)
+    {
+        foreach (var symbol in symbols)
+        {
+            switch (symbol)
+            {
+                case Argument argument:
+                    Arguments.Add(argument);
+                    break;
+                case Option option:
+                    Options.Add(option);
+                    break;
+                default:
+                    throw new ArgumentException($"'{Name}' declares {symbol.Name}, which is neither an argument nor an option.", nameof(symbols));
+            }
+        }
+    }
+
+    /// <summary>The earlier way to declare one argument (commands written before <see cref="Declare"/>); new commands use Declare.</summary>
     protected Argument<T> Add<T>(Argument<T> argument)
     {
         Arguments.Add(argument);
         return argument;
     }
 
-    /// <summary>Declares an option (shown in the help) and returns it for typed reading.</summary>
+    /// <summary>The earlier way to declare one option (commands written before <see cref="Declare"/>); new commands use Declare.</summary>
     protected Option<T> Add<T>(Option<T> option)
     {
         Options.Add(option);

@@ -31,6 +31,17 @@ public static class LowRankCompression
             return LowRankPlan.Empty(SpecEnumText.ToText(compress.Method));
         }
 
+        return Allocate(run, model, Spectra(run, model, statistics), compress.Ratio);
+    }
+
+    /// <summary>
+    /// Decomposes every compressible layer (through the run's decomposition cache, so the apply pass and
+    /// every ratio of a sweep read it back instead of decomposing again) and reads its sensitivity from
+    /// the spectrum.
+    /// </summary>
+    internal static IReadOnlyList<LayerSensitivity> Spectra(
+        RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics)
+    {
         TorchRuntime.EnsureLoaded();
         var factorizer = new LowRankFactorizer();
         var sensitivities = new List<LayerSensitivity>();
@@ -42,19 +53,26 @@ public static class LowRankCompression
             sensitivities.Add(LayerSensitivity.FromSpectrum(decomposition));
         }
 
+        return sensitivities;
+    }
+
+    /// <summary>The compressor's ranks at compression ratio <paramref name="ratio"/> from the layers' spectra.</summary>
+    internal static LowRankPlan Allocate(RunContext run, ImportedModel model, IReadOnlyList<LayerSensitivity> sensitivities, double ratio)
+    {
+        var compress = run.Spec.Compress;
         Gac.Compression.LowRank.RankAllocation allocation;
         try
         {
             allocation = compress.Method == CompressionMethod.Asvd
-                ? RankAllocator.Allocate(sensitivities, compress.Ratio)
-                : RankAllocator.Uniform(model.Compressible.Select(l => (l.Name, l.InFeatures, l.OutFeatures)).ToList(), compress.Ratio);
+                ? RankAllocator.Allocate(sensitivities, ratio)
+                : RankAllocator.Uniform(model.Compressible.Select(l => (l.Name, l.InFeatures, l.OutFeatures)).ToList(), ratio);
         }
         catch (ArgumentOutOfRangeException e) when (e.ParamName == "compressionRatio")
         {
             // The readiness check refuses ratios above ASVD's grid; this catches what rank flooring still leaves infeasible.
             throw GacException.Create(
                 DiagnosticCatalogue.PlanInfeasible,
-                $"compress.ratio {compress.Ratio.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}: {e.Message.Split(" (Parameter", 2)[0]} Use a lower compress.ratio.",
+                $"compress.ratio {ratio.ToString("0.###", System.Globalization.CultureInfo.InvariantCulture)}: {e.Message.Split(" (Parameter", 2)[0]} Use a lower compress.ratio.",
                 new SourceLocation(run.Spec.File.Text),
                 e);
         }

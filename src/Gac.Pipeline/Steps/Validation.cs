@@ -37,10 +37,7 @@ public static class Validation
         ReferenceOutputs reference;
         try
         {
-            buckets = run.Spec.Validation.Shapes
-                .Select(shape => ShapeBuckets.Complete(original.Session, shape, knownShapes: DimBinding.KnownShapes(run.Spec.Calibration), where: "validation.shapes"))
-                .DefaultIfEmpty(ShapeBuckets.Complete(original.Session, run.Spec.Calibration.Dims, knownShapes: DimBinding.KnownShapes(run.Spec.Calibration)))
-                .ToList();
+            buckets = Buckets(run, original.Session);
             var fidelity = FidelityFor(run, domains, original.Session, buckets[0]);
             run.Report("validate", $"fidelity on {fidelity.Samples} held-out inputs ({buckets[0]}){(fidelity.TokenIdsInput is null ? string.Empty : ", perplexity on held-out token windows")}");
             reference = FidelityEvaluator.Record(original, fidelity, run.CancellationToken);
@@ -95,6 +92,13 @@ public static class Validation
         }
     }
 
+    /// <summary>The shapes validation times: validation.shapes, or calibration.dims when none is listed.</summary>
+    internal static List<ShapeBucket> Buckets(RunContext run, Microsoft.ML.OnnxRuntime.InferenceSession session)
+        => run.Spec.Validation.Shapes
+            .Select(shape => ShapeBuckets.Complete(session, shape, knownShapes: DimBinding.KnownShapes(run.Spec.Calibration), where: "validation.shapes"))
+            .DefaultIfEmpty(ShapeBuckets.Complete(session, run.Spec.Calibration.Dims, knownShapes: DimBinding.KnownShapes(run.Spec.Calibration)))
+            .ToList();
+
     /// <summary>
     /// Auto holds the three models together unless their weights exceed half of the memory
     /// available: ONNX Runtime keeps a copy of every weight per session, and calibration
@@ -120,7 +124,7 @@ public static class Validation
     /// model, with perplexity; otherwise the held-out samples of the spec's own source
     /// (<see cref="InputSources.HeldOut"/>: generated or calibration.inputs a seed apart, npy reused).
     /// </summary>
-    private static FidelitySettings FidelityFor(RunContext run, Core.Model.InputDomains domains, Microsoft.ML.OnnxRuntime.InferenceSession session, ShapeBucket bucket)
+    internal static FidelitySettings FidelityFor(RunContext run, Core.Model.InputDomains domains, Microsoft.ML.OnnxRuntime.InferenceSession session, ShapeBucket bucket)
     {
         var calibration = run.Spec.Calibration;
         var heldout = run.Spec.Validation.HeldoutSamples;
