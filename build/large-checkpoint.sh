@@ -61,6 +61,8 @@ validation:
 report:
   directory: out
   formats: [json, markdown]
+gate:
+  min_aligned_percent: 100   # a size/time benchmark: the gate checks what GAC promises, not quality of random weights
 YAML
 
 checkpoint_bytes=$(du -cb "$work"/checkpoint/*.safetensors | tail -1 | cut -f1)

@@ -4,7 +4,7 @@ using TorchSharp;
 
 namespace Gac.Examples.TrainLm;
 
-/// <summary>Writes the Hugging Face-style checkpoint folder: config.json, model.safetensors, tokenizer.json, two token files and the held-out text.</summary>
+/// <summary>Writes the Hugging Face-style checkpoint folder: config.json, model.safetensors, tokenizer.json, tokenizer_config.json, generation_config.json, two token files and the held-out text.</summary>
 public static class CheckpointFolder
 {
     public const string ConfigFile = "config.json";
@@ -27,6 +27,7 @@ public static class CheckpointFolder
         WriteTokens(Path.Combine(folder, HeldOutTokensFile), corpus.HeldOut, tokenFileLength, context);
         WriteTokens(Path.Combine(folder, CalibrationTokensFile), corpus.Train, tokenFileLength, context);
         ByteLevelTokenizerJson.Write(Path.Combine(folder, ByteLevelTokenizerJson.FileName));
+        GenerationFiles.Write(folder, context);
         File.WriteAllText(Path.Combine(folder, HeldOutTextFile), Encoding.UTF8.GetString(corpus.HeldOut, 0, Math.Min(tokenFileLength, corpus.HeldOut.Length)));
     }
 

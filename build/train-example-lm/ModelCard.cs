@@ -51,7 +51,10 @@ public sealed record ModelCard(
         states it in the Hugging Face tokenizers format, so `calibration.text` (and any HF-compatible
         loader) tokenizes real text exactly as the model was trained: a BPE model with no merges behind a
         ByteLevel pre-tokenizer, whose 256 vocabulary entries are GPT-2's byte-to-character table with
-        id = byte value — any text encodes to exactly its UTF-8 bytes.
+        id = byte value — any text encodes to exactly its UTF-8 bytes. `tokenizer_config.json` names the
+        class that reads it (GPT-2's byte-level BPE, nothing added), as ONNX Runtime GenAI's tokenizer needs;
+        `generation_config.json` declares byte 0 (NUL, which text never contains) as eos and pad, so
+        generation runs to its length limit.
 
         ## Architecture (`config.json`)
 

@@ -31,6 +31,7 @@ public static class CliApp
         new InitCommand(host),
         new RunCommand(host),
         new ValidateCommand(host),
+        new SweepCommand(host),
         new AuditCommand(host),
         new PlanCommand(host),
         new ExplainCommand(host),
@@ -59,7 +60,12 @@ public static class CliApp
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null, CancellationToken cancellation = default)
         => RunAsync(args, stdout, stderr, workingDirectory, cancellation).GetAwaiter().GetResult();
 
-    public static async Task<int> RunAsync(string[] args, TextWriter stdout, TextWriter stderr, string? workingDirectory = null, CancellationToken cancellation = default)
+    public static async Task<int> RunAsync(
+        string[] args,
+        TextWriter stdout,
+        TextWriter stderr,
+        string? workingDirectory = null,
+        CancellationToken cancellation = default)
     {
         var root = CreateRoot(new CliHost(stdout, stderr, workingDirectory ?? Directory.GetCurrentDirectory()));
         var invocation = new InvocationConfiguration
@@ -87,7 +93,8 @@ public static class CliApp
 
             if (parse.CommandResult.Command == root)
             {
-                throw GacException.Create(DiagnosticCatalogue.UnknownCommand, $"'{args[0]}' is not a {Name} command. Commands: {string.Join(", ", root.Subcommands.Select(c => c.Name))}.");
+                var commands = string.Join(", ", root.Subcommands.Select(c => c.Name));
+                throw GacException.Create(DiagnosticCatalogue.UnknownCommand, $"'{args[0]}' is not a {Name} command. Commands: {commands}.");
             }
 
             if (ArgumentErrors.Of(parse, words) is { } error)

@@ -138,6 +138,24 @@ public sealed class CommandLineTests : IDisposable
         Assert.False(File.Exists(_folder.File("out/model.gac.onnx")));
     }
 
+    [Theory]
+    [InlineData("bench", "model.onnx", "--provider", "cpu", "--shape", "batch=1,seq=8", "--warmup", "0", "--iterations", "1000000")]
+    [InlineData("profile", "--shape", "64x64", "--tokens", "8", "--dims", "8:64:8", "--provider", "cpu", "--iterations", "1000000")]
+    public void Bench_and_profile_measure_with_the_token_given_to_the_cli(params string[] args)
+    {
+        Assert.Equal(0, CliRun.InDirectory(_folder.Path, "synth", "model.onnx").ExitCode);
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+
+        var code = CliApp.Run(args, stdout, stderr, _folder.Path, cancellation.Token);
+
+        Assert.Equal(130, code);
+        Assert.Contains("error GAC0050", stderr.ToString(), StringComparison.Ordinal);
+        Assert.False(File.Exists(_folder.File("profile.json")), "a cancelled profile wrote its staircase");
+    }
+
     /// <summary>Stderr that cancels the run when a progress line containing <paramref name="marker"/> is written.</summary>
     private sealed class CancelOnLine(string marker, CancellationTokenSource source) : StringWriter
     {

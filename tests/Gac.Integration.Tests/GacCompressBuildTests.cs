@@ -70,6 +70,22 @@ public sealed class GacCompressBuildTests(PackedFeed feed)
     }
 
     [Fact]
+    public void The_GacSweep_target_runs_the_sweep_into_obj_and_neither_compresses_nor_copies_an_artifact()
+    {
+        var project = new ConsumerProject(feed, "sweep", "SweepRatios=\"0.1,0.2\"");
+        project.WriteSpec("model: model.onnx\n", AcceptingTool);
+
+        var build = project.Build("-t:GacSweep -p:GacSweepRatios=0.3");
+
+        Assert.True(build.ExitCode == 0, build.ToString());
+        var sweep = Assert.Single(File.ReadAllLines(project.PathOf("fake-gac-build.log")), l => l.StartsWith("sweep ", StringComparison.Ordinal));
+        Assert.Matches($"^sweep {System.Text.RegularExpressions.Regex.Escape(project.PathOf("gac.yaml"))} --out {System.Text.RegularExpressions.Regex.Escape(project.PathOf("obj/gac/"))}gac-[0-9a-f]{{12}}/sweep --ratios 0.1,0.2$", sweep);
+        Assert.Equal(0, project.CompressionRuns);
+        Assert.False(File.Exists(project.PathOf("out/model.gac.onnx")), "a sweep writes no artifact");
+        Assert.False(Directory.Exists(project.PathOf("bin")), "GacSweep alone builds nothing into bin/");
+    }
+
+    [Fact]
     public void GacEnabled_false_skips_compression_entirely()
     {
         var project = new ConsumerProject(feed, "disabled");

@@ -76,7 +76,18 @@ public sealed class BudgetSweepTests : IDisposable
         Assert.Equal("GAC2130", e.Diagnostics.Single().Descriptor.Code);
     }
 
-    private GacSpec Spec(string goal)
+    [Fact]
+    public void A_decode_ready_export_also_has_one_decode_step_timed_per_variant()
+    {
+        var output = Path.Combine(_folder, "decode");
+        var report = BudgetSweep.Run(Spec("max_perplexity_increase: \"10%\"", pastKv: true), new SweepRequest([0.2], output)).Report;
+
+        Assert.NotNull(report.Original.DecodeP50Ms);
+        Assert.All(report.Variants(), v => Assert.True(v.DecodeP50Ms > 0, $"{v.Name}: decode p50 {v.DecodeP50Ms}"));
+        Assert.Contains("decode p50 ms", File.ReadAllText(Path.Combine(output, SweepMarkdown.FileName)), StringComparison.Ordinal);
+    }
+
+    private GacSpec Spec(string goal, bool pastKv = false)
     {
         var model = Path.Combine(FetchedModels.RepositoryRoot, "examples", "models", "tiny-llama");
         var path = Path.Combine(_folder, "gac.yaml");
@@ -84,6 +95,7 @@ public sealed class BudgetSweepTests : IDisposable
             version: 1
             model:
               path: {model}
+              past_kv: {(pastKv ? "true" : "false")}
             calibration:
               samples: 8
               text: {Path.Combine(model, "heldout.txt")}

@@ -17,7 +17,8 @@ public sealed class AuditCommand : GacCommand
     private readonly Argument<string> _model =
         Required("model", "An .onnx file, or a Hugging Face checkpoint folder (its block projections, from config.json).");
     private readonly AlignmentOptions _alignment =
-        new($"Alignment profile: {AlignmentOptions.ProfileNames} (default generic-8).", "Check against a plain multiple instead of a profile (e.g. 8, 16, 64).");
+        new($"Alignment profile: {AlignmentOptions.ProfileNames} (default generic-8).",
+            "Check against a plain multiple instead of a profile (e.g. 8, 16, 64).");
     private readonly Option<double?> _failBelow =
         CliOptions.Double("--fail-below", "PCT", "Exit 1 when the share of aligned dimensions is below PCT percent.", 0, 100);
 

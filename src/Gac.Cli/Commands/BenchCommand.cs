@@ -84,12 +84,14 @@ public sealed class BenchCommand : GacCommand
 
         var device = provider == ExecutionProvider.Cuda ? hardware.GpuName : hardware.CpuModel;
         context.Out.WriteLine($"bench: {path}");
-        context.Out.WriteLine($"  provider {provider.ToString().ToLowerInvariant()} on {device}, ONNX Runtime {hardware.OnnxRuntimeVersion}, {settings.Warmup} warm-up + {settings.Iterations} timed runs");
+        context.Out.WriteLine($"  provider {provider.ToString().ToLowerInvariant()} on {device}, ONNX Runtime {hardware.OnnxRuntimeVersion}, " +
+            $"{settings.Warmup} warm-up + {settings.Iterations} timed runs");
         foreach (var r in rows)
         {
             context.Out.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"  [{(r.bucket.Length == 0 ? "fixed shapes" : r.bucket)}] p50 {r.p50Ms:0.###} ms (95% CI {r.p50CiLowMs:0.###}–{r.p50CiHighMs:0.###}), p90 {r.p90Ms:0.###}, p99 {r.p99Ms:0.###}, mean {r.meanMs:0.###}"));
+                $"  [{(r.bucket.Length == 0 ? "fixed shapes" : r.bucket)}] p50 {r.p50Ms:0.###} ms (95% CI {r.p50CiLowMs:0.###}–{r.p50CiHighMs:0.###}), " +
+                $"p90 {r.p90Ms:0.###}, p99 {r.p99Ms:0.###}, mean {r.meanMs:0.###}"));
         }
 
         return ExitCodes.Success;

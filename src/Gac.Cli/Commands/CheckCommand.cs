@@ -78,9 +78,11 @@ public sealed class CheckCommand : GacCommand
     {
         var compress = spec.Compress.Method == CompressionMethod.None
             ? "no compression"
-            : string.Create(CultureInfo.InvariantCulture, $"{SpecEnumText.ToText(spec.Compress.Method)} removing {spec.Compress.Ratio * 100:0.##}% of the compressible linear-layer parameters (attention and MLP blocks; embeddings, norms and the LM head stay)")
+            : string.Create(CultureInfo.InvariantCulture, $"{SpecEnumText.ToText(spec.Compress.Method)} removing {spec.Compress.Ratio * 100:0.##}% of the " +
+                $"compressible linear-layer parameters (attention and MLP blocks; embeddings, norms and the LM head stay)")
                 + (ModelSize.Of(spec.Model) is { } size
-                    ? string.Create(CultureInfo.InvariantCulture, $", {spec.Compress.Ratio * size.CompressibleParameters:N0} of the model's {size.TotalParameters:N0} parameters ({size.ShareOfModel(spec.Compress.Ratio) * 100:0.#}%)")
+                    ? string.Create(CultureInfo.InvariantCulture, $", {spec.Compress.Ratio * size.CompressibleParameters:N0} of the model's " +
+                        $"{size.TotalParameters:N0} parameters ({size.ShareOfModel(spec.Compress.Ratio) * 100:0.#}%)")
                     : string.Empty);
         return $"{compress}; alignment {SpecEnumText.ToText(spec.Alignment.Strategy)} to {spec.Alignment.Profile.Name}; writes {spec.Export.Path.Text}";
     }
@@ -91,7 +93,14 @@ public sealed class CheckCommand : GacCommand
             ? diagnostic with { Location = location with { File = given } }
             : diagnostic;
 
-    private sealed record CheckResult(string ToolVersion, bool Valid, string Spec, IReadOnlyList<CheckDiagnostic> Diagnostics, IReadOnlyList<string>? Inputs, IReadOnlyList<string>? Outputs, IReadOnlyList<string>? Reports)
+    private sealed record CheckResult(
+        string ToolVersion,
+        bool Valid,
+        string Spec,
+        IReadOnlyList<CheckDiagnostic> Diagnostics,
+        IReadOnlyList<string>? Inputs,
+        IReadOnlyList<string>? Outputs,
+        IReadOnlyList<string>? Reports)
     {
         public string? Code { get; init; }
 

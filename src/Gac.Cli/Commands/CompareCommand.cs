@@ -22,7 +22,13 @@ public sealed class CompareCommand : GacCommand
         CliOptions.Flag("--allow-budget-mismatch", "Compare reports whose budgets differ by more than 1% (GAC9103 becomes a warning).");
 
     public CompareCommand(CliHost host)
-        : base(host, "compare", "Put two or more run reports of one model side by side (compare.json, compare.md).", OutputFormat.Text, OutputFormat.Json, OutputFormat.Markdown)
+        : base(
+            host,
+            "compare",
+            "Put two or more run reports of one model side by side (compare.json, compare.md).",
+            OutputFormat.Text,
+            OutputFormat.Json,
+            OutputFormat.Markdown)
     {
         Declare([_reports, _out, _allowBudgetMismatch]);
     }

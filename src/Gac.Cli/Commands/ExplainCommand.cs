@@ -27,7 +27,8 @@ public sealed class ExplainCommand : GacCommand
         var code = context.Get(_code);
         IReadOnlyList<DiagnosticDescriptor> entries = code is null
             ? DiagnosticCatalogue.All
-            : [DiagnosticCatalogue.Find(code) ?? throw ArgumentErrors.Create($"'{code}' is not a known diagnostic code. Run `gac-build explain` for the list.")];
+            : [DiagnosticCatalogue.Find(code)
+                ?? throw ArgumentErrors.Create($"'{code}' is not a known diagnostic code. Run `gac-build explain` for the list.")];
         if (context.Format == OutputFormat.Json)
         {
             context.Out.WriteLine(JsonOutput.Serialize(entries));

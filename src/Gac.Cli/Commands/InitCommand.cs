@@ -71,7 +71,14 @@ public sealed class InitCommand : GacCommand
         var shown = Path.GetRelativePath(context.WorkingDirectory, specPath);
         if (context.Format == OutputFormat.Json)
         {
-            context.Out.WriteLine(JsonOutput.Serialize(new { spec = specPath, schema = Path.Combine(specFolder, GacSchema.FileName), model, modelFound = named is not null, languageModel = starter.IsLanguageModel }));
+            context.Out.WriteLine(JsonOutput.Serialize(new
+            {
+                spec = specPath,
+                schema = Path.Combine(specFolder, GacSchema.FileName),
+                model,
+                modelFound = named is not null,
+                languageModel = starter.IsLanguageModel,
+            }));
         }
         else
         {
@@ -82,7 +89,8 @@ public sealed class InitCommand : GacCommand
             }
             else if (starter.IsLanguageModel && tokens is null)
             {
-                context.Out.WriteLine("a language model: pass --tokens <file> (token ids of real text) for a held-out perplexity goal; the starter gates on the logits meanwhile");
+                context.Out.WriteLine("a language model: pass --tokens <file> (token ids of real text) for a held-out perplexity goal; " +
+                    "the starter gates on the logits meanwhile");
             }
 
             context.Out.WriteLine($"next: gac-build check {shown}");

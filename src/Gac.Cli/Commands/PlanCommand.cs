@@ -115,11 +115,12 @@ public sealed class PlanCommand : GacCommand
 
         if (_alignment.Given(context) || context.Given(_window) || context.Given(_objective) || context.Given(_staircase) || context.Given(_ratio))
         {
-            throw ArgumentErrors.Create("--profile, --align, --window, --objective and --staircase apply to --layers; with a gac.yaml, set them under alignment: (a user profile's staircase: alignment.profiles[].staircase).");
+            throw ArgumentErrors.Create("--profile, --align, --window, --objective and --staircase apply to --layers; with a gac.yaml, " +
+                "set them under alignment: (a user profile's staircase: alignment.profiles[].staircase).");
         }
 
         var spec = GacSpecLoader.Load(context.FullPath(given));
-        var progress = context.ShowProgress ? new Progress<PipelineProgress>(p => context.Error.WriteLine($"[{p.Step}] {p.Message}")) : null;
+        var progress = context.ShowProgress ? new ConsoleProgress(context.Error) : null;
         var plan = GacPipeline.Plan(spec, progress: progress);
         if (plan.Report is null)
         {

@@ -29,7 +29,8 @@ public sealed class ProfileCommand : GacCommand
     private readonly Option<string?> _dims = CliOptions.Text(
         "--dims",
         "from:to:step|a,b",
-        $"Ranks to measure: from:to:step (inclusive) or a list; default every multiple of {DimensionSweep.DefaultStep} up to min(K, N, {DimensionSweep.DefaultLimit}).");
+        $"Ranks to measure: from:to:step (inclusive) or a list; default every multiple of {DimensionSweep.DefaultStep} " +
+        $"up to min(K, N, {DimensionSweep.DefaultLimit}).");
     private readonly Option<string?> _dtype =
         CliOptions.Text("--dtype", "fp32|fp16", "Element type: fp32 (default) or fp16 (what GPUs serve; use it with --provider cuda).");
     private readonly Option<bool> _dense =
@@ -90,18 +91,21 @@ public sealed class ProfileCommand : GacCommand
         }
 
         context.Out.WriteLine($"profile: {output}");
-        context.Out.WriteLine($"  device {result.Staircase.Device} ({result.Provider.ToString().ToLowerInvariant()}), {result.Staircase.DType}, M = {result.Staircase.Tokens}, p50 of {settings.Iterations} runs per probe");
+        context.Out.WriteLine($"  device {result.Staircase.Device} ({result.Provider.ToString().ToLowerInvariant()}), {result.Staircase.DType}, " +
+            $"M = {result.Staircase.Tokens}, p50 of {settings.Iterations} runs per probe");
         foreach (var s in summaries)
         {
             context.Out.WriteLine(string.Create(
                 CultureInfo.InvariantCulture,
-                $"  {s.Key,-20} {s.Points,4} point(s), d {s.MinDimension}..{s.MaxDimension}, {s.FastestMs:0.###}–{s.SlowestMs:0.###} ms, {s.CliffPoints} on a cliff (a larger d is > {tolerance * 100:0.#}% faster)"));
+                $"  {s.Key,-20} {s.Points,4} point(s), d {s.MinDimension}..{s.MaxDimension}, {s.FastestMs:0.###}–{s.SlowestMs:0.###} ms, " +
+                $"{s.CliffPoints} on a cliff (a larger d is > {tolerance * 100:0.#}% faster)"));
         }
 
         if (result.Provider == ExecutionProvider.Cpu)
         {
             // PLATFORM-NOTES: ORT's CPU MatMul shows no alignment effect; step-to-step differences are noise.
-            context.Out.WriteLine("  note: measured on the CPU, which shows no alignment steps; points \"on a cliff\" here are timing noise. Profile on the GPU you deploy to.");
+            context.Out.WriteLine("  note: measured on the CPU, which shows no alignment steps; points \"on a cliff\" here are timing noise. " +
+                "Profile on the GPU you deploy to.");
         }
 
         return ExitCodes.Success;
@@ -134,14 +138,17 @@ public sealed class ProfileCommand : GacCommand
         {
             if (context.ShowProgress)
             {
-                context.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[profile] {value.Probe.Name}: {value.P50Ms:0.###} ms ({value.Completed}/{value.Total})"));
+                context.Error.WriteLine(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"[profile] {value.Probe.Name}: {value.P50Ms:0.###} ms ({value.Completed}/{value.Total})"));
             }
 
             if (value.ShapeDone)
             {
                 context.Error.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"[profile] shape {value.ShapeIndex + 1}/{value.ShapeCount} {value.Shape.Key}: {value.Total} probe(s) done, {clock.Elapsed.TotalSeconds:0.0} s elapsed"));
+                    $"[profile] shape {value.ShapeIndex + 1}/{value.ShapeCount} {value.Shape.Key}: {value.Total} probe(s) done, " +
+                    $"{clock.Elapsed.TotalSeconds:0.0} s elapsed"));
             }
         }
     }

@@ -2,6 +2,7 @@ using System.CommandLine;
 using Gac.Cli.Hosting;
 using Gac.Core.Diagnostics;
 using Gac.Onnx.Synthetic;
+using Gac.Pipeline.Samples;
 
 namespace Gac.Cli.Commands;
 
@@ -59,15 +60,15 @@ public sealed class SynthCommand : GacCommand
 
         var given = context.Get(_output);
         var output = context.FullPath(given);
-        Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        SyntheticTransformer.Write(options, output);
+        var linearParameters = SampleModels.WriteTransformer(options, output);
         if (context.Format == OutputFormat.Json)
         {
-            context.Out.WriteLine(JsonOutput.Serialize(new { path = output, linearParameters = options.LinearParameters }));
+            context.Out.WriteLine(JsonOutput.Serialize(new { path = output, linearParameters }));
         }
         else
         {
-            context.Out.WriteLine($"wrote {given}: {options.Blocks} blocks, hidden {options.Hidden}, {options.Heads} heads, MLP {options.Intermediate}, {options.LinearParameters:N0} linear parameters");
+            context.Out.WriteLine($"wrote {given}: {options.Blocks} blocks, hidden {options.Hidden}, {options.Heads} heads, MLP {options.Intermediate}, " +
+                $"{linearParameters:N0} linear parameters");
         }
 
         return ExitCodes.Success;

@@ -71,7 +71,8 @@ public static class ArgumentErrors
     /// <summary>"'run' needs the argument &lt;spec&gt;: …", when a required argument was not given.</summary>
     private static string? MissingArgument(Command command, ParseResult parse)
     {
-        var missing = command.Arguments.FirstOrDefault(a => a.Arity.MinimumNumberOfValues > 0 && (parse.GetResult(a)?.Tokens.Count ?? 0) < a.Arity.MinimumNumberOfValues);
+        var missing = command.Arguments.FirstOrDefault(
+            a => a.Arity.MinimumNumberOfValues > 0 && (parse.GetResult(a)?.Tokens.Count ?? 0) < a.Arity.MinimumNumberOfValues);
         return missing is null ? null : $"'{command.Name}' needs the argument <{missing.Name}>: {missing.Description}";
     }
 

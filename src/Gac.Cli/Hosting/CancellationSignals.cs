@@ -36,7 +36,8 @@ public sealed class CancellationSignals : IDisposable
     public GacException Cancelled()
     {
         var (signal, code) = exitCode == TerminateExitCode ? ("SIGTERM", TerminateExitCode) : ("Ctrl-C", InterruptExitCode);
-        return new GacException(new Diagnostic(DiagnosticCatalogue.RunCancelled, $"cancelled by {signal}; the run's scratch folder was removed and the earlier artifact and reports are unchanged.")) { ExitCode = code };
+        var message = $"cancelled by {signal}; the run's scratch folder was removed and the earlier artifact and reports are unchanged.";
+        return new GacException(new Diagnostic(DiagnosticCatalogue.RunCancelled, message)) { ExitCode = code };
     }
 
     public void Dispose()

@@ -48,7 +48,11 @@ public static class CliOptions
         {
             HelpName = string.Join('|', words),
             Description = description,
-            CustomParser = result => Parse<T>(result, name, text => choices.FirstOrDefault(c => c.Word == text) is { Word: not null } hit ? hit.Value : null, Alternatives(words)),
+            CustomParser = result => Parse<T>(
+                result,
+                name,
+                text => choices.FirstOrDefault(c => c.Word == text) is { Word: not null } hit ? hit.Value : null,
+                Alternatives(words)),
         };
     }
 

@@ -40,20 +40,6 @@ public abstract class GacCommand : Command
         }
     }
 
-    /// <summary>The earlier way to declare one argument (commands written before <see cref="Declare"/>); new commands use Declare.</summary>
-    protected Argument<T> Add<T>(Argument<T> argument)
-    {
-        Arguments.Add(argument);
-        return argument;
-    }
-
-    /// <summary>The earlier way to declare one option (commands written before <see cref="Declare"/>); new commands use Declare.</summary>
-    protected Option<T> Add<T>(Option<T> option)
-    {
-        Options.Add(option);
-        return option;
-    }
-
     protected static Argument<string> Required(string name, string description) => new(name) { Description = description };
 
     protected static Argument<string?> Optional(string name, string description)

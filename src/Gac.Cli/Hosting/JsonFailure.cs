@@ -41,6 +41,12 @@ public sealed record JsonFailure(
     public sealed record Entry(string Code, DiagnosticSeverity Severity, string Message, string? File, int? Line, int? Column)
     {
         public static Entry From(Diagnostic d)
-            => new(d.Code, d.Severity, d.Message, d.Location?.File, d.Location is { Line: > 0 } l ? l.Line : null, d.Location is { Column: > 0 } c ? c.Column : null);
+            => new(
+                d.Code,
+                d.Severity,
+                d.Message,
+                d.Location?.File,
+                d.Location is { Line: > 0 } l ? l.Line : null,
+                d.Location is { Column: > 0 } c ? c.Column : null);
     }
 }

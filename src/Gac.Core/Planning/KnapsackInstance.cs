@@ -11,9 +11,29 @@ public sealed record KnapsackInstance(IReadOnlyList<long[]> Weights, IReadOnlyLi
     /// <summary>Σ of each class's lightest option: no plan can weigh less.</summary>
     public long MinimumWeight => Weights.Sum(w => w.Min());
 
-    public long WeightOf(IReadOnlyList<int> choices) => Enumerable.Range(0, Classes).Sum(i => Weights[i][choices[i]]);
+    // Loops rather than LINQ: the planner calls these once per solve in a short-lived process, where
+    // LINQ's value-type generic code costs milliseconds of JIT compilation on first use.
+    public long WeightOf(IReadOnlyList<int> choices)
+    {
+        long total = 0;
+        for (var i = 0; i < Classes; i++)
+        {
+            total += Weights[i][choices[i]];
+        }
 
-    public double ValueOf(IReadOnlyList<int> choices) => Enumerable.Range(0, Classes).Sum(i => Values[i][choices[i]]);
+        return total;
+    }
+
+    public double ValueOf(IReadOnlyList<int> choices)
+    {
+        var total = 0.0;
+        for (var i = 0; i < Classes; i++)
+        {
+            total += Values[i][choices[i]];
+        }
+
+        return total;
+    }
 }
 
 /// <summary>

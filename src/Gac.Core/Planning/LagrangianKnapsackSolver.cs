@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Gac.Core.Planning;
 
 /// <summary>
@@ -18,6 +20,7 @@ public static class LagrangianKnapsackSolver
     /// As <see cref="Solve"/>, also giving the LP's optimal multiplier λ (the efficiency of the break
     /// step; 0 when every improving step fits): L(λ) = λ·B + Σ max_j (v_ij − λ·w_ij) is the dual bound.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static KnapsackSolution? Run(KnapsackInstance instance, out double multiplier)
     {
         multiplier = 0;
@@ -38,7 +41,9 @@ public static class LagrangianKnapsackSolver
             return null;
         }
 
-        var steps = new List<(double Efficiency, int Class, int Index, long DWeight, double DValue)>();
+        // Steps are a class, not a tuple: sorting them then runs the runtime's precompiled shared generic
+        // code instead of JIT-compiling a value-type instantiation, which dominated a cold `plan` call.
+        var steps = new List<HullStep>();
         for (var i = 0; i < n; i++)
         {
             var h = hulls[i];
@@ -46,7 +51,7 @@ public static class LagrangianKnapsackSolver
             {
                 var dw = instance.Weights[i][h[k]] - instance.Weights[i][h[k - 1]];
                 var dv = instance.Values[i][h[k]] - instance.Values[i][h[k - 1]];
-                steps.Add((dv / dw, i, k, dw, dv));
+                steps.Add(new HullStep(dv / dw, i, k, dw, dv));
             }
         }
 
@@ -96,8 +101,21 @@ public static class LagrangianKnapsackSolver
     /// <summary>Indices of the options on the upper convex hull, by increasing weight and strictly increasing value.</summary>
     internal static int[] UpperHull(long[] weights, double[] values)
     {
-        var order = Enumerable.Range(0, weights.Length)
-            .OrderBy(j => weights[j]).ThenByDescending(j => values[j]).ThenBy(j => j).ToArray();
+        // By weight, then value descending, then index: an insertion sort (a class has at most a few
+        // hundred options) keeps this free of LINQ's value-type generic instantiations.
+        var order = new int[weights.Length];
+        for (var j = 0; j < order.Length; j++)
+        {
+            var at = j;
+            while (at > 0 && (weights[order[at - 1]] > weights[j] || (weights[order[at - 1]] == weights[j] && values[order[at - 1]] < values[j])))
+            {
+                order[at] = order[at - 1];
+                at--;
+            }
+
+            order[at] = j;
+        }
+
         var hull = new List<int>();
         foreach (var j in order)
         {
@@ -144,4 +162,6 @@ public static class LagrangianKnapsackSolver
             picks[i] = best;
         }
     }
+
+    private sealed record HullStep(double Efficiency, int Class, int Index, long DWeight, double DValue);
 }

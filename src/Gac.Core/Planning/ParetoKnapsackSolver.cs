@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Gac.Core.Planning;
 
 /// <summary>
@@ -21,6 +23,7 @@ public static class ParetoKnapsackSolver
     /// states would exceed <paramref name="maxStates"/>: the caller falls back to the table. On true,
     /// <paramref name="solution"/> is null only when even the lightest plan exceeds the budget.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static bool TrySolve(KnapsackInstance instance, long maxStates, out KnapsackSolution? solution)
     {
         solution = null;
@@ -36,8 +39,15 @@ public static class ParetoKnapsackSolver
         // rounding alone would push over the gap (cutting less is always safe).
         var limit = Math.Max(0, dual - incumbent.Value) + (1e-9 * scale);
         var options = Survivors(instance, penalties, limit);
-        var fixedClasses = Enumerable.Range(0, instance.Classes).Where(i => options[i].Length == 1).ToArray();
-        var open = Enumerable.Range(0, instance.Classes).Where(i => options[i].Length > 1).ToArray();
+        var fixedList = new List<int>();
+        var openList = new List<int>();
+        for (var i = 0; i < instance.Classes; i++)
+        {
+            (options[i].Length == 1 ? fixedList : openList).Add(i);
+        }
+
+        var fixedClasses = fixedList.ToArray();
+        var open = openList.ToArray();
 
         var states = new ParetoStates(maxStates);
         long baseWeight = 0;
@@ -56,7 +66,13 @@ public static class ParetoKnapsackSolver
         for (var k = open.Length - 1; k >= 0; k--)
         {
             var i = open[k];
-            lightestAfter[k] = lightestAfter[k + 1] + options[i].Min(j => instance.Weights[i][j]);
+            var lightest = long.MaxValue;
+            foreach (var j in options[i])
+            {
+                lightest = Math.Min(lightest, instance.Weights[i][j]);
+            }
+
+            lightestAfter[k] = lightestAfter[k + 1] + lightest;
         }
 
         states.Start(baseWeight, baseValue, basePenalty);
@@ -90,6 +106,7 @@ public static class ParetoKnapsackSolver
     }
 
     /// <summary>p_ij, the dual bound L(λ), and a magnitude for the rounding tolerance.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double[][] Penalties(KnapsackInstance instance, double lambda, out double dual, out double scale)
     {
         var penalties = new double[instance.Classes][];
@@ -127,6 +144,7 @@ public static class ParetoKnapsackSolver
     /// the limit and not dominated (another option weighs no more and is worth at least as much; on an
     /// exact tie the earlier option, the instance's preference, stays).
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[][] Survivors(KnapsackInstance instance, double[][] penalties, double limit)
     {
         var survivors = new int[instance.Classes][];

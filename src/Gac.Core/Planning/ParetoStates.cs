@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Gac.Core.Planning;
 
 /// <summary>
@@ -25,28 +27,29 @@ internal sealed class ParetoStates(long maxStates)
     /// <paramref name="maxWeight"/> and whose penalty stays within <paramref name="limit"/>, reduced to
     /// the Pareto front. False when the state budget is spent.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Extend(long[] weights, double[] values, double[] penalties, int[] options, long maxWeight, double limit)
     {
         var prev = _layers[^1];
-        var count = prev.Weight.Length * (long)options.Length;
-        _work += count;
+        var generated = prev.Weight.Length * (long)options.Length;
+        _work += generated;
         if (_work > 4 * maxStates)
         {
             return false;
         }
 
-        var keys = new long[count];
-        var order = new int[count];
+        var keys = new long[generated];
+        var order = new int[generated];
         var n = 0;
         for (var s = 0; s < prev.Weight.Length; s++)
         {
             for (var o = 0; o < options.Length; o++)
             {
                 var j = options[o];
-                var weight = prev.Weight[s] + weights[j];
-                if (weight <= maxWeight && prev.Penalty[s] + penalties[j] <= limit)
+                var total = prev.Weight[s] + weights[j];
+                if (total <= maxWeight && prev.Penalty[s] + penalties[j] <= limit)
                 {
-                    keys[n] = weight;
+                    keys[n] = total;
                     order[n] = (s * options.Length) + o;
                     n++;
                 }
@@ -56,7 +59,14 @@ internal sealed class ParetoStates(long maxStates)
         // Sort candidates by weight; among equal weights the best value wins, then the earliest
         // generated (lower parent state, earlier option), so the result does not depend on the sort.
         Array.Sort(keys, order, 0, n);
-        var kept = new List<(long Weight, double Value, double Penalty, int Parent, int Option)>();
+        // Plain arrays (no tuples, no LINQ): value-type generic code is JIT-compiled on first use, and a
+        // plan is usually solved once per process.
+        var weight = new long[n];
+        var value = new double[n];
+        var penalty = new double[n];
+        var parent = new int[n];
+        var option = new int[n];
+        var count = 0;
         var bestValue = double.NegativeInfinity;
         for (var start = 0; start < n;)
         {
@@ -66,36 +76,36 @@ internal sealed class ParetoStates(long maxStates)
             for (; end < n && keys[end] == keys[start]; end++)
             {
                 var (s, o) = Math.DivRem(order[end], options.Length);
-                var value = prev.Value[s] + values[options[o]];
-                if (value > pickValue || (value == pickValue && order[end] < order[pick]))
+                var candidate = prev.Value[s] + values[options[o]];
+                if (candidate > pickValue || (candidate == pickValue && order[end] < order[pick]))
                 {
                     pick = end;
-                    pickValue = value;
+                    pickValue = candidate;
                 }
             }
 
             if (pickValue > bestValue)
             {
                 var (s, o) = Math.DivRem(order[pick], options.Length);
-                kept.Add((keys[pick], pickValue, prev.Penalty[s] + penalties[options[o]], s, options[o]));
+                weight[count] = keys[pick];
+                value[count] = pickValue;
+                penalty[count] = prev.Penalty[s] + penalties[options[o]];
+                parent[count] = s;
+                option[count] = options[o];
+                count++;
                 bestValue = pickValue;
             }
 
             start = end;
         }
 
-        Created += kept.Count;
+        Created += count;
         if (Created > maxStates)
         {
             return false;
         }
 
-        _layers.Add(new Layer(
-            kept.Select(k => k.Weight).ToArray(),
-            kept.Select(k => k.Value).ToArray(),
-            kept.Select(k => k.Penalty).ToArray(),
-            kept.Select(k => k.Parent).ToArray(),
-            kept.Select(k => k.Option).ToArray()));
+        _layers.Add(new Layer(weight[..count], value[..count], penalty[..count], parent[..count], option[..count]));
         return true;
     }
 

@@ -30,7 +30,11 @@ public sealed record ComparisonRow(
 /// A variant's median latency in one shape bucket with its bootstrap 95% CI, and its speedup over the
 /// original measured interleaved in the same run (more trustworthy than comparing across runs).
 /// </summary>
-public sealed record RowLatency(string Bucket, double P50Ms, double P50CiLowMs, double P50CiHighMs, SpeedupEntry? VsOriginal);
+public sealed record RowLatency(string Bucket, double P50Ms, double P50CiLowMs, double P50CiHighMs, SpeedupEntry? VsOriginal)
+{
+    /// <summary>A decode step's tokens per second at the median; null for a prefill bucket.</summary>
+    public double? TokensPerSecond { get; init; }
+}
 
 /// <summary>One input report, as the comparison names it.</summary>
 /// <param name="Budget">The compressor's own linear parameter count: the budget its GAC variant was aligned under.</param>

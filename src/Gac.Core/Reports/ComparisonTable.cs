@@ -51,7 +51,7 @@ public static class ComparisonTable
             foreach (var bucket in comparison.Buckets)
             {
                 var latency = row.Latency.FirstOrDefault(l => l.Bucket == bucket);
-                cells.Add(latency is null ? "—" : Invariant($"{latency.P50Ms:0.000} [{latency.P50CiLowMs:0.000}, {latency.P50CiHighMs:0.000}]"));
+                cells.Add(latency is null ? "—" : Invariant($"{latency.P50Ms:0.000} [{latency.P50CiLowMs:0.000}, {latency.P50CiHighMs:0.000}]{(latency.TokensPerSecond is { } rate ? $", {rate:#,0} tokens/s" : string.Empty)}"));
                 cells.Add(row.Variant == "original" ? "1×" : latency?.VsOriginal is { } s ? Invariant($"{s.Ratio:0.00}× [{s.CiLow:0.00}, {s.CiHigh:0.00}]") : "—");
             }
 

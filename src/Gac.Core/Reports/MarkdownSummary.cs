@@ -31,15 +31,19 @@ public static class MarkdownSummary
         foreach (var section in report.Latency)
         {
             md.AppendLine();
-            md.AppendLine($"## Latency — {section.Bucket}");
+            var decode = section.Phase == LatencySection.DecodePhase;
+            md.AppendLine(decode
+                ? Invariant($"## Decode latency — one step at context {section.ContextLength} ({section.Bucket})")
+                : $"## Latency — {section.Bucket}");
             md.AppendLine();
-            md.AppendLine("| variant | p50 ms | p90 ms | p99 ms | mean ms | speedup vs original |");
-            md.AppendLine("|---|---:|---:|---:|---:|---:|");
+            md.AppendLine($"| variant | p50 ms | p90 ms | p99 ms | mean ms |{(decode ? " tokens/s |" : string.Empty)} speedup vs original |");
+            md.AppendLine($"|---|---:|---:|---:|---:|{(decode ? "---:|" : string.Empty)}---:|");
             foreach (var variant in section.Variants)
             {
                 var speedup = section.Speedups.FirstOrDefault(s => s.Candidate == variant.Variant && s.Baseline == "original");
                 var speedupText = variant.Variant == "original" ? "1×" : speedup is null ? "—" : Ratio(speedup);
-                md.AppendLine(Invariant($"| {variant.Variant} | {variant.P50Ms:0.000} | {variant.P90Ms:0.000} | {variant.P99Ms:0.000} | {variant.MeanMs:0.000} | {speedupText} |"));
+                var rate = decode ? Invariant($" {section.TokensPerSecond(variant):#,0} |") : string.Empty;
+                md.AppendLine(Invariant($"| {variant.Variant} | {variant.P50Ms:0.000} | {variant.P90Ms:0.000} | {variant.P99Ms:0.000} | {variant.MeanMs:0.000} |{rate} {speedupText} |"));
             }
 
             foreach (var other in section.Speedups.Where(s => s.Baseline != "original"))

@@ -131,7 +131,7 @@ public sealed record ReportComparison(
         => buckets.Select(b => run.Report.Latency.First(l => l.Bucket == b)).SelectMany(section =>
             section.Variants.Where(v => v.Variant == variant).Take(1).Select(v => new RowLatency(
                 section.Bucket, v.P50Ms, v.P50CiLowMs, v.P50CiHighMs,
-                section.Speedups.FirstOrDefault(s => s.Candidate == variant && s.Baseline == "original")))).ToList();
+                section.Speedups.FirstOrDefault(s => s.Candidate == variant && s.Baseline == "original")) { TokensPerSecond = section.TokensPerSecond(v) })).ToList();
 
     private static void RequireSameModel(Run first, Run other)
     {

@@ -122,7 +122,27 @@ public sealed record VariantLatency(
 public sealed record SpeedupEntry(string Candidate, string Baseline, double Ratio, double CiLow, double CiHigh);
 
 /// <summary>One shape bucket, e.g. "batch=1,seq=128", measured interleaved across variants.</summary>
-public sealed record LatencySection(string Bucket, int Warmup, IReadOnlyList<VariantLatency> Variants, IReadOnlyList<SpeedupEntry> Speedups);
+public sealed record LatencySection(string Bucket, int Warmup, IReadOnlyList<VariantLatency> Variants, IReadOnlyList<SpeedupEntry> Speedups)
+{
+    public const string PrefillPhase = "prefill";
+    public const string DecodePhase = "decode";
+
+    /// <summary>
+    /// prefill: one forward over the bucket's tokens (from an empty cache); decode: one generation
+    /// step, seq = 1 new token per sequence over a cache of <see cref="ContextLength"/> tokens.
+    /// </summary>
+    public string Phase { get; init; } = PrefillPhase;
+
+    /// <summary>Decode only: the cached tokens the step attends to (past_sequence).</summary>
+    public int? ContextLength { get; init; }
+
+    /// <summary>Decode only: tokens one step produces (the batch).</summary>
+    public int? TokensPerStep { get; init; }
+
+    /// <summary>Decode only: tokens per second at a variant's median step time.</summary>
+    public double? TokensPerSecond(VariantLatency variant)
+        => TokensPerStep is { } tokens && variant.P50Ms > 0 ? tokens * 1000.0 / variant.P50Ms : null;
+}
 
 /// <param name="Pooling">mean / cls when an encoder's outputs were pooled to sentence vectors before comparing (then every metric is on those vectors); null otherwise.</param>
 /// <param name="SentenceCosine">With pooling: the mean over held-out sentences of the cosine between original and candidate sentence vectors.</param>

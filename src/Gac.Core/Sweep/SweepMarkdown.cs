@@ -22,10 +22,11 @@ public static class SweepMarkdown
             Invariant($"quality: {q.Metric} on {q.Samples} held-out samples ({(q.HigherIsBetter ? "higher" : "lower")} is better). ") +
             Invariant($"One calibration pass; {report.Reuse.Layers} layers, {report.Reuse.Decompositions} decompositions for {report.Reuse.Variants} variants."));
         text.AppendLine();
-        text.AppendLine(Invariant($"| ratio | variant | linear params | of original | dims aligned to {report.AlignmentMultiple} | {q.Metric} | p50 ms [95% CI] | speedup vs original | Pareto | gate |"));
-        text.AppendLine("|---:|:---|---:|---:|---:|---:|---:|---:|:---:|:---|");
+        var decode = report.Original.DecodeP50Ms is not null;
+        text.AppendLine(Invariant($"| ratio | variant | linear params | of original | dims aligned to {report.AlignmentMultiple} | {q.Metric} | p50 ms [95% CI] | speedup vs original |{(decode ? " decode p50 ms |" : string.Empty)} Pareto | gate |"));
+        text.AppendLine("|---:|:---|---:|---:|---:|---:|---:|---:|" + (decode ? "---:|" : string.Empty) + ":---:|:---|");
         var o = report.Original;
-        text.AppendLine(Invariant($"| — | original | {o.LinearParameters:N0} | 100.0% | — | {Quality(o.Quality)} | {o.P50Ms:0.000} | 1× | | |"));
+        text.AppendLine(Invariant($"| — | original | {o.LinearParameters:N0} | 100.0% | — | {Quality(o.Quality)} | {o.P50Ms:0.000} | 1× |{(decode ? Invariant($" {o.DecodeP50Ms:0.000} |") : string.Empty)} | |"));
         foreach (var point in report.Points)
         {
             foreach (var v in new[] { point.Unaligned, point.Aligned })
@@ -38,7 +39,7 @@ public static class SweepMarkdown
                 };
                 var recommended = v == point.Aligned && point.Ratio == report.Recommendation.SmallestRatio ? " **recommended**" : string.Empty;
                 text.AppendLine(Invariant(
-                    $"| {point.Ratio:0.###} | {v.Name}{recommended} | {v.LinearParameters:N0} | {v.PercentOfOriginal:0.0}% | {v.AlignedLayers} of {v.CompressedLayers} ({v.AlignedPercent:0.#}%) | {Quality(v.Quality)} | {v.P50Ms:0.000} [{v.P50CiLowMs:0.000}, {v.P50CiHighMs:0.000}] | {v.SpeedupVsOriginal:0.00}× | {Fronts(v)} | {gate} |"));
+                    $"| {point.Ratio:0.###} | {v.Name}{recommended} | {v.LinearParameters:N0} | {v.PercentOfOriginal:0.0}% | {v.AlignedLayers} of {v.CompressedLayers} ({v.AlignedPercent:0.#}%) | {Quality(v.Quality)} | {v.P50Ms:0.000} [{v.P50CiLowMs:0.000}, {v.P50CiHighMs:0.000}] | {v.SpeedupVsOriginal:0.00}× |{(decode ? Invariant($" {v.DecodeP50Ms:0.000} |") : string.Empty)} {Fronts(v)} | {gate} |"));
             }
         }
 

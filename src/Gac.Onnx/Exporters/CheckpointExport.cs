@@ -6,6 +6,12 @@ public sealed record CheckpointExport(string ModelPath, string? DataPath, int Po
     public const string InputName = "input_ids";
     public const string OutputName = "logits";
 
+    /// <summary>int64 [batch, past_sequence + seq]: 1 for a real token, 0 for padding (<see cref="CheckpointExportOptions.AttentionMask"/>).</summary>
+    public const string AttentionMaskName = "attention_mask";
+
+    /// <summary>int64 [batch, seq]: each new token's position (<see cref="CheckpointExportOptions.AttentionMask"/>).</summary>
+    public const string PositionIdsName = "position_ids";
+
     /// <summary>Symbolic length of the cached prefix; 0 for a prefill.</summary>
     public const string PastSequenceDim = "past_sequence";
 

@@ -34,6 +34,15 @@ public sealed record CheckpointExportOptions
     /// </summary>
     public bool PastKeyValues { get; init; }
 
+    /// <summary>
+    /// Adds the inputs a generation server feeds (ONNX Runtime GenAI, Optimum): "attention_mask" int64
+    /// [batch, past_sequence + seq] (1 = a real token, 0 = padding, over the cached and the new
+    /// tokens) and "position_ids" int64 [batch, seq]. Padded keys are masked out of attention and
+    /// positions come from position_ids, not from the column index, so a padded batch gives each row
+    /// the logits it has alone. Off, positions are the column index and nothing is masked but the future.
+    /// </summary>
+    public bool AttentionMask { get; init; }
+
     /// <summary>fsync before renaming into place (off in tests for speed).</summary>
     public bool FlushToDisk { get; init; } = true;
 }

@@ -111,7 +111,7 @@ public static class CheckpointExporter
             weights = new FusedProjectionSplit(config, weights, CheckpointTensorNames.Detect(config.Family, weights));
         }
 
-        var graph = new DecoderGraph(config, weights, sink, options.PastKeyValues, options.Opset);
+        var graph = new DecoderGraph(config, weights, sink, options);
         if (config.Family == TransformerFamily.Llama)
         {
             LlamaGraph.Build(graph);

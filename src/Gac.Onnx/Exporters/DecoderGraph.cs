@@ -12,7 +12,7 @@ namespace Gac.Onnx.Exporters;
 /// whole context, not a table of fixed length), and scaled dot-product attention spelled out with
 /// standard operators of the chosen opset.
 /// </summary>
-internal sealed class DecoderGraph
+internal sealed partial class DecoderGraph
 {
     private readonly ICheckpointTensors _weights;
     private readonly InitializerSink _sink;
@@ -20,16 +20,24 @@ internal sealed class DecoderGraph
     private readonly List<string> _presents = [];
     private string _slidingMask = "";
 
-    public DecoderGraph(TransformerConfig config, ICheckpointTensors weights, InitializerSink sink, bool pastKeyValues, int opset)
+    public DecoderGraph(TransformerConfig config, ICheckpointTensors weights, InitializerSink sink, CheckpointExportOptions options)
     {
         Config = config;
         _weights = weights;
         _sink = sink;
-        HasPast = pastKeyValues;
-        Opset = opset;
+        HasPast = options.PastKeyValues;
+        HasAttentionMask = options.AttentionMask;
+        Opset = options.Opset;
         Names = CheckpointTensorNames.Detect(config.Family, weights);
-        Builder = new OnnxGraphBuilder(config.ModelType, opset) { IrVersion = IrVersionFor(opset) };
+        Builder = new OnnxGraphBuilder(config.ModelType, Opset) { IrVersion = IrVersionFor(Opset) };
         InputIds = Builder.Input(CheckpointExport.InputName, OnnxDataType.Int64, "batch", "seq");
+        if (HasAttentionMask)
+        {
+            // The mask covers every key a new token may see: the cached ones and this call's.
+            Builder.Input(CheckpointExport.AttentionMaskName, OnnxDataType.Int64, "batch", HasPast ? CheckpointExport.PresentSequenceDim : "seq");
+            Builder.Input(CheckpointExport.PositionIdsName, OnnxDataType.Int64, "batch", "seq");
+        }
+
         for (var i = 0; HasPast && i < config.Layers; i++)
         {
             Builder.Input(CheckpointExport.PastKeyName(i), OnnxDataType.Float, "batch", config.KvHeads, CheckpointExport.PastSequenceDim, config.HeadDim);
@@ -39,6 +47,9 @@ internal sealed class DecoderGraph
 
     /// <summary>The graph reads and returns the k/v cache (<see cref="CheckpointExportOptions.PastKeyValues"/>).</summary>
     public bool HasPast { get; }
+
+    /// <summary>The graph takes attention_mask and position_ids (<see cref="CheckpointExportOptions.AttentionMask"/>).</summary>
+    public bool HasAttentionMask { get; }
 
     /// <summary>The default-domain opset the graph is written for (<see cref="CheckpointExportOptions.Opset"/>).</summary>
     public int Opset { get; }
@@ -57,12 +68,16 @@ internal sealed class DecoderGraph
     /// <summary>Scalar int64 past + seq: the last position + 1, what LongRoPE's choice of factors looks at.</summary>
     public string TotalLength { get; private set; } = "";
 
-    /// <summary>[seq] int64: past, past + 1, …, past + seq − 1 (past = 0 without a k/v cache).</summary>
+    /// <summary>
+    /// [seq] int64: past, past + 1, …, past + seq − 1 (past = 0 without a k/v cache); with an
+    /// attention mask, the position_ids input [batch, seq].
+    /// </summary>
     public string PositionIds { get; private set; } = "";
 
     /// <summary>
     /// [seq, past + seq] float: 0 where a token may attend, −∞ where the key comes after the query.
-    /// Every cached key precedes every new token, so a new token sees the whole past.
+    /// Every cached key precedes every new token, so a new token sees the whole past. With an
+    /// attention mask, [batch, 1, seq, past + seq] with padded keys masked too.
     /// </summary>
     public string CausalMask { get; private set; } = "";
 
@@ -74,49 +89,6 @@ internal sealed class DecoderGraph
         <= 22 => 10,
         _ => 11,
     };
-
-    /// <summary>
-    /// Positions from the input length and, with a cache, the past length; the causal mask and,
-    /// when a layer slides, the sliding-window mask (transformers' masking_utils: key k is visible
-    /// to query q when k ≤ q and k &gt; q − window).
-    /// </summary>
-    public void BuildSequencePositions()
-    {
-        var shape = Builder.Node("Shape", [InputIds], "sequence/Shape");
-        var vector = Builder.Node("Slice", [shape, Int64s("const.one", 1), Int64s("const.two", 2)], "sequence/Slice");
-        var scalar = Builder.Node("Squeeze", [vector], "sequence/Squeeze");
-        SequenceLength = (scalar, vector);
-        TotalLength = scalar;
-        var keyPositions = PositionIds = Builder.Node("Range", [Int64Scalar("const.zero.i64", 0), scalar, Int64Scalar("const.one.i64", 1)], "positions/Range");
-        if (HasPast)
-        {
-            // The cache length is axis 2 of any past input; all layers hold the same prefix.
-            var pastShape = Builder.Node("Shape", [CheckpointExport.PastKeyName(0)], "past/Shape");
-            var pastVector = Builder.Node("Slice", [pastShape, Int64s("const.two", 2), Int64s("const.three", 3)], "past/Slice");
-            var past = Builder.Node("Squeeze", [pastVector], "past/Squeeze");
-            var total = TotalLength = Builder.Node("Add", [past, scalar], "past/Add_sequence");
-            PositionIds = Builder.Node("Range", [past, total, Int64Scalar("const.one.i64", 1)], "positions/Range_past");
-            keyPositions = Builder.Node("Range", [Int64Scalar("const.zero.i64", 0), total, Int64Scalar("const.one.i64", 1)], "positions/Range_keys");
-        }
-
-        var rows = Builder.Node("Unsqueeze", [PositionIds, Int64s("const.axis1", 1)], "mask/rows");
-        var columns = Builder.Node("Unsqueeze", [keyPositions, Int64s("const.axis0", 0)], "mask/columns");
-        var future = Builder.Node("Greater", [columns, rows], "mask/Greater");
-        var minusInfinity = FloatScalar("const.minus_inf", float.NegativeInfinity);
-        var zero = FloatScalar("const.zero", 0f);
-        CausalMask = Builder.Node("Where", [future, minusInfinity, zero], "mask/Where");
-        if (Config.SlidingWindow is { } window && Enumerable.Range(0, Config.Layers).Any(Config.UsesSlidingWindow))
-        {
-            // q − k ≥ window: the key left the window. Integer arithmetic, exact at any length.
-            var distance = Builder.Node("Sub", [rows, columns], "mask/sliding/Sub");
-            var outside = Builder.Node("Not", [Builder.Node("Less", [distance, Int64Scalar($"const.window.{window}", window)], "mask/sliding/Less")], "mask/sliding/Not");
-            var hidden = Builder.Node("Or", [future, outside], "mask/sliding/Or");
-            _slidingMask = Builder.Node("Where", [hidden, minusInfinity, zero], "mask/sliding/Where");
-        }
-    }
-
-    /// <summary>The additive mask layer <paramref name="layer"/> attends with: sliding window or plain causal.</summary>
-    public string MaskFor(int layer) => Config.UsesSlidingWindow(layer) ? _slidingMask : CausalMask;
 
     /// <summary>
     /// cos and sin [seq, rotary_dim] of position · inverse frequency, computed in the graph in
@@ -136,7 +108,8 @@ internal sealed class DecoderGraph
         }
 
         var positions = Builder.Node("Cast", [PositionIds], "rotary/positions/Cast", OnnxAttributes.Int("to", (long)OnnxDataType.Float));
-        var column = Builder.Node("Unsqueeze", [positions, Int64s("const.axis1", 1)], "rotary/positions/Unsqueeze");
+        // [seq] → [seq, 1]; position_ids [batch, seq] → [batch, seq, 1].
+        var column = Builder.Node("Unsqueeze", [positions, HasAttentionMask ? Int64s("const.axis.last", -1) : Int64s("const.axis1", 1)], "rotary/positions/Unsqueeze");
         var angles = Builder.Node("Mul", [column, inverse], "rotary/Mul");
         var repeated = Builder.Node("Concat", [angles, angles], "rotary/Concat", OnnxAttributes.Int("axis", -1));
         var cos = Builder.Node("Cos", [repeated], "rotary/Cos");
@@ -146,6 +119,13 @@ internal sealed class DecoderGraph
             var factor = FloatScalar("const.rotary.attention_factor", (float)Config.RopeScaling.AttentionFactor);
             cos = Builder.Node("Mul", [cos, factor], "rotary/cos/Mul_attention_factor");
             sin = Builder.Node("Mul", [sin, factor], "rotary/sin/Mul_attention_factor");
+        }
+
+        if (HasAttentionMask)
+        {
+            // [batch, seq, rotary_dim] → [batch, 1, seq, rotary_dim]: one row of angles per sequence, shared by its heads.
+            cos = Builder.Node("Unsqueeze", [cos, Int64s("const.axis1", 1)], "rotary/cos/Unsqueeze_heads");
+            sin = Builder.Node("Unsqueeze", [sin, Int64s("const.axis1", 1)], "rotary/sin/Unsqueeze_heads");
         }
 
         return (cos, sin);

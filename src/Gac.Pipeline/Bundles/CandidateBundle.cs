@@ -217,6 +217,13 @@ public static class CandidateBundle
     private static BundleWarning ToBundle(Diagnostic d)
         => new(d.Code, d.Message, d.Location?.File, d.Location?.Line ?? 0, d.Location?.Column ?? 0, d.Severity.ToString());
 
+    /// <summary>The manifest's warnings as diagnostics (GAC1805 for a code this version does not know).</summary>
+    public static IReadOnlyList<Diagnostic> WarningsOf(BundleManifest manifest, string bundleFolder)
+    {
+        var at = new SourceLocation(Path.Combine(Path.GetFullPath(bundleFolder), BundleManifest.FileName));
+        return manifest.Warnings.Select(w => FromBundle(w, at)).ToList();
+    }
+
     private static Diagnostic FromBundle(BundleWarning w, SourceLocation at)
     {
         var descriptor = DiagnosticCatalogue.Find(w.Code);

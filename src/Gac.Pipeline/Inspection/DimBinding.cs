@@ -24,8 +24,14 @@ public static class DimBinding
 
     public static bool IsBatch(string symbol) => symbol.Contains("batch", StringComparison.OrdinalIgnoreCase);
 
-    /// <summary>"past_sequence" (ours), "past_sequence_length" (Optimum) and the like.</summary>
-    public static bool IsPastLength(string symbol) => symbol.StartsWith("past", StringComparison.OrdinalIgnoreCase);
+    /// <summary>"past_sequence" (ours), "past_sequence_length" (Optimum) and the like; not a sum that starts with one.</summary>
+    public static bool IsPastLength(string symbol) => symbol.StartsWith("past", StringComparison.OrdinalIgnoreCase) && !IsSum(symbol);
+
+    /// <summary>
+    /// A dim named as the sum of others, "past_sequence + seq" (the attention mask and the present
+    /// k/v of our export): its value follows from its terms, never given on its own.
+    /// </summary>
+    public static bool IsSum(string symbol) => symbol.Contains('+', StringComparison.Ordinal);
 
     /// <param name="where">The spec key the values came from, for messages ("calibration.dims").</param>
     /// <param name="defaulted">Receives "name=value" for each default used.</param>
@@ -59,7 +65,7 @@ public static class DimBinding
         }
 
         var unbound = new List<string>();
-        foreach (var symbol in symbols.Where(s => !dims.ContainsKey(s)))
+        foreach (var symbol in symbols.Where(s => !dims.ContainsKey(s) && !IsSum(s)))
         {
             if (IsBatch(symbol) || IsPastLength(symbol))
             {
@@ -72,11 +78,26 @@ public static class DimBinding
             }
         }
 
+        foreach (var symbol in symbols.Where(IsSum))
+        {
+            var total = SumOf(symbol, dims);
+            if (total is null)
+            {
+                unbound.Add(symbol);
+            }
+            else if (!dims.TryAdd(symbol, total.Value) && dims[symbol] != total.Value)
+            {
+                throw GacException.Create(
+                    DiagnosticCatalogue.UnboundSymbolicDimension,
+                    string.Create(CultureInfo.InvariantCulture, $"{where} gives '{symbol}' = {dims[symbol]}, but its terms add up to {total.Value}; leave it out (it follows from them)."));
+            }
+        }
+
         if (unbound.Count > 0)
         {
             throw GacException.Create(
                 DiagnosticCatalogue.UnboundSymbolicDimension,
-                $"{where} gives no value for {Names(unbound)}; only a batch dim (1) and a k/v-cache length (0) have defaults. The model's symbolic dims are {model.DescribeSymbolicDims()}; set e.g. calibration.dims: {{ {string.Join(", ", symbols.Select(s => $"{s}: {(IsBatch(s) ? "1" : IsPastLength(s) ? "0" : "N")}"))} }}.");
+                $"{where} gives no value for {Names(unbound)}; only a batch dim (1) and a k/v-cache length (0) have defaults. The model's symbolic dims are {model.DescribeSymbolicDims()}; set e.g. calibration.dims: {{ {string.Join(", ", symbols.Where(s => !IsSum(s)).Select(s => $"{s}: {(IsBatch(s) ? "1" : IsPastLength(s) ? "0" : "N")}"))} }}.");
         }
 
         foreach (var input in model.Inputs)
@@ -119,6 +140,25 @@ public static class DimBinding
         }
 
         return shapes;
+    }
+
+    /// <summary>The sum of a "a + b" dim's terms (names bound in <paramref name="dims"/>, or integers); null when a term is unbound.</summary>
+    private static long? SumOf(string symbol, IReadOnlyDictionary<string, long> dims)
+    {
+        long total = 0;
+        foreach (var term in symbol.Split('+', StringSplitOptions.TrimEntries))
+        {
+            if (dims.TryGetValue(term, out var value) || long.TryParse(term, NumberStyles.None, CultureInfo.InvariantCulture, out value))
+            {
+                total += value;
+            }
+            else
+            {
+                return null;
+            }
+        }
+
+        return total;
     }
 
     private static string Names(IReadOnlyList<string> names)

@@ -51,18 +51,24 @@ public sealed record ModelHeader(IReadOnlyList<ModelInput> Inputs, long? Vocabul
     /// <summary>Reads the header of the model a spec names. Failures are the readers' GacExceptions (GAC1xxx).</summary>
     public static ModelHeader Read(ModelSpec model)
         => model.Format == ModelFormat.HfSafetensors
-            ? FromCheckpoint(TransformerConfigReader.Load(Path.Combine(model.Path.FullPath, "config.json")), model.PastKeyValues)
+            ? FromCheckpoint(TransformerConfigReader.Load(Path.Combine(model.Path.FullPath, "config.json")), model.PastKeyValues, model.AttentionMask)
             : FromOnnx(OnnxModelFile.Load(model.Path.FullPath));
 
     public static ModelHeader FromOnnx(OnnxModelFile file) => FromOnnx(file.Model) with { Onnx = file };
 
-    /// <summary>The inputs <see cref="CheckpointExporter"/> writes for this config (input_ids [batch, seq], optionally the k/v cache).</summary>
-    public static ModelHeader FromCheckpoint(TransformerConfig config, bool pastKeyValues)
+    /// <summary>The inputs <see cref="CheckpointExporter"/> writes for this config (input_ids [batch, seq], optionally the mask and positions, and the k/v cache).</summary>
+    public static ModelHeader FromCheckpoint(TransformerConfig config, bool pastKeyValues, bool attentionMask = false)
     {
         var inputs = new List<ModelInput>
         {
             new(CheckpointExport.InputName, OnnxDataType.Int64, [new(null, "batch"), new(null, "seq")]),
         };
+        if (attentionMask)
+        {
+            inputs.Add(new(CheckpointExport.AttentionMaskName, OnnxDataType.Int64, [new(null, "batch"), new(null, pastKeyValues ? CheckpointExport.PresentSequenceDim : "seq")]));
+            inputs.Add(new(CheckpointExport.PositionIdsName, OnnxDataType.Int64, [new(null, "batch"), new(null, "seq")]));
+        }
+
         for (var i = 0; pastKeyValues && i < config.Layers; i++)
         {
             InputDim[] cache = [new(null, "batch"), new(config.KvHeads, null), new(null, CheckpointExport.PastSequenceDim), new(config.HeadDim, null)];

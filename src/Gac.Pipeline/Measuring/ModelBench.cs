@@ -11,7 +11,10 @@ using Gac.Runtime.Providers;
 namespace Gac.Pipeline.Measuring;
 
 /// <summary>What <c>gac-build bench</c> measures: one model, its shape buckets (null: bound from the spec or fixed), and how.</summary>
-/// <param name="Spec">With a spec, its calibration source feeds the runs (the held-out samples validation times) and its calibration.dims bind the shape when no buckets are given.</param>
+/// <param name="Spec">
+/// With a spec, its calibration source feeds the runs (the held-out samples validation times) and its calibration.dims bind the
+/// shape when no buckets are given.
+/// </param>
 public sealed record BenchRequest(
     string ModelPath,
     IReadOnlyList<ShapeBucket>? Buckets,
@@ -60,7 +63,8 @@ public static class ModelBench
         }
 
         var provider = sessions.ResolveProvider();
-        return new BenchResult(settings, provider, sessions.FallbackReason, HardwareFingerprint.Capture(provider, request.IntraOpThreads), results, sessions.Warnings);
+        var hardware = HardwareFingerprint.Capture(provider, request.IntraOpThreads);
+        return new BenchResult(settings, provider, sessions.FallbackReason, hardware, results, sessions.Warnings);
     }
 
     /// <summary>An unbound symbolic dim is the usual first mistake: the error names the model's dims and the --shape that binds them.</summary>
@@ -79,7 +83,8 @@ public static class ModelBench
         catch (GacException e) when (e.Diagnostics.Any(d => d.Descriptor == DiagnosticCatalogue.UnboundSymbolicDimension))
         {
             var symbolic = header.SymbolicDims;
-            var hint = $"{e.Diagnostics[0].Message} Pass --shape with a value for each symbolic dimension ({string.Join(", ", symbolic)}), e.g. --shape {string.Join(',', symbolic.Select(s => s + "=<n>"))}.";
+            var hint = $"{e.Diagnostics[0].Message} Pass --shape with a value for each symbolic dimension ({string.Join(", ", symbolic)}), " +
+                $"e.g. --shape {string.Join(',', symbolic.Select(s => s + "=<n>"))}.";
             throw new GacException(e.Diagnostics[0] with { Message = hint }, e);
         }
     }

@@ -100,22 +100,28 @@ public static class CalibrationFeeds
     }
 
     /// <summary>
-    /// The int64 [batch, seq] input that token windows feed. Any other input must be a float k/v cache
-    /// (a dim named like "past_sequence"), which a token window feeds empty: a decode-ready export run as a prefill.
+    /// The int64 [batch, seq] input that token windows feed. Besides it the model may have an int64
+    /// attention mask and position ids (fed ones and 0 … seq−1: an unpadded prefill) and float k/v
+    /// caches (a dim named like "past_sequence"), fed empty: a decode-ready export run as a prefill.
     /// </summary>
     public static string TokenInput(InferenceSession session)
     {
-        var integerInputs = session.InputMetadata.Where(m => m.Value.ElementDataType == TensorElementType.Int64).ToList();
+        var integerInputs = session.InputMetadata.Where(m => m.Value.ElementDataType == TensorElementType.Int64 && !IsMaskOrPositions(m.Key, m.Value)).ToList();
         var others = session.InputMetadata.Where(m => m.Value.ElementDataType != TensorElementType.Int64);
         if (integerInputs.Count != 1 || integerInputs[0].Value.Dimensions.Length != 2 || !others.All(m => IsCache(m.Value)))
         {
             throw GacException.Create(
                 DiagnosticCatalogue.CalibrationDataUnsupported,
-                $"calibration.tokens needs a model with one int64 input of shape [batch, seq] and, besides it, only k/v-cache inputs (float, with a past-length dim); this model's inputs are {string.Join(", ", session.InputMetadata.Select(m => $"{m.Key} ({m.Value.ElementDataType}, rank {m.Value.Dimensions.Length})"))}.");
+                $"calibration.tokens needs a model with one int64 input of shape [batch, seq] and, besides it, only an attention mask, position ids and k/v-cache inputs (float, with a past-length dim); this model's inputs are {string.Join(", ", session.InputMetadata.Select(m => $"{m.Key} ({m.Value.ElementDataType}, rank {m.Value.Dimensions.Length})"))}.");
         }
 
         return integerInputs[0].Key;
     }
+
+    /// <summary>An int64 [batch, n] input named as a mask or as positions (Hugging Face's names).</summary>
+    private static bool IsMaskOrPositions(string name, NodeMetadata metadata)
+        => metadata.Dimensions.Length == 2
+            && IntegerInputDomain.KindFromName(name) is IntegerInputKind.Ones or IntegerInputKind.Positions;
 
     /// <summary>
     /// Consecutive windows of batch × seq token ids from calibration.tokens, skipping the first
@@ -127,8 +133,11 @@ public static class CalibrationFeeds
     {
         var name = TokenInput(session);
         var shape = RandomInputs.ResolveShape(name, session.InputMetadata[name], bucket);
-        var caches = session.InputMetadata.Where(m => m.Key != name)
+        var caches = session.InputMetadata.Where(m => m.Key != name && !IsMaskOrPositions(m.Key, m.Value))
             .Select(m => (Name: m.Key, m.Value.ElementDataType, Shape: RandomInputs.ResolveShape(m.Key, m.Value, bucket)))
+            .ToList();
+        var prefillInputs = session.InputMetadata.Where(m => m.Key != name && IsMaskOrPositions(m.Key, m.Value))
+            .Select(m => (Name: m.Key, Kind: IntegerInputDomain.KindFromName(m.Key), Shape: RandomInputs.ResolveShape(m.Key, m.Value, bucket)))
             .ToList();
         foreach (var cache in caches.Where(c => c.Shape.Aggregate(1L, (a, d) => a * d) != 0))
         {
@@ -142,9 +151,23 @@ public static class CalibrationFeeds
         var available = Math.Max(0, (tokens.Length / window) - skip);
         return Enumerable.Range(skip, Math.Min(count, available))
             .Select(i => (Func<InputSet>)(() => new InputSet(
-                [name, .. caches.Select(c => c.Name)],
-                [OrtValue.CreateTensorValueFromMemory(tokens.AsSpan(i * window, window).ToArray(), shape), .. caches.Select(c => EmptyCache(c.ElementDataType, c.Shape))])))
+                [name, .. prefillInputs.Select(p => p.Name), .. caches.Select(c => c.Name)],
+                [
+                    OrtValue.CreateTensorValueFromMemory(tokens.AsSpan(i * window, window).ToArray(), shape),
+                    .. prefillInputs.Select(p => PrefillValues(p.Kind, p.Shape)),
+                    .. caches.Select(c => EmptyCache(c.ElementDataType, c.Shape)),
+                ])))
             .ToList();
+    }
+
+    /// <summary>An unpadded prefill's mask (all 1) or positions (0 … n−1 on every row).</summary>
+    private static OrtValue PrefillValues(IntegerInputKind kind, long[] shape)
+    {
+        var count = checked((int)(shape[0] * shape[1]));
+        var values = kind == IntegerInputKind.Ones
+            ? Enumerable.Repeat(1L, count).ToArray()
+            : Enumerable.Range(0, count).Select(i => i % shape[1]).ToArray();
+        return OrtValue.CreateTensorValueFromMemory(values, shape);
     }
 
     private static bool IsCache(NodeMetadata metadata)

@@ -20,7 +20,7 @@ public static class ModelImport
         {
             // A Hugging Face folder is exported to an fp32 ONNX model in the scratch folder (prefill, or with
             // model.past_kv also decode); every later step sees ONNX.
-            run.Report("import", $"exporting Hugging Face checkpoint {spec.Path.Text} to ONNX opset {run.Spec.Export.Opset}{(spec.PastKeyValues ? " with past key/values" : string.Empty)}");
+            run.Report("import", $"exporting Hugging Face checkpoint {spec.Path.Text} to ONNX opset {run.Spec.Export.Opset}{(spec.PastKeyValues ? " with past key/values" : string.Empty)}{(spec.AttentionMask ? " and attention_mask/position_ids" : string.Empty)}");
             var configPath = CheckpointInventory.ConfigPathOf(path);
             var config = TransformerConfigReader.Load(configPath);
             CheckContext(run, config, configPath);
@@ -29,12 +29,14 @@ public static class ModelImport
 
             // Headers only: a config.json that disagrees with its weights stops here, before any weight is read.
             CheckpointInventory.Verify(config, configPath, checkpoint);
-            var options = CheckpointExportOptions.Default with { PastKeyValues = spec.PastKeyValues, Opset = run.Spec.Export.Opset };
+            var options = CheckpointExportOptions.Default with { PastKeyValues = spec.PastKeyValues, AttentionMask = spec.AttentionMask, Opset = run.Spec.Export.Opset };
             path = CheckpointExporter.Export(config, checkpoint, run.Scratch("imported.onnx"), options).ModelPath;
         }
 
         run.Report("import", $"reading {spec.Path.Text}");
         var file = OnnxModelFile.Load(path);
+        // An untranslatable genai_config.json stops the run here, before any compression work.
+        GenAiFolder.Check(run, file);
         var inventory = LinearLayerDiscovery.Discover(file);
         var compressible = SelectCompressible(inventory);
         if (compressible.Count == 0 && run.Spec.Compress.Method != CompressionMethod.None)

@@ -40,7 +40,7 @@ public static class Publish
             var dataTarget = PublishedDataPath(candidate, artifact);
             var content = ArtifactContent.FromFiles(candidate.Path, artifact, candidate.DataPath, dataTarget) with
             {
-                Companions = reports,
+                Companions = [.. reports, .. GenAiFolder.Companions(run, candidate.Path)],
                 Verify = (published, ct) => VerifyPublished(run, published, validation.AlignedOutputs, ct),
             };
             await commit.CommitAsync(content, run.CancellationToken).ConfigureAwait(false);

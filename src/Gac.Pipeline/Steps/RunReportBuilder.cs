@@ -27,7 +27,7 @@ public static class RunReportBuilder
                 FallbackReason = run.Sessions.FallbackReason,
             },
             plan.Summary,
-            validation.Latency.Select(l => l.ToReport()).ToList(),
+            [.. validation.Latency.Select(l => l.ToReport()), .. validation.DecodeLatency],
             validation.AlignedFidelity.ToReport(),
             GateSection.From(verdict),
             run.Warnings.Select(w => w.ToCanonicalString()).ToList())

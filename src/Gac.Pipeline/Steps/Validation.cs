@@ -34,10 +34,12 @@ public static class Validation
         // The original is loaded for shapes and its reference outputs, then released (one at a time) or kept for timing.
         var original = sessions.Open(variants.Original.Path, ModelVariant.OriginalName);
         List<ShapeBucket> buckets;
+        (ShapeBucket Bucket, int Context, int Batch)? decode;
         ReferenceOutputs reference;
         try
         {
             buckets = Buckets(run, original.Session);
+            decode = DecodeLatency.BucketFor(original.Session, buckets[0]);
             var fidelity = FidelityFor(run, domains, original.Session, buckets[0]);
             run.Report("validate", $"fidelity on {fidelity.Samples} held-out inputs ({buckets[0]}){(fidelity.TokenIdsInput is null ? string.Empty : ", perplexity on held-out token windows")}");
             reference = FidelityEvaluator.Record(original, fidelity, run.CancellationToken);
@@ -78,7 +80,11 @@ public static class Validation
                 buckets,
                 progress,
                 run.CancellationToken);
-            return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity!, unalignedFidelity!, latency, alignedOutputs!);
+            var decodeLatency = decode is { } step
+                ? DecodeLatency.Measure(run, domains, step, (timer, bucket) => timer.MeasureOneAtATime(
+                    [.. variants.All.Select(v => (Func<OrtSession>)(() => sessions.Open(v.Path, v.Name)))], [bucket], progress, run.CancellationToken))
+                : [];
+            return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity!, unalignedFidelity!, latency, alignedOutputs!) { DecodeLatency = decodeLatency };
         }
 
         using (original)
@@ -88,7 +94,10 @@ public static class Validation
             var (alignedFidelity, alignedOutputs) = FidelityEvaluator.EvaluateAndRecord(reference, aligned, run.CancellationToken);
             var unalignedFidelity = FidelityEvaluator.Evaluate(reference, unaligned, run.CancellationToken);
             var latency = benchmark.Measure([original, unaligned, aligned], buckets, progress, run.CancellationToken);
-            return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity, unalignedFidelity, latency, alignedOutputs);
+            var decodeLatency = decode is { } step
+                ? DecodeLatency.Measure(run, domains, step, (timer, bucket) => timer.Measure([original, unaligned, aligned], [bucket], progress, run.CancellationToken))
+                : [];
+            return new ValidationResult(provider, HardwareFingerprint.Capture(provider), alignedFidelity, unalignedFidelity, latency, alignedOutputs) { DecodeLatency = decodeLatency };
         }
     }
 

@@ -13,4 +13,8 @@ public sealed record ValidationResult(
     FidelityResult AlignedFidelity,
     FidelityResult UnalignedFidelity,
     IReadOnlyList<LatencyResult> Latency,
-    ReferenceOutputs AlignedOutputs);
+    ReferenceOutputs AlignedOutputs)
+{
+    /// <summary>One decode step per variant (models with a k/v cache), reported beside the prefill; the gate reads <see cref="Latency"/>.</summary>
+    public IReadOnlyList<Core.Reports.LatencySection> DecodeLatency { get; init; } = [];
+}

@@ -3,7 +3,6 @@ using Gac.Core.Sweep;
 using Gac.Pipeline.Steps;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Fidelity;
-using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Sweep;
 
@@ -12,7 +11,8 @@ namespace Gac.Pipeline.Sweep;
 /// on the held-out data (calibration.text's held-out windows, or the spec's held-out source) are
 /// recorded once and every variant is compared with them; latency is timed per ratio as
 /// original / unaligned / aligned interleaved in one process (as a run validates), so each ratio's
-/// speedups cancel machine drift, with the original kept open across ratios.
+/// speedups cancel machine drift, with the original kept open across ratios; a model exported with a
+/// k/v cache (model.past_kv) also has one decode step timed per ratio, as validation times it.
 /// </summary>
 internal static class SweepMeasurement
 {
@@ -28,6 +28,7 @@ internal static class SweepMeasurement
         var provider = sessions.ResolveProvider();
         using var original = sessions.Open(model.Path, ModelVariant.OriginalName);
         var buckets = Validation.Buckets(run, original.Session);
+        var decode = DecodeLatency.BucketFor(original.Session, buckets[0]);
         var fidelity = Validation.FidelityFor(run, model.InputDomains, original.Session, buckets[0]);
         run.Report("sweep", $"quality on {fidelity.Samples} held-out samples ({buckets[0]}), latency on {provider}");
         var reference = FidelityEvaluator.Record(original, fidelity, run.CancellationToken);
@@ -39,6 +40,7 @@ internal static class SweepMeasurement
         SweepQuality? quality = null;
         double originalQuality = 0;
         var originalTimes = new List<double>();
+        var originalDecode = new List<double>();
         var points = new List<SweepPoint>();
         for (var i = 0; i < ratios.Count; i++)
         {
@@ -52,17 +54,33 @@ internal static class SweepMeasurement
             run.Report("sweep", $"ratio {ratios[i]:0.###}: timing original, unaligned and {plans[i].Strategy}");
             var latency = benchmark.Measure([original, unaligned, aligned], buckets, null, run.CancellationToken);
             originalTimes.Add(latency.Max(l => l.Variant(ModelVariant.OriginalName).P50Ms));
-            var unalignedPoint = Variant(run, ModelVariant.UnalignedName, written[2 * i], plans[i].UnalignedRanks, model, unalignedFidelity, quality, latency, null);
+
+            // A decode-ready model (k/v cache) also times one generation step, as validation does.
+            var step = decode is { } d
+                ? DecodeLatency.Measure(run, model.InputDomains, d, (timer, bucket) => timer.Measure([original, unaligned, aligned], [bucket], null, run.CancellationToken))[0]
+                : null;
+            if (step is not null)
+            {
+                originalDecode.Add(DecodeP50(step, ModelVariant.OriginalName)!.Value);
+            }
+
+            var unalignedPoint = Variant(run, ModelVariant.UnalignedName, written[2 * i], plans[i].UnalignedRanks, model, unalignedFidelity, quality, latency, null)
+                with { DecodeP50Ms = DecodeP50(step, ModelVariant.UnalignedName) };
             var verdict = QualityGate.Evaluate(run.Spec.Gate, Outcome(plans[i], written[(2 * i) + 1], alignedFidelity, latency));
-            var alignedPoint = Variant(run, plans[i].Strategy, written[(2 * i) + 1], plans[i].AlignedRanks, model, alignedFidelity, quality, latency, verdict);
+            var alignedPoint = Variant(run, plans[i].Strategy, written[(2 * i) + 1], plans[i].AlignedRanks, model, alignedFidelity, quality, latency, verdict)
+                with { DecodeP50Ms = DecodeP50(step, ModelVariant.AlignedName) };
             points.Add(new SweepPoint(ratios[i], unalignedPoint, alignedPoint));
         }
 
         // The original is timed beside every ratio; its median over those runs is the reference.
         var originalP50 = originalTimes.Order().ElementAt(originalTimes.Count / 2);
-        var summary = new SweepOriginal(model.Inventory.LinearParameters, originalQuality, originalP50, null);
+        double? originalDecodeP50 = originalDecode.Count == 0 ? null : originalDecode.Order().ElementAt(originalDecode.Count / 2);
+        var summary = new SweepOriginal(model.Inventory.LinearParameters, originalQuality, originalP50, originalDecodeP50);
         return new Measured(provider.ToString().ToLowerInvariant(), string.Join(", ", buckets.Select(b => b.ToString())), quality!, summary, points);
     }
+
+    private static double? DecodeP50(Core.Reports.LatencySection? step, string variant)
+        => step?.Variants.Single(v => v.Variant == variant).P50Ms;
 
     /// <summary>Perplexity for language models, sentence cosine for pooled encoders, else the compared output's relative error.</summary>
     private static SweepQuality QualityOf(FidelityResult fidelity)

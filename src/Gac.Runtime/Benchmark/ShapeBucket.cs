@@ -8,7 +8,8 @@ namespace Gac.Runtime.Benchmark;
 /// </summary>
 public sealed record ShapeBucket(IReadOnlyDictionary<string, long> Dimensions)
 {
-    public string Name => string.Join(',', Dimensions.OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Key}={d.Value}")));
+    /// <summary>"batch=1,seq=128"; a dim named as a sum of others ("past_sequence + seq") follows from them and is left out.</summary>
+    public string Name => string.Join(',', Dimensions.Where(d => !d.Key.Contains('+', StringComparison.Ordinal)).OrderBy(d => d.Key, StringComparer.Ordinal).Select(d => string.Create(CultureInfo.InvariantCulture, $"{d.Key}={d.Value}")));
 
     /// <summary>Parses "batch=1,seq=128".</summary>
     public static ShapeBucket Parse(string text)

@@ -3,8 +3,8 @@
 # MSBuild task and targets are tested on their own. Its behaviour is scripted by directive lines in the spec:
 #   # fake input <path>           listed in `check --format json` inputs (relative to the spec)
 #   # fake output <path>          the artifact `run` writes when accepted (unless --output overrides it)
-#   # fake check|run exit <code>  exit code of that command (default 0)
-#   # fake check|run say <line>   printed on stderr by that command (e.g. a canonical diagnostic)
+#   # fake check|run|sweep exit <code>  exit code of that command (default 0)
+#   # fake check|run|sweep say <line>   printed on stderr by that command (e.g. a canonical diagnostic)
 #   # fake run sleep <seconds>    sleeps before finishing (cancellation tests)
 # Every invocation appends "<command> <spec> <args...>" to fake-gac-build.log beside the spec.
 set -euo pipefail
@@ -50,6 +50,9 @@ case "$command" in
     elif [ -n "$report_dir" ]; then
       mkdir -p "$report_dir"; echo "# rejected" > "$report_dir/gac.report.md"
     fi
+    ;;
+  sweep)
+    echo "gac-build (fake): sweeping $spec"
     ;;
   *) echo "gac-build: error GAC9001: '$command' is not a fake gac-build command." >&2; exit 2 ;;
 esac

@@ -34,7 +34,7 @@ internal sealed class SpecBinder(JObject doc, JsonProjection projection, string 
         var format = declared != ModelFormat.Auto
             ? declared
             : Directory.Exists(path.FullPath) ? ModelFormat.HfSafetensors : ModelFormat.Onnx;
-        return new ModelSpec(path, format, declared, (bool)model["past_kv"]!);
+        return new ModelSpec(path, format, declared, (bool)model["past_kv"]!, (bool)model["attention_mask"]!);
     }
 
     private CalibrationSpec BindCalibration(JObject calibration)
@@ -146,7 +146,8 @@ internal sealed class SpecBinder(JObject doc, JsonProjection projection, string 
         PathOf(export["path"])!,
         Enum<ExportDType>(export["dtype"]),
         (int)export["opset"]!,
-        Enum<ExternalDataMode>(export["external_data"]));
+        Enum<ExternalDataMode>(export["external_data"]),
+        (bool)export["genai"]!);
 
     private ValidationSpec BindValidation(JObject validation, CalibrationSpec calibration) => new(
         Enum<ExecutionProviderChoice>(validation["provider"]),

@@ -75,19 +75,22 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
     }
 
     /// <summary>
-    /// model.past_kv shapes the graph the Hugging Face exporter writes; an ONNX model's inputs are
-    /// used as they are. Head pruning changes the head count the cache inputs are declared with.
+    /// model.past_kv and model.attention_mask shape the graph the Hugging Face exporter writes; an ONNX
+    /// model's inputs are used as they are. Head pruning changes the head count the cache inputs are declared with.
     /// </summary>
     private void CheckPastKeyValues()
     {
+        if (Get("model", "attention_mask") is JValue { Type: JTokenType.Boolean, Value: true } mask && IsOnnxModel(out var onnx))
+        {
+            Fail(mask, DiagnosticCatalogue.SpecConflictingOptions, $"model.attention_mask: true adds attention_mask and position_ids when a Hugging Face folder is exported, but model.path '{onnx}' is an ONNX model, used with the inputs it has. Remove attention_mask, or point model.path at the Hugging Face folder (config.json + *.safetensors).");
+        }
+
         if (Get("model", "past_kv") is not JValue { Type: JTokenType.Boolean, Value: true } pastKv)
         {
             return;
         }
 
-        var format = Text(Get("model", "format")) ?? "auto";
-        if (Text(Get("model", "path")) is { } text && SpecPaths.TryResolve(text, baseDirectory, out var model)
-            && (format == "onnx" || (format == "auto" && File.Exists(model.FullPath))))
+        if (IsOnnxModel(out var text))
         {
             Fail(pastKv, DiagnosticCatalogue.SpecConflictingOptions, $"model.past_kv: true adds a k/v cache when a Hugging Face folder is exported, but model.path '{text}' is an ONNX model, used with the inputs it has. Remove past_kv, or point model.path at the Hugging Face folder (config.json + *.safetensors).");
             return;
@@ -98,6 +101,15 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
         {
             Fail(pastKv, DiagnosticCatalogue.SpecConflictingOptions, "model.past_kv: true declares the k/v cache inputs with the model's head count, which pruning heads would change (compress.prune.targets includes heads, the default). Set compress.prune.targets: [mlp], or past_kv: false.");
         }
+    }
+
+    /// <summary>model.path names an ONNX file (declared, or a file where format is auto), not a Hugging Face folder.</summary>
+    private bool IsOnnxModel(out string text)
+    {
+        var format = Text(Get("model", "format")) ?? "auto";
+        text = Text(Get("model", "path")) ?? string.Empty;
+        return text.Length > 0 && SpecPaths.TryResolve(text, baseDirectory, out var model)
+            && (format == "onnx" || (format == "auto" && File.Exists(model.FullPath)));
     }
 
     private void CheckCalibration()
@@ -276,6 +288,32 @@ internal sealed class SpecSemantics(JObject root, JsonProjection projection, Has
         else if (Directory.Exists(export.FullPath))
         {
             Fail(Get("export", "path")!, DiagnosticCatalogue.SpecConflictingOptions, $"export.path '{export.Text}' is an existing folder; give the .onnx file name to write inside it.");
+        }
+
+        CheckGenAi();
+    }
+
+    /// <summary>
+    /// GenAI runs the graph with its k/v cache and feeds attention_mask and position_ids; without the
+    /// mask a padded batch would silently give other tokens than each prompt alone.
+    /// </summary>
+    private void CheckGenAi()
+    {
+        if (Get("export", "genai") is not JValue { Type: JTokenType.Boolean, Value: true } genai)
+        {
+            return;
+        }
+
+        if (IsOnnxModel(out var onnx))
+        {
+            Fail(genai, DiagnosticCatalogue.SpecConflictingOptions, $"export.genai: true writes genai_config.json from a Hugging Face checkpoint's config.json, but model.path '{onnx}' is an ONNX model. Point model.path at the Hugging Face folder (config.json + *.safetensors).");
+            return;
+        }
+
+        var missing = new[] { "past_kv", "attention_mask" }.Where(k => Get("model", k) is not JValue { Type: JTokenType.Boolean, Value: true }).ToList();
+        if (missing.Count > 0)
+        {
+            Fail(genai, DiagnosticCatalogue.SpecConflictingOptions, $"export.genai: true needs the graph ONNX Runtime GenAI drives: a k/v cache and attention_mask/position_ids inputs. Add {string.Join(" and ", missing.Select(k => $"{k}: true"))} under model:.");
         }
     }
 
