@@ -8,6 +8,13 @@ namespace Gac.Pipeline;
 /// The one pipeline both hosts call. Each step takes what the previous one produced and returns
 /// something new; nothing is written to the export path until the gate accepts the result.
 /// </summary>
+/// <remarks>
+/// Steps up to the gate are CPU-bound (decomposition, rewrites, ONNX Runtime runs) and run
+/// synchronously on the caller's thread, not wrapped in a fake Task: the token is checked between
+/// layers, groups, tensors written and samples run, down into Gac.Onnx. Publishing is real I/O and
+/// awaits. A cancelled run throws <see cref="OperationCanceledException"/> from the step it was in;
+/// the run's scratch folder goes with it and the export path is untouched (the host reports GAC0050).
+/// </remarks>
 public static class GacPipeline
 {
     public static async Task<PipelineResult> RunAsync(

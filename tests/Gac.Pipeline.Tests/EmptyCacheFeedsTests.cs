@@ -7,7 +7,7 @@ using Gac.Onnx.Ir;
 using Gac.Pipeline.Steps;
 using Gac.Runtime.Benchmark;
 using Google.Protobuf;
-using Microsoft.ML.OnnxRuntime;
+using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Tests;
 
@@ -18,7 +18,7 @@ namespace Gac.Pipeline.Tests;
 public sealed class EmptyCacheFeedsTests : IDisposable
 {
     private readonly string _folder = Directory.CreateTempSubdirectory("gac-empty-cache-").FullName;
-    private readonly InferenceSession _session = new(CacheModel().ToByteArray());
+    private readonly OrtSession _session = CpuSession.Open(CacheModel().ToByteArray());
 
     public void Dispose()
     {
@@ -31,7 +31,7 @@ public sealed class EmptyCacheFeedsTests : IDisposable
     {
         var defaulted = new List<string>();
 
-        var bucket = ShapeBuckets.Complete(_session, new Dictionary<string, long> { ["seq"] = 6 }, defaulted);
+        var bucket = ShapeBuckets.Complete(_session.Signature, new Dictionary<string, long> { ["seq"] = 6 }, defaulted);
 
         Assert.Equal(0, bucket.Dimensions["past_sequence"]);
         Assert.Equal(["batch=1", "past_sequence=0"], defaulted.Order(StringComparer.Ordinal));
@@ -40,37 +40,37 @@ public sealed class EmptyCacheFeedsTests : IDisposable
     [Fact]
     public void Generated_inputs_give_the_cache_an_empty_tensor_that_the_model_accepts()
     {
-        var bucket = ShapeBuckets.Complete(_session, new Dictionary<string, long> { ["batch"] = 2, ["seq"] = 6 });
+        var bucket = ShapeBuckets.Complete(_session.Signature, new Dictionary<string, long> { ["batch"] = 2, ["seq"] = 6 });
 
-        using var inputs = RandomInputs.Create(_session, bucket, seed: 1, InputDomains.WithVocabulary(["input_ids"], 50));
-        using var outputs = _session.Run(new RunOptions(), inputs.Names, inputs.Values, _session.OutputNames);
+        using var inputs = RandomInputs.Create(_session.Signature, bucket, seed: 1, InputDomains.WithVocabulary(["input_ids"], 50));
+        using var outputs = _session.Run(inputs, _session.Signature.OutputNames, "test");
 
-        Assert.Equal([2, 3, 0, 4], inputs["past_key_values.0.key"].GetTensorTypeAndShape().Shape);
-        Assert.Equal([2, 3, 6, 4], outputs[1].GetTensorTypeAndShape().Shape);
+        Assert.Equal([2, 3, 0, 4], inputs["past_key_values.0.key"].Shape);
+        Assert.Equal([2, 3, 6, 4], outputs.Shape(1));
     }
 
     [Fact]
     public void Token_windows_feed_the_ids_and_an_empty_cache()
     {
         var calibration = Tokens(Enumerable.Range(0, 30));
-        var bucket = ShapeBuckets.Complete(_session, new Dictionary<string, long> { ["batch"] = 1, ["seq"] = 8 });
+        var bucket = ShapeBuckets.Complete(_session.Signature, new Dictionary<string, long> { ["batch"] = 1, ["seq"] = 8 });
 
-        var windows = CalibrationFeeds.TokenWindows(calibration, _session, bucket, skip: 1, count: 5);
+        var windows = CalibrationFeeds.TokenWindows(calibration, _session.Signature, bucket, skip: 1, count: 5);
 
-        Assert.Equal("input_ids", CalibrationFeeds.TokenInput(_session));
+        Assert.Equal("input_ids", CalibrationFeeds.TokenInput(_session.Signature));
         Assert.Equal(2, windows.Count);
         using var window = windows[0]();
         Assert.Equal(["input_ids", "past_key_values.0.key"], window.Names);
-        Assert.Equal([8L, 9, 10, 11, 12, 13, 14, 15], window["input_ids"].GetTensorDataAsSpan<long>().ToArray());
-        Assert.Equal([1, 3, 0, 4], window["past_key_values.0.key"].GetTensorTypeAndShape().Shape);
+        Assert.Equal([8L, 9, 10, 11, 12, 13, 14, 15], window["input_ids"].Int64Values.ToArray());
+        Assert.Equal([1, 3, 0, 4], window["past_key_values.0.key"].Shape);
     }
 
     [Fact]
     public void Token_windows_refuse_a_non_empty_cache_with_GAC_calibration_unsupported()
     {
-        var bucket = ShapeBuckets.Complete(_session, new Dictionary<string, long> { ["batch"] = 1, ["seq"] = 8, ["past_sequence"] = 4 });
+        var bucket = ShapeBuckets.Complete(_session.Signature, new Dictionary<string, long> { ["batch"] = 1, ["seq"] = 8, ["past_sequence"] = 4 });
 
-        var error = Assert.Throws<GacException>(() => CalibrationFeeds.TokenWindows(Tokens(Enumerable.Range(0, 30)), _session, bucket, 0, 1));
+        var error = Assert.Throws<GacException>(() => CalibrationFeeds.TokenWindows(Tokens(Enumerable.Range(0, 30)), _session.Signature, bucket, 0, 1));
 
         Assert.Equal(DiagnosticCatalogue.CalibrationDataUnsupported.Code, error.Diagnostics[0].Descriptor.Code);
         Assert.Contains("past_key_values.0.key", error.Diagnostics[0].Message, StringComparison.Ordinal);

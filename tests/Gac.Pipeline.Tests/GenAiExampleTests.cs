@@ -37,7 +37,7 @@ public sealed class GenAiExampleTests : IClassFixture<GenAiExampleTests.Artifact
         var results = _artifacts.RunExample(folder);
 
         using var session = new OrtSessionFactory(new SessionSettings(ExecutionProviderChoice.Cpu, IntraOpThreads: 1)).Open(ModelIn(folder));
-        var decoder = new GreedyDecoder(session.Session);
+        var decoder = new GreedyDecoder(session);
         for (var i = 0; i < Prompts.Length; i++)
         {
             var result = results[i]!;

@@ -9,7 +9,6 @@ using Gac.Onnx.Ir;
 using Gac.Onnx.Synthetic;
 using Gac.Runtime.Benchmark;
 using Google.Protobuf;
-using Microsoft.ML.OnnxRuntime;
 
 namespace Gac.Pipeline.Tests;
 
@@ -84,16 +83,16 @@ public sealed class InputSourceTests
         Assert.Equal(new IntegerInputDomain("ids", IntegerInputKind.Ids, 7, "narrow"), domains.For("ids"));
         Assert.Equal(new IntegerInputDomain("position_ids", IntegerInputKind.Positions, 4, "positions"), domains.For("position_ids"));
 
-        using var session = new InferenceSession(model.ToByteArray());
-        using (var inputs = RandomInputs.Create(session, ShapeBucket.Parse("batch=3,seq=4"), seed: 2, domains))
+        using var session = CpuSession.Open(model.ToByteArray());
+        using (var inputs = RandomInputs.Create(session.Signature, ShapeBucket.Parse("batch=3,seq=4"), seed: 2, domains))
         {
-            Assert.All(inputs["ids"].GetTensorDataAsSpan<long>().ToArray(), id => Assert.InRange(id, 0, 6));
-            Assert.Equal([0L, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3], inputs["position_ids"].GetTensorDataAsSpan<long>().ToArray());
-            using var outputs = session.Run(new RunOptions(), inputs.Names, inputs.Values, session.OutputNames);
+            Assert.All(inputs["ids"].Int64Values.ToArray(), id => Assert.InRange(id, 0, 6));
+            Assert.Equal([0L, 1, 2, 3, 0, 1, 2, 3, 0, 1, 2, 3], inputs["position_ids"].Int64Values.ToArray());
+            using var outputs = session.Run(inputs, session.Signature.OutputNames, "test");
         }
 
         // Five positions do not fit a four-row table.
-        var error = Assert.Throws<GacException>(() => RandomInputs.Create(session, ShapeBucket.Parse("batch=1,seq=5"), seed: 2, domains));
+        var error = Assert.Throws<GacException>(() => RandomInputs.Create(session.Signature, ShapeBucket.Parse("batch=1,seq=5"), seed: 2, domains));
         Assert.Equal("GAC4021", error.Diagnostics[0].Code);
     }
 

@@ -4,7 +4,6 @@ using Gac.Core.Spec;
 using Gac.Onnx;
 using Gac.Onnx.Discovery;
 using Gac.Runtime.Benchmark;
-using Microsoft.ML.OnnxRuntime;
 
 namespace Gac.Pipeline.Tests;
 
@@ -29,18 +28,17 @@ public sealed class MiniLmPipelineTests
     public void Generated_inputs_are_valid_by_construction_and_the_model_runs_on_them()
     {
         var domains = InputDomainDiscovery.Discover(OnnxModelFile.Load(MiniLmModel.Path).Model);
-        using var options = new SessionOptions { IntraOpNumThreads = 1 };
-        using var session = new InferenceSession(MiniLmModel.Path, options);
+        using var session = CpuSession.Open(MiniLmModel.Path);
 
-        using var inputs = RandomInputs.Create(session, ShapeBucket.Parse("batch=2,sequence=64"), seed: 9, domains);
-        using var outputs = session.Run(new RunOptions(), inputs.Names, inputs.Values, session.OutputNames);
+        using var inputs = RandomInputs.Create(session.Signature, ShapeBucket.Parse("batch=2,sequence=64"), seed: 9, domains);
+        using var outputs = session.Run(inputs, session.Signature.OutputNames, "test");
 
-        var ids = inputs["input_ids"].GetTensorDataAsSpan<long>().ToArray();
+        var ids = inputs["input_ids"].Int64Values.ToArray();
         Assert.All(ids, id => Assert.InRange(id, 0, 30521));
         Assert.Contains(ids, id => id >= 256); // the whole vocabulary, not [PAD] and [unused…] only
-        Assert.All(inputs["token_type_ids"].GetTensorDataAsSpan<long>().ToArray(), t => Assert.Equal(0, t));
-        Assert.All(inputs["attention_mask"].GetTensorDataAsSpan<long>().ToArray(), m => Assert.Equal(1, m));
-        Assert.Equal([2, 64, 384], outputs[0].GetTensorTypeAndShape().Shape);
+        Assert.All(inputs["token_type_ids"].Int64Values.ToArray(), t => Assert.Equal(0, t));
+        Assert.All(inputs["attention_mask"].Int64Values.ToArray(), m => Assert.Equal(1, m));
+        Assert.Equal([2, 64, 384], outputs.Shape(0));
     }
 
     [Fact]

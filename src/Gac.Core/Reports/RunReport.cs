@@ -144,6 +144,10 @@ public sealed record LatencySection(string Bucket, int Warmup, IReadOnlyList<Var
         => TokensPerStep is { } tokens && variant.P50Ms > 0 ? tokens * 1000.0 / variant.P50Ms : null;
 }
 
+/// <summary>
+/// A candidate's fidelity to the original on held-out inputs: what Gac.Runtime's FidelityEvaluator
+/// returns and the report records, one type for both so the two cannot drift apart.
+/// </summary>
 /// <param name="Pooling">mean / cls when an encoder's outputs were pooled to sentence vectors before comparing (then every metric is on those vectors); null otherwise.</param>
 /// <param name="SentenceCosine">With pooling: the mean over held-out sentences of the cosine between original and candidate sentence vectors.</param>
 public sealed record FidelitySection(

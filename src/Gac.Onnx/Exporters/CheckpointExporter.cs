@@ -18,7 +18,8 @@ namespace Gac.Onnx.Exporters;
 /// </summary>
 public static class CheckpointExporter
 {
-    public static CheckpointExport Export(TransformerConfig config, ICheckpointTensors weights, string outputPath, CheckpointExportOptions? options = null)
+    /// <param name="cancellationToken">Checked before each weight is written, during fp16 conversion and before the model is written (the export is CPU- and disk-bound and runs synchronously); a cancelled export leaves neither a data file nor a model.</param>
+    public static CheckpointExport Export(TransformerConfig config, ICheckpointTensors weights, string outputPath, CheckpointExportOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= CheckpointExportOptions.Default;
         var target = Path.GetFullPath(outputPath);
@@ -53,7 +54,7 @@ public static class CheckpointExporter
                 dataPath,
                 stream =>
                 {
-                    var sink = InitializerSink.External(stream, dataName);
+                    var sink = InitializerSink.External(stream, dataName, cancellationToken);
                     built = Build(config, weights, sink, options);
                     floats = sink.FloatCount;
                 },
@@ -65,15 +66,26 @@ public static class CheckpointExporter
         }
         else
         {
-            var sink = InitializerSink.Inline();
+            var sink = InitializerSink.Inline(cancellationToken);
             model = Build(config, weights, sink, options);
             parameters = sink.FloatCount;
             saveOptions = saveOptions with { ExternalData = ExternalDataPolicy.Embed };
         }
 
-        if (options.Float16Weights)
+        try
         {
-            model = Fp16Conversion.Apply(OnnxModelFile.FromModel(model, target));
+            if (options.Float16Weights)
+            {
+                model = Fp16Conversion.Apply(OnnxModelFile.FromModel(model, target), cancellationToken: cancellationToken);
+            }
+
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+        catch (OperationCanceledException) when (dataPath is not null)
+        {
+            // The data file is in place but no model references it yet: leave nothing half-exported.
+            File.Delete(dataPath);
+            throw;
         }
 
         OnnxModelWriter.Write(OnnxModelFile.FromModel(model, target), target, saveOptions);

@@ -17,16 +17,19 @@ internal sealed class InitializerSink
 
     private readonly Stream? _data;
     private readonly string? _location;
+    private readonly CancellationToken _cancellationToken;
 
-    private InitializerSink(Stream? data, string? location)
+    private InitializerSink(Stream? data, string? location, CancellationToken cancellationToken)
     {
         _data = data;
         _location = location;
+        _cancellationToken = cancellationToken;
     }
 
-    public static InitializerSink Inline() => new(null, null);
+    /// <param name="cancellationToken">Checked before each weight: the export is CPU- and disk-bound and runs synchronously, one tensor at a time.</param>
+    public static InitializerSink Inline(CancellationToken cancellationToken = default) => new(null, null, cancellationToken);
 
-    public static InitializerSink External(Stream data, string location) => new(data, location);
+    public static InitializerSink External(Stream data, string location, CancellationToken cancellationToken = default) => new(data, location, cancellationToken);
 
     public bool WroteExternal { get; private set; }
 
@@ -34,6 +37,7 @@ internal sealed class InitializerSink
 
     public TensorProto Floats(string name, float[] values, params long[] dims)
     {
+        _cancellationToken.ThrowIfCancellationRequested();
         FloatCount += values.Length;
         var bytes = MemoryMarshal.AsBytes(values.AsSpan());
         if (_data is null || bytes.Length < ExternalThresholdBytes)

@@ -76,7 +76,8 @@ public sealed class ExternalDataBuilder : IDisposable
     /// the source's folder one at a time), then writes the model: external data renamed into place
     /// before the model file, or everything inline when the writer's policy says the model fits one file.
     /// </summary>
-    public void Commit(OnnxModelFile source)
+    /// <param name="cancellationToken">Checked before each tensor is appended (synchronous file I/O, one tensor at a time); a cancelled commit leaves no model file and its temporary data file is removed on dispose.</param>
+    public void Commit(OnnxModelFile source, CancellationToken cancellationToken = default)
     {
         var model = source.Model.Clone();
         var originals = OnnxTensors.EnumerateAll(source.Model).ToList();
@@ -85,6 +86,7 @@ public sealed class ExternalDataBuilder : IDisposable
         long inlineBytes = 0;
         for (var i = 0; i < originals.Count; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (IsPlaced(originals[i]))
             {
                 continue;

@@ -14,8 +14,8 @@ namespace Gac.Onnx.Rewrites;
 public static class ChannelPruneRewrite
 {
     /// <param name="data">When given, each group's sliced weights move to it as soon as they are cut (see <see cref="ExternalData.ExternalDataBuilder"/>).</param>
-    public static ModelProto Apply(OnnxModelFile model, IReadOnlyList<ChannelPruning> prunings, ExternalData.ExternalDataBuilder? data = null)
-        => PrunePass.Apply(model, prunings, data, GroupKind.Mlp, p => p.Group, Prune);
+    public static ModelProto Apply(OnnxModelFile model, IReadOnlyList<ChannelPruning> prunings, ExternalData.ExternalDataBuilder? data = null, CancellationToken cancellationToken = default)
+        => PrunePass.Apply(model, prunings, data, GroupKind.Mlp, p => p.Group, Prune, cancellationToken);
 
     private static void Prune(RewriteGraph graph, LinearGroup group, IReadOnlyList<LinearSite> members, ChannelPruning pruning)
     {

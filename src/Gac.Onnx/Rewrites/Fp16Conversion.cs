@@ -26,7 +26,8 @@ public static class Fp16Conversion
     public const float Float16Max = 65504f;
 
     /// <param name="data">When given, each float16 tensor moves to it as soon as it is made, so a large model is converted one tensor at a time.</param>
-    public static ModelProto Apply(OnnxModelFile model, Fp16ConversionOptions? options = null, ExternalData.ExternalDataBuilder? data = null)
+    /// <param name="cancellationToken">Checked between tensors: the conversion is CPU-bound and runs synchronously on the caller's thread.</param>
+    public static ModelProto Apply(OnnxModelFile model, Fp16ConversionOptions? options = null, ExternalData.ExternalDataBuilder? data = null, CancellationToken cancellationToken = default)
     {
         options ??= Fp16ConversionOptions.Default;
         var graph = new RewriteGraph(model, data);
@@ -36,6 +37,7 @@ public static class Fp16Conversion
         var graphInputs = graph.Graph.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
         for (var i = 0; i < graph.Graph.Initializer.Count; i++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var tensor = graph.Graph.Initializer[i];
             // An initializer that is also a graph input can be overridden by the caller in float32.
             if (Convertible(tensor, options) && !graphInputs.Contains(tensor.Name) && Halve(graph, tensor, tensor.Name) is { } halfTensor)
@@ -51,6 +53,7 @@ public static class Fp16Conversion
 
         foreach (var node in graph.Graph.Node.Where(n => n.OpType == "Constant" && n.Output.Count == 1).ToList())
         {
+            cancellationToken.ThrowIfCancellationRequested();
             if (node.Attribute.FirstOrDefault(a => a.Name == "value") is { T: { } tensor } attribute && Convertible(tensor, options)
                 && Halve(graph, tensor, node.Output[0]) is { } halfTensor)
             {

@@ -15,8 +15,8 @@ namespace Gac.Onnx.Rewrites;
 public static class HeadPruneRewrite
 {
     /// <param name="data">When given, each group's sliced weights move to it as soon as they are cut (see <see cref="ExternalData.ExternalDataBuilder"/>).</param>
-    public static ModelProto Apply(OnnxModelFile model, IReadOnlyList<HeadPruning> prunings, ExternalData.ExternalDataBuilder? data = null)
-        => PrunePass.Apply(model, prunings, data, GroupKind.Attention, p => p.Group, Prune);
+    public static ModelProto Apply(OnnxModelFile model, IReadOnlyList<HeadPruning> prunings, ExternalData.ExternalDataBuilder? data = null, CancellationToken cancellationToken = default)
+        => PrunePass.Apply(model, prunings, data, GroupKind.Attention, p => p.Group, Prune, cancellationToken);
 
     private static void Prune(RewriteGraph graph, LinearGroup group, IReadOnlyList<LinearSite> members, HeadPruning pruning)
     {

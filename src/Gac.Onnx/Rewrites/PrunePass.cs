@@ -7,6 +7,7 @@ namespace Gac.Onnx.Rewrites;
 /// <summary>
 /// The loop both structured-pruning rewrites share: one group at a time on a copy of the model, the
 /// group named by discovery and its member layers located in the graph before the rewrite sees them.
+/// CPU-bound and synchronous: the token is checked between groups.
 /// </summary>
 internal static class PrunePass
 {
@@ -17,12 +18,14 @@ internal static class PrunePass
         ExternalDataBuilder? data,
         GroupKind kind,
         Func<TPruning, string> groupName,
-        Action<RewriteGraph, LinearGroup, IReadOnlyList<LinearSite>, TPruning> prune)
+        Action<RewriteGraph, LinearGroup, IReadOnlyList<LinearSite>, TPruning> prune,
+        CancellationToken cancellationToken)
     {
         var graph = new RewriteGraph(model, data);
         var sites = new LinearSites(graph);
         foreach (var pruning in prunings)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             var group = sites.Group(groupName(pruning), kind, graph);
             prune(graph, group, group.Members.Select(m => sites.Layer(m, graph)).ToList(), pruning);
             data?.PlaceAll(graph.Model);

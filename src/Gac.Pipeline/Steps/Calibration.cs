@@ -1,10 +1,8 @@
 using Gac.Core.Calibration;
 using Gac.Core.Spec;
 using Gac.Onnx.Rewrites;
-using Google.Protobuf;
-using Microsoft.ML.OnnxRuntime;
-
 using Gac.Pipeline.Inspection;
+using Google.Protobuf;
 
 namespace Gac.Pipeline.Steps;
 
@@ -26,7 +24,7 @@ public static class Calibration
         using var session = run.Sessions.Open(tapped.Model.ToByteArray(), "calibration", externalDataFolder: Path.GetDirectoryName(model.Path));
 
         var defaulted = new List<string>();
-        var bucket = ShapeBuckets.Complete(session.Session, run.Spec.Calibration.Dims, defaulted, DimBinding.KnownShapes(run.Spec.Calibration));
+        var bucket = ShapeBuckets.Complete(session.Signature, run.Spec.Calibration.Dims, defaulted, DimBinding.KnownShapes(run.Spec.Calibration));
         if (defaulted.Count > 0)
         {
             run.Report("calibrate", $"symbolic dims not in calibration.dims, using {string.Join(", ", defaulted)}");
@@ -35,21 +33,20 @@ public static class Calibration
         var byOutput = new Dictionary<string, ActivationStatistics>(StringComparer.Ordinal);
         var outputs = tapped.OutputByLayer.Values.Distinct(StringComparer.Ordinal).ToArray();
         var batches = 0;
-        using var options = new RunOptions();
         if (run.Spec.Calibration.Source == CalibrationSource.Text)
         {
-            Text.RealText.Check(run, session.Session, model.InputDomains);
+            Text.RealText.Check(run, session.Signature, model.InputDomains);
         }
 
-        foreach (var batch in CalibrationFeeds.Create(run, session.Session, bucket, model.InputDomains))
+        foreach (var batch in CalibrationFeeds.Create(run, session.Signature, bucket, model.InputDomains))
         {
             run.CancellationToken.ThrowIfCancellationRequested();
             using (batch)
             {
-                using var results = session.Session.Run(options, batch.Names, batch.Values, outputs);
+                using var results = session.Run(batch, outputs, "calibration");
                 for (var i = 0; i < outputs.Length; i++)
                 {
-                    Accumulate(byOutput, outputs[i], results[i]);
+                    Accumulate(byOutput, outputs[i], results.Shape(i), results.Floats(i));
                 }
             }
 
@@ -61,9 +58,8 @@ public static class Calibration
     }
 
     /// <summary>The tap is [..., K]: every leading index is one token row of the layer's input.</summary>
-    private static void Accumulate(Dictionary<string, ActivationStatistics> byOutput, string name, OrtValue value)
+    private static void Accumulate(Dictionary<string, ActivationStatistics> byOutput, string name, long[] shape, ReadOnlySpan<float> values)
     {
-        var shape = value.GetTensorTypeAndShape().Shape;
         var channels = checked((int)shape[^1]);
         if (!byOutput.TryGetValue(name, out var statistics))
         {
@@ -71,6 +67,6 @@ public static class Calibration
             byOutput[name] = statistics;
         }
 
-        statistics.Accumulate(value.GetTensorDataAsSpan<float>());
+        statistics.Accumulate(values);
     }
 }

@@ -4,8 +4,7 @@ using Gac.Core.Diagnostics;
 using Gac.Core.Model;
 using Gac.Core.Spec;
 using Gac.Runtime.Benchmark;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
+using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Steps;
 
@@ -18,76 +17,70 @@ namespace Gac.Pipeline.Steps;
 /// </summary>
 public static class CalibrationFeeds
 {
-    public static IEnumerable<InputSet> Create(RunContext run, InferenceSession session, ShapeBucket bucket, InputDomains domains)
+    public static IEnumerable<InputSet> Create(RunContext run, SessionSignature model, ShapeBucket bucket, InputDomains domains)
     {
         var spec = run.Spec.Calibration;
         if (spec.Source == CalibrationSource.Tokens)
         {
-            return FromTokens(spec, session, bucket);
+            return FromTokens(spec, model, bucket);
         }
 
         var source = InputSources.Calibration(run, domains);
-        var count = Math.Min(spec.Samples, source.Count(session, bucket) ?? spec.Samples);
-        return Enumerable.Range(0, count).Select(sample => source.Create(session, bucket, sample));
+        var count = Math.Min(spec.Samples, source.Count(model, bucket) ?? spec.Samples);
+        return Enumerable.Range(0, count).Select(sample => source.Create(model, bucket, sample));
     }
 
     /// <summary>Sample <paramref name="sample"/> of calibration.inputs: every model input drawn from its own seeded uniform range.</summary>
-    internal static InputSet FromGenerators(CalibrationSpec spec, InferenceSession session, int seed)
+    internal static InputSet FromGenerators(CalibrationSpec spec, SessionSignature model, int seed)
     {
-        foreach (var name in session.InputMetadata.Keys)
+        foreach (var name in model.InputNames)
         {
             if (spec.Inputs.All(i => i.Name != name))
             {
-                throw Mismatch($"the model input '{name}' has no entry in calibration.inputs; list every input ({string.Join(", ", session.InputMetadata.Keys)}).");
+                throw Mismatch($"the model input '{name}' has no entry in calibration.inputs; list every input ({string.Join(", ", model.InputNames)}).");
             }
         }
 
         var random = new Random(seed);
-        var names = new List<string>();
-        var values = new List<OrtValue>();
+        var tensors = new List<InputTensor>();
         foreach (var input in spec.Inputs)
         {
-            if (!session.InputMetadata.TryGetValue(input.Name, out var metadata))
+            if (!model.TryGetInput(input.Name, out var metadata))
             {
-                values.ForEach(v => v.Dispose());
-                throw Mismatch($"calibration.inputs names '{input.Name}', which the model does not have; its inputs are {string.Join(", ", session.InputMetadata.Keys)}.");
+                throw Mismatch($"calibration.inputs names '{input.Name}', which the model does not have; its inputs are {string.Join(", ", model.InputNames)}.");
             }
 
-            CheckType(input.Name, metadata, SpecEnumText.ToText(input.DType), "calibration.inputs");
-            CheckShape(input.Name, metadata, input.Shape);
-            names.Add(input.Name);
-            values.Add(Uniform(input, random));
+            CheckType(metadata, SpecEnumText.ToText(input.DType), "calibration.inputs");
+            CheckShape(metadata, input.Shape);
+            tensors.Add(Uniform(input, random));
         }
 
-        return new InputSet(names, values);
+        return new InputSet(tensors);
     }
 
     /// <summary>calibration.npy: one tensor per input, one batch.</summary>
-    internal static InputSet FromNpy(CalibrationSpec spec, InferenceSession session)
+    internal static InputSet FromNpy(CalibrationSpec spec, SessionSignature model)
     {
-        var names = new List<string>();
-        var values = new List<OrtValue>();
+        var tensors = new List<InputTensor>();
         foreach (var (name, path) in spec.Npy)
         {
-            if (!session.InputMetadata.TryGetValue(name, out var metadata))
+            if (!model.TryGetInput(name, out var metadata))
             {
-                values.ForEach(v => v.Dispose());
-                throw Mismatch($"calibration.npy names '{name}', which the model does not have; its inputs are {string.Join(", ", session.InputMetadata.Keys)}.");
+                throw Mismatch($"calibration.npy names '{name}', which the model does not have; its inputs are {string.Join(", ", model.InputNames)}.");
             }
 
             var array = NpyArray.Load(path.FullPath);
-            CheckType(name, metadata, array.DType, $"'{path.Text}'");
-            CheckShape(name, metadata, array.Shape);
-            names.Add(name);
-            values.Add(FromNpyArray(array));
+            CheckType(metadata, array.DType, $"'{path.Text}'");
+            CheckShape(metadata, array.Shape);
+            tensors.Add(FromNpyArray(name, array));
         }
 
-        return new InputSet(names, values);
+        return new InputSet(tensors);
     }
 
-    private static IEnumerable<InputSet> FromTokens(CalibrationSpec spec, InferenceSession session, ShapeBucket bucket)
+    private static IEnumerable<InputSet> FromTokens(CalibrationSpec spec, SessionSignature model, ShapeBucket bucket)
     {
-        var windows = TokenWindows(spec, session, bucket, skip: 0, count: spec.Samples);
+        var windows = TokenWindows(spec, model, bucket, skip: 0, count: spec.Samples);
         if (windows.Count == 0)
         {
             throw GacException.Create(
@@ -104,24 +97,24 @@ public static class CalibrationFeeds
     /// attention mask and position ids (fed ones and 0 … seq−1: an unpadded prefill) and float k/v
     /// caches (a dim named like "past_sequence"), fed empty: a decode-ready export run as a prefill.
     /// </summary>
-    public static string TokenInput(InferenceSession session)
+    public static string TokenInput(SessionSignature model)
     {
-        var integerInputs = session.InputMetadata.Where(m => m.Value.ElementDataType == TensorElementType.Int64 && !IsMaskOrPositions(m.Key, m.Value)).ToList();
-        var others = session.InputMetadata.Where(m => m.Value.ElementDataType != TensorElementType.Int64);
-        if (integerInputs.Count != 1 || integerInputs[0].Value.Dimensions.Length != 2 || !others.All(m => IsCache(m.Value)))
+        var integerInputs = model.Inputs.Where(m => m.Element == TensorElement.Int64 && !IsMaskOrPositions(m)).ToList();
+        var others = model.Inputs.Where(m => m.Element != TensorElement.Int64);
+        if (integerInputs.Count != 1 || integerInputs[0].Rank != 2 || !others.All(IsCache))
         {
             throw GacException.Create(
                 DiagnosticCatalogue.CalibrationDataUnsupported,
-                $"calibration.tokens needs a model with one int64 input of shape [batch, seq] and, besides it, only an attention mask, position ids and k/v-cache inputs (float, with a past-length dim); this model's inputs are {string.Join(", ", session.InputMetadata.Select(m => $"{m.Key} ({m.Value.ElementDataType}, rank {m.Value.Dimensions.Length})"))}.");
+                $"calibration.tokens needs a model with one int64 input of shape [batch, seq] and, besides it, only an attention mask, position ids and k/v-cache inputs (float, with a past-length dim); this model's inputs are {model.Describe()}.");
         }
 
-        return integerInputs[0].Key;
+        return integerInputs[0].Name;
     }
 
     /// <summary>An int64 [batch, n] input named as a mask or as positions (Hugging Face's names).</summary>
-    private static bool IsMaskOrPositions(string name, NodeMetadata metadata)
-        => metadata.Dimensions.Length == 2
-            && IntegerInputDomain.KindFromName(name) is IntegerInputKind.Ones or IntegerInputKind.Positions;
+    private static bool IsMaskOrPositions(SessionInput input)
+        => input.Rank == 2
+            && IntegerInputDomain.KindFromName(input.Name) is IntegerInputKind.Ones or IntegerInputKind.Positions;
 
     /// <summary>
     /// Consecutive windows of batch × seq token ids from calibration.tokens, skipping the first
@@ -129,15 +122,15 @@ public static class CalibrationFeeds
     /// heldout_samples, so perplexity is measured on text calibration never saw. k/v-cache inputs
     /// get empty tensors: each window is a prefill from its first token.
     /// </summary>
-    public static IReadOnlyList<Func<InputSet>> TokenWindows(CalibrationSpec spec, InferenceSession session, ShapeBucket bucket, int skip, int count)
+    public static IReadOnlyList<Func<InputSet>> TokenWindows(CalibrationSpec spec, SessionSignature model, ShapeBucket bucket, int skip, int count)
     {
-        var name = TokenInput(session);
-        var shape = RandomInputs.ResolveShape(name, session.InputMetadata[name], bucket);
-        var caches = session.InputMetadata.Where(m => m.Key != name && !IsMaskOrPositions(m.Key, m.Value))
-            .Select(m => (Name: m.Key, m.Value.ElementDataType, Shape: RandomInputs.ResolveShape(m.Key, m.Value, bucket)))
+        var name = TokenInput(model);
+        var shape = RandomInputs.ResolveShape(model[name], bucket);
+        var caches = model.Inputs.Where(m => m.Name != name && !IsMaskOrPositions(m))
+            .Select(m => (m.Name, m.Element, Shape: RandomInputs.ResolveShape(m, bucket)))
             .ToList();
-        var prefillInputs = session.InputMetadata.Where(m => m.Key != name && IsMaskOrPositions(m.Key, m.Value))
-            .Select(m => (Name: m.Key, Kind: IntegerInputDomain.KindFromName(m.Key), Shape: RandomInputs.ResolveShape(m.Key, m.Value, bucket)))
+        var prefillInputs = model.Inputs.Where(m => m.Name != name && IsMaskOrPositions(m))
+            .Select(m => (m.Name, Kind: IntegerInputDomain.KindFromName(m.Name), Shape: RandomInputs.ResolveShape(m, bucket)))
             .ToList();
         foreach (var cache in caches.Where(c => c.Shape.Aggregate(1L, (a, d) => a * d) != 0))
         {
@@ -151,34 +144,33 @@ public static class CalibrationFeeds
         var available = Math.Max(0, (tokens.Length / window) - skip);
         return Enumerable.Range(skip, Math.Min(count, available))
             .Select(i => (Func<InputSet>)(() => new InputSet(
-                [name, .. prefillInputs.Select(p => p.Name), .. caches.Select(c => c.Name)],
                 [
-                    OrtValue.CreateTensorValueFromMemory(tokens.AsSpan(i * window, window).ToArray(), shape),
-                    .. prefillInputs.Select(p => PrefillValues(p.Kind, p.Shape)),
-                    .. caches.Select(c => EmptyCache(c.ElementDataType, c.Shape)),
+                    InputTensor.Of(name, tokens.AsSpan(i * window, window).ToArray(), shape),
+                    .. prefillInputs.Select(p => PrefillValues(p.Name, p.Kind, p.Shape)),
+                    .. caches.Select(c => EmptyCache(c.Name, c.Element, c.Shape)),
                 ])))
             .ToList();
     }
 
     /// <summary>An unpadded prefill's mask (all 1) or positions (0 … n−1 on every row).</summary>
-    private static OrtValue PrefillValues(IntegerInputKind kind, long[] shape)
+    private static InputTensor PrefillValues(string name, IntegerInputKind kind, long[] shape)
     {
         var count = checked((int)(shape[0] * shape[1]));
         var values = kind == IntegerInputKind.Ones
             ? Enumerable.Repeat(1L, count).ToArray()
             : Enumerable.Range(0, count).Select(i => i % shape[1]).ToArray();
-        return OrtValue.CreateTensorValueFromMemory(values, shape);
+        return InputTensor.Of(name, values, shape);
     }
 
-    private static bool IsCache(NodeMetadata metadata)
-        => metadata.ElementDataType is TensorElementType.Float or TensorElementType.Float16
+    private static bool IsCache(SessionInput metadata)
+        => metadata.Element is TensorElement.Float or TensorElement.Float16
             && metadata.SymbolicDimensions.Any(d => !string.IsNullOrEmpty(d) && ShapeBuckets.IsPastLength(d));
 
     /// <summary>A tensor with a 0-length past axis; fp16 for models whose weights and inputs were converted.</summary>
-    private static OrtValue EmptyCache(TensorElementType type, long[] shape)
-        => type == TensorElementType.Float16
-            ? OrtValue.CreateTensorValueFromMemory(new Float16[0], shape)
-            : OrtValue.CreateTensorValueFromMemory(new float[0], shape);
+    internal static InputTensor EmptyCache(string name, TensorElement type, long[] shape)
+        => type == TensorElement.Float16
+            ? InputTensor.Of(name, Array.Empty<Half>(), shape)
+            : InputTensor.Of(name, Array.Empty<float>(), shape);
 
     internal static long[] ReadTokens(string path)
     {
@@ -216,34 +208,34 @@ public static class CalibrationFeeds
     }
 
     /// <summary>ONNX Runtime does not convert element types: a float32 tensor fed to an int64 input fails inside Run.</summary>
-    private static void CheckType(string name, NodeMetadata metadata, string dtype, string source)
+    private static void CheckType(SessionInput metadata, string dtype, string source)
     {
-        var given = dtype switch
+        TensorElement? given = dtype switch
         {
-            "float32" => TensorElementType.Float,
-            "float16" => TensorElementType.Float16,
-            "int64" => TensorElementType.Int64,
-            "int32" => TensorElementType.Int32,
-            _ => TensorElementType.DataTypeMax,
+            "float32" => TensorElement.Float,
+            "float16" => TensorElement.Float16,
+            "int64" => TensorElement.Int64,
+            "int32" => TensorElement.Int32,
+            _ => null,
         };
-        if (given != metadata.ElementDataType)
+        if (given != metadata.Element)
         {
-            throw Mismatch($"input '{name}' takes {metadata.ElementDataType}, but {source} holds {dtype}.");
+            throw Mismatch($"input '{metadata.Name}' takes {metadata.Element}, but {source} holds {dtype}.");
         }
     }
 
-    private static void CheckShape(string name, NodeMetadata metadata, IReadOnlyList<long> shape)
+    private static void CheckShape(SessionInput metadata, IReadOnlyList<long> shape)
     {
-        var fits = shape.Count == metadata.Dimensions.Length
+        var fits = shape.Count == metadata.Rank
             && shape.Select((d, i) => metadata.Dimensions[i] <= 0 || metadata.Dimensions[i] == d).All(ok => ok);
         if (!fits)
         {
             var expected = string.Join(", ", metadata.Dimensions.Select((d, i) => d > 0 ? d.ToString(CultureInfo.InvariantCulture) : metadata.SymbolicDimensions.ElementAtOrDefault(i) ?? "?"));
-            throw Mismatch($"input '{name}' expects shape [{expected}], calibration data has [{string.Join(", ", shape)}].");
+            throw Mismatch($"input '{metadata.Name}' expects shape [{expected}], calibration data has [{string.Join(", ", shape)}].");
         }
     }
 
-    private static OrtValue Uniform(CalibrationInput input, Random random)
+    private static InputTensor Uniform(CalibrationInput input, Random random)
     {
         var shape = input.Shape.ToArray();
         var count = checked((int)shape.Aggregate(1L, (a, b) => a * b));
@@ -257,7 +249,7 @@ public static class CalibrationFeeds
                     data[i] = (long)Math.Floor(input.Min + (random.NextDouble() * (input.Max - input.Min + 1)));
                 }
 
-                return OrtValue.CreateTensorValueFromMemory(data, shape);
+                return InputTensor.Of(input.Name, data, shape);
             }
 
             case TensorDType.Int32:
@@ -268,18 +260,18 @@ public static class CalibrationFeeds
                     data[i] = (int)Math.Floor(input.Min + (random.NextDouble() * (input.Max - input.Min + 1)));
                 }
 
-                return OrtValue.CreateTensorValueFromMemory(data, shape);
+                return InputTensor.Of(input.Name, data, shape);
             }
 
             case TensorDType.Float16:
             {
-                var data = new Float16[count];
+                var data = new Half[count];
                 for (var i = 0; i < count; i++)
                 {
-                    data[i] = (Float16)(float)(input.Min + (random.NextDouble() * (input.Max - input.Min)));
+                    data[i] = (Half)(input.Min + (random.NextDouble() * (input.Max - input.Min)));
                 }
 
-                return OrtValue.CreateTensorValueFromMemory(data, shape);
+                return InputTensor.Of(input.Name, data, shape);
             }
 
             default:
@@ -290,20 +282,20 @@ public static class CalibrationFeeds
                     data[i] = (float)(input.Min + (random.NextDouble() * (input.Max - input.Min)));
                 }
 
-                return OrtValue.CreateTensorValueFromMemory(data, shape);
+                return InputTensor.Of(input.Name, data, shape);
             }
         }
     }
 
-    private static OrtValue FromNpyArray(NpyArray array)
+    private static InputTensor FromNpyArray(string name, NpyArray array)
     {
         var shape = array.Shape.ToArray();
         return array.DType switch
         {
-            "float32" => OrtValue.CreateTensorValueFromMemory(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(array.Data).ToArray(), shape),
-            "float16" => OrtValue.CreateTensorValueFromMemory(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Float16>(array.Data).ToArray(), shape),
-            "int64" => OrtValue.CreateTensorValueFromMemory(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(array.Data).ToArray(), shape),
-            _ => OrtValue.CreateTensorValueFromMemory(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(array.Data).ToArray(), shape),
+            "float32" => InputTensor.Of(name, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(array.Data).ToArray(), shape),
+            "float16" => InputTensor.Of(name, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(array.Data).ToArray(), shape),
+            "int64" => InputTensor.Of(name, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(array.Data).ToArray(), shape),
+            _ => InputTensor.Of(name, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(array.Data).ToArray(), shape),
         };
     }
 

@@ -1,5 +1,7 @@
+using Gac.Core.Reports;
 using Gac.Core.Spec;
 using Gac.Runtime.Fidelity;
+using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Steps;
 
@@ -46,7 +48,7 @@ public sealed class CalibrationProbe(RunContext run, ImportedModel model, ModelV
 
     private ReferenceOutputs Reference => _reference ??= Record();
 
-    public FidelityResult Measure(ModelVariant variant, string label)
+    public FidelitySection Measure(ModelVariant variant, string label)
     {
         using var session = run.Sessions.Open(variant.Path, label);
         return FidelityEvaluator.Evaluate(Reference, session, run.CancellationToken);
@@ -61,7 +63,7 @@ public sealed class CalibrationProbe(RunContext run, ImportedModel model, ModelV
     }
 
     /// <summary>The selection metric of a measurement (lower is better).</summary>
-    public double Quality(FidelityResult result) => Metric switch
+    public double Quality(FidelitySection result) => Metric switch
     {
         PerplexityMetric => result.PerplexityCandidate!.Value,
         SentenceDistanceMetric => 1 - result.SentenceCosine!.Value,
@@ -88,14 +90,14 @@ public sealed class CalibrationProbe(RunContext run, ImportedModel model, ModelV
     private ReferenceOutputs Record()
     {
         using var session = run.Sessions.Open(original.Path, ModelVariant.OriginalName);
-        var settings = SettingsFor(session.Session);
+        var settings = SettingsFor(session.Signature);
         _isLanguageModel = settings.TokenIdsInput is not null;
         run.Report("probe", $"recording the original on {settings.Samples} calibration sample(s) ({settings.Bucket})");
         return FidelityEvaluator.Record(session, settings, run.CancellationToken);
     }
 
     /// <summary>Validation's fidelity settings, fed calibration's samples instead of the held-out ones.</summary>
-    private FidelitySettings SettingsFor(Microsoft.ML.OnnxRuntime.InferenceSession session)
+    private FidelitySettings SettingsFor(SessionSignature session)
     {
         var calibration = run.Spec.Calibration;
         var bucket = ShapeBuckets.Complete(session, calibration.Dims, knownShapes: Inspection.DimBinding.KnownShapes(calibration));

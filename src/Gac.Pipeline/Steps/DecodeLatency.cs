@@ -1,8 +1,7 @@
 using Gac.Core.Reports;
 using Gac.Pipeline.Inspection;
 using Gac.Runtime.Benchmark;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
+using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Steps;
 
@@ -17,12 +16,12 @@ namespace Gac.Pipeline.Steps;
 public static class DecodeLatency
 {
     /// <summary>The decode bucket for a prefill bucket; null when the model has no cache or the prefill is a single token.</summary>
-    public static (ShapeBucket Bucket, int Context, int Batch)? BucketFor(InferenceSession session, ShapeBucket prefill)
+    public static (ShapeBucket Bucket, int Context, int Batch)? BucketFor(SessionSignature session, ShapeBucket prefill)
     {
-        var symbols = session.InputMetadata.Values.SelectMany(m => m.SymbolicDimensions).Where(s => !string.IsNullOrEmpty(s)).Distinct().ToList();
+        var symbols = session.Inputs.SelectMany(m => m.SymbolicDimensions).Where(s => !string.IsNullOrEmpty(s)).Distinct().ToList();
         var past = symbols.FirstOrDefault(DimBinding.IsPastLength);
-        var tokens = session.InputMetadata.FirstOrDefault(m => m.Value.ElementDataType == TensorElementType.Int64 && m.Value.Dimensions.Length == 2 && IsTokenIds(m.Key));
-        var sequence = tokens.Value?.SymbolicDimensions.ElementAtOrDefault(1);
+        var tokens = session.Inputs.FirstOrDefault(m => m.Element == TensorElement.Int64 && m.Rank == 2 && IsTokenIds(m.Name));
+        var sequence = tokens?.Symbol(1);
         if (past is null || string.IsNullOrEmpty(sequence) || !prefill.Dimensions.TryGetValue(sequence, out var length) || length < 2
             || prefill.Dimensions.GetValueOrDefault(past) != 0)
         {

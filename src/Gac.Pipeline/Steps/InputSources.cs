@@ -2,7 +2,7 @@ using Gac.Core.Diagnostics;
 using Gac.Core.Model;
 using Gac.Core.Spec;
 using Gac.Runtime.Benchmark;
-using Microsoft.ML.OnnxRuntime;
+using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Steps;
 
@@ -41,29 +41,29 @@ public static class InputSources
     /// <summary>calibration.inputs: sample s draws every input from its range with seed + s.</summary>
     private sealed class SpecGenerators(CalibrationSpec spec, int seed) : IInputSource
     {
-        public int? Count(InferenceSession session, ShapeBucket bucket) => null;
+        public int? Count(SessionSignature model, ShapeBucket bucket) => null;
 
-        public InputSet Create(InferenceSession session, ShapeBucket bucket, int sample)
-            => CalibrationFeeds.FromGenerators(spec, session, seed + sample);
+        public InputSet Create(SessionSignature model, ShapeBucket bucket, int sample)
+            => CalibrationFeeds.FromGenerators(spec, model, seed + sample);
     }
 
     /// <summary>calibration.npy: one batch, whatever sample is asked for.</summary>
     private sealed class NpyTensors(CalibrationSpec spec) : IInputSource
     {
-        public int? Count(InferenceSession session, ShapeBucket bucket) => 1;
+        public int? Count(SessionSignature model, ShapeBucket bucket) => 1;
 
-        public InputSet Create(InferenceSession session, ShapeBucket bucket, int sample) => CalibrationFeeds.FromNpy(spec, session);
+        public InputSet Create(SessionSignature model, ShapeBucket bucket, int sample) => CalibrationFeeds.FromNpy(spec, model);
     }
 
     /// <summary>calibration.tokens: window skip + s of batch × seq token ids.</summary>
     private sealed class TokenWindowSource(CalibrationSpec spec, int skip) : IInputSource
     {
-        public int? Count(InferenceSession session, ShapeBucket bucket)
-            => CalibrationFeeds.TokenWindows(spec, session, bucket, skip, int.MaxValue).Count;
+        public int? Count(SessionSignature model, ShapeBucket bucket)
+            => CalibrationFeeds.TokenWindows(spec, model, bucket, skip, int.MaxValue).Count;
 
-        public InputSet Create(InferenceSession session, ShapeBucket bucket, int sample)
+        public InputSet Create(SessionSignature model, ShapeBucket bucket, int sample)
         {
-            var windows = CalibrationFeeds.TokenWindows(spec, session, bucket, skip + sample, 1);
+            var windows = CalibrationFeeds.TokenWindows(spec, model, bucket, skip + sample, 1);
             if (windows.Count == 0)
             {
                 throw GacException.Create(

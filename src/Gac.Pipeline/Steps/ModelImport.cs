@@ -30,7 +30,7 @@ public static class ModelImport
             // Headers only: a config.json that disagrees with its weights stops here, before any weight is read.
             CheckpointInventory.Verify(config, configPath, checkpoint);
             var options = CheckpointExportOptions.Default with { PastKeyValues = spec.PastKeyValues, AttentionMask = spec.AttentionMask, Opset = run.Spec.Export.Opset };
-            path = CheckpointExporter.Export(config, checkpoint, run.Scratch("imported.onnx"), options).ModelPath;
+            path = CheckpointExporter.Export(config, checkpoint, run.Scratch("imported.onnx"), options, run.CancellationToken).ModelPath;
         }
 
         run.Report("import", $"reading {spec.Path.Text}");

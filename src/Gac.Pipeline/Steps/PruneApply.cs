@@ -39,12 +39,12 @@ public static class PruneApply
         ModelProto rewritten = model.File.Model.Clone();
         if (channels.Count > 0)
         {
-            rewritten = ChannelPruneRewrite.Apply(model.File, channels, data);
+            rewritten = ChannelPruneRewrite.Apply(model.File, channels, data, run.CancellationToken);
         }
 
         if (heads.Count > 0)
         {
-            rewritten = HeadPruneRewrite.Apply(OnnxModelFile.FromModel(rewritten, model.Path), heads, data);
+            rewritten = HeadPruneRewrite.Apply(OnnxModelFile.FromModel(rewritten, model.Path), heads, data, run.CancellationToken);
         }
 
         return VariantWriter.Commit(run, model, data, rewritten, name, $"{channels.Count} MLP groups and {heads.Count} attention groups pruned", folder);

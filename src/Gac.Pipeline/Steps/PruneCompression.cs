@@ -25,6 +25,7 @@ public static class PruneCompression
         var attentionBlock = 0;
         foreach (var group in model.Inventory.Groups)
         {
+            run.CancellationToken.ThrowIfCancellationRequested();
             var members = group.Members.Select(m => model.Inventory.Layers.Single(l => l.Name == m)).ToList();
             if (group.Kind == GroupKind.Mlp && prune.Targets.Contains(PruneTarget.Mlp))
             {

@@ -28,7 +28,7 @@ public static class RunReportBuilder
             },
             plan.Summary,
             [.. validation.Latency.Select(l => l.ToReport()), .. validation.DecodeLatency],
-            validation.AlignedFidelity.ToReport(),
+            validation.AlignedFidelity,
             GateSection.From(verdict),
             run.Warnings.Select(w => w.ToCanonicalString()).ToList())
         {
@@ -40,7 +40,7 @@ public static class RunReportBuilder
                 run.Profile.Name,
                 run.ArtifactPath,
                 artifactWritten),
-            FidelityUnaligned = validation.UnalignedFidelity.ToReport(),
+            FidelityUnaligned = validation.UnalignedFidelity,
             Selection = plan.Selection,
         };
     }

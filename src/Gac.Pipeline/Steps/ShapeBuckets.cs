@@ -2,7 +2,7 @@ using Gac.Core.Spec;
 using Gac.Onnx;
 using Gac.Pipeline.Inspection;
 using Gac.Runtime.Benchmark;
-using Microsoft.ML.OnnxRuntime;
+using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Steps;
 
@@ -17,21 +17,19 @@ public static class ShapeBuckets
     public static bool IsPastLength(string symbol) => DimBinding.IsPastLength(symbol);
 
     public static ShapeBucket Complete(
-        InferenceSession session,
+        SessionSignature model,
         IReadOnlyDictionary<string, long> given,
         ICollection<string>? defaulted = null,
         IReadOnlyDictionary<string, IReadOnlyList<long>>? knownShapes = null,
         string where = "calibration.dims")
-        => new(DimBinding.Bind(HeaderOf(session), given, knownShapes, where, defaulted));
+        => new(DimBinding.Bind(HeaderOf(model), given, knownShapes, where, defaulted));
 
     /// <summary>ONNX Runtime's view of the inputs; its element-type numbers are ONNX's.</summary>
-    private static ModelHeader HeaderOf(InferenceSession session)
+    private static ModelHeader HeaderOf(SessionSignature model)
         => new(
-            session.InputMetadata.Select(m => new ModelInput(
-                m.Key,
-                (OnnxDataType)(int)m.Value.ElementDataType,
-                m.Value.Dimensions.Select((d, i) => d > 0
-                    ? new InputDim(d, null)
-                    : new InputDim(null, i < m.Value.SymbolicDimensions.Length ? m.Value.SymbolicDimensions[i] : string.Empty)).ToList())).ToList(),
+            model.Inputs.Select(m => new ModelInput(
+                m.Name,
+                (OnnxDataType)(int)m.Element,
+                m.Dimensions.Select((d, i) => d > 0 ? new InputDim(d, null) : new InputDim(null, m.Symbol(i))).ToList())).ToList(),
             VocabularySize: null);
 }

@@ -1,10 +1,11 @@
+using Gac.Core.Reports;
 using Gac.Core.Spec;
+using Gac.Pipeline.Inspection;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Fidelity;
 using Gac.Runtime.Hardware;
 using Gac.Runtime.Providers;
 
-using Gac.Pipeline.Inspection;
 
 namespace Gac.Pipeline.Steps;
 
@@ -38,9 +39,9 @@ public static class Validation
         ReferenceOutputs reference;
         try
         {
-            buckets = Buckets(run, original.Session);
-            decode = DecodeLatency.BucketFor(original.Session, buckets[0]);
-            var fidelity = FidelityFor(run, domains, original.Session, buckets[0]);
+            buckets = Buckets(run, original.Signature);
+            decode = DecodeLatency.BucketFor(original.Signature, buckets[0]);
+            var fidelity = FidelityFor(run, domains, original.Signature, buckets[0]);
             run.Report("validate", $"fidelity on {fidelity.Samples} held-out inputs ({buckets[0]}){(fidelity.TokenIdsInput is null ? string.Empty : ", perplexity on held-out token windows")}");
             reference = FidelityEvaluator.Record(original, fidelity, run.CancellationToken);
         }
@@ -60,10 +61,10 @@ public static class Validation
         if (oneAtATime)
         {
             original.Dispose();
-            FidelityResult? alignedFidelity = null;
-            FidelityResult? unalignedFidelity = null;
+            FidelitySection? alignedFidelity = null;
+            FidelitySection? unalignedFidelity = null;
             ReferenceOutputs? alignedOutputs = null;
-            OrtSession Candidate(ModelVariant variant, Action<FidelityResult, ReferenceOutputs> fidelity)
+            OrtSession Candidate(ModelVariant variant, Action<FidelitySection, ReferenceOutputs> fidelity)
             {
                 var session = sessions.Open(variant.Path, variant.Name);
                 var (result, outputs) = FidelityEvaluator.EvaluateAndRecord(reference, session, run.CancellationToken);
@@ -102,7 +103,7 @@ public static class Validation
     }
 
     /// <summary>The shapes validation times: validation.shapes, or calibration.dims when none is listed.</summary>
-    internal static List<ShapeBucket> Buckets(RunContext run, Microsoft.ML.OnnxRuntime.InferenceSession session)
+    internal static List<ShapeBucket> Buckets(RunContext run, SessionSignature session)
         => run.Spec.Validation.Shapes
             .Select(shape => ShapeBuckets.Complete(session, shape, knownShapes: DimBinding.KnownShapes(run.Spec.Calibration), where: "validation.shapes"))
             .DefaultIfEmpty(ShapeBuckets.Complete(session, run.Spec.Calibration.Dims, knownShapes: DimBinding.KnownShapes(run.Spec.Calibration)))
@@ -133,7 +134,7 @@ public static class Validation
     /// model, with perplexity; otherwise the held-out samples of the spec's own source
     /// (<see cref="InputSources.HeldOut"/>: generated or calibration.inputs a seed apart, npy reused).
     /// </summary>
-    internal static FidelitySettings FidelityFor(RunContext run, Core.Model.InputDomains domains, Microsoft.ML.OnnxRuntime.InferenceSession session, ShapeBucket bucket)
+    internal static FidelitySettings FidelityFor(RunContext run, Core.Model.InputDomains domains, SessionSignature session, ShapeBucket bucket)
     {
         var calibration = run.Spec.Calibration;
         var heldout = run.Spec.Validation.HeldoutSamples;

@@ -1,3 +1,4 @@
+using Gac.Core.Reports;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Fidelity;
 using Gac.Runtime.Hardware;
@@ -10,8 +11,8 @@ namespace Gac.Pipeline.Steps;
 public sealed record ValidationResult(
     ExecutionProvider Provider,
     HardwareFingerprint Hardware,
-    FidelityResult AlignedFidelity,
-    FidelityResult UnalignedFidelity,
+    FidelitySection AlignedFidelity,
+    FidelitySection UnalignedFidelity,
     IReadOnlyList<LatencyResult> Latency,
     ReferenceOutputs AlignedOutputs)
 {

@@ -13,6 +13,8 @@ namespace Gac.Pipeline.Steps;
 /// <see cref="Commit"/> appends the untouched weights one tensor at a time, so writing a variant of a
 /// model larger than RAM holds one layer at a time. fp16 (when the spec asks) is a second streamed
 /// pass over the written fp32 variant. Small models still come out as one file (export.external_data).
+/// Writing is synchronous (CPU and disk bound, one tensor at a time) with the run's token checked
+/// between tensors; a cancelled variant leaves only scratch files, which the run removes.
 /// The aligned candidate is written under the artifact's own file name (in a folder of its own), so
 /// its tensors already name the data file "&lt;artifact&gt;.data" that is published beside it: the
 /// files validated are byte for byte the files published.
@@ -26,14 +28,14 @@ public static class VariantWriter
     public static ModelVariant Commit(RunContext run, ImportedModel model, ExternalDataBuilder data, ModelProto rewritten, string name, string what, string? folder = null)
     {
         var path = PathOf(run, name, folder);
-        data.Commit(OnnxModelFile.FromModel(rewritten, model.Path));
+        data.Commit(OnnxModelFile.FromModel(rewritten, model.Path), run.CancellationToken);
         if (run.Spec.Export.DType == ExportDType.Fp16)
         {
             var fp32Path = Fp32Path(run, name, folder);
             var fp32 = OnnxModelFile.Load(fp32Path);
             using (var half = new ExternalDataBuilder(path, SaveOptions(run)))
             {
-                half.Commit(OnnxModelFile.FromModel(Fp16Conversion.Apply(fp32, data: half), fp32Path));
+                half.Commit(OnnxModelFile.FromModel(Fp16Conversion.Apply(fp32, data: half, cancellationToken: run.CancellationToken), fp32Path), run.CancellationToken);
             }
 
             File.Delete(fp32Path);

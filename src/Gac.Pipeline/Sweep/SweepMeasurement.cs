@@ -1,4 +1,5 @@
 using Gac.Core.Gate;
+using Gac.Core.Reports;
 using Gac.Core.Sweep;
 using Gac.Pipeline.Steps;
 using Gac.Runtime.Benchmark;
@@ -27,9 +28,9 @@ internal static class SweepMeasurement
         var sessions = run.Sessions;
         var provider = sessions.ResolveProvider();
         using var original = sessions.Open(model.Path, ModelVariant.OriginalName);
-        var buckets = Validation.Buckets(run, original.Session);
-        var decode = DecodeLatency.BucketFor(original.Session, buckets[0]);
-        var fidelity = Validation.FidelityFor(run, model.InputDomains, original.Session, buckets[0]);
+        var buckets = Validation.Buckets(run, original.Signature);
+        var decode = DecodeLatency.BucketFor(original.Signature, buckets[0]);
+        var fidelity = Validation.FidelityFor(run, model.InputDomains, original.Signature, buckets[0]);
         run.Report("sweep", $"quality on {fidelity.Samples} held-out samples ({buckets[0]}), latency on {provider}");
         var reference = FidelityEvaluator.Record(original, fidelity, run.CancellationToken);
         var benchmark = new LatencyBenchmark(new BenchmarkSettings(
@@ -64,11 +65,11 @@ internal static class SweepMeasurement
                 originalDecode.Add(DecodeP50(step, ModelVariant.OriginalName)!.Value);
             }
 
-            var unalignedPoint = Variant(run, ModelVariant.UnalignedName, written[2 * i], plans[i].UnalignedRanks, model, unalignedFidelity, quality, latency, null)
-                with { DecodeP50Ms = DecodeP50(step, ModelVariant.UnalignedName) };
+            var unalignedPoint = Variant(
+                run, ModelVariant.UnalignedName, written[2 * i], plans[i].UnalignedRanks, model, unalignedFidelity, quality, latency, DecodeP50(step, ModelVariant.UnalignedName), null);
             var verdict = QualityGate.Evaluate(run.Spec.Gate, Outcome(plans[i], written[(2 * i) + 1], alignedFidelity, latency));
-            var alignedPoint = Variant(run, plans[i].Strategy, written[(2 * i) + 1], plans[i].AlignedRanks, model, alignedFidelity, quality, latency, verdict)
-                with { DecodeP50Ms = DecodeP50(step, ModelVariant.AlignedName) };
+            var alignedPoint = Variant(
+                run, plans[i].Strategy, written[(2 * i) + 1], plans[i].AlignedRanks, model, alignedFidelity, quality, latency, DecodeP50(step, ModelVariant.AlignedName), verdict);
             points.Add(new SweepPoint(ratios[i], unalignedPoint, alignedPoint));
         }
 
@@ -83,12 +84,12 @@ internal static class SweepMeasurement
         => step?.Variants.Single(v => v.Variant == variant).P50Ms;
 
     /// <summary>Perplexity for language models, sentence cosine for pooled encoders, else the compared output's relative error.</summary>
-    private static SweepQuality QualityOf(FidelityResult fidelity)
+    private static SweepQuality QualityOf(FidelitySection fidelity)
         => fidelity.PerplexityCandidate is not null ? new SweepQuality(SweepQuality.Perplexity, false, fidelity.Samples)
             : fidelity.SentenceCosine is not null ? new SweepQuality(SweepQuality.SentenceCosine, true, fidelity.Samples)
             : new SweepQuality(SweepQuality.RelativeError, false, fidelity.Samples);
 
-    private static double QualityValue(SweepQuality quality, FidelityResult fidelity) => quality.Metric switch
+    private static double QualityValue(SweepQuality quality, FidelitySection fidelity) => quality.Metric switch
     {
         SweepQuality.Perplexity => fidelity.PerplexityCandidate!.Value,
         SweepQuality.SentenceCosine => fidelity.SentenceCosine!.Value,
@@ -96,7 +97,7 @@ internal static class SweepMeasurement
     };
 
     /// <summary>The original against itself: its own perplexity, cosine 1, relative error 0.</summary>
-    private static double OriginalQuality(SweepQuality quality, FidelityResult fidelity) => quality.Metric switch
+    private static double OriginalQuality(SweepQuality quality, FidelitySection fidelity) => quality.Metric switch
     {
         SweepQuality.Perplexity => fidelity.PerplexityOriginal!.Value,
         SweepQuality.SentenceCosine => 1.0,
@@ -104,7 +105,7 @@ internal static class SweepMeasurement
     };
 
     /// <summary>What the gate reads, as <see cref="GateStep"/> builds it: worst speedup and slowest p50 over the shapes.</summary>
-    private static MeasuredOutcome Outcome(AlignedPlan plan, ModelVariant variant, FidelityResult fidelity, IReadOnlyList<LatencyResult> latency)
+    private static MeasuredOutcome Outcome(AlignedPlan plan, ModelVariant variant, FidelitySection fidelity, IReadOnlyList<LatencyResult> latency)
         => new(
             SpeedupVsOriginal: Worst(latency, ModelVariant.OriginalName),
             SpeedupVsUnaligned: Worst(latency, ModelVariant.UnalignedName),
@@ -121,7 +122,7 @@ internal static class SweepMeasurement
 
     private static SweepVariant Variant(
         RunContext run, string name, ModelVariant variant, IReadOnlyDictionary<string, int?> ranks, ImportedModel model,
-        FidelityResult fidelity, SweepQuality quality, IReadOnlyList<LatencyResult> latency, Verdict? verdict)
+        FidelitySection fidelity, SweepQuality quality, IReadOnlyList<LatencyResult> latency, double? decodeP50Ms, Verdict? verdict)
     {
         var session = name == ModelVariant.UnalignedName ? ModelVariant.UnalignedName : ModelVariant.AlignedName;
         var slowest = latency.MaxBy(l => l.Variant(session).P50Ms)!;
@@ -141,7 +142,7 @@ internal static class SweepMeasurement
             timings.P50CiLowMs,
             timings.P50CiHighMs,
             speedup,
-            null,
+            decodeP50Ms,
             false,
             false,
             verdict?.Accepted,

@@ -3,7 +3,7 @@ using Gac.Core.Model;
 using Gac.Core.Spec;
 using Gac.Pipeline.Steps;
 using Gac.Runtime.Benchmark;
-using Microsoft.ML.OnnxRuntime;
+using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Text;
 
@@ -19,7 +19,7 @@ public static class RealText
     /// validation.heldout_samples after it in validation's first shape (GAC4041 otherwise), so a short
     /// text fails before the compressor runs rather than after.
     /// </summary>
-    public static void Check(RunContext run, InferenceSession session, InputDomains domains)
+    public static void Check(RunContext run, SessionSignature session, InputDomains domains)
     {
         var spec = run.Spec;
         var heldoutBucket = ShapeBuckets.Complete(session, spec.Validation.Shapes.FirstOrDefault() ?? spec.Calibration.Dims);

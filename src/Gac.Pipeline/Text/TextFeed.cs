@@ -1,8 +1,7 @@
 using Gac.Core.Diagnostics;
 using Gac.Core.Model;
 using Gac.Runtime.Benchmark;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
+using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Text;
 
@@ -47,7 +46,7 @@ public sealed class TextFeed
     public static TextFeed Create(
         ModelTokenizer tokenizer,
         string textPath,
-        InferenceSession session,
+        SessionSignature session,
         ShapeBucket calibrationBucket,
         int calibrationSamples,
         ShapeBucket heldoutBucket,
@@ -56,8 +55,8 @@ public sealed class TextFeed
     {
         var roles = TextInputs.Of(session);
         var ids = roles.TokenIds;
-        var calibrationShape = RandomInputs.ResolveShape(ids, session.InputMetadata[ids], calibrationBucket);
-        var heldoutShape = RandomInputs.ResolveShape(ids, session.InputMetadata[ids], heldoutBucket);
+        var calibrationShape = RandomInputs.ResolveShape(session[ids], calibrationBucket);
+        var heldoutShape = RandomInputs.ResolveShape(session[ids], heldoutBucket);
         var feed = roles.IsLanguageModel
             ? Windows(tokenizer, textPath, roles, calibrationShape, calibrationSamples, heldoutShape, heldoutSamples)
             : Sentences(tokenizer, textPath, roles, calibrationShape, calibrationSamples, heldoutShape, heldoutSamples);
@@ -87,32 +86,16 @@ public sealed class TextFeed
     }
 
     /// <summary>The graph inputs of one batch; k/v caches empty, token types 0, positions 0 … seq−1.</summary>
-    public InputSet Inputs(InferenceSession session, ShapeBucket bucket, TextBatch batch)
+    public InputSet Inputs(SessionSignature session, ShapeBucket bucket, TextBatch batch)
     {
-        var names = new List<string>();
-        var values = new List<OrtValue>();
-        try
+        return new InputSet(Roles.Roles.Select(r => r.Value switch
         {
-            foreach (var (name, role) in Roles.Roles)
-            {
-                values.Add(role switch
-                {
-                    TextInputRole.TokenIds => OrtValue.CreateTensorValueFromMemory((long[])batch.TokenIds.Clone(), batch.Shape),
-                    TextInputRole.AttentionMask => OrtValue.CreateTensorValueFromMemory((long[])batch.AttentionMask.Clone(), batch.Shape),
-                    TextInputRole.TokenTypes => OrtValue.CreateTensorValueFromMemory(new long[batch.TokenIds.Length], batch.Shape),
-                    TextInputRole.Positions => OrtValue.CreateTensorValueFromMemory(Positions(batch.Shape), batch.Shape),
-                    _ => EmptyCache(name, session.InputMetadata[name], bucket),
-                });
-                names.Add(name);
-            }
-        }
-        catch
-        {
-            values.ForEach(v => v.Dispose());
-            throw;
-        }
-
-        return new InputSet(names, values);
+            TextInputRole.TokenIds => InputTensor.Of(r.Key, (long[])batch.TokenIds.Clone(), batch.Shape),
+            TextInputRole.AttentionMask => InputTensor.Of(r.Key, (long[])batch.AttentionMask.Clone(), batch.Shape),
+            TextInputRole.TokenTypes => InputTensor.Of(r.Key, new long[batch.TokenIds.Length], batch.Shape),
+            TextInputRole.Positions => InputTensor.Of(r.Key, Positions(batch.Shape), batch.Shape),
+            _ => EmptyCache(session[r.Key], bucket),
+        }).ToList());
     }
 
     /// <summary>The held-out samples asked for, or (null) every whole sample the text holds after calibration's part, at least one.</summary>
@@ -199,9 +182,10 @@ public sealed class TextFeed
         return positions;
     }
 
-    private static OrtValue EmptyCache(string name, NodeMetadata metadata, ShapeBucket bucket)
+    private static InputTensor EmptyCache(SessionInput metadata, ShapeBucket bucket)
     {
-        var shape = RandomInputs.ResolveShape(name, metadata, bucket);
+        var name = metadata.Name;
+        var shape = RandomInputs.ResolveShape(metadata, bucket);
         if (shape.Aggregate(1L, (a, d) => a * d) != 0)
         {
             throw GacException.Create(
@@ -209,8 +193,6 @@ public sealed class TextFeed
                 $"calibration.text feeds a prefill, but the k/v-cache input '{name}' would be [{string.Join(", ", shape)}] in shape {bucket}; leave its past-length dim out of the shapes (it defaults to 0, an empty cache).");
         }
 
-        return metadata.ElementDataType == TensorElementType.Float16
-            ? OrtValue.CreateTensorValueFromMemory(new Float16[0], shape)
-            : OrtValue.CreateTensorValueFromMemory(new float[0], shape);
+        return Steps.CalibrationFeeds.EmptyCache(name, metadata.Element, shape);
     }
 }

@@ -3,7 +3,7 @@ using Gac.Core.Model;
 using Gac.Core.Spec;
 using Gac.Pipeline.Steps;
 using Gac.Runtime.Benchmark;
-using Microsoft.ML.OnnxRuntime;
+using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Text;
 
@@ -19,9 +19,9 @@ public sealed class TextInputSource(CalibrationSpec spec, InputDomains domains, 
     private readonly Dictionary<string, TextFeed> _feeds = new(StringComparer.Ordinal);
     private ModelTokenizer? _tokenizer;
 
-    public int? Count(InferenceSession session, ShapeBucket bucket) => Batches(session, bucket).Count;
+    public int? Count(SessionSignature session, ShapeBucket bucket) => Batches(session, bucket).Count;
 
-    public InputSet Create(InferenceSession session, ShapeBucket bucket, int sample)
+    public InputSet Create(SessionSignature session, ShapeBucket bucket, int sample)
     {
         var batches = Batches(session, bucket);
         if (sample >= batches.Count)
@@ -36,7 +36,7 @@ public sealed class TextInputSource(CalibrationSpec spec, InputDomains domains, 
     }
 
     /// <summary>The feed for this shape: calibration samples in calibration's shape, and every held-out batch the rest of the text holds.</summary>
-    public TextFeed Feed(InferenceSession session, ShapeBucket bucket)
+    public TextFeed Feed(SessionSignature session, ShapeBucket bucket)
     {
         if (!_feeds.TryGetValue(bucket.Name, out var feed))
         {
@@ -50,6 +50,6 @@ public sealed class TextInputSource(CalibrationSpec spec, InputDomains domains, 
         return feed;
     }
 
-    private IReadOnlyList<TextBatch> Batches(InferenceSession session, ShapeBucket bucket)
+    private IReadOnlyList<TextBatch> Batches(SessionSignature session, ShapeBucket bucket)
         => heldOut ? Feed(session, bucket).Heldout : Feed(session, bucket).Calibration;
 }

@@ -1,8 +1,7 @@
 using Gac.Core.Diagnostics;
 using Gac.Pipeline.Steps;
 using Gac.Runtime.Benchmark;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
+using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Text;
 
@@ -37,14 +36,15 @@ public sealed record TextInputs(bool IsLanguageModel, IReadOnlyDictionary<string
 
     public string? AttentionMask => Roles.Where(r => r.Value == TextInputRole.AttentionMask).Select(r => r.Key).FirstOrDefault();
 
-    public static TextInputs Of(InferenceSession session)
+    public static TextInputs Of(SessionSignature session)
     {
-        var isLanguageModel = session.OutputMetadata.ContainsKey(Runtime.Fidelity.FidelityEvaluator.LogitsOutput);
+        var isLanguageModel = session.HasOutput(Runtime.Fidelity.FidelityEvaluator.LogitsOutput);
         var roles = new Dictionary<string, TextInputRole>(StringComparer.Ordinal);
-        foreach (var (name, metadata) in session.InputMetadata)
+        foreach (var metadata in session.Inputs)
         {
+            var name = metadata.Name;
             roles[name] = RoleOf(name, metadata, isLanguageModel)
-                ?? throw Unrecognised(session, $"the input '{name}' ({metadata.ElementDataType}, rank {metadata.Dimensions.Length}) is none of token ids, attention mask, token types, position ids{(isLanguageModel ? " or a k/v cache" : string.Empty)}");
+                ?? throw Unrecognised(session, $"the input '{name}' ({metadata.Element}, rank {metadata.Rank}) is none of token ids, attention mask, token types, position ids{(isLanguageModel ? " or a k/v cache" : string.Empty)}");
         }
 
         var ids = roles.Count(r => r.Value == TextInputRole.TokenIds);
@@ -61,14 +61,14 @@ public sealed record TextInputs(bool IsLanguageModel, IReadOnlyDictionary<string
         return new TextInputs(isLanguageModel, roles);
     }
 
-    private static TextInputRole? RoleOf(string name, NodeMetadata metadata, bool isLanguageModel)
+    private static TextInputRole? RoleOf(string name, SessionInput metadata, bool isLanguageModel)
     {
-        if (metadata.ElementDataType is TensorElementType.Float or TensorElementType.Float16)
+        if (metadata.Element is TensorElement.Float or TensorElement.Float16)
         {
             return isLanguageModel && metadata.SymbolicDimensions.Any(d => !string.IsNullOrEmpty(d) && ShapeBuckets.IsPastLength(d)) ? TextInputRole.EmptyCache : null;
         }
 
-        if (metadata.ElementDataType != TensorElementType.Int64 || metadata.Dimensions.Length != 2)
+        if (metadata.Element != TensorElement.Int64 || metadata.Rank != 2)
         {
             return null;
         }
@@ -79,8 +79,8 @@ public sealed record TextInputs(bool IsLanguageModel, IReadOnlyDictionary<string
             : TextInputRole.TokenIds;
     }
 
-    private static GacException Unrecognised(InferenceSession session, string why)
+    private static GacException Unrecognised(SessionSignature session, string why)
         => GacException.Create(
             DiagnosticCatalogue.TextInputsUnrecognised,
-            $"calibration.text cannot feed this model: {why}. Its inputs are {string.Join(", ", session.InputMetadata.Select(m => $"{m.Key} ({m.Value.ElementDataType}, rank {m.Value.Dimensions.Length})"))}.");
+            $"calibration.text cannot feed this model: {why}. Its inputs are {session.Describe()}.");
 }

@@ -1,4 +1,3 @@
-using Gac.Core.Diagnostics;
 using Gac.Runtime.Providers;
 using Microsoft.ML.OnnxRuntime;
 
@@ -24,7 +23,7 @@ public sealed class BoundSession : IBenchmarkTarget, IDisposable
     {
         this.session = session ?? throw new ArgumentNullException(nameof(session));
         ArgumentNullException.ThrowIfNull(source);
-        inputs = source.Create(session.Session, bucket, 0);
+        inputs = source.Create(session.Signature, bucket, 0);
         binding = session.Session.CreateIoBinding();
         for (var i = 0; i < inputs.Names.Count; i++)
         {
@@ -50,15 +49,7 @@ public sealed class BoundSession : IBenchmarkTarget, IDisposable
 
     public void RunOnce()
     {
-        try
-        {
-            session.Session.RunWithBinding(runOptions, binding);
-            binding.SynchronizeBoundOutputs();
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw GacException.Create(DiagnosticCatalogue.InferenceFailed, $"Running '{Name}' failed: {e.Message}", inner: e);
-        }
+        session.RunBound(runOptions, binding);
     }
 
     public void Dispose()

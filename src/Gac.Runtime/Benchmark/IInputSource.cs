@@ -1,4 +1,4 @@
-using Microsoft.ML.OnnxRuntime;
+using Gac.Runtime.Providers;
 
 namespace Gac.Runtime.Benchmark;
 
@@ -9,10 +9,10 @@ namespace Gac.Runtime.Benchmark;
 public interface IInputSource
 {
     /// <summary>How many distinct samples the source holds for this shape; null when it generates any number.</summary>
-    int? Count(InferenceSession session, ShapeBucket bucket);
+    int? Count(SessionSignature model, ShapeBucket bucket);
 
     /// <summary>Sample <paramref name="sample"/>: the same values for every model with these inputs. The caller disposes it.</summary>
-    InputSet Create(InferenceSession session, ShapeBucket bucket, int sample);
+    InputSet Create(SessionSignature model, ShapeBucket bucket, int sample);
 }
 
 /// <summary>Seeded random inputs valid by construction (<see cref="RandomInputs"/>); sample s uses seed + s.</summary>
@@ -22,8 +22,8 @@ public sealed class GeneratedInputs(Core.Model.InputDomains domains, int seed) :
 
     public int Seed { get; } = seed;
 
-    public int? Count(InferenceSession session, ShapeBucket bucket) => null;
+    public int? Count(SessionSignature model, ShapeBucket bucket) => null;
 
-    public InputSet Create(InferenceSession session, ShapeBucket bucket, int sample)
-        => RandomInputs.Create(session, bucket, Seed + sample, Domains);
+    public InputSet Create(SessionSignature model, ShapeBucket bucket, int sample)
+        => RandomInputs.Create(model, bucket, Seed + sample, Domains);
 }

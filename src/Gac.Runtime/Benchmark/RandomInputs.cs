@@ -1,7 +1,6 @@
 using Gac.Core.Diagnostics;
 using Gac.Core.Model;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
+using Gac.Runtime.Providers;
 
 namespace Gac.Runtime.Benchmark;
 
@@ -14,12 +13,12 @@ namespace Gac.Runtime.Benchmark;
 /// </summary>
 public static class RandomInputs
 {
-    public static InputSet Create(InferenceSession session, ShapeBucket bucket, int seed, InputDomains domains)
+    public static InputSet Create(SessionSignature model, ShapeBucket bucket, int seed, InputDomains domains)
     {
-        ArgumentNullException.ThrowIfNull(session);
+        ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(bucket);
         ArgumentNullException.ThrowIfNull(domains);
-        var symbols = session.InputMetadata.Values.SelectMany(m => m.SymbolicDimensions).Where(d => !string.IsNullOrEmpty(d)).ToHashSet(StringComparer.Ordinal);
+        var symbols = model.Inputs.SelectMany(m => m.SymbolicDimensions).Where(d => !string.IsNullOrEmpty(d)).ToHashSet(StringComparer.Ordinal);
         var unknown = bucket.Dimensions.Keys.Where(k => !symbols.Contains(k)).ToList();
         if (unknown.Count > 0)
         {
@@ -30,47 +29,28 @@ public static class RandomInputs
         }
 
         var random = new Random(seed);
-        var names = new List<string>();
-        var values = new List<OrtValue>();
-        try
-        {
-            foreach (var (name, metadata) in session.InputMetadata)
-            {
-                var shape = ResolveShape(name, metadata, bucket);
-                values.Add(CreateTensor(name, metadata.ElementDataType, shape, random, domains));
-                names.Add(name);
-            }
-        }
-        catch
-        {
-            foreach (var value in values)
-            {
-                value.Dispose();
-            }
-
-            throw;
-        }
-
-        return new InputSet(names, values);
+        return new InputSet(model.Inputs.Select(input => CreateTensor(input.Name, input.Element, ResolveShape(input, bucket), random, domains)).ToList());
     }
 
-    public static long[] ResolveShape(string input, NodeMetadata metadata, ShapeBucket bucket)
+    public static long[] ResolveShape(SessionInput input, ShapeBucket bucket)
     {
-        var shape = new long[metadata.Dimensions.Length];
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(bucket);
+        var shape = new long[input.Rank];
         for (var i = 0; i < shape.Length; i++)
         {
-            if (metadata.Dimensions[i] > 0)
+            if (input.Dimensions[i] > 0)
             {
-                shape[i] = metadata.Dimensions[i];
+                shape[i] = input.Dimensions[i];
                 continue;
             }
 
-            var symbol = i < metadata.SymbolicDimensions.Length ? metadata.SymbolicDimensions[i] : string.Empty;
+            var symbol = input.Symbol(i);
             if (string.IsNullOrEmpty(symbol) || !bucket.Dimensions.TryGetValue(symbol, out var value))
             {
                 throw GacException.Create(
                     DiagnosticCatalogue.UnboundSymbolicDimension,
-                    $"Input '{input}' dimension {i} is symbolic ('{(string.IsNullOrEmpty(symbol) ? "unnamed" : symbol)}') and shape bucket '{bucket.Name}' gives it no value.");
+                    $"Input '{input.Name}' dimension {i} is symbolic ('{(string.IsNullOrEmpty(symbol) ? "unnamed" : symbol)}') and shape bucket '{bucket.Name}' gives it no value.");
             }
 
             shape[i] = value;
@@ -79,7 +59,7 @@ public static class RandomInputs
         return shape;
     }
 
-    private static OrtValue CreateTensor(string name, TensorElementType type, long[] shape, Random random, InputDomains domains)
+    private static InputTensor CreateTensor(string name, TensorElement type, long[] shape, Random random, InputDomains domains)
     {
         // In double, so a huge shape cannot overflow before it is refused; .NET arrays stop at 2^31 elements.
         var elements = shape.Aggregate(1.0, (a, b) => a * b);
@@ -93,7 +73,7 @@ public static class RandomInputs
         var count = (int)elements;
         switch (type)
         {
-            case TensorElementType.Float:
+            case TensorElement.Float:
             {
                 var data = new float[count];
                 for (var i = 0; i < count; i++)
@@ -101,26 +81,26 @@ public static class RandomInputs
                     data[i] = (float)(random.NextDouble() * 2 - 1);
                 }
 
-                return OrtValue.CreateTensorValueFromMemory(data, shape);
+                return InputTensor.Of(name, data, shape);
             }
 
-            case TensorElementType.Float16:
+            case TensorElement.Float16:
             {
                 // fp16 models (the CUDA path) take fp16 inputs: ORT does not cast at the graph boundary.
-                var data = new Float16[count];
+                var data = new Half[count];
                 for (var i = 0; i < count; i++)
                 {
-                    data[i] = new Float16(BitConverter.HalfToUInt16Bits((Half)(random.NextDouble() * 2 - 1)));
+                    data[i] = (Half)(random.NextDouble() * 2 - 1);
                 }
 
-                return OrtValue.CreateTensorValueFromMemory(data, shape);
+                return InputTensor.Of(name, data, shape);
             }
 
-            case TensorElementType.Int64:
-                return OrtValue.CreateTensorValueFromMemory(IntegerValues(name, shape, count, random, domains), shape);
+            case TensorElement.Int64:
+                return InputTensor.Of(name, IntegerValues(name, shape, count, random, domains), shape);
 
-            case TensorElementType.Int32:
-                return OrtValue.CreateTensorValueFromMemory(IntegerValues(name, shape, count, random, domains).Select(v => (int)v).ToArray(), shape);
+            case TensorElement.Int32:
+                return InputTensor.Of(name, IntegerValues(name, shape, count, random, domains).Select(v => (int)v).ToArray(), shape);
 
             default:
                 throw GacException.Create(DiagnosticCatalogue.UnsupportedInputType, $"Input '{name}' has element type {type}; random inputs exist for float32, float16, int64 and int32 only.");

@@ -2,8 +2,6 @@ using Gac.Core.Diagnostics;
 using Gac.Core.Reports;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Providers;
-using Microsoft.ML.OnnxRuntime;
-using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Gac.Runtime.Fidelity;
 
@@ -26,20 +24,6 @@ public sealed record FidelitySettings(
     Core.Spec.SentencePooling Pooling = Core.Spec.SentencePooling.None,
     string? AttentionMaskInput = null);
 
-public sealed record FidelityResult(
-    int Samples,
-    double RelativeL2Error,
-    double Cosine,
-    double Top1Agreement,
-    double MaxAbsDiff,
-    double? PerplexityOriginal,
-    double? PerplexityCandidate,
-    string? Pooling = null,
-    double? SentenceCosine = null)
-{
-    public FidelitySection ToReport() => new(Samples, RelativeL2Error, Cosine, Top1Agreement, MaxAbsDiff, PerplexityOriginal, PerplexityCandidate, Pooling, SentenceCosine);
-}
-
 /// <summary>
 /// Runs the original and a candidate on the same held-out inputs and compares one output. The
 /// original's outputs are recorded once (<see cref="Record"/>) and every candidate is compared with
@@ -51,7 +35,7 @@ public static class FidelityEvaluator
     /// <summary>The language-model output HF, Optimum and our exporter name; perplexity is computed on it.</summary>
     public const string LogitsOutput = "logits";
 
-    public static FidelityResult Evaluate(OrtSession original, OrtSession candidate, FidelitySettings settings, CancellationToken cancellationToken = default)
+    public static FidelitySection Evaluate(OrtSession original, OrtSession candidate, FidelitySettings settings, CancellationToken cancellationToken = default)
         => Evaluate(Record(original, settings, cancellationToken), candidate, cancellationToken);
 
     /// <summary>Runs the original on every held-out sample and keeps the compared output (and token ids).</summary>
@@ -60,29 +44,28 @@ public static class FidelityEvaluator
         ArgumentNullException.ThrowIfNull(original);
         ArgumentNullException.ThrowIfNull(settings);
         var outputName = settings.OutputName
-            ?? (settings.TokenIdsInput is not null && original.Session.OutputNames.Contains(LogitsOutput) ? LogitsOutput : original.Session.OutputNames[0]);
+            ?? (settings.TokenIdsInput is not null && original.Signature.HasOutput(LogitsOutput) ? LogitsOutput : original.Signature.OutputNames[0]);
         var samples = new List<ReferenceSample>();
-        using var runOptions = new RunOptions();
         for (var s = 0; s < settings.Samples; s++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var inputs = Inputs(original, settings, s);
-            var (values, shape) = Pooled(RunOne(original, inputs, outputName, runOptions), inputs, settings, outputName);
-            var ids = settings.TokenIdsInput is { } idsName ? inputs[idsName].GetTensorDataAsSpan<long>().ToArray() : null;
+            var (values, shape) = Pooled(RunOne(original, inputs, outputName), inputs, settings, outputName);
+            var ids = settings.TokenIdsInput is { } idsName ? inputs[idsName].Int64Values.ToArray() : null;
             samples.Add(new ReferenceSample(values, shape, ids));
         }
 
         return new ReferenceOutputs(settings, outputName, samples);
     }
 
-    public static FidelityResult Evaluate(ReferenceOutputs reference, OrtSession candidate, CancellationToken cancellationToken = default)
+    public static FidelitySection Evaluate(ReferenceOutputs reference, OrtSession candidate, CancellationToken cancellationToken = default)
         => Evaluate(reference, candidate, keep: null, cancellationToken);
 
     /// <summary>
     /// <see cref="Evaluate(ReferenceOutputs, OrtSession, CancellationToken)"/>, also keeping the
     /// candidate's own outputs on the same inputs: what the published artifact must reproduce.
     /// </summary>
-    public static (FidelityResult Fidelity, ReferenceOutputs CandidateOutputs) EvaluateAndRecord(ReferenceOutputs reference, OrtSession candidate, CancellationToken cancellationToken = default)
+    public static (FidelitySection Fidelity, ReferenceOutputs CandidateOutputs) EvaluateAndRecord(ReferenceOutputs reference, OrtSession candidate, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(reference);
         var kept = new List<ReferenceSample>();
@@ -99,40 +82,38 @@ public static class FidelityEvaluator
         ArgumentNullException.ThrowIfNull(recorded);
         ArgumentNullException.ThrowIfNull(model);
         var samples = new List<ReferenceSample>();
-        using var runOptions = new RunOptions();
         for (var s = 0; s < recorded.Samples.Count; s++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             using var inputs = Inputs(model, recorded.Settings, s);
             // Recorded outputs of an encoder fed sentences are pooled sentence vectors; pool the rerun alike.
-            var (values, shape) = Pooled(RunOne(model, inputs, recorded.OutputName, runOptions), inputs, recorded.Settings, recorded.OutputName);
+            var (values, shape) = Pooled(RunOne(model, inputs, recorded.OutputName), inputs, recorded.Settings, recorded.OutputName);
             samples.Add(new ReferenceSample(values, shape, null));
         }
 
         return samples;
     }
 
-    private static FidelityResult Evaluate(ReferenceOutputs reference, OrtSession candidate, List<ReferenceSample>? keep, CancellationToken cancellationToken)
+    private static FidelitySection Evaluate(ReferenceOutputs reference, OrtSession candidate, List<ReferenceSample>? keep, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(reference);
         ArgumentNullException.ThrowIfNull(candidate);
         var settings = reference.Settings;
         var outputName = reference.OutputName;
-        if (!candidate.Session.OutputNames.Contains(outputName))
+        if (!candidate.Signature.HasOutput(outputName))
         {
-            throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Candidate '{candidate.Name}' has no output '{outputName}' (it has: {string.Join(", ", candidate.Session.OutputNames)}).");
+            throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Candidate '{candidate.Name}' has no output '{outputName}' (it has: {string.Join(", ", candidate.Signature.OutputNames)}).");
         }
 
         var metrics = new FidelityMetrics();
         var pplOriginal = settings.TokenIdsInput is null ? null : new PerplexityAccumulator();
         var pplCandidate = settings.TokenIdsInput is null ? null : new PerplexityAccumulator();
-        using var runOptions = new RunOptions();
         for (var s = 0; s < reference.Samples.Count; s++)
         {
             cancellationToken.ThrowIfCancellationRequested();
             var expected = reference.Samples[s];
             using var inputs = Inputs(candidate, settings, s);
-            var (compared, candidateShape) = Pooled(RunOne(candidate, inputs, outputName, runOptions), inputs, settings, outputName);
+            var (compared, candidateShape) = Pooled(RunOne(candidate, inputs, outputName), inputs, settings, outputName);
             var shape = expected.Shape;
             if (!shape.SequenceEqual(candidateShape))
             {
@@ -155,7 +136,7 @@ public static class FidelityEvaluator
         }
 
         var pooled = settings.Pooling != Core.Spec.SentencePooling.None;
-        return new FidelityResult(
+        return new FidelitySection(
             reference.Samples.Count,
             metrics.RelativeL2Error,
             metrics.Cosine,
@@ -171,42 +152,21 @@ public static class FidelityEvaluator
     private static (float[] Values, long[] Shape) Pooled((float[] Values, long[] Shape) output, InputSet inputs, FidelitySettings settings, string outputName)
         => settings.Pooling == Core.Spec.SentencePooling.None
             ? output
-            : SentenceVectors.Pool(output.Values, output.Shape, inputs[settings.AttentionMaskInput!].GetTensorDataAsSpan<long>(), settings.Pooling, outputName);
+            : SentenceVectors.Pool(output.Values, output.Shape, inputs[settings.AttentionMaskInput!].Int64Values, settings.Pooling, outputName);
 
     /// <summary>Sample s's inputs: the caller's (held-out token windows) or seeded random ones, the same for every model.</summary>
     private static InputSet Inputs(OrtSession session, FidelitySettings settings, int sample)
-        => settings.Inputs?.Invoke(sample) ?? RandomInputs.Create(session.Session, settings.Bucket, settings.Seed + sample, settings.Domains ?? Core.Model.InputDomains.None);
+        => settings.Inputs?.Invoke(sample) ?? RandomInputs.Create(session.Signature, settings.Bucket, settings.Seed + sample, settings.Domains ?? Core.Model.InputDomains.None);
 
     /// <summary>Runs with the caller's inputs and returns the output as float32 (fp16 outputs widened).</summary>
-    private static (float[] Values, long[] Shape) RunOne(OrtSession session, InputSet inputs, string outputName, RunOptions runOptions)
+    private static (float[] Values, long[] Shape) RunOne(OrtSession session, InputSet inputs, string outputName)
     {
-        try
+        using var outputs = session.Run(inputs, [outputName], "fidelity");
+        if (outputs.Element(0) is not (TensorElement.Float or TensorElement.Float16))
         {
-            using var outputs = session.Session.Run(runOptions, inputs.Names, inputs.Values, [outputName]);
-            var value = outputs[0];
-            var info = value.GetTensorTypeAndShape();
-            float[] data = info.ElementDataType switch
-            {
-                TensorElementType.Float => value.GetTensorDataAsSpan<float>().ToArray(),
-                TensorElementType.Float16 => Widen(value.GetTensorDataAsSpan<Float16>()),
-                _ => throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Output '{outputName}' of '{session.Name}' is {info.ElementDataType}; fidelity compares float32 or float16 outputs."),
-            };
-            return (data, info.Shape);
-        }
-        catch (OnnxRuntimeException e)
-        {
-            throw GacException.Create(DiagnosticCatalogue.InferenceFailed, $"Running '{session.Name}' for fidelity failed: {e.Message}", inner: e);
-        }
-    }
-
-    private static float[] Widen(ReadOnlySpan<Float16> values)
-    {
-        var result = new float[values.Length];
-        for (var i = 0; i < values.Length; i++)
-        {
-            result[i] = (float)BitConverter.UInt16BitsToHalf(values[i].value);
+            throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Output '{outputName}' of '{session.Name}' is {outputs.Element(0)}; fidelity compares float32 or float16 outputs.");
         }
 
-        return result;
+        return (outputs.Floats(0).ToArray(), outputs.Shape(0));
     }
 }

@@ -19,6 +19,12 @@ public sealed class GreedyDecoder
     private readonly string? _mask;
     private readonly string? _positions;
 
+    /// <summary>Decodes with a session opened by <see cref="Providers.OrtSessionFactory"/>.</summary>
+    public GreedyDecoder(Providers.OrtSession session)
+        : this((session ?? throw new ArgumentNullException(nameof(session))).Session)
+    {
+    }
+
     public GreedyDecoder(InferenceSession session)
     {
         _session = session ?? throw new ArgumentNullException(nameof(session));

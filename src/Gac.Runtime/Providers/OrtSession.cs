@@ -1,9 +1,14 @@
+using Gac.Core.Diagnostics;
+using Gac.Runtime.Benchmark;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Gac.Runtime.Providers;
 
 /// <summary>
-/// An open model plus the provider it runs on. Owns the <see cref="InferenceSession"/> and disposes it.
+/// An open model plus the provider it runs on. Owns the <see cref="InferenceSession"/> and disposes
+/// it. Every run goes through <see cref="Run"/> (or, for the timed loop, <see cref="RunBound"/>), the
+/// one place an ONNX Runtime failure becomes a diagnostic (GAC4007) instead of an exception with a
+/// stack trace.
 /// </summary>
 public sealed class OrtSession : IDisposable
 {
@@ -13,16 +18,53 @@ public sealed class OrtSession : IDisposable
         Session = session;
         Provider = provider;
         DeviceId = deviceId;
+        Signature = SessionSignature.Of(session);
     }
 
     /// <summary>A label for reports: "original", "unaligned", "gac" or the file name.</summary>
     public string Name { get; }
 
-    public InferenceSession Session { get; }
+    /// <summary>The model's inputs and outputs as loaded, without ONNX Runtime types.</summary>
+    public SessionSignature Signature { get; }
 
     public ExecutionProvider Provider { get; }
 
     public int DeviceId { get; }
 
+    internal InferenceSession Session { get; }
+
+    /// <summary>Runs the model on <paramref name="inputs"/> and returns <paramref name="outputs"/>; <paramref name="purpose"/> ("calibration", "fidelity") names the run in a failure.</summary>
+    public SessionOutputs Run(InputSet inputs, IReadOnlyList<string> outputs, string purpose)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        ArgumentNullException.ThrowIfNull(outputs);
+        return Guard(purpose, () =>
+        {
+            using var options = new RunOptions();
+            return new SessionOutputs(Session.Run(options, inputs.Names, inputs.Values, outputs), outputs);
+        });
+    }
+
+    /// <summary>One run with inputs and outputs bound through IoBinding (the latency loop).</summary>
+    internal void RunBound(RunOptions options, OrtIoBinding binding)
+        => Guard("latency", () =>
+        {
+            Session.RunWithBinding(options, binding);
+            binding.SynchronizeBoundOutputs();
+            return true;
+        });
+
     public void Dispose() => Session.Dispose();
+
+    private T Guard<T>(string purpose, Func<T> run)
+    {
+        try
+        {
+            return run();
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw GacException.Create(DiagnosticCatalogue.InferenceFailed, $"Running '{Name}' ({purpose}) failed: {e.Message}", inner: e);
+        }
+    }
 }

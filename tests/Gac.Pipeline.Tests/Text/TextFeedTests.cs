@@ -5,7 +5,7 @@ using Gac.Onnx.Ir;
 using Gac.Pipeline.Text;
 using Gac.Runtime.Benchmark;
 using Google.Protobuf;
-using Microsoft.ML.OnnxRuntime;
+using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Tests.Text;
 
@@ -49,12 +49,12 @@ public sealed class TextFeedTests : IDisposable
     [Fact]
     public void MiniLm_batches_are_CLS_sentence_SEP_padded_and_masked_and_held_out_sentences_are_never_calibration_sentences()
     {
-        using var session = new InferenceSession(RealTextFiles.MiniLmModel);
+        using var session = CpuSession.Open(RealTextFiles.MiniLmModel);
         var tokenizer = ModelTokenizer.Load(RealTextFiles.MiniLmVocabulary);
         var calibrationBucket = Bucket(session, batch: 4, seq: 48);
         var heldoutBucket = Bucket(session, batch: 8, seq: 64);
 
-        var feed = TextFeed.Create(tokenizer, RealTextFiles.ExampleSentences, session, calibrationBucket, 5, heldoutBucket, 3);
+        var feed = TextFeed.Create(tokenizer, RealTextFiles.ExampleSentences, session.Signature, calibrationBucket, 5, heldoutBucket, 3);
 
         Assert.False(feed.Roles.IsLanguageModel);
         Assert.Equal("attention_mask", feed.Roles.AttentionMask);
@@ -74,22 +74,22 @@ public sealed class TextFeedTests : IDisposable
         Assert.All(row[length..], id => Assert.Equal(0, id));
         Assert.Equal(Enumerable.Repeat(1L, length).Concat(Enumerable.Repeat(0L, 48 - length)), mask);
 
-        using var inputs = feed.Inputs(session, heldoutBucket, feed.Heldout[0]);
-        Assert.Equal([8L, 64], inputs["input_ids"].GetTensorTypeAndShape().Shape);
-        Assert.All(inputs["token_type_ids"].GetTensorDataAsSpan<long>().ToArray(), t => Assert.Equal(0, t));
-        using var outputs = session.Run(new RunOptions(), inputs.Names, inputs.Values, [session.OutputNames[0]]);
-        Assert.Equal(8, outputs[0].GetTensorTypeAndShape().Shape[0]);
+        using var inputs = feed.Inputs(session.Signature, heldoutBucket, feed.Heldout[0]);
+        Assert.Equal([8L, 64], inputs["input_ids"].Shape);
+        Assert.All(inputs["token_type_ids"].Int64Values.ToArray(), t => Assert.Equal(0, t));
+        using var outputs = session.Run(inputs, [session.Signature.OutputNames[0]], "test");
+        Assert.Equal(8, outputs.Shape(0)[0]);
     }
 
     [Fact]
     public void A_sentence_longer_than_seq_is_GAC4042_at_its_line()
     {
-        using var session = new InferenceSession(RealTextFiles.MiniLmModel);
+        using var session = CpuSession.Open(RealTextFiles.MiniLmModel);
         var text = Path.Combine(_folder, "long.txt");
         File.WriteAllLines(text, ["Short one.", "Short two.", string.Join(' ', Enumerable.Repeat("word", 20)), "Short four."]);
         var bucket = Bucket(session, batch: 1, seq: 12);
 
-        var error = Assert.Throws<GacException>(() => TextFeed.Create(ModelTokenizer.Load(RealTextFiles.MiniLmVocabulary), text, session, bucket, 2, bucket, 2));
+        var error = Assert.Throws<GacException>(() => TextFeed.Create(ModelTokenizer.Load(RealTextFiles.MiniLmVocabulary), text, session.Signature, bucket, 2, bucket, 2));
 
         Assert.Equal("GAC4042", error.Diagnostics[0].Code);
         Assert.Equal(new SourceLocation(text, 3), error.Diagnostics[0].Location);
@@ -98,12 +98,12 @@ public sealed class TextFeedTests : IDisposable
     [Fact]
     public void A_language_model_reads_running_text_in_windows_and_validation_starts_where_calibration_ends()
     {
-        using var session = new InferenceSession(LanguageModel().ToByteArray());
+        using var session = CpuSession.Open(LanguageModel().ToByteArray());
         var tokenizer = ModelTokenizer.Load(Path.Combine(RealTextFiles.TinyLlama, "tokenizer.json"));
         var text = Path.Combine(RealTextFiles.TinyLlama, "heldout.txt");
         var stream = File.ReadAllBytes(text).Select(b => (long)b).ToArray();
 
-        var feed = TextFeed.Create(tokenizer, text, session, Bucket(session, 1, 128), 8, Bucket(session, 2, 64), 4);
+        var feed = TextFeed.Create(tokenizer, text, session.Signature, Bucket(session, 1, 128), 8, Bucket(session, 2, 64), 4);
 
         Assert.True(feed.Roles.IsLanguageModel);
         var calibration = feed.Calibration.SelectMany(b => b.TokenIds).ToArray();
@@ -119,17 +119,17 @@ public sealed class TextFeedTests : IDisposable
         var b = new OnnxGraphBuilder("image");
         var pixels = b.Input("pixel_values", OnnxDataType.Float, "batch", 3, 8, 8);
         b.Output(b.Node("Identity", [pixels], "out"), OnnxDataType.Float, "batch", 3, 8, 8);
-        using var session = new InferenceSession(b.Build().ToByteArray());
+        using var session = CpuSession.Open(b.Build().ToByteArray());
 
-        var error = Assert.Throws<GacException>(() => TextInputs.Of(session));
+        var error = Assert.Throws<GacException>(() => TextInputs.Of(session.Signature));
 
         Assert.Equal("GAC4043", error.Diagnostics[0].Code);
         Assert.Contains("pixel_values (Float, rank 4)", error.Diagnostics[0].Message, StringComparison.Ordinal);
     }
 
-    private static ShapeBucket Bucket(InferenceSession session, long batch, long seq)
+    private static ShapeBucket Bucket(OrtSession session, long batch, long seq)
     {
-        var dims = session.InputMetadata.Values.SelectMany(m => m.SymbolicDimensions).Where(d => !string.IsNullOrEmpty(d)).Distinct().ToList();
+        var dims = session.Signature.Inputs.SelectMany(m => m.SymbolicDimensions).Where(d => !string.IsNullOrEmpty(d)).Distinct().ToList();
         return new ShapeBucket(dims.ToDictionary(d => d, d => d.Contains("batch", StringComparison.OrdinalIgnoreCase) ? batch : seq));
     }
 

@@ -103,9 +103,9 @@ public sealed class LatencyBenchmarkTests
         var factory = new OrtSessionFactory(new SessionSettings(ExecutionProviderChoice.Cpu));
         using var lm = factory.Open(TinyOnnx.BigramLm(7, new float[49]), "lm");
 
-        using var inputs = RandomInputs.Create(lm.Session, ShapeBucket.Parse("batch=4,seq=64"), seed: 5, InputDomains.WithVocabulary(["input_ids"], 7));
+        using var inputs = RandomInputs.Create(lm.Signature, ShapeBucket.Parse("batch=4,seq=64"), seed: 5, InputDomains.WithVocabulary(["input_ids"], 7));
 
-        var ids = inputs["input_ids"].GetTensorDataAsSpan<long>().ToArray();
+        var ids = inputs["input_ids"].Int64Values.ToArray();
         Assert.Equal(256, ids.Length);
         Assert.All(ids, id => Assert.InRange(id, 0, 6));
         Assert.Equal(7, ids.Distinct().Count());
