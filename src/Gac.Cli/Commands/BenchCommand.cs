@@ -26,10 +26,16 @@ public sealed class BenchCommand : GacCommand
         "Feed the inputs a spec's calibration section names (calibration.text, inputs, npy, tokens; else generated from the graph), "
         + "as `run` validates with; its calibration.dims bind the shape unless --shape is given.");
 
+    private readonly Option<bool> _kernels = CliOptions.Flag(
+        "--kernels",
+        "After timing, run the first shape bucket with ONNX Runtime's profiler and list each MatMul/Gemm node with its provider and the GPU kernels it " +
+            "launched "
+        + "(kernel names need a build with CUDA profiling; the profile JSON is kept beside the model).");
+
     public BenchCommand(CliHost host)
         : base(host, "bench", "Latency of one model on a provider (p50/p90/p99/mean with a 95% interval).")
     {
-        Declare([_model, _shape, .. _measurement.Options, _spec]);
+        Declare([_model, _shape, .. _measurement.Options, _spec, _kernels]);
     }
 
     protected override int Execute(CommandContext context)
@@ -47,7 +53,8 @@ public sealed class BenchCommand : GacCommand
             context.FullPathOrNull(context.Get(_spec)) is { } specPath ? GacSpecLoader.Load(specPath) : null,
             _measurement.Provider(context),
             _measurement.Threads(context),
-            settings);
+            settings,
+            context.Get(_kernels));
         var result = ModelBench.Measure(request, context.ShowProgress ? new ProgressLines(context) : null, context.Cancellation);
         foreach (var warning in result.Warnings)
         {
@@ -78,6 +85,7 @@ public sealed class BenchCommand : GacCommand
                 iterations = settings.Iterations,
                 hardware = hardware.ToReport(),
                 results = rows,
+                kernels = result.Kernels?.Select(k => new { node = k.Node, opType = k.OpType, provider = k.Provider, kernels = k.Kernels }),
             }));
             return ExitCodes.Success;
         }
@@ -92,6 +100,12 @@ public sealed class BenchCommand : GacCommand
                 CultureInfo.InvariantCulture,
                 $"  [{(r.bucket.Length == 0 ? "fixed shapes" : r.bucket)}] p50 {r.p50Ms:0.###} ms (95% CI {r.p50CiLowMs:0.###}–{r.p50CiHighMs:0.###}), " +
                 $"p90 {r.p90Ms:0.###}, p99 {r.p99Ms:0.###}, mean {r.meanMs:0.###}"));
+        }
+
+        foreach (var k in result.Kernels ?? [])
+        {
+            var launched = k.Kernels.Count > 0 ? string.Join(", ", k.Kernels) : "no kernel events (this ONNX Runtime build or provider records none)";
+            context.Out.WriteLine($"  kernel {k.Node} ({k.OpType} on {k.Provider}): {launched}");
         }
 
         return ExitCodes.Success;

@@ -1,4 +1,5 @@
 using System.Reflection;
+using Gac.Core.Natives;
 
 namespace Gac.Compression.Native;
 
@@ -12,8 +13,11 @@ internal sealed record TorchNativeFolders(string LibTorchSharpFile, string LibTo
     /// <summary>
     /// Looks where the .NET host puts native assets for this app: the folders the deps file names
     /// (NATIVE_DLL_SEARCH_DIRECTORIES), runtimes/linux-x64/native beside the app and beside
-    /// TorchSharp.dll, and the NuGet package folder TorchSharp.dll came from. Null when a file is missing;
-    /// <paramref name="searched"/> then says where we looked.
+    /// TorchSharp.dll, and the NuGet package folder TorchSharp.dll came from. The gac-build tool package
+    /// ships TorchSharp's shim but not libtorch: when the shim is found and libtorch is not,
+    /// libtorch-cpu-linux-x64 comes from the NuGet package cache, restored there on first use
+    /// (<see cref="NativePackageRestore"/>). Null when a file is missing; <paramref name="searched"/>
+    /// then says where we looked.
     /// </summary>
     public static TorchNativeFolders? Locate(Assembly torchSharp, out IReadOnlyList<string> searched)
     {
@@ -21,6 +25,11 @@ internal sealed record TorchNativeFolders(string LibTorchSharpFile, string LibTo
         searched = candidates;
         var sharp = candidates.Select(d => Path.Combine(d, LibTorchSharpFileName)).FirstOrDefault(File.Exists);
         var torch = candidates.FirstOrDefault(d => File.Exists(Path.Combine(d, LibTorchFileName)));
+        if (sharp is not null && torch is null)
+        {
+            torch = NativePackageRestore.NativeFolder(NativePackage.LibTorchCpu);
+        }
+
         return sharp is null || torch is null ? null : new TorchNativeFolders(sharp, torch);
     }
 

@@ -44,4 +44,11 @@ public static partial class DiagnosticCatalogue
         "export.dtype is fp16, but a weight read by a MatMul, Gemm or Conv holds a value beyond ±65504, the largest finite float16; it is refused rather " +
             "than clamped.",
         "Export with export.dtype: fp32, or rescale that layer (e.g. fold the scale into the following norm) so its weights fit float16.");
+
+    public static readonly DiagnosticDescriptor Bf16ExportNotSupported = new(
+        "GAC3051", "bf16 export is refused",
+        "export.dtype is bf16. ONNX Runtime runs bfloat16 MatMul only on its CUDA provider (opset 13+, Ampere sm_80 or newer); its CPU provider has no " +
+            "bfloat16 MatMul kernel, so a bf16 graph could be neither checked here nor validated and gated on a machine without such a GPU, and Gac.Build " +
+            "does not write bf16-compute graphs.",
+        "Use export.dtype: fp16 (the same 16-bit tensor-core GEMM path with the same alignment rules; Gac.Build checks it against the fp32 export) or fp32.");
 }

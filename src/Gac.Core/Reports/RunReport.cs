@@ -33,7 +33,7 @@ public sealed record RunReport(
 
 /// <summary>
 /// The aligned plans measured on the calibration data (never the held-out data) and the one kept.
-/// Metric is "relative-error" or "perplexity"; lower is better.
+/// Metric is "relative-error", "sentence-distance" (1 − mean sentence cosine, pooled encoders) or "perplexity"; lower is better.
 /// </summary>
 public sealed record SelectionSection(string Metric, int Samples, double Unaligned, string Chosen, IReadOnlyList<SelectionCandidate> Candidates);
 

@@ -76,6 +76,9 @@ public enum ExportDType
 {
     Fp32,
     Fp16,
+
+    /// <summary>Listed so the loader can refuse it by name (GAC3051); a loaded spec never holds it.</summary>
+    Bf16,
 }
 
 public enum ExternalDataMode

@@ -3,9 +3,10 @@ using Gac.Onnx.Ir;
 namespace Gac.Onnx.Rewrites;
 
 /// <summary>
-/// Moves the weight GEMMs of a float16-weight graph onto float16 arithmetic: every MatMul whose
-/// right operand is a float16 weight reads that weight directly and a float16 copy of its
-/// activation, and its float16 product is cast back to float32 for whatever follows. Why only the
+/// Moves the weight GEMMs of a float16-weight graph onto float16 arithmetic: every MatMul or Gemm
+/// (transB 0 or 1, bias C included) whose B operand is a float16 weight — directly, or through a
+/// Transpose as a tied lm_head reads the token embedding — reads that weight and a float16 copy
+/// of its activation, and its float16 product is cast back to float32 for whatever follows. Why only the
 /// weight MatMuls: they are the GEMMs GAC aligns (fp16 tensor cores want K, N in multiples of 8),
 /// and they are where the time goes; everything between them (bias adds, LayerNormalization /
 /// RMSNorm, softmax and its accumulation, RoPE cos/sin, residual sums, the attention score and
@@ -22,29 +23,30 @@ internal static class Fp16MatMuls
         ISet<string> inserted)
     {
         var nodes = new List<NodeProto>(graph.Graph.Node.Count * 2);
+        var transposed = new Dictionary<string, string>(StringComparer.Ordinal);
         var converted = 0;
         foreach (var node in graph.Graph.Node)
         {
-            if (node is not { OpType: "MatMul", Input.Count: 2, Output.Count: 1 } || !halfWeights.TryGetValue(node.Input[1], out var weight))
+            var isGemm = node is { OpType: "Gemm", Input.Count: 2 or 3, Output.Count: 1 };
+            if (!(isGemm || node is { OpType: "MatMul", Input.Count: 2, Output.Count: 1 })
+                || HalfWeight(graph, node.Input[1], halfWeights, transposed, nodes, inserted) is not { } weight)
             {
                 nodes.Add(node);
                 continue;
             }
 
-            var activation = node.Input[0];
-            if (!halfActivations.TryGetValue(activation, out var halfActivation))
+            node.Input[0] = HalfActivation(graph, node.Input[0], halfActivations, nodes, inserted);
+            node.Input[1] = weight;
+            if (isGemm && node.Input.Count == 3 && node.Input[2].Length > 0)
             {
-                halfActivation = graph.FreshName(activation + ".fp16");
-                var toHalf = Fp16Conversion.Cast(graph, activation, halfActivation, OnnxDataType.Float16);
-                nodes.Add(toHalf);
-                inserted.Add(toHalf.Output[0]);
-                halfActivations[activation] = halfActivation;
+                // Gemm takes one element type for A, B and C; its bias joins the float16 GEMM (on CUDA
+                // cuBLAS adds beta·C in its float32 epilogue before rounding the result once).
+                var bias = node.Input[2];
+                node.Input[2] = halfWeights.TryGetValue(bias, out var halfBias) ? halfBias : HalfActivation(graph, bias, halfActivations, nodes, inserted);
             }
 
             var product = node.Output[0];
             var halfProduct = graph.FreshName(product + ".fp16");
-            node.Input[0] = halfActivation;
-            node.Input[1] = weight;
             node.Output[0] = halfProduct;
             nodes.Add(node);
             var back = Fp16Conversion.Cast(graph, halfProduct, product, OnnxDataType.Float);
@@ -61,8 +63,54 @@ internal static class Fp16MatMuls
         return converted;
     }
 
-    /// <summary>Drops the Casts this conversion added whose result nothing reads any more (a weight's float32 copy, a float16 intermediate's float32
-    /// copy).</summary>
+    /// <summary>
+    /// The float16 operand for a weight GEMM's B: the float16 weight itself, or, for a tied lm_head
+    /// (logits = h·Eᵀ reading the token embedding E through a Transpose, E also read by the
+    /// embedding Gather), a Transpose of the float16 E in front of the GEMM. Null: not a weight.
+    /// </summary>
+    private static string? HalfWeight(RewriteGraph graph, string operand, IReadOnlyDictionary<string, string> halfWeights,
+        Dictionary<string, string> transposed, List<NodeProto> nodes, ISet<string> inserted)
+    {
+        if (halfWeights.TryGetValue(operand, out var weight) || transposed.TryGetValue(operand, out weight))
+        {
+            return weight;
+        }
+
+        if (graph.Index.Producer(operand) is not { OpType: "Transpose", Input.Count: 1 } transpose || !halfWeights.TryGetValue(transpose.Input[0],
+            out var source))
+        {
+            return null;
+        }
+
+        var half = new NodeProto { Name = graph.FreshName(transpose.Name + ".fp16"), OpType = "Transpose" };
+        half.Input.Add(source);
+        half.Output.Add(graph.FreshName(operand + ".fp16"));
+        half.Attribute.AddRange(transpose.Attribute.Select(a => a.Clone()));
+        nodes.Add(half);
+        // The float32 Transpose goes once nothing else reads it.
+        inserted.Add(operand);
+        transposed[operand] = half.Output[0];
+        return half.Output[0];
+    }
+
+    /// <summary>The float16 twin of a float32 value, made by a Cast in front of its first float16 reader.</summary>
+    private static string HalfActivation(RewriteGraph graph, string value, Dictionary<string, string> halfActivations, List<NodeProto> nodes,
+        ISet<string> inserted)
+    {
+        if (halfActivations.TryGetValue(value, out var half))
+        {
+            return half;
+        }
+
+        half = graph.FreshName(value + ".fp16");
+        var toHalf = Fp16Conversion.Cast(graph, value, half, OnnxDataType.Float16);
+        nodes.Add(toHalf);
+        inserted.Add(toHalf.Output[0]);
+        halfActivations[value] = half;
+        return half;
+    }
+
+    /// <summary>Drops the Casts (and a tied lm_head's float32 Transpose) this conversion made redundant: results nothing reads any more.</summary>
     private static void RemoveUnread(RewriteGraph graph, ISet<string> inserted)
     {
         var read = new HashSet<string>(StringComparer.Ordinal);
@@ -76,7 +124,7 @@ internal static class Fp16MatMuls
             Collect(node, read);
         }
 
-        var dead = graph.Graph.Node.Where(n => n.OpType == "Cast" && inserted.Contains(n.Output[0]) && !read.Contains(n.Output[0])).ToList();
+        var dead = graph.Graph.Node.Where(n => n.OpType is "Cast" or "Transpose" && inserted.Contains(n.Output[0]) && !read.Contains(n.Output[0])).ToList();
         foreach (var node in dead)
         {
             graph.Graph.Node.Remove(node);

@@ -6,6 +6,7 @@ using Gac.Pipeline.Inspection;
 using Gac.Pipeline.Steps;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Hardware;
+using Gac.Runtime.Profiling;
 using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Measuring;
@@ -21,7 +22,8 @@ public sealed record BenchRequest(
     GacSpec? Spec,
     ExecutionProviderChoice Provider,
     int? IntraOpThreads,
-    BenchmarkSettings Settings);
+    BenchmarkSettings Settings,
+    bool Kernels = false);
 
 /// <summary>The latency of each bucket, the provider that actually ran and the hardware, so a number is only compared with like.</summary>
 public sealed record BenchResult(
@@ -30,7 +32,8 @@ public sealed record BenchResult(
     string? FallbackReason,
     HardwareFingerprint Hardware,
     IReadOnlyList<LatencyResult> Results,
-    IReadOnlyList<Diagnostic> Warnings);
+    IReadOnlyList<Diagnostic> Warnings,
+    IReadOnlyList<NodeKernels>? Kernels = null);
 
 /// <summary>
 /// The latency of one model on a provider (IoBinding, warm-up, p50/p90/p99/mean and a bootstrap 95%
@@ -63,8 +66,13 @@ public static class ModelBench
         }
 
         var provider = sessions.ResolveProvider();
+        // The kernel path: the first bucket once more under ONNX Runtime's profiler; the profile JSON stays beside the model.
+        var kernels = request.Kernels
+            ? KernelProfile.Capture(sessions, request.ModelPath, buckets[0], settings.InputSource, Math.Max(3, settings.Warmup), Path.Combine(
+                Path.GetDirectoryName(Path.GetFullPath(request.ModelPath))!, Path.GetFileNameWithoutExtension(request.ModelPath) + ".profile"))
+            : null;
         var hardware = HardwareFingerprint.Capture(provider, request.IntraOpThreads);
-        return new BenchResult(settings, provider, sessions.FallbackReason, hardware, results, sessions.Warnings);
+        return new BenchResult(settings, provider, sessions.FallbackReason, hardware, results, sessions.Warnings, kernels);
     }
 
     /// <summary>An unbound symbolic dim is the usual first mistake: the error names the model's dims and the --shape that binds them.</summary>

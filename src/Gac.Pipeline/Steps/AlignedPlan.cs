@@ -35,7 +35,8 @@ public sealed record PlanCandidate(string Name, string Origin, IReadOnlyDictiona
 
 /// <summary>
 /// The measured choice between candidate plans on calibration data (never the held-out data).
-/// Metric is "perplexity" (language models) or "relative-error" (the compared output's ‖Δ‖/‖y‖).
+/// Metric is "perplexity" (language models), "sentence-distance" (1 − mean sentence cosine, pooled
+/// encoders) or "relative-error" (the compared output's ‖Δ‖/‖y‖).
 /// </summary>
 public sealed record PlanSelection(string Metric, int Samples, double Unaligned, IReadOnlyList<MeasuredCandidate> Candidates, string Chosen);
 

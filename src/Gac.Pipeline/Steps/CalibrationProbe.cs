@@ -8,20 +8,43 @@ namespace Gac.Pipeline.Steps;
 /// <summary>
 /// Measures candidate models against the original on the calibration inputs — the data the
 /// compressor already saw, never validation's held-out samples. The original's outputs are recorded
-/// on first use and every model is loaded, run and released one at a time.
+/// on first use and every model is loaded, run and released one at a time. The selection metric is
+/// the quality validation reports for the model kind, so plans are chosen by what users read:
+/// perplexity for a language model, one minus the mean sentence cosine for a pooled encoder, the
+/// relative output error otherwise.
 /// </summary>
 public sealed class CalibrationProbe(RunContext run, ImportedModel model, ModelVariant original)
 {
     public const string PerplexityMetric = "perplexity";
     public const string RelativeErrorMetric = "relative-error";
+    public const string SentenceDistanceMetric = "sentence-distance";
 
     private ReferenceOutputs? _reference;
     private bool _isLanguageModel;
 
-    /// <summary>"perplexity" for language models (token windows, or text fed to a model with logits), else "relative-error".</summary>
-    public string Metric => Reference is not null && _isLanguageModel ? PerplexityMetric : RelativeErrorMetric;
+    /// <summary>
+    /// "perplexity" for language models (token windows, or text fed to a model with logits);
+    /// "sentence-distance" (1 − mean sentence cosine) for an encoder whose outputs are pooled to
+    /// sentence vectors; else "relative-error".
+    /// </summary>
+    public string Metric
+    {
+        get
+        {
+            // Reading the reference records it first, which tells whether the model is a language model.
+            var pooled = Reference.Settings.Pooling != SentencePooling.None;
+            return _isLanguageModel ? PerplexityMetric : pooled ? SentenceDistanceMetric : RelativeErrorMetric;
+        }
+    }
 
     public int Samples => Reference.Samples.Count;
+
+    /// <summary>
+    /// Calibration samples a single-layer probe runs on: the first quarter (at least one). Probes are
+    /// most of a measured run's model evaluations (two or three per layer) and only shape the
+    /// measured planning problem; the plans themselves are compared on all of <see cref="Samples"/>.
+    /// </summary>
+    public int ProbeSamples => Math.Max(1, (Samples + 3) / 4);
 
     private ReferenceOutputs Reference => _reference ??= Record();
 
@@ -31,8 +54,21 @@ public sealed class CalibrationProbe(RunContext run, ImportedModel model, ModelV
         return FidelityEvaluator.Evaluate(Reference, session, run.CancellationToken);
     }
 
+    /// <summary>The relative output error of a single-layer probe, on the first <see cref="ProbeSamples"/> calibration samples.</summary>
+    public double ProbeError(ModelVariant variant, string label)
+    {
+        using var session = run.Sessions.Open(variant.Path, label);
+        var first = Reference with { Samples = Reference.Samples.Take(ProbeSamples).ToList() };
+        return FidelityEvaluator.Evaluate(first, session, run.CancellationToken).RelativeL2Error;
+    }
+
     /// <summary>The selection metric of a measurement (lower is better).</summary>
-    public double Quality(FidelitySection result) => Metric == PerplexityMetric ? result.PerplexityCandidate!.Value : result.RelativeL2Error;
+    public double Quality(FidelitySection result) => Metric switch
+    {
+        PerplexityMetric => result.PerplexityCandidate!.Value,
+        SentenceDistanceMetric => 1 - result.SentenceCosine!.Value,
+        _ => result.RelativeL2Error,
+    };
 
     public static void Delete(ModelVariant variant)
     {

@@ -12,7 +12,7 @@ namespace Gac.Pipeline.Steps;
 /// cut to rank 53 costs more output error than a 120×360 qkv projection at rank 54 — and far from d*
 /// the proxy's shape is a guess. So each decision is cut alone to the aligned values either side of
 /// d* (and to d* itself where d* is aligned: it may then move either way), the model's relative
-/// output error e on the calibration data is measured, and the measured problem offers exactly those
+/// output error e on the first quarter of the calibration samples is measured, and the measured problem offers exactly those
 /// values (a ±1-step window) with err = e. Minimising Σ e_i(d)² then chooses which layers round up
 /// and which pay for it — output error energy, assuming small single-layer errors add up
 /// independently — and the run measures that plan against the others before keeping one.
@@ -45,11 +45,11 @@ public static class LayerProbe
             for (var k = 0; k < batch.Count; k++)
             {
                 run.CancellationToken.ThrowIfCancellationRequested();
-                var error = probe.Measure(variants[k], $"probe {batch[k].Decision.Id}").RelativeL2Error;
+                var error = probe.ProbeError(variants[k], $"probe {batch[k].Decision.Id}");
                 CalibrationProbe.Delete(variants[k]);
                 measured[batch[k].Decision.Id].Add(new LayerMeasurement(batch[k].Dimension, error));
-                run.Report("probe", $"[{start + k + 1}/{probes.Count}] {batch[k].Decision.Id} alone at {batch[k].Dimension}: calibration relative error " +
-                    $"{error:G4}");
+                run.Report("probe", $"[{start + k + 1}/{probes.Count}] {batch[k].Decision.Id} alone at {batch[k].Dimension}: relative error {error:G4} on " +
+                    $"{probe.ProbeSamples} calibration sample(s)");
             }
         }
 

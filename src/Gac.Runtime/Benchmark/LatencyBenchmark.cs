@@ -36,14 +36,15 @@ public sealed class LatencyBenchmark
         }
 
         var results = new List<LatencyResult>();
-        foreach (var bucket in buckets)
+        for (var index = 0; index < buckets.Count; index++)
         {
+            var bucket = buckets[index];
             var bound = new List<BoundSession>();
             try
             {
                 foreach (var session in sessions)
                 {
-                    bound.Add(new BoundSession(session, bucket, _settings.InputSource));
+                    bound.Add(new BoundSession(session, bucket, _settings.InputSource, graphId: index));
                 }
 
                 results.Add(Measure(bound, bucket.Name, progress, cancellationToken));
@@ -128,7 +129,7 @@ public sealed class LatencyBenchmark
             names[v] = session.Name;
             for (var b = 0; b < buckets.Count; b++)
             {
-                using var bound = new BoundSession(session, buckets[b], _settings.InputSource);
+                using var bound = new BoundSession(session, buckets[b], _settings.InputSource, graphId: b);
                 samples[b][v] = Measure([bound], buckets[b].Name, progress, cancellationToken).Variants[0].SamplesMs.ToArray();
             }
         }

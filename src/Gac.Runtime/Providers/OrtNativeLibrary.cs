@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Gac.Core.Diagnostics;
+using Gac.Core.Natives;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Gac.Runtime.Providers;
@@ -34,16 +35,23 @@ public static class OrtNativeLibrary
         => OperatingSystem.IsWindows() ? "onnxruntime.dll" : OperatingSystem.IsMacOS() ? "libonnxruntime.dylib" : "libonnxruntime.so";
 
     /// <summary>
-    /// Uses <paramref name="specFolder"/>, else the environment variable, else does nothing.
-    /// Idempotent for the same folder. Throws GAC4002 for a folder without the library and GAC4003
-    /// when ORT already resolved its own library in this process.
+    /// Uses <paramref name="specFolder"/>, else the environment variable, else the packaged library
+    /// beside the app, else (the gac-build tool package, which leaves ONNX Runtime's 318 MB of natives
+    /// out) Microsoft.ML.OnnxRuntime.Gpu.Linux from the NuGet package cache, restored there on first use.
+    /// Idempotent for the same folder. Throws GAC4002 for a folder without the library, GAC4003
+    /// when ORT already resolved its own library in this process, GAC4060/GAC4061 when the restore fails.
     /// </summary>
     public static void Configure(string? specFolder)
     {
         var folder = string.IsNullOrWhiteSpace(specFolder) ? Environment.GetEnvironmentVariable(EnvironmentVariable) : specFolder;
         if (string.IsNullOrWhiteSpace(folder))
         {
-            return;
+            if (ConfiguredFolder is not null || PackagedLibraryIsPresent())
+            {
+                return;
+            }
+
+            folder = NativePackageRestore.NativeFolder(NativePackage.OnnxRuntimeGpu);
         }
 
         var library = ResolveLibraryPath(folder);
@@ -76,6 +84,19 @@ public static class OrtNativeLibrary
 
             _configuredFolder = Path.GetDirectoryName(library);
         }
+    }
+
+    /// <summary>
+    /// True when the host's native search folders (from the deps file: the app folder and its
+    /// runtimes/&lt;rid&gt;/native) hold ORT's library, as in a build output or a test's bin folder.
+    /// </summary>
+    internal static bool PackagedLibraryIsPresent()
+    {
+        var folders = (AppContext.GetData("NATIVE_DLL_SEARCH_DIRECTORIES") as string ?? "")
+            .Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Append(AppContext.BaseDirectory)
+            .Append(Path.Combine(AppContext.BaseDirectory, "runtimes", "linux-x64", "native"));
+        return folders.Any(f => File.Exists(Path.Combine(f, NativeFileName)));
     }
 
     /// <summary>Finds the native library in <paramref name="folder"/> or throws GAC4002.</summary>

@@ -12,12 +12,13 @@ namespace Gac.Runtime.Providers;
 /// </summary>
 public sealed class OrtSession : IDisposable
 {
-    internal OrtSession(string name, InferenceSession session, ExecutionProvider provider, int deviceId)
+    internal OrtSession(string name, InferenceSession session, ExecutionProvider provider, int deviceId, bool cudaGraph = false)
     {
         Name = name;
         Session = session;
         Provider = provider;
         DeviceId = deviceId;
+        CudaGraph = cudaGraph;
         Signature = SessionSignature.Of(session);
     }
 
@@ -31,6 +32,8 @@ public sealed class OrtSession : IDisposable
 
     public int DeviceId { get; }
 
+    /// <summary>The session was opened with enable_cuda_graph: runs with a gpu_graph_id capture once and replay.</summary>
+    public bool CudaGraph { get; }
     internal InferenceSession Session { get; }
 
     /// <summary>Runs the model on <paramref name="inputs"/> and returns <paramref name="outputs"/>; <paramref name="purpose"/> ("calibration", "fidelity")

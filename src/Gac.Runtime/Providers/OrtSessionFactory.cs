@@ -51,6 +51,11 @@ public sealed class OrtSessionFactory
         OrtLog.Install();
         if (_settings.Policy == ExecutionProviderChoice.Cpu)
         {
+            if (_settings.CudaGraph)
+            {
+                throw CudaGraphNeedsCuda("the provider is cpu");
+            }
+
             _provider = ExecutionProvider.Cpu;
             ProviderOptions = CpuOptions;
             return ExecutionProvider.Cpu;
@@ -58,7 +63,7 @@ public sealed class OrtSessionFactory
 
         using var probe = new SessionOptions();
         var mark = OrtLog.Mark;
-        var failure = TryAppendCuda(probe, _settings.CudaDeviceId, out var effective);
+        var failure = TryAppendCuda(probe, _settings, out var effective);
         if (failure is null)
         {
             _provider = ExecutionProvider.Cuda;
@@ -71,6 +76,11 @@ public sealed class OrtSessionFactory
         else
         {
             FallbackReason = Cause(failure, Missing(mark, failure));
+            if (_settings.CudaGraph)
+            {
+                throw CudaGraphNeedsCuda($"provider: auto fell back to the CPU because {FallbackReason}");
+            }
+
             _warnings.Add(new Diagnostic(
                 DiagnosticCatalogue.ProviderFellBackToCpu,
                 $"provider: auto ran on the CPU because CUDA is unavailable: {FallbackReason}. {Requirement}"));
@@ -106,6 +116,26 @@ public sealed class OrtSessionFactory
         });
     }
 
+    /// <summary>
+    /// Opens <paramref name="modelPath"/> with ONNX Runtime's profiler on; the profile is written
+    /// (file name starting with <paramref name="profilePrefix"/>) when the caller calls EndProfiling.
+    /// </summary>
+    public OrtSession OpenProfiled(string modelPath, string profilePrefix)
+    {
+        if (!File.Exists(modelPath))
+        {
+            throw GacException.Create(DiagnosticCatalogue.ModelLoadFailed, $"Model '{modelPath}' does not exist.", new SourceLocation(modelPath));
+        }
+
+        return Create(Path.GetFileNameWithoutExtension(modelPath), modelPath, options =>
+        {
+            // The prefix must be set before profiling is enabled (PLATFORM-NOTES.md).
+            options.ProfileOutputPathPrefix = profilePrefix;
+            options.EnableProfiling = true;
+            return new InferenceSession(modelPath, options);
+        });
+    }
+
     private OrtSession Create(string name, string source, Func<SessionOptions, InferenceSession> open)
     {
         var chosen = ResolveProvider();
@@ -116,14 +146,14 @@ public sealed class OrtSessionFactory
         }
 
         var mark = OrtLog.Mark;
-        if (chosen == ExecutionProvider.Cuda && TryAppendCuda(options, _settings.CudaDeviceId, out _) is { } failure)
+        if (chosen == ExecutionProvider.Cuda && TryAppendCuda(options, _settings, out _) is { } failure)
         {
             throw CudaUnavailable(failure, Missing(mark, failure));
         }
 
         try
         {
-            return new OrtSession(name, open(options), chosen, _settings.CudaDeviceId);
+            return new OrtSession(name, open(options), chosen, _settings.CudaDeviceId, _settings.CudaGraph && chosen == ExecutionProvider.Cuda);
         }
         catch (OnnxRuntimeException e) when (chosen == ExecutionProvider.Cuda && LooksLikeMissingCuda(e.Message))
         {
@@ -152,13 +182,19 @@ public sealed class OrtSessionFactory
     /// the provider reports it is not built in. The GPU build without CUDA/cuDNN on the machine fails
     /// with "Failed to load shared library"; the library's name is only in ONNX Runtime's log.
     /// </summary>
-    private static Exception? TryAppendCuda(SessionOptions options, int deviceId, out string? effective)
+    private static Exception? TryAppendCuda(SessionOptions options, SessionSettings settings, out string? effective)
     {
         effective = null;
         try
         {
             using var cuda = new OrtCUDAProviderOptions();
-            cuda.UpdateOptions(new Dictionary<string, string> { ["device_id"] = deviceId.ToString(CultureInfo.InvariantCulture) });
+            var requested = new Dictionary<string, string> { ["device_id"] = settings.CudaDeviceId.ToString(CultureInfo.InvariantCulture) };
+            if (settings.CudaGraph)
+            {
+                requested["enable_cuda_graph"] = "1";
+            }
+
+            cuda.UpdateOptions(requested);
             options.AppendExecutionProvider_CUDA(cuda);
             effective = cuda.GetOptions();
             return null;
@@ -217,6 +253,11 @@ public sealed class OrtSessionFactory
         return missing.Count > 0 ? $"the CUDA execution provider failed to load: missing {string.Join(", ", missing)} (the library the dynamic loader could " +
             $"not open, from ONNX Runtime's log)" : what;
     }
+
+    /// <summary>GAC4062: CUDA graphs are a CUDA-provider feature; on the CPU the request would be silently meaningless.</summary>
+    private static GacException CudaGraphNeedsCuda(string why)
+        => GacException.Create(DiagnosticCatalogue.CudaGraphNeedsCuda, $"validation.cuda_graph: true needs the CUDA execution provider, but {why}. Set " +
+            $"cuda_graph: false to time without CUDA graphs, or run where CUDA is available with provider: cuda.");
 
     private static GacException CudaUnavailable(Exception cause, IReadOnlyList<string> missing)
     {

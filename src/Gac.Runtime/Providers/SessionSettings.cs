@@ -7,8 +7,10 @@ namespace Gac.Runtime.Providers;
 /// <param name="CudaDeviceId">The GPU ordinal for the CUDA provider.</param>
 /// <param name="IntraOpThreads">Threads per operator; null lets ORT choose (one per physical core).</param>
 /// <param name="NativeLibraryFolder">Folder with a GPU build's libonnxruntime.so; null falls back to GAC_ORT_NATIVE_PATH.</param>
+/// <param name="CudaGraph">Sessions capture and replay CUDA graphs (enable_cuda_graph); the CUDA provider only.</param>
 public sealed record SessionSettings(
     ExecutionProviderChoice Policy = ExecutionProviderChoice.Auto,
     int CudaDeviceId = 0,
     int? IntraOpThreads = null,
-    string? NativeLibraryFolder = null);
+    string? NativeLibraryFolder = null,
+    bool CudaGraph = false);

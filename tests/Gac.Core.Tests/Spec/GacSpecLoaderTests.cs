@@ -233,6 +233,25 @@ public sealed class GacSpecLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Validation_cuda_graph_defaults_to_off_and_binds_when_set()
+    {
+        Assert.False(Parse(Minimal).Validation.CudaGraph);
+        Assert.True(Parse(Minimal + "\nvalidation:\n  cuda_graph: true\n").Validation.CudaGraph);
+    }
+
+    [Fact]
+    public void Export_dtype_bf16_is_GAC3051_at_its_value_naming_the_missing_CPU_kernel_and_fp16()
+    {
+        var result = GacSpecLoader.Parse(Minimal + "\n  dtype: bf16\n", _workspace.SpecPath);
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(("GAC3051", 9, 10), (error.Code, error.Location!.Line, error.Location.Column));
+        Assert.Contains("CUDA provider", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not on the CPU provider", error.Message, StringComparison.Ordinal);
+        Assert.Contains("export.dtype: fp16", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Value_not_allowed_lists_the_allowed_values_and_suggests_one()
     {
         var result = GacSpecLoader.Parse(Minimal + "\nalignment:\n  strategy: round_up\n", _workspace.SpecPath);

@@ -157,7 +157,8 @@ internal sealed class SpecBinder(JObject doc, JsonProjection projection, string 
         (int)validation["iterations"]!,
         (int)validation["heldout_samples"]!,
         Enum<ValidationSessions>(validation["sessions"]),
-        Enum<SentencePooling>(validation["pooling"]));
+        Enum<SentencePooling>(validation["pooling"]),
+        (bool)validation["cuda_graph"]!);
 
     private static GateGoals BindGate(JObject gate) => new(
         ThresholdOf(gate["min_speedup_vs_original"]),
