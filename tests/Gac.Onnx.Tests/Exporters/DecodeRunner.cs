@@ -28,9 +28,13 @@ internal sealed class DecodeRunner : IDisposable
 
     /// <param name="ids">[batch, seq] row-major.</param>
     /// <param name="past">2 per layer (key, value), as a previous step returned them; null for an empty past.</param>
-    public DecodeStep Run(long[] ids, int batch, int sequence, IReadOnlyList<Tensor<float>>? past)
+    public DecodeStep Run(long[] ids, int batch, int sequence, IReadOnlyList<Tensor<float>>? past) =>
+        Run([NamedOnnxValue.CreateFromTensor(CheckpointExport.InputName, new DenseTensor<long>(ids, [batch, sequence]))], batch, past);
+
+    /// <summary>One step with <paramref name="leading"/> (ids, and a mask and positions where the graph has them) before the past.</summary>
+    internal DecodeStep Run(IReadOnlyList<NamedOnnxValue> leading, int batch, IReadOnlyList<Tensor<float>>? past)
     {
-        var inputs = new List<NamedOnnxValue> { NamedOnnxValue.CreateFromTensor(CheckpointExport.InputName, new DenseTensor<long>(ids, [batch, sequence])) };
+        var inputs = new List<NamedOnnxValue>(leading);
         for (var i = 0; i < Layers; i++)
         {
             inputs.Add(NamedOnnxValue.CreateFromTensor(CheckpointExport.PastKeyName(i), past?[2 * i] ?? Empty(CheckpointExport.PastKeyName(i), batch)));

@@ -1,6 +1,5 @@
 using Gac.Onnx.Exporters;
 using Gac.Onnx.Ir;
-using Google.Protobuf;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
@@ -10,18 +9,11 @@ namespace Gac.Onnx.Tests.Exporters;
 /// Runs an export with attention_mask and position_ids (and, when the graph has it, the k/v cache) on
 /// ONNX Runtime's CPU provider: the inputs a generation server feeds, given explicitly.
 /// </summary>
-internal sealed class MaskedRunner : IDisposable
+internal sealed class MaskedRunner(ModelProto model) : IDisposable
 {
-    private readonly InferenceSession _session;
-    private readonly SessionOptions _options = new() { IntraOpNumThreads = 1 };
+    private readonly DecodeRunner _runner = new(model);
 
-    public MaskedRunner(ModelProto model)
-    {
-        _session = new InferenceSession(model.ToByteArray(), _options);
-        Layers = _session.InputMetadata.Keys.Count(k => k.StartsWith("past_key_values.", StringComparison.Ordinal)) / 2;
-    }
-
-    public int Layers { get; }
+    public int Layers => _runner.Layers;
 
     /// <param name="ids">[batch, seq] row-major.</param>
     /// <param name="mask">[batch, past + seq] row-major: 1 real, 0 padding.</param>
@@ -30,36 +22,13 @@ internal sealed class MaskedRunner : IDisposable
     public DecodeStep Run(long[] ids, long[] mask, long[] positions, int batch, IReadOnlyList<Tensor<float>>? past)
     {
         var sequence = ids.Length / batch;
-        var inputs = new List<NamedOnnxValue>
-        {
+        return _runner.Run(
+        [
             NamedOnnxValue.CreateFromTensor(CheckpointExport.InputName, new DenseTensor<long>(ids, [batch, sequence])),
             NamedOnnxValue.CreateFromTensor(CheckpointExport.AttentionMaskName, new DenseTensor<long>(mask, [batch, mask.Length / batch])),
             NamedOnnxValue.CreateFromTensor(CheckpointExport.PositionIdsName, new DenseTensor<long>(positions, [batch, sequence])),
-        };
-        for (var i = 0; i < Layers; i++)
-        {
-            inputs.Add(NamedOnnxValue.CreateFromTensor(CheckpointExport.PastKeyName(i), past?[2 * i] ?? Empty(CheckpointExport.PastKeyName(i), batch)));
-            inputs.Add(NamedOnnxValue.CreateFromTensor(CheckpointExport.PastValueName(i), past?[(2 * i) + 1] ?? Empty(CheckpointExport.PastValueName(i),
-                batch)));
-        }
-
-        using var results = _session.Run(inputs);
-        var byName = results.ToDictionary(r => r.Name, r => r.AsTensor<float>().Clone());
-        var presents = Enumerable.Range(0, Layers)
-            .SelectMany(i => new[] { byName[CheckpointExport.PresentKeyName(i)], byName[CheckpointExport.PresentValueName(i)] })
-            .ToList();
-        return new DecodeStep(byName[CheckpointExport.OutputName].ToArray(), presents);
+        ], batch, past);
     }
 
-    public void Dispose()
-    {
-        _session.Dispose();
-        _options.Dispose();
-    }
-
-    private DenseTensor<float> Empty(string name, int batch)
-    {
-        var dims = _session.InputMetadata[name].Dimensions;
-        return new DenseTensor<float>(Array.Empty<float>(), [batch, dims[1], 0, dims[3]]);
-    }
+    public void Dispose() => _runner.Dispose();
 }
