@@ -15,6 +15,14 @@ public sealed record ActivationTapModel(ModelProto Model, IReadOnlyDictionary<st
 /// </summary>
 public static class ActivationTaps
 {
+    /// <summary>The activation each named layer reads (layers sharing an input share the name), without changing the model.</summary>
+    public static IReadOnlyDictionary<string, string> LayerInputs(OnnxModelFile model, IReadOnlyList<string> layerNames)
+    {
+        var graph = new RewriteGraph(model);
+        var sites = new LinearSites(graph);
+        return layerNames.ToDictionary(n => n, n => sites.Layer(n, graph).Input, StringComparer.Ordinal);
+    }
+
     public static ActivationTapModel Apply(OnnxModelFile model, IReadOnlyList<string> layerNames)
     {
         var graph = new RewriteGraph(model);
