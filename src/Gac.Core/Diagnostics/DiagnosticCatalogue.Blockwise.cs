@@ -18,9 +18,9 @@ public static partial class DiagnosticCatalogue
 
     public static readonly DiagnosticDescriptor FidelityLayerWise = new(
         "GAC4092", "Fidelity measured layer-wise",
-        "The models were too large to run whole (validation.fidelity: layer-wise, or auto because the three models' weights exceed the available memory), "
-            + "so fidelity is each block of a candidate fed the original's block input on the held-out inputs, compared with the original block's output — "
-            + "not the end-to-end output, and errors of consecutive blocks are not compounded.",
-        "On a machine with memory for one whole model, validation.fidelity: whole-model measures the end-to-end output.",
+        "Fidelity was also measured block by block (validation.fidelity: layer-wise, or auto because the original's weights exceed half of the available "
+            + "memory): each block of a candidate fed the original's block input on the held-out inputs, compared with the original block's output (the "
+            + "report's fidelityLayers; errors of consecutive blocks are not compounded). The end-to-end fidelity and latency still load each model whole.",
+        "Nothing to fix; read fidelityLayers to see which block loses most. validation.fidelity: whole-model skips the block-by-block pass.",
         DiagnosticSeverity.Warning);
 }

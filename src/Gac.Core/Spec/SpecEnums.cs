@@ -102,10 +102,10 @@ public enum CalibrationMode
 }
 
 /// <summary>
-/// How validation measures fidelity. WholeModel: each model run end to end on the held-out inputs.
-/// LayerWise: block by block — each candidate block fed the original's block input, its output compared
-/// with the original block's — for models that cannot be run whole. Auto: layer-wise when one model's
-/// weights exceed half of the memory available and the graph can be cut into blocks.
+/// Whether validation also measures fidelity block by block. WholeModel: end to end only. LayerWise: in
+/// addition, each candidate block fed the original's block input, its output compared with the original
+/// block's, one block of each model in memory at a time. Auto: layer-wise when the original's weights
+/// exceed half of the memory available and the graph can be cut into blocks.
 /// </summary>
 public enum FidelityMode
 {

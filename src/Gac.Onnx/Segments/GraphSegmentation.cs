@@ -54,7 +54,9 @@ public sealed partial class GraphSegmentation
         }
 
         var blocks = nodes.Select(n => BlockOf(n.Name)).Where(b => b >= 0).Distinct().Count();
-        return blocks < 2 ? $"{blocks} transformer block(s) found in node names (\"layers.N\", \"blocks.N\", \"h.N\"); block-wise runs need at least two" : null;
+        return blocks < 2
+            ? $"{blocks} transformer block(s) found in node names (\"layers.N\", \"blocks.N\", \"h.N\"); block-wise runs need at least two"
+            : null;
     }
 
     /// <summary>Cuts at block boundaries; <paramref name="observe"/> names activations callers want back (calibration taps).</summary>
@@ -64,7 +66,8 @@ public sealed partial class GraphSegmentation
         ArgumentNullException.ThrowIfNull(observe);
         if (Obstacle(model) is { } obstacle)
         {
-            throw GacException.Create(DiagnosticCatalogue.GraphNotSegmentable, $"The model cannot be run block by block: {obstacle}.", new SourceLocation(model.Path));
+            throw GacException.Create(
+                DiagnosticCatalogue.GraphNotSegmentable, $"The model cannot be run block by block: {obstacle}.", new SourceLocation(model.Path));
         }
 
         var graph = model.Model.Graph;
@@ -111,8 +114,9 @@ public sealed partial class GraphSegmentation
                 && (graphOutputs.Contains(p.Key) || wanted.Contains(p.Key) || (readBy.TryGetValue(p.Key, out var r) && r.Max > here))).Select(p => p.Key);
             var used = Enumerable.Range(spans[s].First, spans[s].End - spans[s].First)
                 .SelectMany(i => graph.Node[i].Input).Where(initializers.ContainsKey).Distinct(StringComparer.Ordinal).ToList();
-            segments.Add(new GraphSegment(s, spans[s].Label, spans[s].First, spans[s].End, InGraphOrder(graph, inputs), [.. outputs.Order(StringComparer.Ordinal)],
-                used, used.Sum(n => OnnxModelFile.ExpectedByteLength(initializers[n]) ?? 0)));
+            segments.Add(new GraphSegment(
+                s, spans[s].Label, spans[s].First, spans[s].End, InGraphOrder(graph, inputs), [.. outputs.Order(StringComparer.Ordinal)], used,
+                used.Sum(n => OnnxModelFile.ExpectedByteLength(initializers[n]) ?? 0)));
         }
 
         return new GraphSegmentation(model.Model, initializers, segments, availableIn);
@@ -219,8 +223,8 @@ public sealed partial class GraphSegmentation
     internal static int BlockOf(string name)
     {
         var match = BlockName().Match(name);
-        return match.Success && int.TryParse(match.Groups[1].ValueSpan, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture,
-            out var block) ? block : -1;
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        return match.Success && int.TryParse(match.Groups[1].ValueSpan, System.Globalization.NumberStyles.None, invariant, out var block) ? block : -1;
     }
 
     [GeneratedRegex(@"(?:^|[/.])(?:layers|layer|blocks|block|h)[./](\d+)(?=[/._]|$)", RegexOptions.CultureInvariant)]

@@ -19,6 +19,31 @@ public static class Validation
 {
     public static ValidationResult Measure(RunContext run, CompressedCandidate candidate)
     {
+        var layers = FidelityLayers(run, candidate);
+        var result = MeasureWhole(run, candidate);
+        return layers is null ? result : result with { FidelityLayers = layers };
+    }
+
+    /// <summary>
+    /// Block-by-block fidelity when validation.fidelity asks for it (or auto finds the original larger than
+    /// half of the memory); the end-to-end measurements below still run, each model loaded whole.
+    /// </summary>
+    private static LayerwiseFidelitySection? FidelityLayers(RunContext run, CompressedCandidate candidate)
+    {
+        var choice = BlockwiseChoice.ForFidelity(run, Gac.Onnx.OnnxModelFile.Load(candidate.Variants.Original.Path));
+        run.Report("validate", $"layer-wise fidelity: {(choice.BlockWise ? "yes" : "no")} ({choice.Reason})");
+        if (!choice.BlockWise)
+        {
+            return null;
+        }
+
+        run.Warn(new Core.Diagnostics.Diagnostic(Core.Diagnostics.DiagnosticCatalogue.FidelityLayerWise,
+            $"Fidelity measured block by block ({choice.Reason}) beside the end-to-end numbers: each candidate block fed the original's block input."));
+        return LayerwiseFidelity.Measure(run, candidate.Variants, candidate.InputDomains, choice.Reason);
+    }
+
+    private static ValidationResult MeasureWhole(RunContext run, CompressedCandidate candidate)
+    {
         var variants = candidate.Variants;
         var domains = candidate.InputDomains;
         var sessions = run.Sessions;

@@ -50,8 +50,8 @@ public sealed class OrtSession : IDisposable
     }
 
     /// <summary>A run on ONNX Runtime values the caller owns (a segmented run's carried tensors); the caller disposes the outputs.</summary>
-    internal IDisposableReadOnlyCollection<OrtValue> RunValues(IReadOnlyCollection<string> names, IReadOnlyCollection<OrtValue> values, IReadOnlyCollection<string> outputs,
-        string purpose)
+    internal IDisposableReadOnlyCollection<OrtValue> RunValues(
+        IReadOnlyCollection<string> names, IReadOnlyCollection<OrtValue> values, IReadOnlyCollection<string> outputs, string purpose)
         => Guard(purpose, () =>
         {
             using var options = new RunOptions();

@@ -45,7 +45,8 @@ public sealed class SegmentValues
     private OrtValue Value(string name)
         => _values.TryGetValue(name, out var value) ? value : throw new KeyNotFoundException($"No tensor '{name}' in this segment's run.");
 
-    private static ReadOnlySpan<ushort> Bits(OrtValue value) => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(value.GetTensorMutableRawData());
+    private static ReadOnlySpan<ushort> Bits(OrtValue value)
+        => System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(value.GetTensorMutableRawData());
 
     private static float[] Widen(ReadOnlySpan<ushort> bits, Func<ushort, float> widen)
     {

@@ -23,7 +23,8 @@ public sealed class SegmentedRun : IDisposable
 
     /// <param name="externalDataFolder">Where the segments' external-data locations resolve (the source model's folder).</param>
     /// <param name="purpose">"calibration", "fidelity": names the runs in progress and failures.</param>
-    public SegmentedRun(OrtSessionFactory sessions, string? externalDataFolder, IReadOnlyList<RunSegment> segments, IReadOnlyList<InputSet> batches, string purpose)
+    public SegmentedRun(
+        OrtSessionFactory sessions, string? externalDataFolder, IReadOnlyList<RunSegment> segments, IReadOnlyList<InputSet> batches, string purpose)
     {
         ArgumentNullException.ThrowIfNull(batches);
         _sessions = sessions ?? throw new ArgumentNullException(nameof(sessions));

@@ -83,7 +83,8 @@ public sealed class GraphSegmentationTests
     {
         Assert.Contains("1 transformer block(s)", GraphSegmentation.Obstacle(Transformer(1)), StringComparison.Ordinal);
         var looped = Transformer(2);
-        looped.Model.Graph.Node[3].Attribute.Add(new AttributeProto { Name = "then_branch", Type = AttributeProto.Types.AttributeType.Graph, G = new GraphProto() });
+        var branch = new AttributeProto { Name = "then_branch", Type = AttributeProto.Types.AttributeType.Graph, G = new GraphProto() };
+        looped.Model.Graph.Node[3].Attribute.Add(branch);
         Assert.Contains("holds a subgraph", GraphSegmentation.Obstacle(looped), StringComparison.Ordinal);
 
         var error = Assert.Throws<GacException>(() => GraphSegmentation.ByBlocks(Transformer(1), []));
