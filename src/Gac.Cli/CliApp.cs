@@ -128,6 +128,14 @@ public static class CliApp
             stderr.WriteLine(cancelled.ToCanonicalString());
             return Failed(CancellationSignals.InterruptExitCode, [cancelled]);
         }
+        catch (IOException ex)
+        {
+            // A full disk or a file system that refuses a write is the machine's state, not a bug:
+            // steps that know which file map their own I/O errors; this catches the rest without a stack trace.
+            var failed = new Diagnostic(DiagnosticCatalogue.FileSystemFailure, $"file system failure: {ex.Message}");
+            stderr.WriteLine(failed.ToCanonicalString());
+            return Failed(ExitCodes.BadInput, [failed]);
+        }
 #pragma warning disable CA1031 // The host boundary: any other exception is a bug, reported with its stack trace.
         catch (Exception ex)
 #pragma warning restore CA1031

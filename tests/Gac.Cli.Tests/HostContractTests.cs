@@ -90,4 +90,27 @@ public sealed class HostContractTests
         Assert.Equal(2, run.ExitCode);
         Assert.Contains("given twice", run.Error, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void A_full_disk_is_a_diagnostic_not_a_stack_trace()
+    {
+        // /dev/full fails every write with ENOSPC, as a full disk does: the kernel's error, not one we raise.
+        var full = new StreamWriter(new FileStream("/dev/full", FileMode.Open, FileAccess.Write, FileShare.ReadWrite, bufferSize: 1)) { AutoFlush = true };
+        using var stderr = new StringWriter();
+
+        var exitCode = CliApp.Run(["explain", "--markdown"], full, stderr);
+        try
+        {
+            full.Dispose();
+        }
+        catch (IOException)
+        {
+            // Closing flushes what the failed write left in the writer's buffer: the "disk" is still full.
+        }
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("error GAC9010", stderr.ToString(), StringComparison.Ordinal);
+        Assert.Contains("file system failure", stderr.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr.ToString(), StringComparison.Ordinal);
+    }
 }

@@ -17,6 +17,12 @@ public static partial class DiagnosticCatalogue
         "A file named on the command line does not exist or cannot be read.",
         "Check the path (relative paths are resolved against the current directory).");
 
+    public static readonly DiagnosticDescriptor FileSystemFailure = new(
+        "GAC9010", "File system failure",
+        "Reading or writing a file failed in a step that does not map the error itself: typically a full disk "
+        + "(scratch folders hold a model's size several times over) or a folder that cannot be written.",
+        "Free disk space (`df -h`), or point TMPDIR / the artifact path at a folder with room; the message names the failure.");
+
     public static readonly DiagnosticDescriptor InternalError = new(
         "GAC9999", "Internal error",
         "gac-build hit a bug: an unexpected exception escaped a pipeline step.",

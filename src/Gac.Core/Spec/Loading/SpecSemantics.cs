@@ -17,6 +17,7 @@ internal sealed partial class SpecSemantics(JObject root, JsonProjection project
         CheckFiniteNumbers(root);
         CheckModel();
         CheckPastKeyValues();
+        CheckOpsetOfOnnxModel();
         CheckCalibration();
         CheckCompress();
         CheckAlignment();
@@ -104,6 +105,16 @@ internal sealed partial class SpecSemantics(JObject root, JsonProjection project
     }
 
     /// <summary>model.path names an ONNX file (declared, or a file where format is auto), not a Hugging Face folder.</summary>
+    /// <summary>export.opset shapes the graph the Hugging Face exporter writes; an ONNX model is rewritten in its own opset (no conversion).</summary>
+    private void CheckOpsetOfOnnxModel()
+    {
+        if (Get("export", "opset") is { } opset && IsOnnxModel(out var onnx))
+        {
+            Warn(opset, $"export.opset is ignored: model.path '{onnx}' is an ONNX model, and the compressed model keeps that model's own opset " +
+                "(gac-build does not convert opsets). Remove export.opset, or point model.path at a Hugging Face folder.");
+        }
+    }
+
     private bool IsOnnxModel(out string text)
     {
         var format = Text(Get("model", "format")) ?? "auto";
