@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Onnx.Ir;
 
 namespace Gac.Onnx.Segments;

@@ -1,5 +1,4 @@
 using Gac.Core.Calibration;
-using Gac.Onnx;
 using Gac.Onnx.Rewrites;
 using Gac.Onnx.Segments;
 using Gac.Runtime.Segments;
@@ -34,7 +33,7 @@ internal static class BlockwiseCalibration
             for (var s = 0; s <= last; s++)
             {
                 var segment = segmentation.Segments[s];
-                var types = streamed.InputTypes.ToDictionary(p => p.Key, p => (OnnxDataType)(int)p.Value, StringComparer.Ordinal);
+                var types = streamed.InputTypes;
                 var here = bySegment[s].ToList();
                 streamed.Advance(segmentation.Build(segment, types).ToByteArray(), values =>
                 {

@@ -1,3 +1,4 @@
+using Gac.Core.Model;
 using Gac.Onnx;
 using Gac.Runtime.Providers;
 
@@ -22,7 +23,7 @@ public static class GraphSignature
             var dims = tensor?.Shape?.Dim.ToList() ?? [];
             return new SessionInput(
                 i.Name,
-                (TensorElement)(tensor?.ElemType ?? 0),
+                (OnnxDataType)(tensor?.ElemType ?? 0),
                 dims.Select(d => d.HasDimValue && d.DimValue > 0 ? d.DimValue : -1).ToArray(),
                 dims.Select(d => d.HasDimParam ? d.DimParam : string.Empty).ToArray());
         }).ToList();

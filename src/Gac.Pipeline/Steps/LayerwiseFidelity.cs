@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Core.Reports;
 using Gac.Onnx;
 using Gac.Onnx.Segments;
@@ -34,7 +35,7 @@ internal static class LayerwiseFidelity
             var blocks = new List<BlockFidelity>();
             foreach (var segment in segmentation.Segments)
             {
-                var types = streamed.InputTypes.ToDictionary(p => p.Key, p => (OnnxDataType)(int)p.Value, StringComparer.Ordinal);
+                var types = streamed.InputTypes;
                 var compared = segment.Outputs;
                 var seen = candidates.Select(c => Aside(run, streamed, c.Segments, segment, types, compared, c.Variant)).ToList();
                 var errors = candidates.Select(_ => new BlockErrorSums()).ToList();
@@ -118,8 +119,8 @@ internal static class LayerwiseFidelity
         new SourceLocation(variant.Path));
 
     private static bool IsFloat(SegmentValues values, string name)
-        => values.Contains(name) && values.Element(name) is Runtime.Providers.TensorElement.Float or Runtime.Providers.TensorElement.Float16
-            or Runtime.Providers.TensorElement.BFloat16;
+        => values.Contains(name) && values.Element(name) is OnnxDataType.Float or OnnxDataType.Float16
+            or OnnxDataType.BFloat16;
 
     /// <summary>Sums over every compared value of one block, all batches: ‖o − c‖², ‖o‖², ‖c‖², o·c, max |o − c|.</summary>
     private sealed class BlockErrorSums

@@ -1,5 +1,5 @@
 using Gac.Core.Diagnostics;
-using Gac.Runtime.Providers;
+using Gac.Core.Model;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Gac.Runtime.Segments;
@@ -20,7 +20,7 @@ public sealed class SegmentValues
 
     public bool Contains(string name) => _values.ContainsKey(name);
 
-    public TensorElement Element(string name) => (TensorElement)(int)Value(name).GetTensorTypeAndShape().ElementDataType;
+    public OnnxDataType Element(string name) => (OnnxDataType)(int)Value(name).GetTensorTypeAndShape().ElementDataType;
 
     public long[] Shape(string name) => Value(name).GetTensorTypeAndShape().Shape;
 
@@ -33,9 +33,9 @@ public sealed class SegmentValues
         var value = Value(name);
         return Element(name) switch
         {
-            TensorElement.Float => value.GetTensorDataAsSpan<float>(),
-            TensorElement.Float16 => Widen(Bits(value), bits => (float)BitConverter.UInt16BitsToHalf(bits)),
-            TensorElement.BFloat16 => Widen(Bits(value), bits => BitConverter.Int32BitsToSingle(bits << 16)),
+            OnnxDataType.Float => value.GetTensorDataAsSpan<float>(),
+            OnnxDataType.Float16 => Widen(Bits(value), bits => (float)BitConverter.UInt16BitsToHalf(bits)),
+            OnnxDataType.BFloat16 => Widen(Bits(value), bits => BitConverter.Int32BitsToSingle(bits << 16)),
             var other => throw GacException.Create(
                 DiagnosticCatalogue.OutputTypeUnreadable,
                 $"Tensor '{name}' is {other}; only float32, float16 and bfloat16 tensors are read."),

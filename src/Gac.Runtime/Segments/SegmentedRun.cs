@@ -1,3 +1,4 @@
+using Gac.Core.Model;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Providers;
 using Microsoft.ML.OnnxRuntime;
@@ -52,9 +53,9 @@ public sealed class SegmentedRun : IDisposable
     public int Batches => _carried.Count;
 
     /// <summary>The element types of the next segment's inputs, as the batches and earlier segments produced them.</summary>
-    public IReadOnlyDictionary<string, TensorElement> InputTypes => _segments[Position].Inputs.ToDictionary(
+    public IReadOnlyDictionary<string, OnnxDataType> InputTypes => _segments[Position].Inputs.ToDictionary(
         n => n,
-        n => (TensorElement)(int)Carried(0, n).GetTensorTypeAndShape().ElementDataType,
+        n => (OnnxDataType)(int)Carried(0, n).GetTensorTypeAndShape().ElementDataType,
         StringComparer.Ordinal);
 
     /// <summary>

@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Onnx.Ir;
 using Gac.Onnx.Segments;
 using Gac.Onnx.Synthetic;
