@@ -1,3 +1,5 @@
+using Gac.Core.Model;
+
 namespace Gac.Onnx.Rewrites;
 
 /// <summary>How <see cref="Fp16Conversion"/> converts a model.</summary>
