@@ -122,9 +122,14 @@ internal static class LayerwiseFidelity
         => values.Contains(name) && values.Element(name) is OnnxDataType.Float or OnnxDataType.Float16
             or OnnxDataType.BFloat16;
 
-    /// <summary>Sums over every compared value of one block, all batches: ‖o − c‖², ‖o‖², ‖c‖², o·c, max |o − c|.</summary>
+    /// <summary>
+    /// Sums over every compared value of one block, all batches: ‖o − c‖², ‖o‖², ‖c‖², o·c, max |o − c|.
+    /// Infinite values equal on both sides (−∞ of an attention mask passed on) are the same value and are
+    /// left out of the sums; any other non-finite value makes the block's numbers NaN.
+    /// </summary>
     private sealed class BlockErrorSums
     {
+        private bool _diverged;
         private double _difference;
         private double _expected;
         private double _actual;
@@ -136,6 +141,12 @@ internal static class LayerwiseFidelity
             for (var i = 0; i < expected.Length; i++)
             {
                 double e = expected[i], a = actual[i], d = e - a;
+                if (!double.IsFinite(e) || !double.IsFinite(a))
+                {
+                    _diverged |= !e.Equals(a);
+                    continue;
+                }
+
                 _difference += d * d;
                 _expected += e * e;
                 _actual += a * a;
@@ -144,7 +155,7 @@ internal static class LayerwiseFidelity
             }
         }
 
-        public BlockError ToReport() => new(
+        public BlockError ToReport() => _diverged ? new(double.NaN, double.NaN, double.NaN) : new(
             _expected > 0 ? Math.Sqrt(_difference / _expected) : Math.Sqrt(_difference),
             _expected > 0 && _actual > 0 ? Math.Clamp(_dot / Math.Sqrt(_expected * _actual), -1, 1) : 1,
             _max);
