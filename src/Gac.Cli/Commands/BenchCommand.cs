@@ -1,7 +1,4 @@
-using System.CommandLine;
 using System.Globalization;
-using Gac.Cli.Hosting;
-using Gac.Core.Diagnostics;
 using Gac.Core.Spec;
 using Gac.Pipeline.Measuring;
 using Gac.Runtime.Benchmark;
@@ -83,7 +80,7 @@ public sealed class BenchCommand : GacCommand
                 fallbackReason = result.FallbackReason,
                 warmup = settings.Warmup,
                 iterations = settings.Iterations,
-                hardware = hardware.ToReport(),
+                hardware,
                 results = rows,
                 kernels = result.Kernels?.Select(k => new { node = k.Node, opType = k.OpType, provider = k.Provider, kernels = k.Kernels }),
             }));

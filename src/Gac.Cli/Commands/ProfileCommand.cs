@@ -1,8 +1,5 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Gac.Cli.Hosting;
-using Gac.Core.Diagnostics;
 using Gac.Core.Planning;
 using Gac.Pipeline.Profiling;
 using Gac.Runtime.Profiling;
@@ -82,7 +79,7 @@ public sealed class ProfileCommand : GacCommand
                 warmup = settings.Warmup,
                 iterations = settings.Iterations,
                 cliffTolerance = tolerance,
-                hardware = result.Hardware.ToReport(),
+                hardware = result.Hardware,
                 series = summaries,
             }));
             return ExitCodes.Success;

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Gac.Core.Spec;
 
 namespace Gac.Cli.Hosting;
