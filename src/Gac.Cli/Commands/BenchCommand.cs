@@ -37,12 +37,7 @@ public sealed class BenchCommand : GacCommand
 
     protected override int Execute(CommandContext context)
     {
-        var defaults = new BenchmarkSettings();
-        var settings = defaults with
-        {
-            Warmup = _measurement.Warmup(context, defaults.Warmup),
-            Iterations = _measurement.Iterations(context, defaults.Iterations),
-        };
+        var settings = _measurement.Settings(context, new BenchmarkSettings());
         var buckets = ParseBuckets(context.Get(_shape)); // a malformed --shape is reported before any file is read
         var request = new BenchRequest(
             context.ExistingFile(context.Get(_model), "Model"),

@@ -43,11 +43,7 @@ public sealed class ProfileCommand : GacCommand
     protected override int Execute(CommandContext context)
     {
         var request = ParseRequest(context);
-        var settings = ProfileDefaults.Benchmark with
-        {
-            Warmup = _measurement.Warmup(context, ProfileDefaults.Warmup),
-            Iterations = _measurement.Iterations(context, ProfileDefaults.Iterations),
-        };
+        var settings = _measurement.Settings(context, ProfileDefaults.Benchmark);
         var output = context.FullPath(context.Get(_output) ?? DefaultOutput);
 
         var clock = Stopwatch.StartNew();
