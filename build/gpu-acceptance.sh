@@ -130,7 +130,7 @@ if [ "$bf16" = 1 ]; then
   sed -e 's/^  dtype: fp16$/  dtype: bf16/' -e 's#^  path: out/model.gac.onnx$#  path: out-bf16/model.gac.onnx#' -e 's/^  directory: out$/  directory: out-bf16/' \
     "$work/gac.yaml" > "$work/gac-bf16.yaml"
   if [ "$dry" = 1 ]; then
-    echo "== 6/6 bf16 on the CPU: run --stage compress writes the bundle; run is refused with GAC3071"
+    echo "== 6 (bf16) on the CPU: run --stage compress writes the bundle; run is refused with GAC3071"
     gac run "$work/gac-bf16.yaml" --stage compress --bundle "$work/bundle-bf16"
     status=0
     gac run "$work/gac-bf16.yaml" --provider cpu > "$work/bf16-run.log" 2>&1 || status=$?
@@ -139,7 +139,7 @@ if [ "$bf16" = 1 ]; then
     fi
     grep GAC3071 "$work/bf16-run.log" | head -n 1
   else
-    echo "== 6/6 run: ASVD 15% + GAC, bf16, --provider $provider; p50 table as in step 4"
+    echo "== 6 (bf16) run: ASVD 15% + GAC, bf16, --provider $provider; p50 table as in step 4"
     status=0
     gac run "$work/gac-bf16.yaml" --provider "$provider" --progress || status=$?
     [ "$status" -le 1 ] || exit "$status"
