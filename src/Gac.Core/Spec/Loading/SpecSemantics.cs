@@ -104,7 +104,6 @@ internal sealed partial class SpecSemantics(JObject root, JsonProjection project
         }
     }
 
-    /// <summary>model.path names an ONNX file (declared, or a file where format is auto), not a Hugging Face folder.</summary>
     /// <summary>export.opset shapes the graph the Hugging Face exporter writes; an ONNX model is rewritten in its own opset (no conversion).</summary>
     private void CheckOpsetOfOnnxModel()
     {
@@ -115,6 +114,7 @@ internal sealed partial class SpecSemantics(JObject root, JsonProjection project
         }
     }
 
+    /// <summary>model.path names an ONNX file (declared, or a file where format is auto), not a Hugging Face folder.</summary>
     private bool IsOnnxModel(out string text)
     {
         var format = Text(Get("model", "format")) ?? "auto";
