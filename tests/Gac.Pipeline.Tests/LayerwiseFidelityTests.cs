@@ -61,8 +61,9 @@ public sealed class LayerwiseFidelityTests
         var model = ModelImport.Load(run);
         var original = new ModelVariant(ModelVariant.OriginalName, model.Path, 0);
 
-        var layers = LayerwiseFidelity.Measure(run, new ModelVariants(original, original with { Name = "unaligned" }, original with { Name = "gac" }),
-            model.InputDomains, "test");
+        var variants = new ModelVariants(original, original with { Name = "unaligned" }, original with { Name = "gac" });
+
+        var layers = LayerwiseFidelity.Measure(run, model.File, variants, model.InputDomains, "test");
 
         Assert.NotEmpty(layers.Blocks);
         Assert.All(layers.Blocks, b =>

@@ -19,9 +19,9 @@ namespace Gac.Pipeline.Steps;
 /// </summary>
 internal static class LayerwiseFidelity
 {
-    public static LayerwiseFidelitySection Measure(RunContext run, ModelVariants variants, Core.Model.InputDomains domains, string reason)
+    public static LayerwiseFidelitySection Measure(
+        RunContext run, OnnxModelFile original, ModelVariants variants, Core.Model.InputDomains domains, string reason)
     {
-        var original = OnnxModelFile.Load(variants.Original.Path);
         var segmentation = GraphSegmentation.ByBlocks(original, []);
         var candidates = new[] { variants.Unaligned, variants.Aligned }
             .Select(v => (Variant: v, Segments: Matching(segmentation, GraphSegmentation.ByBlocks(OnnxModelFile.Load(v.Path), []), v))).ToList();

@@ -19,6 +19,7 @@ public static class Validation
 {
     public static ValidationResult Measure(RunContext run, CompressedCandidate candidate)
     {
+        Bf16Sessions.ThrowIfValidatedOnCpu(run);
         var layers = FidelityLayers(run, candidate);
         var result = MeasureWhole(run, candidate);
         return layers is null ? result : result with { FidelityLayers = layers };
@@ -30,7 +31,8 @@ public static class Validation
     /// </summary>
     private static LayerwiseFidelitySection? FidelityLayers(RunContext run, CompressedCandidate candidate)
     {
-        var choice = BlockwiseChoice.ForFidelity(run, Gac.Onnx.OnnxModelFile.Load(candidate.Variants.Original.Path));
+        var original = Gac.Onnx.OnnxModelFile.Load(candidate.Variants.Original.Path);
+        var choice = BlockwiseChoice.ForFidelity(run, original);
         run.Report("validate", $"layer-wise fidelity: {(choice.BlockWise ? "yes" : "no")} ({choice.Reason})");
         if (!choice.BlockWise)
         {
@@ -39,7 +41,13 @@ public static class Validation
 
         run.Warn(new Core.Diagnostics.Diagnostic(Core.Diagnostics.DiagnosticCatalogue.FidelityLayerWise,
             $"Fidelity measured block by block ({choice.Reason}) beside the end-to-end numbers: each candidate block fed the original's block input."));
-        return LayerwiseFidelity.Measure(run, candidate.Variants, candidate.InputDomains, choice.Reason);
+        var layers = LayerwiseFidelity.Measure(run, original, candidate.Variants, candidate.InputDomains, choice.Reason);
+
+        // The three parsed models (with weights stored inside them) are garbage now: return them before the
+        // end-to-end sessions load, so the peak is not their sum with ONNX Runtime's copies.
+        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect();
+        return layers;
     }
 
     private static ValidationResult MeasureWhole(RunContext run, CompressedCandidate candidate)
@@ -48,7 +56,6 @@ public static class Validation
         var domains = candidate.InputDomains;
         var sessions = run.Sessions;
         var provider = sessions.ResolveProvider();
-        Bf16Sessions.ThrowIfValidatedOnCpu(run);
         var oneAtATime = OneAtATime(run, variants);
         run.Report("validate", $"ONNX Runtime on {provider}{(oneAtATime ? ", one model at a time" : string.Empty)}");
         if (oneAtATime)
