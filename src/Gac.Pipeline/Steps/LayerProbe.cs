@@ -10,12 +10,18 @@ namespace Gac.Pipeline.Steps;
 /// proxy (share of spectral energy, removed importance) says how much of the layer a cut loses, not
 /// how much of the model's output — on PaddleOCR's recognizer a 120×120 attention output projection
 /// cut to rank 53 costs more output error than a 120×360 qkv projection at rank 54 — and far from d*
-/// the proxy's shape is a guess. So each decision is cut alone to the aligned values either side of
-/// d* (and to d* itself where d* is aligned: it may then move either way), the model's relative
-/// output error e on the first quarter of the calibration samples is measured, and the measured problem offers exactly those
-/// values (a ±1-step window) with err = e. Minimising Σ e_i(d)² then chooses which layers round up
-/// and which pay for it — output error energy, assuming small single-layer errors add up
-/// independently — and the run measures that plan against the others before keeping one.
+/// the proxy's shape is a guess. So each decision is moved to the aligned values either side of d*
+/// (and to d* itself where d* is aligned: it may then move either way) while every other decision
+/// keeps the compressor's dims, the model's relative output error E on the first quarter of the
+/// calibration samples is measured, and the measured problem offers exactly those values (a ±1-step
+/// window) with err = E. The aligned plan lives beside the compressor's plan, where every layer is
+/// cut and the cuts interact; measured there, Σ E_i(d)² = n·E₀² + Σ ΔE_i² to first order (E₀ the
+/// compressor's plan's error), so minimising it chooses which layers round up and which pay for it
+/// by their effect on that plan's output error. Cutting one layer alone from the original model
+/// measures another point: on PaddleOCR's recognizer (SVD at 0.15) the second block's attention
+/// output projection alone is better at rank 56 than 48, but beside the other cuts 48 is better by a
+/// quarter, and every plan built on the alone probes measured worse than the unaligned model. The
+/// run then measures the plan against the others before keeping one.
 /// </summary>
 public static class LayerProbe
 {
@@ -35,12 +41,13 @@ public static class LayerProbe
         var decisions = plan.Problem.Decisions;
         var probes = decisions.SelectMany(d => ProbeDimensions(d, multiple).Select(dim => (Decision: d, Dimension: dim))).ToList();
         var measured = decisions.ToDictionary(d => d.Id, _ => new List<LayerMeasurement>(), StringComparer.Ordinal);
+        var compressor = CompressorRanks(decisions);
         for (var start = 0; start < probes.Count; start += Batch)
         {
             var batch = probes.Skip(start).Take(Batch).ToList();
             var targets = batch.Select((p, k) => new VariantTarget(
-                "probe", $"probe-{start + k + 1}", new Dictionary<string, int?>(StringComparer.Ordinal) { [p.Decision.Id] = checked((int)p.Dimension) },
-                    $"{p.Decision.Id} alone at {p.Dimension}")).ToList();
+                "probe", $"probe-{start + k + 1}", InPlan(compressor, p.Decision.Id, checked((int)p.Dimension)),
+                    $"{p.Decision.Id} at {p.Dimension}, the rest at the compressor's dims")).ToList();
             var variants = plan.Write(run, model, statistics, targets);
             for (var k = 0; k < batch.Count; k++)
             {
@@ -66,6 +73,15 @@ public static class LayerProbe
         };
     }
 
+    /// <summary>The compressor's own dims (the unaligned plan): d* floored, a decision kept whole as null.</summary>
+    internal static Dictionary<string, int?> CompressorRanks(IReadOnlyList<PlanningDecision> decisions)
+        => decisions.ToDictionary(d => d.Id, d => RoundingBaseline.Apply(d, RoundingRule.None, 1) is { IsDense: false } choice &&
+            (choice.Dimension < d.MaxDimension && d.ParamsAt(choice.Dimension) < d.DenseParams) ? checked((int)choice.Dimension) : (int?)null,
+            StringComparer.Ordinal);
+
+    private static Dictionary<string, int?> InPlan(IReadOnlyDictionary<string, int?> compressor, string id, int dimension)
+        => new(compressor, StringComparer.Ordinal) { [id] = dimension };
+
     /// <summary>
     /// The aligned values a ±1-step window around d* offers that save parameters: floor and ceiling
     /// multiples when d* is misaligned, d* and one step either side when it is aligned; none when the
@@ -87,9 +103,10 @@ public static class LayerProbe
     }
 
     /// <summary>
-    /// The decision with its measured curve: err(d) = e at each probed d, made non-increasing (a
-    /// larger dim measured noisier-worse is read as no better), 0 at the full dim; kept whole where
-    /// the compressor kept it whole.
+    /// The decision with its measured curve: err(d) = E at each probed d, made non-increasing (a
+    /// larger dim measured worse is read as no better); kept whole where the compressor kept it whole.
+    /// The whole layer or group is not probed: it gets the lowest measured error, so the plan never
+    /// pays its parameters on a guess that it is better than the best measured cut.
     /// </summary>
     private static PlanningDecision MeasuredDecision(PlanningDecision decision, IReadOnlyList<LayerMeasurement> measurements)
     {
@@ -102,7 +119,7 @@ public static class LayerProbe
         var points = measurements.OrderBy(m => m.Dimension).Select(m => (m.Dimension, Error: m.RelativeError)).ToList();
         if (points.Count == 0 || points[^1].Dimension < decision.MaxDimension)
         {
-            points.Add((decision.MaxDimension, 0));
+            points.Add((decision.MaxDimension, points.Count == 0 ? 0 : points.Min(p => p.Error)));
         }
 
         var errors = points.Select(p => p.Error).ToArray();
