@@ -157,6 +157,7 @@ public sealed class AlignedQualityTests : IDisposable
             Assert.Single(selection.Candidates, c => c.Chosen);
             Assert.Equal(selection.Candidates.Min(c => c.Measured), selection.Candidates.Single(c => c.Chosen).Measured);
             Assert.Contains(report.Plan.Layers, l => l.MeasuredAlone is { Count: > 0 });
+            Assert.Contains(report.Plan.Layers, l => l.MeasuredInPlan is { Count: > 0 });
         }
     }
 
