@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Onnx.ExternalData;
 using Gac.Onnx.Ir;
 using Google.Protobuf;

@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Onnx.Building;
 using Gac.Onnx.Discovery;
 using Gac.Onnx.ExternalData;

@@ -1,7 +1,6 @@
 using Gac.Core.Diagnostics;
 using Gac.Core.Model;
 using Gac.Core.Spec;
-using Gac.Onnx;
 using Gac.Onnx.Building;
 using Gac.Onnx.Ir;
 using Gac.Pipeline.Steps;

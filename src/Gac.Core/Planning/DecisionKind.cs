@@ -17,7 +17,6 @@ public enum DecisionKind
 }
 
 /// <summary>Whether a decision may keep its layer or group uncompressed.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<DenseOption>))]
 public enum DenseOption
 {
     /// <summary>Dense is a candidate beside the aligned ones (and replaces low-rank splits that would not save parameters).</summary>

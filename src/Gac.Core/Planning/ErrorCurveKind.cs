@@ -1,9 +1,6 @@
-using System.Text.Json.Serialization;
-
 namespace Gac.Core.Planning;
 
 /// <summary>What a decision's error curve measures, and so how the spectrum objective adds it up.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<ErrorCurveKind>))]
 public enum ErrorCurveKind
 {
     /// <summary>

@@ -1,9 +1,7 @@
-using System.Text.Json.Serialization;
 using Gac.Core.Hardware;
 
 namespace Gac.Core.Planning;
 
-[JsonConverter(typeof(JsonStringEnumConverter<PlanObjectiveKind>))]
 public enum PlanObjectiveKind
 {
     /// <summary>Spectrum when every decision has an error curve, else paper.</summary>
@@ -16,7 +14,6 @@ public enum PlanObjectiveKind
     Spectrum,
 }
 
-[JsonConverter(typeof(JsonStringEnumConverter<SolverKind>))]
 public enum SolverKind
 {
     /// <summary>

@@ -1,9 +1,6 @@
-using System.Text.Json.Serialization;
-
 namespace Gac.Core.Planning;
 
 /// <summary>How the parameter budget B over all decisions is given.</summary>
-[JsonConverter(typeof(JsonStringEnumConverter<BudgetKind>))]
 public enum BudgetKind
 {
     /// <summary>An absolute parameter count.</summary>

@@ -100,23 +100,10 @@ public sealed record PlanningDecision
         DenseOption dense = DenseOption.Offered, double? errorNorm = null)
     {
         var bias = hasBias ? outFeatures : 0;
-        return new PlanningDecision
-        {
-            Id = id,
-            Kind = DecisionKind.LowRank,
-            MaxDimension = Math.Min(inFeatures, outFeatures),
-            Target = targetRank,
-            ParamsPerUnit = inFeatures + outFeatures,
-            FixedParams = bias,
-            DenseParams = (inFeatures * outFeatures) + bias,
-            Importance = importance,
-            ErrorCurve = errorCurve,
-            ErrorNorm = errorNorm,
-            Dense = dense,
-            LatencyKey = $"{inFeatures}x{outFeatures}",
-            InFeatures = inFeatures,
-            OutFeatures = outFeatures,
-        };
+        var decision = Affine(
+            id, DecisionKind.LowRank, Math.Min(inFeatures, outFeatures), targetRank, inFeatures + outFeatures, bias, (inFeatures * outFeatures) + bias,
+            importance, errorCurve, dense, errorNorm, $"{inFeatures}x{outFeatures}");
+        return decision with { InFeatures = inFeatures, OutFeatures = outFeatures };
     }
 
     /// <summary>
@@ -127,37 +114,38 @@ public sealed record PlanningDecision
         string id, long width, long paramsPerChannel, double targetWidth,
         double importance = 1.0, long fixedParams = 0, ErrorCurve? errorCurve = null,
         DenseOption dense = DenseOption.Offered, double? errorNorm = null, string? latencyKey = null)
-        => new()
-        {
-            Id = id,
-            Kind = DecisionKind.MlpChannels,
-            MaxDimension = width,
-            Target = targetWidth,
-            ParamsPerUnit = paramsPerChannel,
-            FixedParams = fixedParams,
-            DenseParams = (width * paramsPerChannel) + fixedParams,
-            Importance = importance,
-            ErrorCurve = errorCurve,
-            ErrorNorm = errorNorm,
-            Dense = dense,
-            LatencyKey = latencyKey,
-        };
+        => Affine(
+            id, DecisionKind.MlpChannels, width, targetWidth, paramsPerChannel, fixedParams, denseParams: null,
+            importance, errorCurve, dense, errorNorm, latencyKey);
 
     /// <summary>Whole heads h of head_dim each; GEMMs see h·head_dim, which is what must be aligned.</summary>
     public static PlanningDecision AttentionHeads(
         string id, int heads, int headDim, long paramsPerHead, double targetHeads,
         double importance = 1.0, long fixedParams = 0, ErrorCurve? errorCurve = null,
         DenseOption dense = DenseOption.Offered, double? errorNorm = null, string? latencyKey = null)
+    {
+        var decision = Affine(
+            id, DecisionKind.AttentionHeads, heads, targetHeads, paramsPerHead, fixedParams, denseParams: null,
+            importance, errorCurve, dense, errorNorm, latencyKey);
+        return decision with { ElementsPerUnit = headDim };
+    }
+
+    /// <summary>
+    /// params(d) = d·paramsPerUnit + fixed up to <paramref name="maxDimension"/>. Dense costs
+    /// <paramref name="denseParams"/>, or params(maxDimension) when keeping every unit is dense (channels, heads).
+    /// </summary>
+    private static PlanningDecision Affine(
+        string id, DecisionKind kind, long maxDimension, double target, long paramsPerUnit, long fixedParams, long? denseParams,
+        double importance, ErrorCurve? errorCurve, DenseOption dense, double? errorNorm, string? latencyKey)
         => new()
         {
             Id = id,
-            Kind = DecisionKind.AttentionHeads,
-            MaxDimension = heads,
-            Target = targetHeads,
-            ParamsPerUnit = paramsPerHead,
+            Kind = kind,
+            MaxDimension = maxDimension,
+            Target = target,
+            ParamsPerUnit = paramsPerUnit,
             FixedParams = fixedParams,
-            DenseParams = (heads * paramsPerHead) + fixedParams,
-            ElementsPerUnit = headDim,
+            DenseParams = denseParams ?? (maxDimension * paramsPerUnit) + fixedParams,
             Importance = importance,
             ErrorCurve = errorCurve,
             ErrorNorm = errorNorm,

@@ -41,6 +41,12 @@ public static class StarterSpec
     public static string Render(string modelPath, string exportPath, StarterModel? model = null)
         => Render(modelPath, exportPath, GacSchema.FileName, model);
 
+    /// <summary>An ONNX model keeps its own opset, so the starter sets one only for a Hugging Face folder (GAC0030 otherwise).</summary>
+    private static string OpsetLine(string modelPath)
+        => modelPath.EndsWith(".onnx", StringComparison.OrdinalIgnoreCase)
+            ? "# opset: 17                # Hugging Face folders only: an ONNX model keeps its own opset"
+            : "opset: 17                  # 17 to 23";
+
     /// <param name="schemaReference">What follows <c>$schema=</c> in the yaml-language-server comment: a path relative to gac.yaml, or a URL.</param>
     public static string Render(string modelPath, string exportPath, string schemaReference, StarterModel? model = null)
     {
@@ -97,7 +103,7 @@ public static class StarterSpec
             export:
               path: {{Quote(exportPath)}}
               dtype: fp32                 # fp32 | fp16
-              opset: 17
+              {{OpsetLine(modelPath)}}
               external_data: auto         # auto (only above 2 GB) | always | never
 
             # How the result is measured before the gate decides.

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using Gac.Core.Model;
 using Gac.Onnx.Ir;
 
 namespace Gac.Onnx.Building;

@@ -10,7 +10,7 @@ internal sealed partial class DecoderGraph
     /// when a layer slides, the sliding-window mask (transformers' masking_utils: key k is visible
     /// to query q when k ≤ q and k &gt; q − window).
     /// </summary>
-    public void BuildSequencePositions()
+    private void BuildSequencePositions()
     {
         var shape = Builder.Node("Shape", [InputIds], "sequence/Shape");
         var vector = Builder.Node("Slice", [shape, Int64s("const.one", 1), Int64s("const.two", 2)], "sequence/Slice");

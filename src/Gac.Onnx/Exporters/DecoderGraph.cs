@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Core.Model.Architectures;
 using Gac.Onnx.Building;
 using Gac.Onnx.Ir;
@@ -179,6 +180,17 @@ internal sealed partial class DecoderGraph
 
     /// <summary>A checkpoint tensor copied as it is.</summary>
     public string Copy(string name, params long[] dims) => Initializer(name, Read(name, dims), dims);
+
+    /// <summary>
+    /// How every decoder starts: the sequence positions and masks, the token embedding table (the tied
+    /// LM head's weight too) and its lookup of the input ids, the node named <paramref name="lookupName"/>.
+    /// </summary>
+    public (string Table, string Tokens) EmbedTokens(string lookupName)
+    {
+        BuildSequencePositions();
+        var table = Copy(Names.Embedding, Config.VocabSize, Config.HiddenSize);
+        return (table, Builder.Node("Gather", [table, InputIds], lookupName, OnnxAttributes.Int("axis", 0)));
+    }
 
     /// <summary>
     /// y = x·W (+ b) with W an [in, out] initializer "&lt;module&gt;.weight", the layout discovery and

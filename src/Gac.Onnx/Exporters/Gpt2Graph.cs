@@ -15,12 +15,10 @@ internal static class Gpt2Graph
         var c = g.Config;
         var b = g.Builder;
         var n = g.Names;
-        g.BuildSequencePositions();
-        var embedding = g.Copy(n.Embedding, c.VocabSize, c.HiddenSize);
+        var (embedding, tokens) = g.EmbedTokens("wte/Gather");
         // The whole learned table (n_positions rows) is the model's context: Gather fails at run time
         // on a position past it, the only honest answer for a position GPT-2 never learned.
         var positionTable = g.Copy(n.PositionEmbedding, c.MaxPositions, c.HiddenSize);
-        var tokens = b.Node("Gather", [embedding, g.InputIds], "wte/Gather", OnnxAttributes.Int("axis", 0));
         var positions = b.Node("Gather", [positionTable, g.PositionIds], "wpe/Gather", OnnxAttributes.Int("axis", 0));
         var h = b.Node("Add", [tokens, positions], "embeddings/Add");
 

@@ -16,9 +16,7 @@ internal static class LlamaGraph
         var c = g.Config;
         var b = g.Builder;
         var n = g.Names;
-        g.BuildSequencePositions();
-        var embedding = g.Copy(n.Embedding, c.VocabSize, c.HiddenSize);
-        var h = b.Node("Gather", [embedding, g.InputIds], "embed_tokens/Gather", OnnxAttributes.Int("axis", 0));
+        var (embedding, h) = g.EmbedTokens("embed_tokens/Gather");
 
         // Computed from the position ids at run time: any position the model's context allows, prefill or decode.
         var (cos, sin) = g.RotaryCosSin();

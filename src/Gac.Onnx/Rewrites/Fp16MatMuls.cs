@@ -1,3 +1,4 @@
+using Gac.Core.Model;
 using Gac.Onnx.Ir;
 
 namespace Gac.Onnx.Rewrites;

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Onnx.Building;
 using Gac.Onnx.Ir;
 using Google.Protobuf;

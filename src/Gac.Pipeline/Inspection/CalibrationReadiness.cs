@@ -1,7 +1,7 @@
 using Gac.Core.Calibration;
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Core.Spec;
-using Gac.Onnx;
 
 namespace Gac.Pipeline.Inspection;
 

@@ -1,3 +1,4 @@
+using Gac.Core.Model;
 using Gac.Core.Model.Architectures;
 using Gac.Core.Spec;
 using Gac.Onnx;

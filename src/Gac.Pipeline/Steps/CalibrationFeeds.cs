@@ -100,8 +100,8 @@ public static class CalibrationFeeds
     /// </summary>
     public static string TokenInput(SessionSignature model)
     {
-        var integerInputs = model.Inputs.Where(m => m.Element == TensorElement.Int64 && !IsMaskOrPositions(m)).ToList();
-        var others = model.Inputs.Where(m => m.Element != TensorElement.Int64);
+        var integerInputs = model.Inputs.Where(m => m.Element == OnnxDataType.Int64 && !IsMaskOrPositions(m)).ToList();
+        var others = model.Inputs.Where(m => m.Element != OnnxDataType.Int64);
         if (integerInputs.Count != 1 || integerInputs[0].Rank != 2 || !others.All(IsCache))
         {
             throw GacException.Create(
@@ -166,12 +166,12 @@ public static class CalibrationFeeds
     }
 
     private static bool IsCache(SessionInput metadata)
-        => metadata.Element is TensorElement.Float or TensorElement.Float16
+        => metadata.Element is OnnxDataType.Float or OnnxDataType.Float16
             && metadata.SymbolicDimensions.Any(d => !string.IsNullOrEmpty(d) && ShapeBuckets.IsPastLength(d));
 
     /// <summary>A tensor with a 0-length past axis; fp16 for models whose weights and inputs were converted.</summary>
-    internal static InputTensor EmptyCache(string name, TensorElement type, long[] shape)
-        => type == TensorElement.Float16
+    internal static InputTensor EmptyCache(string name, OnnxDataType type, long[] shape)
+        => type == OnnxDataType.Float16
             ? InputTensor.Of(name, Array.Empty<Half>(), shape)
             : InputTensor.Of(name, Array.Empty<float>(), shape);
 
@@ -214,12 +214,12 @@ public static class CalibrationFeeds
     /// <summary>ONNX Runtime does not convert element types: a float32 tensor fed to an int64 input fails inside Run.</summary>
     private static void CheckType(SessionInput metadata, string dtype, string source)
     {
-        TensorElement? given = dtype switch
+        OnnxDataType? given = dtype switch
         {
-            "float32" => TensorElement.Float,
-            "float16" => TensorElement.Float16,
-            "int64" => TensorElement.Int64,
-            "int32" => TensorElement.Int32,
+            "float32" => OnnxDataType.Float,
+            "float16" => OnnxDataType.Float16,
+            "int64" => OnnxDataType.Int64,
+            "int32" => OnnxDataType.Int32,
             _ => null,
         };
         if (given != metadata.Element)

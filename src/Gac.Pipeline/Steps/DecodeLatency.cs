@@ -1,3 +1,4 @@
+using Gac.Core.Model;
 using Gac.Core.Reports;
 using Gac.Pipeline.Inspection;
 using Gac.Runtime.Benchmark;
@@ -20,7 +21,7 @@ public static class DecodeLatency
     {
         var symbols = session.Inputs.SelectMany(m => m.SymbolicDimensions).Where(s => !string.IsNullOrEmpty(s)).Distinct().ToList();
         var past = symbols.FirstOrDefault(DimBinding.IsPastLength);
-        var tokens = session.Inputs.FirstOrDefault(m => m.Element == TensorElement.Int64 && m.Rank == 2 && IsTokenIds(m.Name));
+        var tokens = session.Inputs.FirstOrDefault(m => m.Element == OnnxDataType.Int64 && m.Rank == 2 && IsTokenIds(m.Name));
         var sequence = tokens?.Symbol(1);
         if (past is null || string.IsNullOrEmpty(sequence) || !prefill.Dimensions.TryGetValue(sequence, out var length) || length < 2
             || prefill.Dimensions.GetValueOrDefault(past) != 0)

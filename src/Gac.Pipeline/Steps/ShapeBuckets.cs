@@ -1,4 +1,4 @@
-using Gac.Onnx;
+using Gac.Core.Model;
 using Gac.Pipeline.Inspection;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Providers;

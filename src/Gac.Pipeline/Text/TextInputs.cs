@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Pipeline.Steps;
 using Gac.Runtime.Providers;
 
@@ -65,13 +66,13 @@ public sealed record TextInputs(bool IsLanguageModel, IReadOnlyDictionary<string
 
     private static TextInputRole? RoleOf(string name, SessionInput metadata, bool isLanguageModel)
     {
-        if (metadata.Element is TensorElement.Float or TensorElement.Float16)
+        if (metadata.Element is OnnxDataType.Float or OnnxDataType.Float16)
         {
             return isLanguageModel && metadata.SymbolicDimensions.Any(d => !string.IsNullOrEmpty(d) && ShapeBuckets.IsPastLength(d)) ? TextInputRole.EmptyCache
                 : null;
         }
 
-        if (metadata.Element != TensorElement.Int64 || metadata.Rank != 2)
+        if (metadata.Element != OnnxDataType.Int64 || metadata.Rank != 2)
         {
             return null;
         }

@@ -1,5 +1,5 @@
 using System.Runtime.InteropServices;
-using Gac.Runtime.Providers;
+using Gac.Core.Model;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Gac.Runtime.Benchmark;
@@ -13,7 +13,7 @@ public sealed class InputTensor
 {
     private readonly Array _data;
 
-    private InputTensor(string name, Array data, long[] shape, TensorElement element)
+    private InputTensor(string name, Array data, long[] shape, OnnxDataType element)
     {
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(shape);
@@ -33,15 +33,15 @@ public sealed class InputTensor
 
     public long[] Shape { get; }
 
-    public TensorElement Element { get; }
+    public OnnxDataType Element { get; }
 
-    public static InputTensor Of(string name, float[] data, long[] shape) => new(name, data, shape, TensorElement.Float);
+    public static InputTensor Of(string name, float[] data, long[] shape) => new(name, data, shape, OnnxDataType.Float);
 
-    public static InputTensor Of(string name, Half[] data, long[] shape) => new(name, data, shape, TensorElement.Float16);
+    public static InputTensor Of(string name, Half[] data, long[] shape) => new(name, data, shape, OnnxDataType.Float16);
 
-    public static InputTensor Of(string name, long[] data, long[] shape) => new(name, data, shape, TensorElement.Int64);
+    public static InputTensor Of(string name, long[] data, long[] shape) => new(name, data, shape, OnnxDataType.Int64);
 
-    public static InputTensor Of(string name, int[] data, long[] shape) => new(name, data, shape, TensorElement.Int32);
+    public static InputTensor Of(string name, int[] data, long[] shape) => new(name, data, shape, OnnxDataType.Int32);
 
     /// <summary>The values of an int64 tensor (token ids, attention masks).</summary>
     public ReadOnlySpan<long> Int64Values => _data as long[] ?? throw new InvalidOperationException($"Input '{Name}' is {Element}, not Int64.");

@@ -61,7 +61,7 @@ public static class RandomInputs
         return shape;
     }
 
-    private static InputTensor CreateTensor(string name, TensorElement type, long[] shape, Random random, InputDomains domains)
+    private static InputTensor CreateTensor(string name, OnnxDataType type, long[] shape, Random random, InputDomains domains)
     {
         // In double, so a huge shape cannot overflow before it is refused; .NET arrays stop at 2^31 elements.
         var elements = shape.Aggregate(1.0, (a, b) => a * b);
@@ -76,7 +76,7 @@ public static class RandomInputs
         var count = (int)elements;
         switch (type)
         {
-            case TensorElement.Float:
+            case OnnxDataType.Float:
                 {
                     var data = new float[count];
                     for (var i = 0; i < count; i++)
@@ -87,7 +87,7 @@ public static class RandomInputs
                     return InputTensor.Of(name, data, shape);
                 }
 
-            case TensorElement.Float16:
+            case OnnxDataType.Float16:
                 {
                     // fp16 models (the CUDA path) take fp16 inputs: ORT does not cast at the graph boundary.
                     var data = new Half[count];
@@ -99,10 +99,10 @@ public static class RandomInputs
                     return InputTensor.Of(name, data, shape);
                 }
 
-            case TensorElement.Int64:
+            case OnnxDataType.Int64:
                 return InputTensor.Of(name, IntegerValues(name, shape, count, random, domains), shape);
 
-            case TensorElement.Int32:
+            case OnnxDataType.Int32:
                 return InputTensor.Of(name, IntegerValues(name, shape, count, random, domains).Select(v => (int)v).ToArray(), shape);
 
             default:

@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Core.Reports;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Providers;
@@ -171,7 +172,7 @@ public static class FidelityEvaluator
     private static (float[] Values, long[] Shape) RunOne(OrtSession session, InputSet inputs, string outputName)
     {
         using var outputs = session.Run(inputs, [outputName], "fidelity");
-        if (outputs.Element(0) is not (TensorElement.Float or TensorElement.Float16))
+        if (outputs.Element(0) is not (OnnxDataType.Float or OnnxDataType.Float16))
         {
             throw GacException.Create(DiagnosticCatalogue.OutputsIncomparable, $"Output '{outputName}' of '{session.Name}' is {outputs.Element(0)}; fidelity " +
                 $"compares float32 or float16 outputs.");

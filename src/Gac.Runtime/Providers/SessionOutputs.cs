@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Gac.Runtime.Providers;
@@ -17,7 +18,7 @@ public sealed class SessionOutputs : IDisposable
 
     public int Count => _values.Count;
 
-    public TensorElement Element(int index) => (TensorElement)(int)_values[index].GetTensorTypeAndShape().ElementDataType;
+    public OnnxDataType Element(int index) => (OnnxDataType)(int)_values[index].GetTensorTypeAndShape().ElementDataType;
 
     public long[] Shape(int index) => _values[index].GetTensorTypeAndShape().Shape;
 
@@ -30,8 +31,8 @@ public sealed class SessionOutputs : IDisposable
         var value = _values[index];
         return Element(index) switch
         {
-            TensorElement.Float => value.GetTensorDataAsSpan<float>(),
-            TensorElement.Float16 => Widen(value.GetTensorDataAsSpan<Float16>()),
+            OnnxDataType.Float => value.GetTensorDataAsSpan<float>(),
+            OnnxDataType.Float16 => Widen(value.GetTensorDataAsSpan<Float16>()),
             var other => throw GacException.Create(
                 DiagnosticCatalogue.OutputTypeUnreadable,
                 $"Output '{_names[index]}' is {other}; only float32 and float16 outputs are read."),

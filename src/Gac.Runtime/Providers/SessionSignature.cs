@@ -1,34 +1,10 @@
+using Gac.Core.Model;
 using Microsoft.ML.OnnxRuntime;
 
 namespace Gac.Runtime.Providers;
 
-/// <summary>
-/// A tensor element type, numbered as ONNX's TensorProto.DataType (which ONNX Runtime's numbers
-/// follow), so callers outside Gac.Runtime read a loaded model's inputs without ONNX Runtime types.
-/// </summary>
-public enum TensorElement
-{
-    Undefined = 0,
-    Float = 1,
-    UInt8 = 2,
-    Int8 = 3,
-    UInt16 = 4,
-    Int16 = 5,
-    Int32 = 6,
-    Int64 = 7,
-    String = 8,
-    Bool = 9,
-    Float16 = 10,
-    Double = 11,
-    UInt32 = 12,
-    UInt64 = 13,
-    Complex64 = 14,
-    Complex128 = 15,
-    BFloat16 = 16,
-}
-
 /// <summary>One graph input as ONNX Runtime loaded it: a dim is fixed (&gt; 0) or symbolic (its name, possibly empty).</summary>
-public sealed record SessionInput(string Name, TensorElement Element, IReadOnlyList<long> Dimensions, IReadOnlyList<string> SymbolicDimensions)
+public sealed record SessionInput(string Name, OnnxDataType Element, IReadOnlyList<long> Dimensions, IReadOnlyList<string> SymbolicDimensions)
 {
     public int Rank => Dimensions.Count;
 
@@ -70,7 +46,7 @@ public sealed class SessionSignature
     {
         ArgumentNullException.ThrowIfNull(session);
         var inputs = session.InputMetadata
-            .Select(m => new SessionInput(m.Key, (TensorElement)(int)m.Value.ElementDataType, m.Value.Dimensions.Select(d => (long)d).ToArray(),
+            .Select(m => new SessionInput(m.Key, (OnnxDataType)(int)m.Value.ElementDataType, m.Value.Dimensions.Select(d => (long)d).ToArray(),
                 m.Value.SymbolicDimensions.ToArray()))
             .ToList();
         return new SessionSignature(inputs, session.OutputNames.ToList());

@@ -1,4 +1,5 @@
 using Gac.Compression.Checkpoints;
+using Gac.Core.Model;
 using Gac.Core.Model.Architectures;
 using Gac.Onnx;
 using Gac.Onnx.Exporters;

@@ -323,6 +323,30 @@ public sealed class GacSpecLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Export_opset_for_an_onnx_model_warns_that_the_model_keeps_its_own()
+    {
+        var result = GacSpecLoader.Parse(Minimal + "\n  opset: 18\n", _workspace.SpecPath);
+
+        Assert.True(result.Succeeded);
+        var warning = Assert.Single(result.Warnings);
+        Assert.Equal(("GAC0030", 9), (warning.Code, warning.Location!.Line));
+        Assert.Contains("export.opset is ignored", warning.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Export_opset_for_a_hugging_face_folder_is_used_without_a_warning()
+    {
+        _workspace.Folder("hf");
+        _workspace.File("hf/config.json", "{}");
+        _workspace.File("hf/model.safetensors");
+        var result = GacSpecLoader.Parse(Minimal.Replace("path: model.onnx", "path: hf", StringComparison.Ordinal) + "\n  opset: 18\n", _workspace.SpecPath);
+
+        Assert.True(result.Succeeded);
+        Assert.Empty(result.Warnings);
+        Assert.Equal(18, result.Spec!.Export.Opset);
+    }
+
+    [Fact]
     public void Alignment_multiple_overrides_the_built_in_profile()
     {
         var spec = Parse(Minimal + "\nalignment:\n  profile: nvidia-ampere-fp16\n  multiple: 16\n");

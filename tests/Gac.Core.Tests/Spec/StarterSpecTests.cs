@@ -69,6 +69,24 @@ public sealed class StarterSpecTests : IDisposable
     }
 
     [Fact]
+    public void Starter_sets_an_opset_only_for_a_hugging_face_folder_so_neither_starter_warns()
+    {
+        _workspace.File("model.onnx");
+        _workspace.WriteSpec(StarterSpec.Render("model.onnx", "out/model.gac.onnx"));
+        var onnx = GacSpecLoader.Parse(File.ReadAllText(_workspace.SpecPath), _workspace.SpecPath);
+        _workspace.Folder("llm");
+        _workspace.File("llm/config.json", "{}");
+        _workspace.File("llm/model.safetensors");
+        _workspace.WriteSpec(StarterSpec.Render("llm", "out/llm.gac.onnx"));
+        var folder = GacSpecLoader.Parse(File.ReadAllText(_workspace.SpecPath), _workspace.SpecPath);
+
+        Assert.Empty(onnx.Warnings);
+        Assert.Empty(folder.Warnings);
+        Assert.Equal(17, folder.Spec!.Export.Opset);
+        Assert.DoesNotContain("\n  opset:", StarterSpec.Render("model.onnx", "out/model.gac.onnx"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Starter_gate_for_a_language_model_with_token_ids_bounds_held_out_perplexity()
     {
         _workspace.Folder("llm");

@@ -1,3 +1,4 @@
+using Gac.Core.Model;
 using Gac.Onnx.Rewrites;
 using Gac.Onnx.Synthetic;
 using Google.Protobuf;

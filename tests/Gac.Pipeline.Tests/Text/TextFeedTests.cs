@@ -1,5 +1,5 @@
 using Gac.Core.Diagnostics;
-using Gac.Onnx;
+using Gac.Core.Model;
 using Gac.Onnx.Building;
 using Gac.Onnx.Ir;
 using Gac.Pipeline.Text;

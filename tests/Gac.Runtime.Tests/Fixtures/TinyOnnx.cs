@@ -1,4 +1,4 @@
-using Gac.Onnx;
+using Gac.Core.Model;
 using Gac.Onnx.Building;
 using Gac.Onnx.ExternalData;
 using Google.Protobuf;

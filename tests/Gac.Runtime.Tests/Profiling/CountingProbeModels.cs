@@ -1,4 +1,4 @@
-using Gac.Onnx;
+using Gac.Core.Model;
 using Gac.Onnx.Building;
 using Gac.Runtime.Profiling;
 using Google.Protobuf;

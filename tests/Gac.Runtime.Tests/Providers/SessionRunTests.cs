@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Providers;
 using Gac.Runtime.Tests.Fixtures;
@@ -21,7 +22,7 @@ public sealed class SessionRunTests
 
         var x = Assert.Single(session.Signature.Inputs);
         Assert.Equal("X", x.Name);
-        Assert.Equal(TensorElement.Float, x.Element);
+        Assert.Equal(OnnxDataType.Float, x.Element);
         Assert.Equal(3, x.Dimensions[1]);
         Assert.Equal("batch", x.Symbol(0));
         Assert.Equal(["Y"], session.Signature.OutputNames);
@@ -49,7 +50,7 @@ public sealed class SessionRunTests
         using var outputs = session.Run(inputs, ["Y"], "test");
 
         // [0.5, −1]·W = [0.5 − 3, 1 − 4] = [−2.5, −3], exact in fp16.
-        Assert.Equal(TensorElement.Float16, outputs.Element(0));
+        Assert.Equal(OnnxDataType.Float16, outputs.Element(0));
         Assert.Equal([-2.5f, -3f], outputs.Floats(0).ToArray());
     }
 

@@ -106,67 +106,50 @@ internal sealed class SchemaErrorTranslator(JsonProjection projection, JsonSchem
             case ValidationErrorKind.PropertyRequired:
                 ReportMissing(error, schema, path, origin?.KeyOrNodeStart ?? at);
                 break;
-            case ValidationErrorKind.NotInEnumeration when path == "version":
-                sink.Report(
-                    DiagnosticCatalogue.SpecUnsupportedVersion,
-                    $"'version' is {SpecWording.Literal(token!)}, but this gac-build reads only gac.yaml version 1. Set `version: 1`, or use the gac-build " +
-                        $"release the spec was written for.",
-                    at);
-                break;
-            case ValidationErrorKind.NotInEnumeration:
+            case ValidationErrorKind.NotInEnumeration when path != "version":
                 ReportNotAllowed(token!, schema, path, at);
-                break;
-            case ValidationErrorKind.NumberTooSmall or ValidationErrorKind.NumberTooBig:
-                sink.Report(
-                    DiagnosticCatalogue.SpecValueOutOfRange,
-                    $"{SpecWording.Place(path)} is {SpecWording.Literal(token!)}, which is out of range: expected a value {Range(schema)}. {Describe(schema)}",
-                    at);
-                break;
-            case ValidationErrorKind.TooFewItems or ValidationErrorKind.TooManyItems:
-                sink.Report(
-                    DiagnosticCatalogue.SpecValueOutOfRange,
-                    $"{SpecWording.Place(path)} has {(token as JArray)?.Count ?? 0} entries; expected {Count(schema.MinItems, schema.MaxItems)}. " +
-                        $"{Describe(schema)}",
-                    at);
-                break;
-            case ValidationErrorKind.TooFewProperties or ValidationErrorKind.TooManyProperties:
-                sink.Report(
-                    DiagnosticCatalogue.SpecValueOutOfRange,
-                    $"{SpecWording.Place(path)} has {(token as JObject)?.Count ?? 0} entries; expected {Count(schema.MinProperties, schema.MaxProperties)}. " +
-                        $"{Describe(schema)}",
-                    origin?.KeyOrNodeStart ?? at);
-                break;
-            case ValidationErrorKind.StringTooShort or ValidationErrorKind.StringTooLong:
-                sink.Report(
-                    DiagnosticCatalogue.SpecValueOutOfRange,
-                    $"{SpecWording.Place(path)} is {SpecWording.Literal(token!)}; expected text of {Count(schema.MinLength ?? 0, schema.MaxLength ?? 0)} " +
-                        $"characters. {Describe(schema)}",
-                    at);
-                break;
-            case ValidationErrorKind.PatternMismatch:
-                var form = PatternWording.GetValueOrDefault(schema.Pattern ?? "", $"text matching the regular expression {schema.Pattern}");
-                sink.Report(
-                    DiagnosticCatalogue.SpecBadValueForm,
-                    $"{SpecWording.Place(path)} is {SpecWording.Literal(token!)}; expected {form}. {Describe(schema)}",
-                    at);
-                break;
-            case ValidationErrorKind.ItemsNotUnique:
-                sink.Report(
-                    DiagnosticCatalogue.SpecDuplicateEntry,
-                    $"{SpecWording.Place(path)} lists the same value more than once; list each value once.",
-                    at);
                 break;
             case var kind when IsTypeError(error):
                 ReportWrongType(token!, origin, path, at, kind == ValidationErrorKind.NoTypeValidates
                     ? ((MultiTypeValidationError)error).Errors.Keys.Aggregate(JsonObjectType.None, (a, b) => a | b) : schema.Type);
                 break;
             default:
-                sink.Report(
-                    DiagnosticCatalogue.SpecSchemaViolation,
-                    $"{SpecWording.Place(path)} breaks the schema rule '{error.Kind}'. {Describe(schema)}",
-                    at);
+                // A mapping's entry count is about the mapping as a whole, so it points at the mapping's key.
+                var position = error.Kind is ValidationErrorKind.TooFewProperties or ValidationErrorKind.TooManyProperties
+                    ? origin?.KeyOrNodeStart ?? at
+                    : at;
+                var (code, message) = Violation(error.Kind, token, schema, path);
+                sink.Report(code, message, position);
                 break;
         }
+    }
+
+    /// <summary>The rules whose message needs only the value, its place and its schema rule: one diagnostic each.</summary>
+    private static (DiagnosticDescriptor Code, string Message) Violation(ValidationErrorKind kind, JToken? token, JsonSchema schema, string path)
+    {
+        var place = SpecWording.Place(path);
+        return kind switch
+        {
+            // Only 'version' reaches here with an enumeration error (see Report).
+            ValidationErrorKind.NotInEnumeration => (DiagnosticCatalogue.SpecUnsupportedVersion,
+                $"'version' is {SpecWording.Literal(token!)}, but this gac-build reads only gac.yaml version 1. Set `version: 1`, or use the gac-build " +
+                $"release the spec was written for."),
+            ValidationErrorKind.NumberTooSmall or ValidationErrorKind.NumberTooBig => (DiagnosticCatalogue.SpecValueOutOfRange,
+                $"{place} is {SpecWording.Literal(token!)}, which is out of range: expected a value {Range(schema)}. {Describe(schema)}"),
+            ValidationErrorKind.TooFewItems or ValidationErrorKind.TooManyItems => (DiagnosticCatalogue.SpecValueOutOfRange,
+                $"{place} has {(token as JArray)?.Count ?? 0} entries; expected {Count(schema.MinItems, schema.MaxItems)}. {Describe(schema)}"),
+            ValidationErrorKind.TooFewProperties or ValidationErrorKind.TooManyProperties => (DiagnosticCatalogue.SpecValueOutOfRange,
+                $"{place} has {(token as JObject)?.Count ?? 0} entries; expected {Count(schema.MinProperties, schema.MaxProperties)}. {Describe(schema)}"),
+            ValidationErrorKind.StringTooShort or ValidationErrorKind.StringTooLong => (DiagnosticCatalogue.SpecValueOutOfRange,
+                $"{place} is {SpecWording.Literal(token!)}; expected text of {Count(schema.MinLength ?? 0, schema.MaxLength ?? 0)} characters. " +
+                $"{Describe(schema)}"),
+            ValidationErrorKind.PatternMismatch => (DiagnosticCatalogue.SpecBadValueForm,
+                $"{place} is {SpecWording.Literal(token!)}; expected " +
+                $"{PatternWording.GetValueOrDefault(schema.Pattern ?? "", $"text matching the regular expression {schema.Pattern}")}. {Describe(schema)}"),
+            ValidationErrorKind.ItemsNotUnique => (DiagnosticCatalogue.SpecDuplicateEntry,
+                $"{place} lists the same value more than once; list each value once."),
+            _ => (DiagnosticCatalogue.SpecSchemaViolation, $"{place} breaks the schema rule '{kind}'. {Describe(schema)}"),
+        };
     }
 
     private void ReportUnknownKey(ValidationError error, JToken? token, JsonSchema schema, SourcePosition at)

@@ -17,6 +17,7 @@ internal sealed partial class SpecSemantics(JObject root, JsonProjection project
         CheckFiniteNumbers(root);
         CheckModel();
         CheckPastKeyValues();
+        CheckOpsetOfOnnxModel();
         CheckCalibration();
         CheckCompress();
         CheckAlignment();
@@ -45,38 +46,29 @@ internal sealed partial class SpecSemantics(JObject root, JsonProjection project
             return;
         }
 
-        var format = Text(Get("model", "format")) ?? "auto";
-        if (Directory.Exists(model.FullPath))
-        {
-            if (format == "onnx")
-            {
-                Fail(token, DiagnosticCatalogue.SpecNotAModel, $"model.path '{model.Text}' is a folder, but model.format is onnx. Point model.path at the " +
-                    $".onnx file, or set format to hf-safetensors or auto.");
-            }
-            else if (!SpecPaths.IsHuggingFaceFolder(model.FullPath))
-            {
-                Fail(token, DiagnosticCatalogue.SpecNotAModel, $"model.path '{model.Text}' is a folder without config.json and *.safetensors files " +
-                    $"({model.FullPath}). Point it at an .onnx file or a Hugging Face model folder.");
-            }
-        }
-        else if (File.Exists(model.FullPath))
-        {
-            if (format == "hf-safetensors")
-            {
-                Fail(token, DiagnosticCatalogue.SpecNotAModel, $"model.path '{model.Text}' is a file, but model.format is hf-safetensors, which reads a " +
-                    $"folder with config.json and *.safetensors. Point model.path at that folder, or set format to onnx or auto.");
-            }
-            else if (!SpecPaths.IsOnnxFile(model.FullPath))
-            {
-                Fail(token, DiagnosticCatalogue.SpecNotAModel, $"model.path '{model.Text}' is not an .onnx file. Point it at an .onnx file or at a Hugging " +
-                    $"Face model folder (config.json + *.safetensors).");
-            }
-        }
-        else
+        if (!Directory.Exists(model.FullPath) && !File.Exists(model.FullPath))
         {
             NotFound(token, model, "model.path", "the model (.onnx file or Hugging Face folder)");
         }
+        else if (ModelPathProblem(model, Text(Get("model", "format")) ?? "auto") is { } problem)
+        {
+            Fail(token, DiagnosticCatalogue.SpecNotAModel, problem);
+        }
     }
+
+    /// <summary>Why an existing model.path is not a model of model.format; null when it is one.</summary>
+    private static string? ModelPathProblem(SpecPath model, string format) => (Directory.Exists(model.FullPath), format) switch
+    {
+        (true, "onnx") => $"model.path '{model.Text}' is a folder, but model.format is onnx. Point model.path at the " +
+            $".onnx file, or set format to hf-safetensors or auto.",
+        (true, _) when !SpecPaths.IsHuggingFaceFolder(model.FullPath) => $"model.path '{model.Text}' is a folder without config.json and " +
+            $"*.safetensors files ({model.FullPath}). Point it at an .onnx file or a Hugging Face model folder.",
+        (false, "hf-safetensors") => $"model.path '{model.Text}' is a file, but model.format is hf-safetensors, which reads a " +
+            $"folder with config.json and *.safetensors. Point model.path at that folder, or set format to onnx or auto.",
+        (false, _) when !SpecPaths.IsOnnxFile(model.FullPath) => $"model.path '{model.Text}' is not an .onnx file. Point it at an .onnx file " +
+            $"or at a Hugging Face model folder (config.json + *.safetensors).",
+        _ => null,
+    };
 
     /// <summary>
     /// model.past_kv and model.attention_mask shape the graph the Hugging Face exporter writes; an ONNX
@@ -113,6 +105,16 @@ internal sealed partial class SpecSemantics(JObject root, JsonProjection project
     }
 
     /// <summary>model.path names an ONNX file (declared, or a file where format is auto), not a Hugging Face folder.</summary>
+    /// <summary>export.opset shapes the graph the Hugging Face exporter writes; an ONNX model is rewritten in its own opset (no conversion).</summary>
+    private void CheckOpsetOfOnnxModel()
+    {
+        if (Get("export", "opset") is { } opset && IsOnnxModel(out var onnx))
+        {
+            Warn(opset, $"export.opset is ignored: model.path '{onnx}' is an ONNX model, and the compressed model keeps that model's own opset " +
+                "(gac-build does not convert opsets). Remove export.opset, or point model.path at a Hugging Face folder.");
+        }
+    }
+
     private bool IsOnnxModel(out string text)
     {
         var format = Text(Get("model", "format")) ?? "auto";

@@ -7,6 +7,18 @@ namespace Gac.Core.Spec.Loading;
 /// <summary>How values, types and places are spelled in messages, so every diagnostic reads alike.</summary>
 internal static class SpecWording
 {
+    /// <summary>Each schema type in the words a YAML author knows, in the order a message lists them.</summary>
+    private static readonly (JsonObjectType Type, string Words)[] TypeWords =
+    [
+        (JsonObjectType.Object, "a mapping (indented 'key: value' lines)"),
+        (JsonObjectType.Array, "a list"),
+        (JsonObjectType.Integer, "a whole number"),
+        (JsonObjectType.Number, "a number"),
+        (JsonObjectType.String, "text"),
+        (JsonObjectType.Boolean, "true or false"),
+        (JsonObjectType.Null, "null"),
+    ];
+
     public static string Place(string path) => path.Length == 0 ? "the top level" : $"'{path}'";
 
     /// <summary>"at the top level" / "in 'compress'", for things found inside a mapping.</summary>
@@ -37,41 +49,11 @@ internal static class SpecWording
 
     public static string Expected(JsonObjectType type)
     {
-        var words = new List<string>();
-        if (type.HasFlag(JsonObjectType.Object))
-        {
-            words.Add("a mapping (indented 'key: value' lines)");
-        }
-
-        if (type.HasFlag(JsonObjectType.Array))
-        {
-            words.Add("a list");
-        }
-
-        if (type.HasFlag(JsonObjectType.Integer))
-        {
-            words.Add("a whole number");
-        }
-        else if (type.HasFlag(JsonObjectType.Number))
-        {
-            words.Add("a number");
-        }
-
-        if (type.HasFlag(JsonObjectType.String))
-        {
-            words.Add("text");
-        }
-
-        if (type.HasFlag(JsonObjectType.Boolean))
-        {
-            words.Add("true or false");
-        }
-
-        if (type.HasFlag(JsonObjectType.Null))
-        {
-            words.Add("null");
-        }
-
+        // "integer or number" says no more than "a whole number": an integer is the narrower promise.
+        var words = TypeWords
+            .Where(w => type.HasFlag(w.Type) && !(w.Type == JsonObjectType.Number && type.HasFlag(JsonObjectType.Integer)))
+            .Select(w => w.Words)
+            .ToList();
         return words.Count switch
         {
             0 => "a value",

@@ -1,6 +1,10 @@
-namespace Gac.Onnx;
+namespace Gac.Core.Model;
 
-/// <summary>ONNX tensor element types, with the numbers the format stores in TensorProto.data_type.</summary>
+/// <summary>
+/// ONNX tensor element types, with the numbers the format stores in TensorProto.data_type, which ONNX
+/// Runtime's element types follow. One type for the ONNX reader and the runtime alike, so a model's
+/// inputs read the same whichever layer looked at them.
+/// </summary>
 public enum OnnxDataType
 {
     Undefined = 0,
