@@ -170,5 +170,7 @@ public static class LayerProbe
     }
 }
 
-/// <summary>The model's output error on calibration data with one layer or group at <see cref="Dimension"/>, alone or the rest at the compressor's dims.</summary>
+/// <summary>
+/// The model's output error on calibration data with one layer or group at <see cref="Dimension"/>, alone or the rest at the compressor's dims.
+/// </summary>
 public sealed record LayerMeasurement(long Dimension, double RelativeError);
