@@ -1,6 +1,5 @@
 using Gac.Build.Tasks.Diagnostics;
 using Gac.Build.Tasks.Tooling;
-using Microsoft.Build.Framework;
 
 namespace Gac.Build.Tasks;
 
@@ -14,29 +13,16 @@ namespace Gac.Build.Tasks;
 /// </summary>
 public sealed class GacCompress : GacToolTask
 {
-    /// <summary>Execution providers gac-build accepts; "auto" lets it pick CUDA when present.</summary>
-    private static readonly string[] Providers = ["cpu", "cuda", "auto"];
-
-    /// <summary>The gac.yaml item, with its metadata.</summary>
-    [Required]
-    public ITaskItem Spec { get; set; } = null!;
-
-    internal string SpecPath => Spec.GetMetadata("FullPath") is { Length: > 0 } full ? full : Path.GetFullPath(Spec.ItemSpec, WorkingDirectory);
-
     internal string? OutputPath => FullPathMetadata("OutputPath");
 
     internal string? ReportDirectory => FullPathMetadata("ReportDirectory");
-
-    internal string? Provider => Spec.GetMetadata("Provider") is { Length: > 0 } p ? p.Trim().ToLowerInvariant() : null;
 
     protected override bool AcceptsRejection => true;
 
     protected override bool ValidateParameters()
     {
-        if (Provider is { } provider && !Providers.Contains(provider))
+        if (!ProviderIsValid())
         {
-            LogTaskError(TaskCodes.InvalidItemMetadata,
-                $"GacCompress item '{Spec.ItemSpec}' has Provider='{Spec.GetMetadata("Provider")}'; expected one of {string.Join(", ", Providers)}.");
             return false;
         }
 
@@ -102,10 +88,9 @@ public sealed class GacCompress : GacToolTask
             yield return reports;
         }
 
-        if (Provider is { } provider)
+        foreach (var argument in ProviderArguments())
         {
-            yield return "--provider";
-            yield return provider;
+            yield return argument;
         }
     }
 
@@ -115,10 +100,6 @@ public sealed class GacCompress : GacToolTask
         LogTaskError(TaskCodes.GateRejected,
             $"GacCompress: the gate rejected {Spec.ItemSpec}; see {report}. No artifact was written or overwritten.");
     }
-
-    protected override string DescribeSubject() => Spec.ItemSpec;
-
-    protected override string SubjectFile => SpecPath;
 
     private string? FullPathMetadata(string name) =>
         Spec.GetMetadata(name) is { Length: > 0 } value ? Path.GetFullPath(value.Trim(), WorkingDirectory) : null;

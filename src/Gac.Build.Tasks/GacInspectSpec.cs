@@ -17,15 +17,9 @@ public sealed class GacInspectSpec : GacToolTask
 {
     private readonly StringBuilder _stdout = new();
 
-    /// <summary>The gac.yaml item; its <c>OutputPath</c> metadata is passed on, so outputs reflect the override.</summary>
-    [Required]
-    public ITaskItem Spec { get; set; } = null!;
-
     /// <summary>The spec item with <c>ToolVersion</c>, <c>InputFiles</c>, <c>OutputFiles</c> added.</summary>
     [Output]
     public ITaskItem? InspectedSpec { get; private set; }
-
-    internal string SpecPath => Spec.GetMetadata("FullPath") is { Length: > 0 } full ? full : Path.GetFullPath(Spec.ItemSpec, WorkingDirectory);
 
     public override bool Execute()
     {
@@ -71,10 +65,6 @@ public sealed class GacInspectSpec : GacToolTask
         _stdout.AppendLine(line);
         Log.LogMessage(MessageImportance.Low, line);
     }
-
-    protected override string DescribeSubject() => Spec.ItemSpec;
-
-    protected override string SubjectFile => SpecPath;
 
     /// <summary>The JSON object: from the first line that opens one to the last line that closes one.</summary>
     private static string ExtractJson(string output)

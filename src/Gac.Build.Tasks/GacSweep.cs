@@ -1,4 +1,3 @@
-using Gac.Build.Tasks.Diagnostics;
 using Gac.Build.Tasks.Tooling;
 using Microsoft.Build.Framework;
 
@@ -13,11 +12,6 @@ namespace Gac.Build.Tasks;
 /// </summary>
 public sealed class GacSweep : GacToolTask
 {
-    private static readonly string[] Providers = ["cpu", "cuda", "auto"];
-
-    [Required]
-    public ITaskItem Spec { get; set; } = null!;
-
     /// <summary>Where the sweep's report files go.</summary>
     [Required]
     public string OutputDirectory { get; set; } = "";
@@ -25,24 +19,10 @@ public sealed class GacSweep : GacToolTask
     /// <summary>The ratios when the item has no <c>SweepRatios</c> metadata (the <c>GacSweepRatios</c> property).</summary>
     public string? Ratios { get; set; }
 
-    internal string SpecPath => Spec.GetMetadata("FullPath") is { Length: > 0 } full ? full : Path.GetFullPath(Spec.ItemSpec, WorkingDirectory);
-
     internal string? EffectiveRatios => Spec.GetMetadata("SweepRatios") is { Length: > 0 } own ? own.Trim()
         : string.IsNullOrWhiteSpace(Ratios) ? null : Ratios.Trim();
 
-    internal string? Provider => Spec.GetMetadata("Provider") is { Length: > 0 } p ? p.Trim().ToLowerInvariant() : null;
-
-    protected override bool ValidateParameters()
-    {
-        if (Provider is { } provider && !Providers.Contains(provider))
-        {
-            LogTaskError(TaskCodes.InvalidItemMetadata,
-                $"GacCompress item '{Spec.ItemSpec}' has Provider='{Spec.GetMetadata("Provider")}'; expected one of {string.Join(", ", Providers)}.");
-            return false;
-        }
-
-        return base.ValidateParameters();
-    }
+    protected override bool ValidateParameters() => ProviderIsValid() && base.ValidateParameters();
 
     protected override IEnumerable<string> ToolArguments()
     {
@@ -56,14 +36,9 @@ public sealed class GacSweep : GacToolTask
             yield return ratios;
         }
 
-        if (Provider is { } provider)
+        foreach (var argument in ProviderArguments())
         {
-            yield return "--provider";
-            yield return provider;
+            yield return argument;
         }
     }
-
-    protected override string DescribeSubject() => Spec.ItemSpec;
-
-    protected override string SubjectFile => SpecPath;
 }

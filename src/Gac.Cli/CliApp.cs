@@ -1,11 +1,8 @@
-using System.CommandLine;
 using System.CommandLine.Help;
 using System.CommandLine.Invocation;
 using System.Reflection;
 using Gac.Cli.Commands;
-using Gac.Cli.Hosting;
 using Gac.Core.Artifacts;
-using Gac.Core.Diagnostics;
 
 namespace Gac.Cli;
 

@@ -263,12 +263,6 @@ public sealed class OnnxModelFile
         }
     }
 
-    /// <summary>
-    /// Every external reference stays in the folder (GAC1005), names a file that exists (GAC1006),
-    /// fits inside it (GAC1007) and has the tensor's byte length (GAC1008). Only file sizes are read,
-    /// so `audit` and `check` stay cheap yet fail on a short or missing .data file, naming it, instead
-    /// of ONNX Runtime failing later without a file name.
-    /// </summary>
     /// <summary>The length of the file a data location names, links followed (a link's own length is that of its target text).</summary>
     private long DataFileLength(string dataPath, ExternalDataReference reference, string tensorName, SourceLocation dataLocation)
     {
@@ -277,24 +271,23 @@ public sealed class OnnxModelFile
             using var handle = File.OpenHandle(dataPath, FileMode.Open, FileAccess.Read, FileShare.Read);
             return RandomAccess.GetLength(handle);
         }
-        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
-        {
-            throw GacException.Create(
-                DiagnosticCatalogue.ExternalDataMissing,
-                $"Tensor '{tensorName}' of '{Path}' stores its data in '{reference.Location}', which does not exist in '{Folder.FullPath}'.",
-                dataLocation,
-                e);
-        }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw GacException.Create(
-                DiagnosticCatalogue.ModelFileUnreadable,
-                $"Cannot open external data '{reference.Location}' of tensor '{tensorName}': {e.Message}",
-                dataLocation,
-                e);
+            // A missing file is the model's fault (it names a file that is not there); anything else is the file system's.
+            var (code, message) = e is FileNotFoundException or DirectoryNotFoundException
+                ? (DiagnosticCatalogue.ExternalDataMissing,
+                    $"Tensor '{tensorName}' of '{Path}' stores its data in '{reference.Location}', which does not exist in '{Folder.FullPath}'.")
+                : (DiagnosticCatalogue.ModelFileUnreadable, $"Cannot open external data '{reference.Location}' of tensor '{tensorName}': {e.Message}");
+            throw GacException.Create(code, message, dataLocation, e);
         }
     }
 
+    /// <summary>
+    /// Every external reference stays in the folder (GAC1005), names a file that exists (GAC1006),
+    /// fits inside it (GAC1007) and has the tensor's byte length (GAC1008). Only file sizes are read,
+    /// so `audit` and `check` stay cheap yet fail on a short or missing .data file, naming it, instead
+    /// of ONNX Runtime failing later without a file name.
+    /// </summary>
     private void ValidateExternalReferences()
     {
         var sizes = new Dictionary<string, long>(StringComparer.Ordinal);

@@ -26,6 +26,7 @@ public static class GacPipeline
         options ??= new PipelineOptions();
         RunReadiness.ThrowIfNotReady(spec, options);                        // what check reports: refuse before any work
         using var run = new RunContext(spec, options, progress, cancellationToken);
+        Bf16Sessions.ThrowIfValidatedOnCpu(run);                            // before the compress work, not after it
 
         var candidate = CompressStage(run);                                 // import … the chosen aligned candidate
         return await ValidateStageAsync(run, candidate).ConfigureAwait(false); // validate, gate, publish

@@ -58,7 +58,7 @@ public sealed class BudgetSweepTests : IDisposable
         Assert.Contains(report.Variants(), v => v.ParetoQualityParameters);
 
         var schema = await JsonSchema.FromFileAsync(Path.Combine(FetchedModels.RepositoryRoot, "src", "Gac.Core", "Reports", "sweep.schema.json"));
-        Assert.Empty(schema.Validate(await File.ReadAllTextAsync(Path.Combine(output, SweepJson.FileName))).Select(e => e.ToString()));
+        Assert.Empty(schema.Validate(await File.ReadAllTextAsync(Path.Combine(output, SweepReport.FileName))).Select(e => e.ToString()));
         var markdown = await File.ReadAllTextAsync(Path.Combine(output, SweepMarkdown.FileName));
         Assert.Equal(6, markdown.Split('\n').Count(l => l.StartsWith("| 0.", StringComparison.Ordinal)));
         var png = await File.ReadAllBytesAsync(Path.Combine(output, "gac.sweep.png"));

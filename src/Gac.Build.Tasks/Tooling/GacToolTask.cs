@@ -12,7 +12,14 @@ namespace Gac.Build.Tasks.Tooling;
 /// </summary>
 public abstract class GacToolTask : ToolTask
 {
+    /// <summary>Execution providers gac-build accepts for the <c>Provider</c> item metadata.</summary>
+    private static readonly string[] Providers = ["cpu", "cuda", "auto"];
+
     private GacToolCommand? _command;
+
+    /// <summary>The gac.yaml item (a <c>GacCompress</c> item), with its metadata.</summary>
+    [Required]
+    public ITaskItem Spec { get; set; } = null!;
 
     /// <summary>Path to gac-build (an executable or gac-build.dll); overrides GAC_BUILD_TOOL_PATH and the tool manifest.</summary>
     public string? GacToolPath { get; set; }
@@ -34,6 +41,12 @@ public abstract class GacToolTask : ToolTask
 
     protected string WorkingDirectory =>
         string.IsNullOrWhiteSpace(ProjectDirectory) ? Directory.GetCurrentDirectory() : Path.GetFullPath(ProjectDirectory);
+
+    /// <summary>The spec's full path: where diagnostics without a file of their own point.</summary>
+    internal string SpecPath => Spec.GetMetadata("FullPath") is { Length: > 0 } full ? full : Path.GetFullPath(Spec.ItemSpec, WorkingDirectory);
+
+    /// <summary>The item's <c>Provider</c> metadata (cpu|cuda|auto), trimmed and lower-cased; null when absent.</summary>
+    internal string? Provider => Spec.GetMetadata("Provider") is { Length: > 0 } p ? p.Trim().ToLowerInvariant() : null;
 
     public override bool Execute() => base.Execute() && !Log.HasLoggedErrors;
 
@@ -66,7 +79,7 @@ public abstract class GacToolTask : ToolTask
 
         // A diagnostic from the tool itself ("gac-build: error GAC9001: ...") is about this invocation: pin it on
         // the spec, not on the .targets file MSBuild would otherwise show.
-        var d = diagnostic.File is null ? diagnostic with { File = SubjectFile } : diagnostic;
+        var d = diagnostic.File is null ? diagnostic with { File = SpecPath } : diagnostic;
         switch (d.Severity)
         {
             case CanonicalSeverity.Error:
@@ -101,14 +114,14 @@ public abstract class GacToolTask : ToolTask
                 break;
             case 2 when !Log.HasLoggedErrors:
                 LogTaskError(TaskCodes.BadInputWithoutDiagnostic,
-                    $"gac-build reported bad input (exit code 2) for '{DescribeSubject()}' but printed no diagnostic; run `{DescribeCommandLine()}` to see " +
+                    $"gac-build reported bad input (exit code 2) for '{Spec.ItemSpec}' but printed no diagnostic; run `{DescribeCommandLine()}` to see " +
                         $"its output.");
                 break;
             case 2:
                 break;
             case 3:
                 LogTaskError(TaskCodes.ToolInternalError,
-                    $"gac-build hit an internal error (exit code 3) on '{DescribeSubject()}'; its stack trace is in the build log above (detailed " +
+                    $"gac-build hit an internal error (exit code 3) on '{Spec.ItemSpec}'; its stack trace is in the build log above (detailed " +
                         $"verbosity). Please report it.");
                 break;
             default:
@@ -128,14 +141,27 @@ public abstract class GacToolTask : ToolTask
     {
     }
 
-    /// <summary>What the invocation is about, for messages (the spec as the project names it).</summary>
-    protected abstract string DescribeSubject();
+    /// <summary>
+    /// Whether the item's <c>Provider</c> metadata, when given, is one gac-build accepts; logs the error when not.
+    /// "auto" lets gac-build pick CUDA when present.
+    /// </summary>
+    protected bool ProviderIsValid()
+    {
+        if (Provider is { } provider && !Providers.Contains(provider))
+        {
+            LogTaskError(TaskCodes.InvalidItemMetadata,
+                $"GacCompress item '{Spec.ItemSpec}' has Provider='{Spec.GetMetadata("Provider")}'; expected one of {string.Join(", ", Providers)}.");
+            return false;
+        }
 
-    /// <summary>The full path of the file the invocation is about (the spec): where file-less diagnostics point.</summary>
-    protected abstract string SubjectFile { get; }
+        return true;
+    }
+
+    /// <summary><c>--provider</c> and the item's <c>Provider</c> metadata, when it has one.</summary>
+    protected IEnumerable<string> ProviderArguments() => Provider is { } provider ? ["--provider", provider] : [];
 
     protected void LogTaskError(string code, string message) =>
-        Log.LogError(null, code, null, SubjectFile, 0, 0, 0, 0, message);
+        Log.LogError(null, code, null, SpecPath, 0, 0, 0, 0, message);
 
     private string DescribeCommandLine() => $"{Command.FileName} {GenerateCommandLineCommands()}".Trim();
 

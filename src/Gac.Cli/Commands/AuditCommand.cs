@@ -1,8 +1,5 @@
-using System.CommandLine;
 using System.Globalization;
-using Gac.Cli.Hosting;
 using Gac.Core.Audit;
-using Gac.Core.Diagnostics;
 using Gac.Pipeline.Inspection;
 
 namespace Gac.Cli.Commands;

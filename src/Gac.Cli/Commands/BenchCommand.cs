@@ -1,7 +1,4 @@
-using System.CommandLine;
 using System.Globalization;
-using Gac.Cli.Hosting;
-using Gac.Core.Diagnostics;
 using Gac.Core.Spec;
 using Gac.Pipeline.Measuring;
 using Gac.Runtime.Benchmark;
@@ -40,12 +37,7 @@ public sealed class BenchCommand : GacCommand
 
     protected override int Execute(CommandContext context)
     {
-        var defaults = new BenchmarkSettings();
-        var settings = defaults with
-        {
-            Warmup = _measurement.Warmup(context, defaults.Warmup),
-            Iterations = _measurement.Iterations(context, defaults.Iterations),
-        };
+        var settings = _measurement.Settings(context, new BenchmarkSettings());
         var buckets = ParseBuckets(context.Get(_shape)); // a malformed --shape is reported before any file is read
         var request = new BenchRequest(
             context.ExistingFile(context.Get(_model), "Model"),
@@ -83,7 +75,7 @@ public sealed class BenchCommand : GacCommand
                 fallbackReason = result.FallbackReason,
                 warmup = settings.Warmup,
                 iterations = settings.Iterations,
-                hardware = hardware.ToReport(),
+                hardware,
                 results = rows,
                 kernels = result.Kernels?.Select(k => new { node = k.Node, opType = k.OpType, provider = k.Provider, kernels = k.Kernels }),
             }));

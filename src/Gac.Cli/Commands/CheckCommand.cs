@@ -1,7 +1,4 @@
-using System.CommandLine;
 using System.Globalization;
-using Gac.Cli.Hosting;
-using Gac.Core.Diagnostics;
 using Gac.Core.Spec;
 using Gac.Pipeline;
 using Gac.Pipeline.Inspection;

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Gac.Cli.Hosting;
-using Gac.Core.Diagnostics;
 using Gac.Core.Reports;
 
 namespace Gac.Cli.Commands;

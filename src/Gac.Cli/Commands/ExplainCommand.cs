@@ -1,7 +1,3 @@
-using System.CommandLine;
-using Gac.Cli.Hosting;
-using Gac.Core.Diagnostics;
-
 namespace Gac.Cli.Commands;
 
 /// <summary><c>gac-build explain GAC0010</c>: the catalogue entry for a code; with no code, the whole catalogue.</summary>

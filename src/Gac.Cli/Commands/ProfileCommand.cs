@@ -1,8 +1,5 @@
-using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using Gac.Cli.Hosting;
-using Gac.Core.Diagnostics;
 using Gac.Core.Planning;
 using Gac.Pipeline.Profiling;
 using Gac.Runtime.Profiling;
@@ -46,11 +43,7 @@ public sealed class ProfileCommand : GacCommand
     protected override int Execute(CommandContext context)
     {
         var request = ParseRequest(context);
-        var settings = ProfileDefaults.Benchmark with
-        {
-            Warmup = _measurement.Warmup(context, ProfileDefaults.Warmup),
-            Iterations = _measurement.Iterations(context, ProfileDefaults.Iterations),
-        };
+        var settings = _measurement.Settings(context, ProfileDefaults.Benchmark);
         var output = context.FullPath(context.Get(_output) ?? DefaultOutput);
 
         var clock = Stopwatch.StartNew();
@@ -82,7 +75,7 @@ public sealed class ProfileCommand : GacCommand
                 warmup = settings.Warmup,
                 iterations = settings.Iterations,
                 cliffTolerance = tolerance,
-                hardware = result.Hardware.ToReport(),
+                hardware = result.Hardware,
                 series = summaries,
             }));
             return ExitCodes.Success;

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Gac.Cli.Hosting;
-using Gac.Core.Diagnostics;
 using Gac.Core.Reports;
 using Gac.Pipeline;
 

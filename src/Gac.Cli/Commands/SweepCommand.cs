@@ -1,6 +1,4 @@
-using System.CommandLine;
-using Gac.Cli.Hosting;
-using Gac.Core.Diagnostics;
+using Gac.Core.Reports;
 using Gac.Core.Spec;
 using Gac.Core.Sweep;
 using Gac.Pipeline.Sweep;
@@ -42,7 +40,7 @@ public sealed class SweepCommand : GacCommand
 
         if (context.Format == OutputFormat.Json)
         {
-            context.Out.WriteLine(SweepJson.Serialize(result.Report));
+            context.Out.WriteLine(ReportJson.Serialize(result.Report));
             return ExitCodes.Success;
         }
 

@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Gac.Cli.Hosting;
-using Gac.Core.Diagnostics;
 using Gac.Onnx.Synthetic;
 using Gac.Pipeline.Samples;
 

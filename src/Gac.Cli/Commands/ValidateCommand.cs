@@ -1,5 +1,3 @@
-using System.CommandLine;
-using Gac.Cli.Hosting;
 using Gac.Pipeline;
 
 namespace Gac.Cli.Commands;

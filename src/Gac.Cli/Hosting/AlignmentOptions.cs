@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Gac.Core.Hardware;
 
 namespace Gac.Cli.Hosting;

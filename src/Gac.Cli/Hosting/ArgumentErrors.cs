@@ -1,6 +1,4 @@
-using System.CommandLine;
 using System.CommandLine.Parsing;
-using Gac.Core.Diagnostics;
 
 namespace Gac.Cli.Hosting;
 

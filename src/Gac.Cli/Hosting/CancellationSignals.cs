@@ -1,5 +1,4 @@
 using System.Runtime.InteropServices;
-using Gac.Core.Diagnostics;
 
 namespace Gac.Cli.Hosting;
 

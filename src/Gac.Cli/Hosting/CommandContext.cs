@@ -1,6 +1,3 @@
-using System.CommandLine;
-using Gac.Core.Diagnostics;
-
 namespace Gac.Cli.Hosting;
 
 /// <summary>Where one invocation writes and which folder its relative paths start from.</summary>

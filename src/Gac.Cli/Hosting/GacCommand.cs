@@ -1,5 +1,3 @@
-using System.CommandLine;
-
 namespace Gac.Cli.Hosting;
 
 /// <summary>

@@ -1,5 +1,3 @@
-using Gac.Core.Diagnostics;
-
 namespace Gac.Cli.Hosting;
 
 /// <summary>

@@ -1,5 +1,5 @@
-using System.CommandLine;
 using Gac.Core.Spec;
+using Gac.Runtime.Benchmark;
 
 namespace Gac.Cli.Hosting;
 
@@ -15,9 +15,12 @@ public sealed class MeasurementOptions(string warmupDescription, string iteratio
 
     public ExecutionProviderChoice Provider(CommandContext context) => context.Get(_provider) ?? ExecutionProviderChoice.Auto;
 
-    public int Warmup(CommandContext context, int fallback) => context.Get(_warmup) ?? fallback;
-
-    public int Iterations(CommandContext context, int fallback) => context.Get(_iterations) ?? fallback;
+    /// <summary>The command's own defaults with --warmup and --iterations applied where given.</summary>
+    public BenchmarkSettings Settings(CommandContext context, BenchmarkSettings defaults) => defaults with
+    {
+        Warmup = context.Get(_warmup) ?? defaults.Warmup,
+        Iterations = context.Get(_iterations) ?? defaults.Iterations,
+    };
 
     public int? Threads(CommandContext context) => context.Get(_threads);
 }

@@ -1,4 +1,3 @@
-using System.CommandLine;
 using Gac.Core.Spec;
 using Gac.Pipeline;
 

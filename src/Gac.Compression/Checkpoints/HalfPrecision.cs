@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using Gac.Core.Numerics;
 
 namespace Gac.Compression.Checkpoints;
 
@@ -25,15 +26,5 @@ internal static class HalfPrecision
     public static ushort SingleToFloat16(float value) => BitConverter.HalfToUInt16Bits((Half)value);
 
     /// <summary>Rounds to nearest, ties to even (what torch's .to(torch.bfloat16) does); NaN stays a quiet NaN.</summary>
-    public static ushort SingleToBFloat16(float value)
-    {
-        var bits = BitConverter.SingleToUInt32Bits(value);
-        if (float.IsNaN(value))
-        {
-            return (ushort)((bits >> 16) | 0x0040);
-        }
-
-        var roundingBias = 0x7FFFu + ((bits >> 16) & 1);
-        return (ushort)((bits + roundingBias) >> 16);
-    }
+    public static ushort SingleToBFloat16(float value) => BFloat16Bits.FromSingle(value);
 }

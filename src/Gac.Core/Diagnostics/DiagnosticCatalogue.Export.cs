@@ -45,10 +45,16 @@ public static partial class DiagnosticCatalogue
             "than clamped.",
         "Export with export.dtype: fp32, or rescale that layer (e.g. fold the scale into the following norm) so its weights fit float16.");
 
-    public static readonly DiagnosticDescriptor Bf16ExportNotSupported = new(
-        "GAC3051", "bf16 export is refused",
-        "export.dtype is bf16. ONNX Runtime runs bfloat16 MatMul only on its CUDA provider (opset 13+, Ampere sm_80 or newer); its CPU provider has no " +
-            "bfloat16 MatMul kernel, so a bf16 graph could be neither checked here nor validated and gated on a machine without such a GPU, and Gac.Build " +
-            "does not write bf16-compute graphs.",
-        "Use export.dtype: fp16 (the same 16-bit tensor-core GEMM path with the same alignment rules; Gac.Build checks it against the fp32 export) or fp32.");
+    public static readonly DiagnosticDescriptor BFloat16WeightOutOfRange = new(
+        "GAC3070", "Weight outside bfloat16 range",
+        "export.dtype is bf16, but a weight read by a MatMul, Gemm or Conv holds a finite value that rounds to infinity in bfloat16 (|x| beyond about " +
+            "3.3895e38); it is refused rather than made infinite.",
+        "Export with export.dtype: fp32, or fix the checkpoint: a weight that large is almost certainly corrupt.");
+
+    public static readonly DiagnosticDescriptor Bf16ValidationOnCpu = new(
+        "GAC3071", "bf16 artifact cannot be validated on the CPU provider",
+        "export.dtype is bf16 and validation runs on the CPU provider (provider: cpu, or auto without CUDA). ONNX Runtime's CPU provider has no " +
+            "bfloat16 MatMul or Gemm kernel, so the artifact's latency and fidelity cannot be measured there.",
+        "Run `gac-build run <gac.yaml> --stage compress` here and `gac-build validate <bundle>` with provider: cuda on an Ampere (sm_80) or newer GPU; " +
+            "or export with export.dtype: fp16 or fp32.");
 }

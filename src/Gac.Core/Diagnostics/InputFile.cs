@@ -4,7 +4,7 @@ namespace Gac.Core.Diagnostics;
 
 /// <summary>
 /// Reading a user's file whole, with the two ways it goes wrong turned into diagnostics at the
-/// file: the file system refuses (I/O, permissions) and, for JSON, the text does not parse.
+/// file: the file system refuses (I/O, permissions, a malformed path) and, for JSON, the text does not parse.
 /// </summary>
 public static class InputFile
 {
@@ -28,7 +28,8 @@ public static class InputFile
         {
             return read(path);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        // ArgumentException and NotSupportedException: a path the file system cannot even form (empty, bad characters).
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
         {
             throw GacException.Create(descriptor, $"Cannot read {what}: {e.Message}", location ?? new SourceLocation(path), e);
         }

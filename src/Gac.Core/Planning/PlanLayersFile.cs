@@ -25,19 +25,7 @@ public static class PlanLayersFile
 
     /// <summary>Reads and validates a layers file. Throws <see cref="GacException"/> (GAC2010–GAC2012, GAC2002–GAC2007).</summary>
     public static PlanLayersDocument Load(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw GacException.Create(DiagnosticCatalogue.LayersFileUnreadable, $"Cannot read the layers file: {e.Message}", new SourceLocation(path), e);
-        }
-
-        return Parse(text, path);
-    }
+        => Parse(InputFile.ReadAllText(path, DiagnosticCatalogue.LayersFileUnreadable, "the layers file"), path);
 
     /// <summary>Parses layers-file JSON; <paramref name="source"/> names it in diagnostics.</summary>
     public static PlanLayersDocument Parse(string json, string source = "layers.json")

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Gac.Core.Diagnostics;
 
 namespace Gac.Core.Reports;
@@ -8,10 +7,9 @@ public static class ComparisonWriter
 {
     public const string JsonFileName = "compare.json";
 
-    public static string Serialize(ReportComparison comparison) => JsonSerializer.Serialize(comparison, ReportJson.Options);
+    public static string Serialize(ReportComparison comparison) => ReportJson.Serialize(comparison);
 
-    public static ReportComparison Deserialize(string json)
-        => JsonSerializer.Deserialize<ReportComparison>(json, ReportJson.Options) ?? throw new JsonException("The comparison is empty.");
+    public static ReportComparison Deserialize(string json) => ReportJson.Deserialize<ReportComparison>(json, "comparison");
 
     /// <returns>The paths written: compare.json, then compare.md.</returns>
     public static IReadOnlyList<string> Write(ReportComparison comparison, string folder)

@@ -16,10 +16,14 @@ public static class ReportJson
         NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 
-    public static string Serialize(RunReport report) => JsonSerializer.Serialize(report, Options);
+    /// <summary>A document in these conventions: the run report, compare.json, gac.sweep.json, a bundle manifest.</summary>
+    public static string Serialize<T>(T document) => JsonSerializer.Serialize(document, Options);
 
-    public static RunReport Deserialize(string json)
-        => JsonSerializer.Deserialize<RunReport>(json, Options) ?? throw new JsonException("The report is empty.");
+    /// <param name="what">How the message names the document when the JSON is a bare null, e.g. "sweep report".</param>
+    public static T Deserialize<T>(string json, string what)
+        => JsonSerializer.Deserialize<T>(json, Options) ?? throw new JsonException($"The {what} is empty.");
+
+    public static RunReport Deserialize(string json) => Deserialize<RunReport>(json, "report");
 
     public static void Write(RunReport report, string path)
     {

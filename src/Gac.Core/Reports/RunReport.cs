@@ -124,8 +124,15 @@ public sealed record VariantLatency(
     double P50CiLowMs,
     double P50CiHighMs);
 
-/// <summary>Ratio of medians baseline / candidate with its bootstrap 95% confidence interval.</summary>
-public sealed record SpeedupEntry(string Candidate, string Baseline, double Ratio, double CiLow, double CiHigh);
+/// <summary>
+/// Ratio of medians baseline / candidate (above 1: the candidate is faster) with its bootstrap 95%
+/// confidence interval: what the latency benchmark estimates and the report records, one type for both.
+/// </summary>
+public sealed record SpeedupEntry(string Candidate, string Baseline, double Ratio, double CiLow, double CiHigh)
+{
+    /// <summary>The ratio and interval alone, as the gate judges them.</summary>
+    public Gac.Core.Gate.SpeedupMeasurement ToMeasurement() => new(Ratio, CiLow, CiHigh);
+}
 
 /// <summary>One shape bucket, e.g. "batch=1,seq=128", measured interleaved across variants.</summary>
 public sealed record LatencySection(string Bucket, int Warmup, IReadOnlyList<VariantLatency> Variants, IReadOnlyList<SpeedupEntry> Speedups)

@@ -77,7 +77,10 @@ public enum ExportDType
     Fp32,
     Fp16,
 
-    /// <summary>Listed so the loader can refuse it by name (GAC3051); a loaded spec never holds it.</summary>
+    /// <summary>
+    /// bfloat16 weights and weight GEMMs, the rest float32 (as Fp16). For ONNX Runtime's CUDA provider: the CPU
+    /// provider has no bfloat16 MatMul, so a bf16 run compresses on the CPU (through an emulation) but validates only on CUDA (GAC3071).
+    /// </summary>
     Bf16,
 }
 

@@ -24,6 +24,9 @@ public sealed record SweepReport(
     SweepRecommendation Recommendation,
     IReadOnlyList<string> Warnings)
 {
+    /// <summary>The file name; written in the run report's JSON conventions (<see cref="Reports.ReportJson"/>).</summary>
+    public const string FileName = "gac.sweep.json";
+
     public const string CurrentSchemaVersion = "1";
 
     /// <summary>Every compressed variant, ratio by ratio (unaligned first).</summary>

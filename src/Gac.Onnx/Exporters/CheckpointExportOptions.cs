@@ -27,6 +27,13 @@ public sealed record CheckpointExportOptions
     public bool Float16Weights { get; init; }
 
     /// <summary>
+    /// Store weights as bfloat16 and run the weight MatMuls in bfloat16 (Fp16Conversion with
+    /// Fp16ConversionOptions.BFloat16): for ONNX Runtime's CUDA provider; the CPU provider runs such a graph
+    /// only through Gac.Onnx.Rewrites.Bf16Emulation. Not together with <see cref="Float16Weights"/>.
+    /// </summary>
+    public bool BFloat16Weights { get; init; }
+
+    /// <summary>
     /// Adds the decode cache HF/Optimum name: per layer, inputs "past_key_values.{i}.key/.value"
     /// [batch, kv_heads, past_sequence, head_dim] and outputs "present.{i}.key/.value" holding past
     /// and new keys/values, so one graph serves prefill (past_sequence = 0) and decode (seq = 1).

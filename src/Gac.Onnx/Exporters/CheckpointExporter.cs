@@ -24,6 +24,11 @@ public static class CheckpointExporter
         CancellationToken cancellationToken = default)
     {
         options ??= CheckpointExportOptions.Default;
+        if (options.Float16Weights && options.BFloat16Weights)
+        {
+            throw new ArgumentException("Float16Weights and BFloat16Weights exclude each other.", nameof(options));
+        }
+
         var target = Path.GetFullPath(outputPath);
         CheckOpset(options.Opset);
         var positions = config.MaxPositions;
@@ -77,9 +82,10 @@ public static class CheckpointExporter
 
         try
         {
-            if (options.Float16Weights)
+            if (options.Float16Weights || options.BFloat16Weights)
             {
-                model = Fp16Conversion.Apply(OnnxModelFile.FromModel(model, target), cancellationToken: cancellationToken);
+                var half = options.BFloat16Weights ? Fp16ConversionOptions.BFloat16 : Fp16ConversionOptions.Default;
+                model = Fp16Conversion.Apply(OnnxModelFile.FromModel(model, target), half, cancellationToken: cancellationToken);
             }
 
             cancellationToken.ThrowIfCancellationRequested();

@@ -1,12 +1,14 @@
 using Gac.Core.Diagnostics;
 using Gac.Core.Model;
+using Gac.Core.Numerics;
 using Gac.Onnx.Building;
 using Gac.Onnx.Ir;
 
 namespace Gac.Onnx.Rewrites;
 
 /// <summary>
-/// Converts a float32 model to float16 compute: its float32 weights (initializers and Constant-node
+/// Converts a float32 model to 16-bit compute, float16 or bfloat16 (<see cref="Fp16ConversionOptions.HalfType"/>;
+/// "float16" below stands for either): its float32 weights (initializers and Constant-node
 /// tensors of the main graph) are stored as float16, and every MatMul that reads one computes in
 /// float16 (<see cref="Fp16MatMuls"/>): a Cast of its activation to float16 in front, a Cast of
 /// its product back to float32 behind. The rest of the graph keeps float32 arithmetic: norms
@@ -16,7 +18,12 @@ namespace Gac.Onnx.Rewrites;
 /// large position angles), and ONNX Runtime's CPU provider lacks float16 kernels for several
 /// operators (Erf, Pow, …), so such a graph would not load here. The numeric effect on a MatMul
 /// is float16 rounding of its weight and activation and float16 results (ONNX Runtime accumulates
-/// in float32 on CUDA tensor cores; relative 2^-11 per element, IEEE 754 binary16).
+/// in float32 on CUDA tensor cores; relative 2^-11 per element, IEEE 754 binary16; 2^-8 for bfloat16).
+/// bfloat16: ONNX Runtime 1.31's CUDA provider registers MatMul, Gemm, Cast and Transpose (and
+/// elementwise ops this conversion leaves float32) for tensor(bfloat16); its CPU provider has Cast
+/// and Transpose but no bfloat16 MatMul or Gemm, so such a graph is checked here through
+/// <see cref="Bf16Emulation"/>. A bfloat16 weight keeps float32's range; one that rounds to
+/// infinity is refused (GAC3070).
 /// A weight read by a MatMul or Gemm outside float16's finite range (|w| &gt; 65504) is refused
 /// (GAC3050) rather than clamped; any other constant outside that range (an attention-mask fill
 /// of -3.4e38, say) is not a weight and stays float32, exactly.
@@ -42,9 +49,9 @@ public static class Fp16Conversion
             cancellationToken.ThrowIfCancellationRequested();
             var tensor = graph.Graph.Initializer[i];
             // An initializer that is also a graph input can be overridden by the caller in float32.
-            if (Convertible(tensor, options) && !graphInputs.Contains(tensor.Name) && Halve(graph, tensor, tensor.Name) is { } halfTensor)
+            if (Convertible(tensor, options) && !graphInputs.Contains(tensor.Name) && Halve(graph, tensor, tensor.Name, options) is { } halfTensor)
             {
-                halfTensor.Name = graph.FreshName(tensor.Name + ".fp16");
+                halfTensor.Name = graph.FreshName(tensor.Name + options.Suffix);
                 graph.Graph.Initializer[i] = halfTensor;
                 data?.Place(graph.Graph.Initializer[i]);
                 casts.Add(Cast(graph, halfTensor.Name, tensor.Name, OnnxDataType.Float));
@@ -57,11 +64,11 @@ public static class Fp16Conversion
         {
             cancellationToken.ThrowIfCancellationRequested();
             if (node.Attribute.FirstOrDefault(a => a.Name == "value") is { T: { } tensor } attribute && Convertible(tensor, options)
-                && Halve(graph, tensor, node.Output[0]) is { } halfTensor)
+                && Halve(graph, tensor, node.Output[0], options) is { } halfTensor)
             {
                 var original = node.Output[0];
                 attribute.T = halfTensor;
-                node.Output[0] = graph.FreshName(original + ".fp16");
+                node.Output[0] = graph.FreshName(original + options.Suffix);
                 graph.Graph.Node.Insert(graph.Graph.Node.IndexOf(node) + 1, Cast(graph, node.Output[0], original, OnnxDataType.Float));
                 halfWeights[original] = node.Output[0];
                 inserted.Add(original);
@@ -76,25 +83,25 @@ public static class Fp16Conversion
         var halfActivations = new Dictionary<string, string>(StringComparer.Ordinal);
         if (options.Float16InputsOutputs)
         {
-            Float16Boundary(graph, halfActivations);
+            Float16Boundary(graph, halfActivations, options);
         }
 
         graph.Refresh();
-        Fp16MatMuls.Apply(graph, halfWeights, halfActivations, inserted);
+        Fp16MatMuls.Apply(graph, halfWeights, halfActivations, inserted, options);
         return graph.Model;
     }
 
     /// <summary>
     /// The float16 copy of a float32 tensor, or null when it holds values beyond float16's range
-    /// and is not a weight (kept float32). GAC3050 for a weight beyond that range.
+    /// and is not a weight (kept float32). GAC3050 for a weight beyond that range (GAC3070 for bfloat16).
     /// </summary>
-    private static TensorProto? Halve(RewriteGraph graph, TensorProto tensor, string value)
+    private static TensorProto? Halve(RewriteGraph graph, TensorProto tensor, string value, Fp16ConversionOptions options)
     {
         var values = graph.ReadFloats(tensor);
         var outside = -1;
         for (var i = 0; i < values.Length && outside < 0; i++)
         {
-            if (Math.Abs(values[i]) > Float16Max)
+            if (OutOfRange(values[i], options.HalfType))
             {
                 outside = i;
             }
@@ -102,15 +109,20 @@ public static class Fp16Conversion
 
         if (outside < 0)
         {
-            return WeightTensors.Float16(tensor.Name, values, [.. tensor.Dims]);
+            return WeightTensors.Create(tensor.Name, values, options.HalfType, [.. tensor.Dims]);
         }
 
         if (ReadByGemm(graph, value, 0))
         {
-            throw GacException.Create(
-                DiagnosticCatalogue.Float16WeightOutOfRange,
-                $"Weight '{value}' holds {values[outside]:G9} at element {outside}; float16 represents magnitudes up to {Float16Max} only, so export.dtype " +
-                    $"fp16 cannot store it.");
+            throw options.HalfType == OnnxDataType.BFloat16
+                ? GacException.Create(
+                    DiagnosticCatalogue.BFloat16WeightOutOfRange,
+                    $"Weight '{value}' holds {values[outside]:G9} at element {outside}; it rounds to infinity in bfloat16 (largest finite " +
+                        $"{BFloat16Bits.MaxValue:G9}), so export.dtype bf16 cannot store it.")
+                : GacException.Create(
+                    DiagnosticCatalogue.Float16WeightOutOfRange,
+                    $"Weight '{value}' holds {values[outside]:G9} at element {outside}; float16 represents magnitudes up to {Float16Max} only, so " +
+                        $"export.dtype fp16 cannot store it.");
         }
 
         return null;
@@ -122,11 +134,16 @@ public static class Fp16Conversion
             || (n.OpType is "Transpose" or "Reshape" or "Identity" or "Cast" or "Squeeze" or "Unsqueeze" && n.Output.Any(o => ReadByGemm(graph, o, depth
                 + 1))));
 
+    /// <summary>A finite value the half type cannot hold: beyond ±65504, or rounding to infinity in bfloat16. NaN and ±∞ convert as they are.</summary>
+    private static bool OutOfRange(float value, OnnxDataType type)
+        => type == OnnxDataType.BFloat16 ? float.IsFinite(value) && float.IsInfinity(BFloat16Bits.ToSingle(BFloat16Bits.FromSingle(value)))
+            : Math.Abs(value) > Float16Max;
+
     private static bool Convertible(TensorProto tensor, Fp16ConversionOptions options)
         => tensor.DataType == (int)OnnxDataType.Float && OnnxTensors.ElementCount(tensor.Dims) >= options.MinimumElements;
 
     /// <summary>float16 graph inputs cast to float32 on entry; float32 results cast to float16 on exit.</summary>
-    private static void Float16Boundary(RewriteGraph graph, Dictionary<string, string> halfActivations)
+    private static void Float16Boundary(RewriteGraph graph, Dictionary<string, string> halfActivations, Fp16ConversionOptions options)
     {
         var entry = new List<NodeProto>();
         foreach (var input in graph.Graph.Input.Where(IsFloat32))
@@ -143,7 +160,7 @@ public static class Fp16Conversion
                 }
             }
 
-            input.Type.TensorType.ElemType = (int)OnnxDataType.Float16;
+            input.Type.TensorType.ElemType = (int)options.HalfType;
             halfActivations[inside] = input.Name;
             entry.Add(Cast(graph, input.Name, inside, OnnxDataType.Float));
         }
@@ -174,8 +191,8 @@ public static class Fp16Conversion
                 }
             }
 
-            output.Type.TensorType.ElemType = (int)OnnxDataType.Float16;
-            graph.Graph.Node.Add(Cast(graph, inside, output.Name, OnnxDataType.Float16));
+            output.Type.TensorType.ElemType = (int)options.HalfType;
+            graph.Graph.Node.Add(Cast(graph, inside, output.Name, options.HalfType));
         }
     }
 

@@ -4,7 +4,7 @@ using Gac.Onnx.Ir;
 namespace Gac.Onnx.Rewrites;
 
 /// <summary>
-/// Moves the weight GEMMs of a float16-weight graph onto float16 arithmetic: every MatMul or Gemm
+/// Moves the weight GEMMs of a float16- (or bfloat16-) weight graph onto that type's arithmetic: every MatMul or Gemm
 /// (transB 0 or 1, bias C included) whose B operand is a float16 weight — directly, or through a
 /// Transpose as a tied lm_head reads the token embedding — reads that weight and a float16 copy
 /// of its activation, and its float16 product is cast back to float32 for whatever follows. Why only the
@@ -21,7 +21,7 @@ internal static class Fp16MatMuls
     /// <param name="halfActivations">float32 values that already have a float16 twin (float16 graph inputs).</param>
     /// <returns>The number of MatMuls that now compute in float16.</returns>
     public static int Apply(RewriteGraph graph, IReadOnlyDictionary<string, string> halfWeights, Dictionary<string, string> halfActivations,
-        ISet<string> inserted)
+        ISet<string> inserted, Fp16ConversionOptions options)
     {
         var nodes = new List<NodeProto>(graph.Graph.Node.Count * 2);
         var transposed = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -30,24 +30,26 @@ internal static class Fp16MatMuls
         {
             var isGemm = node is { OpType: "Gemm", Input.Count: 2 or 3, Output.Count: 1 };
             if (!(isGemm || node is { OpType: "MatMul", Input.Count: 2, Output.Count: 1 })
-                || HalfWeight(graph, node.Input[1], halfWeights, transposed, nodes, inserted) is not { } weight)
+                || HalfWeight(graph, node.Input[1], halfWeights, transposed, nodes, inserted, options.Suffix) is not { } weight)
             {
                 nodes.Add(node);
                 continue;
             }
 
-            node.Input[0] = HalfActivation(graph, node.Input[0], halfActivations, nodes, inserted);
+            node.Input[0] = HalfActivation(graph, node.Input[0], halfActivations, nodes, inserted, options);
             node.Input[1] = weight;
             if (isGemm && node.Input.Count == 3 && node.Input[2].Length > 0)
             {
                 // Gemm takes one element type for A, B and C; its bias joins the float16 GEMM (on CUDA
                 // cuBLAS adds beta·C in its float32 epilogue before rounding the result once).
                 var bias = node.Input[2];
-                node.Input[2] = halfWeights.TryGetValue(bias, out var halfBias) ? halfBias : HalfActivation(graph, bias, halfActivations, nodes, inserted);
+                node.Input[2] = halfWeights.TryGetValue(bias, out var halfBias)
+                    ? halfBias
+                    : HalfActivation(graph, bias, halfActivations, nodes, inserted, options);
             }
 
             var product = node.Output[0];
-            var halfProduct = graph.FreshName(product + ".fp16");
+            var halfProduct = graph.FreshName(product + options.Suffix);
             node.Output[0] = halfProduct;
             nodes.Add(node);
             var back = Fp16Conversion.Cast(graph, halfProduct, product, OnnxDataType.Float);
@@ -70,7 +72,7 @@ internal static class Fp16MatMuls
     /// embedding Gather), a Transpose of the float16 E in front of the GEMM. Null: not a weight.
     /// </summary>
     private static string? HalfWeight(RewriteGraph graph, string operand, IReadOnlyDictionary<string, string> halfWeights,
-        Dictionary<string, string> transposed, List<NodeProto> nodes, ISet<string> inserted)
+        Dictionary<string, string> transposed, List<NodeProto> nodes, ISet<string> inserted, string suffix)
     {
         if (halfWeights.TryGetValue(operand, out var weight) || transposed.TryGetValue(operand, out weight))
         {
@@ -83,9 +85,9 @@ internal static class Fp16MatMuls
             return null;
         }
 
-        var half = new NodeProto { Name = graph.FreshName(transpose.Name + ".fp16"), OpType = "Transpose" };
+        var half = new NodeProto { Name = graph.FreshName(transpose.Name + suffix), OpType = "Transpose" };
         half.Input.Add(source);
-        half.Output.Add(graph.FreshName(operand + ".fp16"));
+        half.Output.Add(graph.FreshName(operand + suffix));
         half.Attribute.AddRange(transpose.Attribute.Select(a => a.Clone()));
         nodes.Add(half);
         // The float32 Transpose goes once nothing else reads it.
@@ -96,15 +98,15 @@ internal static class Fp16MatMuls
 
     /// <summary>The float16 twin of a float32 value, made by a Cast in front of its first float16 reader.</summary>
     private static string HalfActivation(RewriteGraph graph, string value, Dictionary<string, string> halfActivations, List<NodeProto> nodes,
-        ISet<string> inserted)
+        ISet<string> inserted, Fp16ConversionOptions options)
     {
         if (halfActivations.TryGetValue(value, out var half))
         {
             return half;
         }
 
-        half = graph.FreshName(value + ".fp16");
-        var toHalf = Fp16Conversion.Cast(graph, value, half, OnnxDataType.Float16);
+        half = graph.FreshName(value + options.Suffix);
+        var toHalf = Fp16Conversion.Cast(graph, value, half, options.HalfType);
         nodes.Add(toHalf);
         inserted.Add(toHalf.Output[0]);
         halfActivations[value] = half;

@@ -1,20 +1,22 @@
 using System.Runtime.InteropServices;
 using Gac.Core.Diagnostics;
 using Gac.Core.Model;
+using Gac.Core.Numerics;
 using Gac.Onnx.Building;
 using Gac.Onnx.Ir;
 using Google.Protobuf;
 
 namespace Gac.Onnx.Rewrites;
 
-/// <summary>Creates float32/float16 weight tensors and swaps a node's constant operand for new values.</summary>
+/// <summary>Creates float32/float16/bfloat16 weight tensors and swaps a node's constant operand for new values.</summary>
 internal static class WeightTensors
 {
     public static TensorProto Create(string name, float[] values, OnnxDataType type, long[] dims) => type switch
     {
         OnnxDataType.Float => OnnxTensorFactory.Floats(name, values, dims),
         OnnxDataType.Float16 => Float16(name, values, dims),
-        _ => throw new ArgumentException($"Tensor '{name}': only float32 and float16 weights can be written, not {type}.", nameof(type)),
+        OnnxDataType.BFloat16 => BFloat16(name, values, dims),
+        _ => throw new ArgumentException($"Tensor '{name}': only float32, float16 and bfloat16 weights can be written, not {type}.", nameof(type)),
     };
 
     /// <summary>
@@ -36,10 +38,36 @@ internal static class WeightTensors
             halves[i] = BitConverter.HalfToUInt16Bits((Half)values[i]);
         }
 
+        return Raw(name, halves, OnnxDataType.Float16, dims);
+    }
+
+    /// <summary>
+    /// Round to nearest even (<see cref="BFloat16Bits"/>). bfloat16 keeps float32's exponent, so only a finite
+    /// value that rounds past 0x7F7F (|x| ≥ 3.3895e38·(1 + 2⁻⁹)) has no home; it is refused (GAC3070) rather than turned into infinity.
+    /// </summary>
+    public static TensorProto BFloat16(string name, ReadOnlySpan<float> values, long[] dims)
+    {
+        var halves = new ushort[values.Length];
+        for (var i = 0; i < values.Length; i++)
+        {
+            halves[i] = BFloat16Bits.FromSingle(values[i]);
+            if (float.IsFinite(values[i]) && (halves[i] & 0x7FFF) == 0x7F80)
+            {
+                throw GacException.Create(
+                    DiagnosticCatalogue.BFloat16WeightOutOfRange,
+                    $"Weight '{name}' holds {values[i]:G9} at element {i}; it rounds to infinity in bfloat16 (largest finite {BFloat16Bits.MaxValue:G9}).");
+            }
+        }
+
+        return Raw(name, halves, OnnxDataType.BFloat16, dims);
+    }
+
+    private static TensorProto Raw(string name, ushort[] halves, OnnxDataType type, long[] dims)
+    {
         var tensor = new TensorProto
         {
             Name = name,
-            DataType = (int)OnnxDataType.Float16,
+            DataType = (int)type,
             RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(halves.AsSpan()))
         };
         tensor.Dims.AddRange(dims);

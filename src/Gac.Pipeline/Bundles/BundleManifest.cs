@@ -25,7 +25,7 @@ public sealed record BundleManifest(
     public const string FormatName = "gac-candidate-bundle";
     public const int CurrentVersion = 1;
 
-    public string Serialize() => JsonSerializer.Serialize(this, ReportJson.Options);
+    public string Serialize() => ReportJson.Serialize(this);
 
     /// <summary>GAC1800 when the manifest is missing or is not a bundle manifest.</summary>
     public static BundleManifest Read(string folder)

@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Reports;
 using Gac.Core.Spec;
 using Gac.Onnx;
 using Gac.Onnx.Discovery;
@@ -30,7 +31,7 @@ public sealed record BenchResult(
     BenchmarkSettings Settings,
     ExecutionProvider Provider,
     string? FallbackReason,
-    HardwareFingerprint Hardware,
+    HardwareSection Hardware,
     IReadOnlyList<LatencyResult> Results,
     IReadOnlyList<Diagnostic> Warnings,
     IReadOnlyList<NodeKernels>? Kernels = null);

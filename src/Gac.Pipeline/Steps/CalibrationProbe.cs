@@ -50,14 +50,14 @@ public sealed class CalibrationProbe(RunContext run, ImportedModel model, ModelV
 
     public FidelitySection Measure(ModelVariant variant, string label)
     {
-        using var session = run.Sessions.Open(variant.Path, label);
+        using var session = Bf16Sessions.Open(run, variant.Path, label);
         return FidelityEvaluator.Evaluate(Reference, session, run.CancellationToken);
     }
 
     /// <summary>The relative output error of a single-layer probe, on the first <see cref="ProbeSamples"/> calibration samples.</summary>
     public double ProbeError(ModelVariant variant, string label)
     {
-        using var session = run.Sessions.Open(variant.Path, label);
+        using var session = Bf16Sessions.Open(run, variant.Path, label);
         var first = Reference with { Samples = Reference.Samples.Take(ProbeSamples).ToList() };
         return FidelityEvaluator.Evaluate(first, session, run.CancellationToken).RelativeL2Error;
     }

@@ -21,7 +21,7 @@ public static class RunReportBuilder
             ToolVersion,
             DateTimeOffset.UtcNow,
             InputHashing.Of(spec.File.FullPath, original.Path, original.DataPath),
-            new RuntimeSection(SpecEnumText.ToText(run.ProviderChoice), validation.Provider.ToString().ToLowerInvariant(), validation.Hardware.ToReport())
+            new RuntimeSection(SpecEnumText.ToText(run.ProviderChoice), validation.Provider.ToString().ToLowerInvariant(), validation.Hardware)
             {
                 ProviderOptions = run.Sessions.ProviderOptions,
                 FallbackReason = run.Sessions.FallbackReason,

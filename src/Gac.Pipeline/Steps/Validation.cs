@@ -23,6 +23,7 @@ public static class Validation
         var domains = candidate.InputDomains;
         var sessions = run.Sessions;
         var provider = sessions.ResolveProvider();
+        Bf16Sessions.ThrowIfValidatedOnCpu(run);
         var oneAtATime = OneAtATime(run, variants);
         run.Report("validate", $"ONNX Runtime on {provider}{(oneAtATime ? ", one model at a time" : string.Empty)}");
         if (oneAtATime)

@@ -1,7 +1,6 @@
 using Gac.Core.Reports;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Fidelity;
-using Gac.Runtime.Hardware;
 using Gac.Runtime.Providers;
 
 namespace Gac.Pipeline.Steps;
@@ -10,7 +9,7 @@ namespace Gac.Pipeline.Steps;
 /// <param name="AlignedOutputs">The aligned candidate's own outputs on the held-out inputs: the published artifact must reproduce them.</param>
 public sealed record ValidationResult(
     ExecutionProvider Provider,
-    HardwareFingerprint Hardware,
+    HardwareSection Hardware,
     FidelitySection AlignedFidelity,
     FidelitySection UnalignedFidelity,
     IReadOnlyList<LatencyResult> Latency,

@@ -31,13 +31,13 @@ public static class VariantWriter
     {
         var path = PathOf(run, name, folder);
         data.Commit(OnnxModelFile.FromModel(rewritten, model.Path), run.CancellationToken);
-        if (run.Spec.Export.DType == ExportDType.Fp16)
+        if (HalfOptions(run) is { } halfOptions)
         {
             var fp32Path = Fp32Path(run, name, folder);
             var fp32 = OnnxModelFile.Load(fp32Path);
             using (var half = new ExternalDataBuilder(path, SaveOptions(run)))
             {
-                half.Commit(OnnxModelFile.FromModel(Fp16Conversion.Apply(fp32, data: half, cancellationToken: run.CancellationToken), fp32Path),
+                half.Commit(OnnxModelFile.FromModel(Fp16Conversion.Apply(fp32, halfOptions, data: half, cancellationToken: run.CancellationToken), fp32Path),
                     run.CancellationToken);
             }
 
@@ -65,7 +65,15 @@ public static class VariantWriter
     }
 
     private static string Fp32Path(RunContext run, string name, string? folder)
-        => run.Spec.Export.DType == ExportDType.Fp16 ? PathOf(run, name, folder) + ".fp32.onnx" : PathOf(run, name, folder);
+        => HalfOptions(run) is null ? PathOf(run, name, folder) : PathOf(run, name, folder) + ".fp32.onnx";
+
+    /// <summary>export.dtype fp16 or bf16: each variant is written in float32 and then converted, one tensor at a time.</summary>
+    private static Fp16ConversionOptions? HalfOptions(RunContext run) => run.Spec.Export.DType switch
+    {
+        ExportDType.Fp16 => Fp16ConversionOptions.Default,
+        ExportDType.Bf16 => Fp16ConversionOptions.BFloat16,
+        _ => null,
+    };
 
     private static OnnxSaveOptions SaveOptions(RunContext run) => OnnxSaveOptions.Default with
     {

@@ -1,5 +1,6 @@
 using System.Text;
 using Gac.Core.Diagnostics;
+using Gac.Core.Reports;
 using Gac.Core.Sweep;
 
 namespace Gac.Pipeline.Sweep;
@@ -15,10 +16,10 @@ public static class SweepFiles
         try
         {
             Directory.CreateDirectory(folder);
-            var json = Path.Combine(folder, SweepJson.FileName);
+            var json = Path.Combine(folder, SweepReport.FileName);
             var markdown = Path.Combine(folder, SweepMarkdown.FileName);
             var plot = Path.Combine(folder, SweepPlot.FileName);
-            File.WriteAllBytes(json, Utf8.GetBytes(SweepJson.Serialize(report)));
+            File.WriteAllBytes(json, Utf8.GetBytes(ReportJson.Serialize(report)));
             File.WriteAllBytes(markdown, Utf8.GetBytes(SweepMarkdown.Render(report)));
             SweepPlot.Save(report, plot);
             return [json, markdown, plot];

@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Reports;
 using Gac.Runtime.Providers;
 
 namespace Gac.Runtime.Benchmark;
@@ -143,13 +144,13 @@ public sealed class LatencyBenchmark
     {
         var n = names.Count;
         var variants = names.Select((name, i) => Summarize(name, samples[i], _settings.Seed + i)).ToArray();
-        var speedups = new List<SpeedupEstimate>();
+        var speedups = new List<SpeedupEntry>();
         for (var c = 1; c < n; c++)
         {
             for (var b = 0; b < c; b++)
             {
                 var (low, high) = LatencyStatistics.SpeedupInterval(samples[b], samples[c], _settings.BootstrapResamples, _settings.Seed + 1000 * c + b);
-                speedups.Add(new SpeedupEstimate(names[c], names[b], variants[b].P50Ms / variants[c].P50Ms, low, high));
+                speedups.Add(new SpeedupEntry(names[c], names[b], variants[b].P50Ms / variants[c].P50Ms, low, high));
             }
         }
 

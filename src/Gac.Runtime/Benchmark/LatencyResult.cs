@@ -1,4 +1,3 @@
-using Gac.Core.Gate;
 using Gac.Core.Reports;
 
 namespace Gac.Runtime.Benchmark;
@@ -7,17 +6,16 @@ namespace Gac.Runtime.Benchmark;
 public sealed record VariantTimings(string Name, IReadOnlyList<double> SamplesMs, double P50Ms, double P90Ms, double P99Ms, double MeanMs, double P50CiLowMs,
     double P50CiHighMs);
 
-/// <summary>median(baseline) / median(candidate): above 1 means the candidate is faster.</summary>
-public sealed record SpeedupEstimate(string Candidate, string Baseline, double Ratio, double CiLow, double CiHigh)
-{
-    public SpeedupMeasurement ToMeasurement() => new(Ratio, CiLow, CiHigh);
-}
-
-public sealed record LatencyResult(string Bucket, int Warmup, IReadOnlyList<VariantTimings> Variants, IReadOnlyList<SpeedupEstimate> Speedups)
+/// <summary>
+/// One bucket as the benchmark measured it: every variant's raw samples (pooled again when variants are
+/// measured one at a time, and counted by <c>bench</c>), besides the summary <see cref="ToReport"/> keeps
+/// for the report. Speedups are the report's own type.
+/// </summary>
+public sealed record LatencyResult(string Bucket, int Warmup, IReadOnlyList<VariantTimings> Variants, IReadOnlyList<SpeedupEntry> Speedups)
 {
     public VariantTimings Variant(string name) => Variants.Single(v => v.Name == name);
 
-    public SpeedupEstimate? Speedup(string candidate, string baseline)
+    public SpeedupEntry? Speedup(string candidate, string baseline)
         => Speedups.FirstOrDefault(s => s.Candidate == candidate && s.Baseline == baseline);
 
     public LatencySection ToReport()
@@ -25,7 +23,7 @@ public sealed record LatencyResult(string Bucket, int Warmup, IReadOnlyList<Vari
             Bucket,
             Warmup,
             Variants.Select(v => new VariantLatency(v.Name, v.P50Ms, v.P90Ms, v.P99Ms, v.MeanMs, v.SamplesMs.Count, v.P50CiLowMs, v.P50CiHighMs)).ToArray(),
-            Speedups.Select(s => new SpeedupEntry(s.Candidate, s.Baseline, s.Ratio, s.CiLow, s.CiHigh)).ToArray());
+            Speedups);
 }
 
 /// <summary>Reported through IProgress: phase is "warmup" or "measure".</summary>

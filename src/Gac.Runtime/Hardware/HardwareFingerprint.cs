@@ -8,46 +8,34 @@ using Microsoft.ML.OnnxRuntime;
 namespace Gac.Runtime.Hardware;
 
 /// <summary>
-/// What ran a measurement, so a report's numbers can be compared only with like. Every probe is
-/// best-effort: a missing /proc/cpuinfo or nvidia-smi gives "n/a", never an error.
+/// Captures what ran a measurement as a <see cref="HardwareSection"/> (the report's one type for it), so a
+/// report's numbers can be compared only with like. Every probe is best-effort: a missing
+/// /proc/cpuinfo or nvidia-smi gives "n/a", never an error.
 /// </summary>
-public sealed partial record HardwareFingerprint(
-    string CpuModel,
-    int LogicalCores,
-    string Os,
-    string DotnetVersion,
-    string OnnxRuntimeVersion,
-    ExecutionProvider Provider,
-    string GpuName,
-    string GpuDriver,
-    string CudaVersion,
-    int? IntraOpThreads)
+public static partial class HardwareFingerprint
 {
     public const string NotAvailable = "n/a";
     private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(5);
 
+    /// <param name="provider">The provider the measurement runs on: GPU fields are probed only for CUDA.</param>
     /// <param name="runCommand">Runs a program with arguments and returns its stdout or null; injectable for tests.</param>
-    public static HardwareFingerprint Capture(ExecutionProvider provider, int? intraOpThreads = null, Func<string, string, string?>? runCommand = null)
+    public static HardwareSection Capture(ExecutionProvider provider, int? intraOpThreads = null, Func<string, string, string?>? runCommand = null)
     {
         runCommand ??= RunProcess;
         var (gpu, driver, cuda) = provider == ExecutionProvider.Cuda
             ? ProbeGpu(runCommand)
             : (NotAvailable, NotAvailable, NotAvailable);
-        return new HardwareFingerprint(
+        return new HardwareSection(
             ReadCpuModel(),
             Environment.ProcessorCount,
             RuntimeInformation.OSDescription,
             RuntimeInformation.FrameworkDescription,
             ReadOrtVersion(),
-            provider,
             gpu,
             driver,
             cuda,
             intraOpThreads);
     }
-
-    public HardwareSection ToReport()
-        => new(CpuModel, LogicalCores, Os, DotnetVersion, OnnxRuntimeVersion, GpuName, GpuDriver, CudaVersion, IntraOpThreads);
 
     /// <summary>The first "model name" line of /proc/cpuinfo (x86); "n/a" when absent (e.g. some ARM kernels).</summary>
     internal static string ParseCpuModel(string cpuinfo)

@@ -1,5 +1,6 @@
 using Gac.Core.Diagnostics;
 using Gac.Core.Hardware;
+using Gac.Core.Reports;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Hardware;
 using Gac.Runtime.Providers;
@@ -19,7 +20,7 @@ public sealed class StaircaseProfiler
     private readonly OrtSessionFactory _sessions;
     private readonly IGemmModelSource _models;
     private readonly BenchmarkSettings _settings;
-    private readonly Func<ExecutionProvider, HardwareFingerprint> _captureHardware;
+    private readonly Func<ExecutionProvider, HardwareSection> _captureHardware;
 
     /// <param name="sessions">Decides the provider (GAC4001 for cuda without a GPU build) and opens each probe.</param>
     /// <param name="models">Builds each probe's ONNX model.</param>
@@ -29,7 +30,7 @@ public sealed class StaircaseProfiler
         OrtSessionFactory sessions,
         IGemmModelSource models,
         BenchmarkSettings? settings = null,
-        Func<ExecutionProvider, HardwareFingerprint>? captureHardware = null)
+        Func<ExecutionProvider, HardwareSection>? captureHardware = null)
     {
         _sessions = sessions ?? throw new ArgumentNullException(nameof(sessions));
         _models = models ?? throw new ArgumentNullException(nameof(models));

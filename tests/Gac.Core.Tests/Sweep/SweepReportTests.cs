@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Reports;
 using Gac.Core.Sweep;
 using NJsonSchema;
 
@@ -77,10 +78,10 @@ public sealed class SweepReportTests
         var schemaPath = Path.Combine(Diagnostics.DiagnosticCatalogueTests.RepositoryRoot(), "src", "Gac.Core", "Reports", "sweep.schema.json");
         var schema = await JsonSchema.FromFileAsync(schemaPath);
         var report = Sample();
-        var json = SweepJson.Serialize(report);
+        var json = ReportJson.Serialize(report);
 
         Assert.Empty(schema.Validate(json).Select(e => e.ToString()));
-        Assert.Equal(report.Points[1].Aligned.LinearParameters, SweepJson.Deserialize(json).Points[1].Aligned.LinearParameters);
+        Assert.Equal(report.Points[1].Aligned.LinearParameters, ReportJson.Deserialize<SweepReport>(json, "sweep report").Points[1].Aligned.LinearParameters);
 
         // Negative: a variant without its gate field, and an unknown quality metric, are refused.
         Assert.NotEmpty(schema.Validate(json.Replace("\"passesGate\"", "\"passes\"", StringComparison.Ordinal)));

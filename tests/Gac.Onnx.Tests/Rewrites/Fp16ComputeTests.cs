@@ -142,7 +142,7 @@ public sealed class Fp16ComputeTests
         Assert.True(diffs.Values.All(d => d <= Fp16Tolerance), string.Join(", ", diffs.Select(d => $"{d.Key}: max |Δ| = {d.Value:E2}")));
     }
 
-    private static Dictionary<string, float[]> MiniLmOutputs(ModelProto model)
+    internal static Dictionary<string, float[]> MiniLmOutputs(ModelProto model)
     {
         // "[CLS] the cat sat on the mat [SEP]" in BERT's uncased vocabulary.
         long[] ids = [101, 1996, 4937, 2938, 2006, 1996, 13523, 102];
@@ -196,7 +196,7 @@ public sealed class Fp16ComputeTests
         return OnnxModelFile.FromModel(builder.Build(), "linear.onnx");
     }
 
-    private static bool ReadsConstant(ModelProto model, string value)
+    internal static bool ReadsConstant(ModelProto model, string value)
     {
         var producers = model.Graph.Node.SelectMany(n => n.Output.Select(o => (o, n))).ToDictionary(p => p.o, p => p.n);
         while (producers.TryGetValue(value, out var p) && p.OpType is "Cast" or "Identity")
@@ -209,7 +209,7 @@ public sealed class Fp16ComputeTests
 
     /// <summary>Element type of every float value: initializers and Constants as stored, a Cast's output its 'to', any other operator's float outputs the type
     /// of its float inputs.</summary>
-    private static Dictionary<string, OnnxDataType> ElementTypes(ModelProto model)
+    internal static Dictionary<string, OnnxDataType> ElementTypes(ModelProto model)
     {
         var types = new Dictionary<string, OnnxDataType>(StringComparer.Ordinal);
         foreach (var input in model.Graph.Input)
@@ -232,7 +232,8 @@ public sealed class Fp16ComputeTests
             {
                 types[node.Output[0]] = (OnnxDataType)node.Attribute.Single(a => a.Name == "to").I;
             }
-            else if (node.Input.Select(i => types.GetValueOrDefault(i)).FirstOrDefault(t => t is OnnxDataType.Float or OnnxDataType.Float16) is var t
+            else if (node.Input.Select(i => types.GetValueOrDefault(i))
+                .FirstOrDefault(t => t is OnnxDataType.Float or OnnxDataType.Float16 or OnnxDataType.BFloat16) is var t
                 && t != default)
             {
                 foreach (var output in node.Output.Where(o => node.OpType is not ("Shape" or "Size")))

@@ -34,7 +34,7 @@ public sealed class HardwareFingerprintTests
         Assert.StartsWith(".NET", fingerprint.DotnetVersion, StringComparison.Ordinal);
         Assert.Equal("1.31.0", fingerprint.OnnxRuntimeVersion); // the native library of Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0
         Assert.Equal("n/a", fingerprint.GpuName);
-        Assert.Equal(2, fingerprint.ToReport().IntraOpThreads);
+        Assert.Equal(2, fingerprint.IntraOpThreads);
     }
 
     [Fact]

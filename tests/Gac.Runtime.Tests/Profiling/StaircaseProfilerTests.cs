@@ -1,6 +1,7 @@
 using Gac.Core.Diagnostics;
 using Gac.Core.Hardware;
 using Gac.Core.Planning;
+using Gac.Core.Reports;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Hardware;
 using Gac.Runtime.Profiling;
@@ -12,8 +13,8 @@ public sealed class StaircaseProfilerTests
 {
     private static readonly BenchmarkSettings Quick = new(Warmup: 1, Iterations: 3, BootstrapResamples: 10);
 
-    private static readonly HardwareFingerprint TestCpu =
-        new("Test CPU 9000", 2, "test os", ".NET", "1.31.1", ExecutionProvider.Cpu, HardwareFingerprint.NotAvailable, HardwareFingerprint.NotAvailable,
+    private static readonly HardwareSection TestCpu =
+        new("Test CPU 9000", 2, "test os", ".NET", "1.31.1", HardwareFingerprint.NotAvailable, HardwareFingerprint.NotAvailable,
             HardwareFingerprint.NotAvailable, 1);
 
     private static StaircaseProfiler Profiler(CountingProbeModels models)

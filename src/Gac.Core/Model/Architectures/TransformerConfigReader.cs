@@ -13,19 +13,7 @@ public static class TransformerConfigReader
     public static IReadOnlyList<string> SupportedModelTypes { get; } = ["llama", "mistral", "qwen2", "qwen3", "phi3", "gpt2"];
 
     public static TransformerConfig Load(string path)
-    {
-        string text;
-        try
-        {
-            text = File.ReadAllText(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or ArgumentException or NotSupportedException)
-        {
-            throw GacException.Create(DiagnosticCatalogue.CheckpointFileUnreadable, $"Cannot read '{path}': {e.Message}", new SourceLocation(path), e);
-        }
-
-        return Parse(text, path);
-    }
+        => Parse(InputFile.ReadAllText(path, DiagnosticCatalogue.CheckpointFileUnreadable, $"'{path}'"), path);
 
     public static TransformerConfig Parse(string json, string source = "config.json")
     {

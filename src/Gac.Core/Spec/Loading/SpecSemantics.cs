@@ -104,7 +104,6 @@ internal sealed partial class SpecSemantics(JObject root, JsonProjection project
         }
     }
 
-    /// <summary>model.path names an ONNX file (declared, or a file where format is auto), not a Hugging Face folder.</summary>
     /// <summary>export.opset shapes the graph the Hugging Face exporter writes; an ONNX model is rewritten in its own opset (no conversion).</summary>
     private void CheckOpsetOfOnnxModel()
     {
@@ -115,6 +114,7 @@ internal sealed partial class SpecSemantics(JObject root, JsonProjection project
         }
     }
 
+    /// <summary>model.path names an ONNX file (declared, or a file where format is auto), not a Hugging Face folder.</summary>
     private bool IsOnnxModel(out string text)
     {
         var format = Text(Get("model", "format")) ?? "auto";
@@ -253,14 +253,6 @@ internal sealed partial class SpecSemantics(JObject root, JsonProjection project
 
     private void CheckExport()
     {
-        if (Get("export", "dtype") is { } dtype && Text(dtype) == "bf16" && !failed.Contains(dtype))
-        {
-            // A value the schema lists so that the refusal can say why, rather than "not one of fp32, fp16".
-            Fail(dtype, DiagnosticCatalogue.Bf16ExportNotSupported, "export.dtype is bf16: ONNX Runtime computes bfloat16 MatMuls only on its CUDA provider " +
-                "(sm_80 or newer), not on the CPU provider, so Gac.Build cannot check or validate a bf16 graph and does not write one. Use export.dtype: " +
-                "fp16 (same 16-bit tensor-core GEMMs and alignment rules) or fp32.");
-        }
-
         if (Path("export", "path") is not { } export)
         {
             return;
