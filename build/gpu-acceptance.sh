@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # GPU acceptance: the whole GAC check on CUDA, as the paper measures it, in one command.
 #
-#   bash build/gpu-acceptance.sh [work-folder] [--layers N] [--cuda-graph]   # on the GPU machine
+#   bash build/gpu-acceptance.sh [work-folder] [--layers N] [--cuda-graph] [--bf16]   # on the GPU machine
 #   bash build/gpu-acceptance.sh --cpu-dry-run [work-folder]     # everything below on the CPU, small shapes
 #
 # Needs (GPU run): Linux x64 with an NVIDIA GPU (sm_75 or newer) and its driver, CUDA 13 (libcudart.so.13,
@@ -26,7 +26,10 @@
 #     intervals (the run report's latency table), and the provider options the run used;
 #  5. kernel path: `bench --kernels` on the GAC model lists each MatMul/Gemm node with the kernels ONNX
 #     Runtime's profiler saw (tensor-core "…16816gemm…"/"…xmma…" names where the build records them).
-# The dry run uses the same commands with small shapes (hidden 256), provider cpu and few iterations.
+#  6. with --bf16 (sm_80 or newer): the same run with export.dtype bf16, and its latency table beside step 4's.
+# The dry run uses the same commands with small shapes (hidden 256), provider cpu and few iterations; its step 6
+# always runs and checks what a CPU machine does with bf16: `run --stage compress` writes the bundle (calibration
+# through the float32 emulation of the bfloat16 GEMMs) and `run` refuses with GAC3071 (no bfloat16 MatMul on the CPU).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -34,11 +37,13 @@ dry=0
 layers=4
 work=""
 cuda_graph=false
+bf16=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --cpu-dry-run) dry=1 ;;
     --layers) layers="$2"; shift ;;
     --cuda-graph) cuda_graph=true ;;
+    --bf16) bf16=1 ;;
     -*) echo "unknown option $1" >&2; exit 2 ;;
     *) work="$1" ;;
   esac
@@ -49,7 +54,7 @@ if [ "$dry" = 1 ]; then
   work=${work:-/tmp/gac-gpu-acceptance-dry}
   provider=cpu; shape=small; layers=2; tokens=16; seq=32
   gemms="256x256,256x64,256x896,896x256"; dims="8:128:8"
-  warmup=1; iterations=5; calib=2
+  warmup=1; iterations=5; calib=2; bf16=1
 else
   work=${work:-/tmp/gac-gpu-acceptance}
   provider=cuda; shape=llama3-8b; tokens=1024; seq=1024
@@ -119,5 +124,26 @@ if [ -f "$work/out/model.gac.onnx" ]; then
   gac bench "$work/out/model.gac.onnx" --spec "$work/gac.yaml" --provider "$provider" --warmup 3 --iterations 10 --kernels | grep -E '^  (kernel|provider)' | head -n 40
 else
   echo "(no accepted model to profile: the gate rejected it; the latency table above is still the measurement)"
+fi
+
+if [ "$bf16" = 1 ]; then
+  sed -e 's/^  dtype: fp16$/  dtype: bf16/' -e 's#^  path: out/model.gac.onnx$#  path: out-bf16/model.gac.onnx#' -e 's/^  directory: out$/  directory: out-bf16/' \
+    "$work/gac.yaml" > "$work/gac-bf16.yaml"
+  if [ "$dry" = 1 ]; then
+    echo "== 6 (bf16) on the CPU: run --stage compress writes the bundle; run is refused with GAC3071"
+    gac run "$work/gac-bf16.yaml" --stage compress --bundle "$work/bundle-bf16"
+    status=0
+    gac run "$work/gac-bf16.yaml" --provider cpu > "$work/bf16-run.log" 2>&1 || status=$?
+    if [ "$status" -ne 2 ] || ! grep -q GAC3071 "$work/bf16-run.log"; then
+      echo "expected exit 2 with GAC3071, got exit $status:" >&2; cat "$work/bf16-run.log" >&2; exit 1
+    fi
+    grep GAC3071 "$work/bf16-run.log" | head -n 1
+  else
+    echo "== 6 (bf16) run: ASVD 15% + GAC, bf16, --provider $provider; p50 table as in step 4"
+    status=0
+    gac run "$work/gac-bf16.yaml" --provider "$provider" --progress || status=$?
+    [ "$status" -le 1 ] || exit "$status"
+    awk '/^## Latency/ { on = 1 } on && /^## / && !/^## Latency/ { on = 0 } on' "$work/out-bf16/gac.report.md"
+  fi
 fi
 exit 0

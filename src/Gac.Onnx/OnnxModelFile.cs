@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Gac.Core.Diagnostics;
 using Gac.Core.Model;
+using Gac.Core.Numerics;
 using Gac.Onnx.ExternalData;
 using Gac.Onnx.Ir;
 using Google.Protobuf;
@@ -209,7 +210,7 @@ public sealed class OnnxModelFile
         return bytes;
     }
 
-    /// <summary>A float32 or float16 tensor's values as float32.</summary>
+    /// <summary>A float32, float16 or bfloat16 tensor's values as float32 (exactly: both widen without rounding).</summary>
     public float[] ReadFloats(TensorProto tensor)
     {
         var bytes = ReadTensorBytes(tensor).Span;
@@ -225,10 +226,18 @@ public sealed class OnnxModelFile
                 }
 
                 return halves;
+            case OnnxDataType.BFloat16:
+                var brains = new float[bytes.Length / 2];
+                for (var i = 0; i < brains.Length; i++)
+                {
+                    brains[i] = BFloat16Bits.ToSingle(BinaryPrimitives.ReadUInt16LittleEndian(bytes[(2 * i)..]));
+                }
+
+                return brains;
             default:
                 throw GacException.Create(
                     DiagnosticCatalogue.TensorDataUnsupported,
-                    $"Tensor '{tensor.Name}' is {(OnnxDataType)tensor.DataType}; expected float32 or float16 weights.",
+                    $"Tensor '{tensor.Name}' is {(OnnxDataType)tensor.DataType}; expected float32, float16 or bfloat16 weights.",
                     new SourceLocation(Path));
         }
     }

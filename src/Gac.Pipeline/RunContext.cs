@@ -23,6 +23,7 @@ public sealed class RunContext : IDisposable
     {
         Spec = spec;
         Options = options;
+        DType = Steps.ExportPrecision.Resolve(spec);
         _progress = progress;
         CancellationToken = cancellationToken;
         Outputs = OutputsOf(spec, options);
@@ -34,6 +35,9 @@ public sealed class RunContext : IDisposable
     }
 
     public GacSpec Spec { get; }
+
+    /// <summary>export.dtype with auto resolved: what the variants are written in.</summary>
+    public ExportDType DType { get; }
 
     public PipelineOptions Options { get; }
 

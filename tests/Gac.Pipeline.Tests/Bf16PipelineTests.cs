@@ -55,6 +55,26 @@ public sealed class Bf16PipelineTests
         Assert.False(File.Exists(workspace.ArtifactPath));
     }
 
+    /// <summary>
+    /// On a CUDA runner (ONNX Runtime's bfloat16 MatMul/Gemm need sm_80 or newer): the bf16 artifact validates
+    /// natively and its fidelity stays within bfloat16 rounding of the fp32 run's — the fp16 check's margin
+    /// (0.01) times 8, bfloat16's roundoff 2^-8 against float16's 2^-11. Not run here (no GPU); the CPU path is checked above.
+    /// </summary>
+    [GpuFact]
+    public async Task On_CUDA_a_bf16_run_validates_within_bfloat16_rounding_of_the_fp32_run()
+    {
+        using var workspace = new PipelineWorkspace();
+        var fp32 = await GacPipeline.RunAsync(workspace.Spec(name: "fp32.yaml", provider: "cuda"));
+        var fp32Bytes = new FileInfo(workspace.ArtifactPath).Length;
+
+        var bf16 = await GacPipeline.RunAsync(workspace.Spec(name: "bf16.yaml", dtype: "bf16", provider: "cuda"));
+
+        Assert.True(fp32.Accepted && bf16.Accepted);
+        Assert.Equal("cuda", bf16.Report.Runtime.ProviderUsed);
+        Assert.InRange(new FileInfo(workspace.ArtifactPath).Length, fp32Bytes * 0.45, fp32Bytes * 0.6);
+        Assert.InRange(bf16.Report.Fidelity!.RelativeL2Error, 0, fp32.Report.Fidelity!.RelativeL2Error + 0.08);
+    }
+
     private static float[] Run(byte[] model)
     {
         using var session = new InferenceSession(model);

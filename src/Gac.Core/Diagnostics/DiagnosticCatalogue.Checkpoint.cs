@@ -59,4 +59,9 @@ public static partial class DiagnosticCatalogue
         "GAC1211", "Checkpoint could not be written as ONNX",
         "Writing the exported ONNX model or its external data file failed (disk full, permissions).",
         "Check free space and permissions of the output folder.");
+
+    public static readonly DiagnosticDescriptor ExportDTypeUndecided = new(
+        "GAC1240", "export.dtype auto cannot choose a precision",
+        "export.dtype is auto (the checkpoint's own precision), but the checkpoint's weight matrices are stored in more than one type (e.g. BF16 and F32).",
+        "Set export.dtype to fp32, fp16 or bf16.");
 }

@@ -82,6 +82,9 @@ public enum ExportDType
     /// provider has no bfloat16 MatMul, so a bf16 run compresses on the CPU (through an emulation) but validates only on CUDA (GAC3071).
     /// </summary>
     Bf16,
+
+    /// <summary>The default: the checkpoint's own precision for a Hugging Face folder, fp32 for an ONNX model (Gac.Pipeline.Steps.ExportPrecision).</summary>
+    Auto,
 }
 
 public enum ExternalDataMode

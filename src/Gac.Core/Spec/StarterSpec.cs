@@ -102,7 +102,7 @@ public static class StarterSpec
             # Where the compressed model is written (only when the gate accepts it).
             export:
               path: {{Quote(exportPath)}}
-              dtype: fp32                 # fp32 | fp16
+              dtype: auto                 # auto (the checkpoint's precision; fp32 for ONNX) | fp32 | fp16 | bf16
               {{OpsetLine(modelPath)}}
               external_data: auto         # auto (only above 2 GB) | always | never
 

@@ -20,7 +20,7 @@ internal static class Bf16Sessions
     /// <summary>Opens a written variant: as it is, or through the emulation for a bf16 variant on the CPU provider.</summary>
     public static OrtSession Open(RunContext run, string path, string label)
     {
-        if (run.Spec.Export.DType != ExportDType.Bf16 || run.Sessions.ResolveProvider() != ExecutionProvider.Cpu)
+        if (run.DType != ExportDType.Bf16 || run.Sessions.ResolveProvider() != ExecutionProvider.Cpu)
         {
             return run.Sessions.Open(path, label);
         }
@@ -32,15 +32,16 @@ internal static class Bf16Sessions
     /// <summary>GAC3071 when a bf16 artifact would be validated on the CPU provider (provider: cpu, or auto without CUDA).</summary>
     public static void ThrowIfValidatedOnCpu(RunContext run)
     {
-        if (run.Spec.Export.DType != ExportDType.Bf16 || run.Sessions.ResolveProvider() != ExecutionProvider.Cpu)
+        if (run.DType != ExportDType.Bf16 || run.Sessions.ResolveProvider() != ExecutionProvider.Cpu)
         {
             return;
         }
 
         var why = run.Sessions.FallbackReason is { } reason ? $"provider: auto fell back to the CPU ({reason})" : "provider is cpu";
+        var dtype = run.Spec.Export.DType == ExportDType.Auto ? "export.dtype auto is bf16 (the checkpoint's weights are BF16)" : "export.dtype is bf16";
         throw GacException.Create(
             DiagnosticCatalogue.Bf16ValidationOnCpu,
-            $"export.dtype is bf16 and validation would run on the CPU provider ({why}). ONNX Runtime's CPU provider has no bfloat16 MatMul, so the " +
+            $"{dtype} and validation would run on the CPU provider ({why}). ONNX Runtime's CPU provider has no bfloat16 MatMul, so the " +
                 "artifact's latency and fidelity cannot be measured here. Run `gac-build run <gac.yaml> --stage compress` on this machine and " +
                 "`gac-build validate <bundle>` with provider: cuda on an Ampere (sm_80) or newer GPU, or export with export.dtype: fp16 or fp32.");
     }

@@ -40,7 +40,7 @@ public static class ModelImport
             path = CheckpointExporter.Export(config, checkpoint, run.Scratch("imported.onnx"), options, run.CancellationToken).ModelPath;
         }
 
-        run.Report("import", $"reading {spec.Path.Text}");
+        run.Report("import", $"reading {spec.Path.Text}; {ExportPrecision.Describe(run.Spec, run.DType)}");
         var file = OnnxModelFile.Load(path);
         // An untranslatable genai_config.json stops the run here, before any compression work.
         GenAiFolder.Check(run, file);

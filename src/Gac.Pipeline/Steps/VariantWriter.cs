@@ -68,7 +68,7 @@ public static class VariantWriter
         => HalfOptions(run) is null ? PathOf(run, name, folder) : PathOf(run, name, folder) + ".fp32.onnx";
 
     /// <summary>export.dtype fp16 or bf16: each variant is written in float32 and then converted, one tensor at a time.</summary>
-    private static Fp16ConversionOptions? HalfOptions(RunContext run) => run.Spec.Export.DType switch
+    private static Fp16ConversionOptions? HalfOptions(RunContext run) => run.DType switch
     {
         ExportDType.Fp16 => Fp16ConversionOptions.Default,
         ExportDType.Bf16 => Fp16ConversionOptions.BFloat16,

@@ -142,7 +142,7 @@ public sealed class GacSpecLoaderTests : IDisposable
             spec.Alignment.Window, spec.Alignment.Objective));
         Assert.Same(BuiltInProfiles.Generic8, spec.Alignment.Profile);
         Assert.Null(spec.Alignment.MultipleOverride);
-        Assert.Equal((ExportDType.Fp32, 17, ExternalDataMode.Auto), (spec.Export.DType, spec.Export.Opset, spec.Export.ExternalData));
+        Assert.Equal((ExportDType.Auto, 17, ExternalDataMode.Auto), (spec.Export.DType, spec.Export.Opset, spec.Export.ExternalData));
         Assert.Equal((ExecutionProviderChoice.Auto, 10, 100, 16), (spec.Validation.Provider, spec.Validation.Warmup, spec.Validation.Iterations,
             spec.Validation.HeldoutSamples));
         Assert.Null(spec.Validation.OrtNativePath);

@@ -57,6 +57,34 @@ public sealed class Bf16ComputeTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>
+    /// The emulation must keep every rounding even under ONNX Runtime's full graph optimization (which
+    /// could drop a float32 → bfloat16 → float32 Cast pair). x·w with x = [1 + 0.6·2^-7, 1], w = [1, −1]:
+    /// bfloat16 (8 significant bits, spacing 2^-7 at 1) rounds x₀ to 1 + 2^-7, so the product is exactly
+    /// 2^-7 = 0.0078125; without the activation rounding it would be bf16(0.6·2^-7) ≈ 0.0047.
+    /// </summary>
+    [Theory]
+    [InlineData(GraphOptimizationLevel.ORT_ENABLE_BASIC)]
+    [InlineData(GraphOptimizationLevel.ORT_ENABLE_ALL)]
+    public void The_emulation_rounds_the_activation_to_bfloat16_at_every_optimization_level(GraphOptimizationLevel level)
+    {
+        var builder = new OnnxGraphBuilder("cancel");
+        var x = builder.Input("x", OnnxDataType.Float, 1, 16);
+        var w = new float[16 * 1];
+        (w[0], w[1]) = (1f, -1f);
+        builder.Output(builder.Node("MatMul", [x, builder.Initializer(OnnxTensorFactory.Floats("w", w, 16, 1))]), OnnxDataType.Float, 1, 1);
+        var half = Fp16Conversion.Apply(OnnxModelFile.FromModel(builder.Build(), "m.onnx"), Fp16ConversionOptions.BFloat16);
+        var (emulated, _) = Bf16Emulation.Apply(OnnxModelFile.FromModel(half, "m.onnx"));
+        var input = new float[16];
+        (input[0], input[1]) = (1f + (0.6f / 128), 1f);
+
+        using var options = new SessionOptions { GraphOptimizationLevel = level };
+        using var session = new InferenceSession(Google.Protobuf.MessageExtensions.ToByteArray(emulated), options);
+        using var results = session.Run([NamedOnnxValue.CreateFromTensor("x", new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(input, [1, 16]))]);
+
+        Assert.Equal(1f / 128, results[0].AsEnumerable<float>().Single());
+    }
+
     [Theory]
     [InlineData(WeightStorage.Initializers, MlpKind.SwiGlu)]
     [InlineData(WeightStorage.ConstantNodes, MlpKind.Gelu)]
@@ -171,6 +199,17 @@ public sealed class Bf16ComputeTests(ITestOutputHelper output)
         var error = Assert.Throws<GacException>(() => Fp16Conversion.Apply(LinearModel(weights), Fp16ConversionOptions.BFloat16));
         Assert.Equal("GAC3070", error.Diagnostics.Single().Code);
         Assert.Contains("'w'", error.Message);
+    }
+
+    [Fact]
+    public void A_bfloat16_weight_reads_back_as_the_float32_it_was_rounded_to()
+    {
+        var half = Fp16Conversion.Apply(LinearModel(), Fp16ConversionOptions.BFloat16);
+        var file = OnnxModelFile.FromModel(half, "m.onnx");
+
+        var weight = half.Graph.Initializer.Single(t => t.DataType == (int)OnnxDataType.BFloat16);
+
+        Assert.Equal(OrtRunner.Input(30, 16 * 4).Select(Round), file.ReadFloats(weight));
     }
 
     private static float Round(float value) => Core.Numerics.BFloat16Bits.ToSingle(Core.Numerics.BFloat16Bits.FromSingle(value));
