@@ -8,6 +8,7 @@
 #       4096/14336, 32 heads on 8 k/v heads, vocab 128256, BF16 (16.1 GB), ASVD 15% + GAC
 #   PRESET=llama3-8b LAYERS=2 bash build/large-checkpoint.sh /tmp/gac-8b-2  # the same shapes, 2 layers
 #   PRESET=tinyllama-2 bash build/large-checkpoint.sh /tmp/gac-tl2        # 2 TinyLlama layers (2048/5632), ASVD 30%
+#   CALIBRATION_MODE=block-wise FIDELITY=layer-wise ...                      # calibration.mode / validation.fidelity (default auto)
 #
 # Structured pruning of MLP channels (GQA heads are not pruned): ASVD streams the same way, but its
 # per-layer eigendecompositions take hours on a 2-core machine at this size, pruning minutes.
@@ -41,6 +42,7 @@ model:
   path: checkpoint
 calibration:
   samples: 2
+  mode: ${CALIBRATION_MODE:-auto}
   dims: { batch: 1, seq: 32 }
 compress:
   method: $method
@@ -55,6 +57,7 @@ export:
 validation:
   provider: cpu
   sessions: auto
+  fidelity: ${FIDELITY:-auto}
   warmup: 1
   iterations: 3
   heldout_samples: 2

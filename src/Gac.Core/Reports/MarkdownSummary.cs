@@ -101,6 +101,11 @@ public static class MarkdownSummary
             }
         }
 
+        if (report.FidelityLayers is { } layers)
+        {
+            LayerwiseTable(md, layers);
+        }
+
         md.AppendLine();
         md.AppendLine("## Gate");
         md.AppendLine();
@@ -202,5 +207,22 @@ public static class MarkdownSummary
         var ppl = fidelity.PerplexityOriginal is { } a && fidelity.PerplexityCandidate is { } b ? Invariant($"{a:0.###} → {b:0.###}") : "—";
         return Invariant($"| {variant} | {fidelity.Samples} | {fidelity.RelativeL2Error:0.#####} | {fidelity.Cosine:0.######} | ")
             + Invariant($"{fidelity.Top1Agreement:P1} | {fidelity.MaxAbsDiff:0.#####} | {ppl} |");
+    }
+
+    private static void LayerwiseTable(StringBuilder md, LayerwiseFidelitySection layers)
+    {
+        md.AppendLine();
+        md.AppendLine("## Fidelity block by block (layer-wise, not end to end)");
+        md.AppendLine();
+        md.AppendLine(Invariant($"Each block of a candidate fed the original model's input to that block on {layers.Samples} held-out samples; its outputs ") +
+            $"against the original block's ({layers.Reason}).");
+        md.AppendLine();
+        md.AppendLine("| block | unaligned relative L2 error | unaligned cosine | gac relative L2 error | gac cosine | gac max abs diff |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|");
+        foreach (var b in layers.Blocks)
+        {
+            md.AppendLine(Invariant($"| {b.Block} | {b.Unaligned.RelativeL2Error:G4} | {b.Unaligned.Cosine:0.######} | {b.Aligned.RelativeL2Error:G4} | ") +
+                Invariant($"{b.Aligned.Cosine:0.######} | {b.Aligned.MaxAbsDiff:G4} |"));
+        }
     }
 }

@@ -29,7 +29,23 @@ public sealed record RunReport(
 
     /// <summary>How the aligned plan was chosen by measurement on calibration data; null when only one plan was built.</summary>
     public SelectionSection? Selection { get; init; }
+
+    /// <summary>Each block's output error, block by block (validation.fidelity: layer-wise); null when fidelity was measured end to end only.</summary>
+    public LayerwiseFidelitySection? FidelityLayers { get; init; }
 }
+
+/// <summary>
+/// Fidelity measured block by block on the held-out inputs: each block of a candidate fed the original
+/// model's input to that block, its outputs compared with the original block's. Not an end-to-end
+/// number: the errors of consecutive blocks are not compounded. <see cref="Reason"/> says why it ran.
+/// </summary>
+public sealed record LayerwiseFidelitySection(string Reason, int Samples, IReadOnlyList<BlockFidelity> Blocks);
+
+/// <summary>One block (or the prologue/epilogue around the blocks): both candidates' output error against the original block's output.</summary>
+public sealed record BlockFidelity(string Block, BlockError Unaligned, BlockError Aligned);
+
+/// <summary>Relative L2 error, cosine and max abs difference over every float tensor the block passes on, all held-out samples together.</summary>
+public sealed record BlockError(double RelativeL2Error, double Cosine, double MaxAbsDiff);
 
 /// <summary>
 /// The aligned plans measured on the calibration data (never the held-out data) and the one kept.

@@ -7,6 +7,7 @@ namespace Gac.Core.Spec;
 /// <param name="Text">calibration.text: real text tokenized with the model's tokenizer (source <see cref="CalibrationSource.Text"/>).</param>
 /// <param name="Tokenizer">The tokenizer file calibration.text uses: calibration.tokenizer, else the one found beside a Hugging Face checkpoint (<see
 /// cref="TokenizerFiles.BesideCheckpoint"/>); null without text.</param>
+/// <param name="Mode">calibration.mode: one whole-model session, or block by block for models that do not fit in memory.</param>
 public sealed record CalibrationSpec(
     int Samples,
     int Seed,
@@ -16,7 +17,8 @@ public sealed record CalibrationSpec(
     IReadOnlyList<CalibrationInput> Inputs,
     IReadOnlyDictionary<string, long> Dims,
     SpecPath? Text = null,
-    SpecPath? Tokenizer = null);
+    SpecPath? Tokenizer = null,
+    CalibrationMode Mode = CalibrationMode.Auto);
 
 /// <summary>A seeded uniform generator for one graph input.</summary>
 public sealed record CalibrationInput(string Name, IReadOnlyList<long> Shape, TensorDType DType, double Min, double Max);

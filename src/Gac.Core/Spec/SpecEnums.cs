@@ -95,6 +95,32 @@ public enum ExternalDataMode
 }
 
 /// <summary>
+/// How calibration runs the model. WholeModel: one ONNX Runtime session holding every weight.
+/// BlockWise: one transformer block at a time, the activations crossing each boundary carried forward,
+/// so memory holds one block's weights (the statistics are the same). Auto: block-wise when the model's
+/// weights exceed half of the memory available and its graph can be cut into blocks.
+/// </summary>
+public enum CalibrationMode
+{
+    Auto,
+    WholeModel,
+    BlockWise,
+}
+
+/// <summary>
+/// Whether validation also measures fidelity block by block. WholeModel: end to end only. LayerWise: in
+/// addition, each candidate block fed the original's block input, its output compared with the original
+/// block's, one block of each model in memory at a time. Auto: layer-wise when the original's weights
+/// exceed half of the memory available and the graph can be cut into blocks.
+/// </summary>
+public enum FidelityMode
+{
+    Auto,
+    WholeModel,
+    LayerWise,
+}
+
+/// <summary>
 /// How validation holds the three models. Together: loaded at once and timed interleaved (drift
 /// lands on all alike). One at a time: each loaded, measured and released before the next, so a
 /// model larger than a third of memory can still be validated; latency is then timed in blocks.

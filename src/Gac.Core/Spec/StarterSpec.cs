@@ -72,6 +72,7 @@ public static class StarterSpec
             calibration:
               samples: {{samples}}                # {{samplesNote}}
               seed: 1234
+              mode: auto                  # auto | whole-model | block-wise (one transformer block at a time, for models larger than memory)
               # text: data/sentences.txt                 # real text (.txt or .jsonl), tokenized by the model's tokenizer
               # tokenizer: vocab.txt                     # for an ONNX model: vocab.txt | tokenizer.model | tokenizer.json
             {{Tokens(model)}}
@@ -115,6 +116,7 @@ public static class StarterSpec
               iterations: 100
               heldout_samples: 16
               sessions: auto              # auto | together | one-at-a-time (models larger than a third of memory)
+              fidelity: auto              # auto | whole-model | layer-wise (also each block's output error vs the original block)
               pooling: auto               # auto | mean | cls | none: sentence vectors of an encoder fed calibration.text
 
             # What the result must prove; a missed goal fails the run (exit 1) and nothing is written.

@@ -15,6 +15,28 @@ public sealed record ActivationTapModel(ModelProto Model, IReadOnlyDictionary<st
 /// </summary>
 public static class ActivationTaps
 {
+    /// <summary>
+    /// The activation each named layer reads (layers sharing an input share the name), read from the model
+    /// as it is — no working copy, which for weights stored inside the model would be a second copy of them.
+    /// Layers pair with linear nodes as <see cref="LinearSites"/> pairs them.
+    /// </summary>
+    public static IReadOnlyDictionary<string, string> LayerInputs(OnnxModelFile model, IReadOnlyList<string> layerNames)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var inventory = Discovery.LinearLayerDiscovery.Discover(model);
+        var nodes = LinearSites.LinearNodes(model.Model.Graph, new Discovery.GraphIndex(model.Model.Graph));
+        if (nodes.Count != inventory.Layers.Count)
+        {
+            throw new InvalidOperationException($"Discovery found {inventory.Layers.Count} layers but the graph has {nodes.Count} linear nodes.");
+        }
+
+        var byName = inventory.Layers.Select((l, i) => (l.Name, nodes[i].Input[0])).ToDictionary(p => p.Name, p => p.Item2, StringComparer.Ordinal);
+        return layerNames.ToDictionary(n => n, n => byName.TryGetValue(n, out var input) ? input : throw Core.Diagnostics.GacException.Create(
+            Core.Diagnostics.DiagnosticCatalogue.RewriteLayerNotFound,
+            $"No linear layer named '{n}' in the model.",
+            new Core.Diagnostics.SourceLocation(model.Path)), StringComparer.Ordinal);
+    }
+
     public static ActivationTapModel Apply(OnnxModelFile model, IReadOnlyList<string> layerNames)
     {
         var graph = new RewriteGraph(model);

@@ -18,8 +18,7 @@ internal sealed class LinearSites
     {
         Inventory = LinearLayerDiscovery.Discover(graph.Model, graph.SourcePath);
         var index = graph.Index;
-        var nodes = graph.Graph.Node.Where(node => node.OpType is "MatMul" or "Gemm" && node.Input.Count >= 2 && node.Output.Count > 0
-            && !index.IsConstant(node.Input[0]) && index.Constant(node.Input[1]) is { Dims.Count: 2 }).ToList();
+        var nodes = LinearNodes(graph.Graph, index);
         if (nodes.Count != Inventory.Layers.Count)
         {
             throw new InvalidOperationException($"Discovery found {Inventory.Layers.Count} layers but the graph has {nodes.Count} linear nodes.");
@@ -39,6 +38,11 @@ internal sealed class LinearSites
     }
 
     public ModelInventory Inventory { get; }
+
+    /// <summary>The nodes discovery counts as linear layers, in graph order: a MatMul/Gemm reading an activation and a constant 2-D weight.</summary>
+    internal static List<NodeProto> LinearNodes(GraphProto graph, GraphIndex index)
+        => graph.Node.Where(node => node.OpType is "MatMul" or "Gemm" && node.Input.Count >= 2 && node.Output.Count > 0
+            && !index.IsConstant(node.Input[0]) && index.Constant(node.Input[1]) is { Dims.Count: 2 }).ToList();
 
     public LinearSite Layer(string name, RewriteGraph graph)
         => _byName.TryGetValue(name, out var site)

@@ -42,6 +42,7 @@ public static class RunReportBuilder
                 artifactWritten),
             FidelityUnaligned = validation.UnalignedFidelity,
             Selection = plan.Selection,
+            FidelityLayers = validation.FidelityLayers,
         };
     }
 }

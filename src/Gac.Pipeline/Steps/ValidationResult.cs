@@ -17,4 +17,7 @@ public sealed record ValidationResult(
 {
     /// <summary>One decode step per variant (models with a k/v cache), reported beside the prefill; the gate reads <see cref="Latency"/>.</summary>
     public IReadOnlyList<Core.Reports.LatencySection> DecodeLatency { get; init; } = [];
+
+    /// <summary>Each block's output error against the original's (validation.fidelity: layer-wise); null when not measured block by block.</summary>
+    public LayerwiseFidelitySection? FidelityLayers { get; init; }
 }

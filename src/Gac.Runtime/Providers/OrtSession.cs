@@ -49,6 +49,15 @@ public sealed class OrtSession : IDisposable
         });
     }
 
+    /// <summary>A run on ONNX Runtime values the caller owns (a segmented run's carried tensors); the caller disposes the outputs.</summary>
+    internal IDisposableReadOnlyCollection<OrtValue> RunValues(
+        IReadOnlyCollection<string> names, IReadOnlyCollection<OrtValue> values, IReadOnlyCollection<string> outputs, string purpose)
+        => Guard(purpose, () =>
+        {
+            using var options = new RunOptions();
+            return Session.Run(options, names, values, outputs);
+        });
+
     /// <summary>One run with inputs and outputs bound through IoBinding (the latency loop).</summary>
     internal void RunBound(RunOptions options, OrtIoBinding binding)
         => Guard("latency", () =>

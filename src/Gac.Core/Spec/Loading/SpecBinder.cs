@@ -66,7 +66,8 @@ internal sealed class SpecBinder(JObject doc, JsonProjection projection, string 
             inputs,
             Dims(calibration["dims"]),
             text,
-            text is null ? null : PathOf(calibration["tokenizer"]) ?? TokenizerBesideCheckpoint());
+            text is null ? null : PathOf(calibration["tokenizer"]) ?? TokenizerBesideCheckpoint(),
+            Enum<CalibrationMode>(calibration["mode"]));
     }
 
     /// <summary>A checkpoint folder's own tokenizer file (SpecSemantics has checked there is one when text is set).</summary>
@@ -158,7 +159,8 @@ internal sealed class SpecBinder(JObject doc, JsonProjection projection, string 
         (int)validation["heldout_samples"]!,
         Enum<ValidationSessions>(validation["sessions"]),
         Enum<SentencePooling>(validation["pooling"]),
-        (bool)validation["cuda_graph"]!);
+        (bool)validation["cuda_graph"]!,
+        Enum<FidelityMode>(validation["fidelity"]));
 
     private static GateGoals BindGate(JObject gate) => new(
         ThresholdOf(gate["min_speedup_vs_original"]),

@@ -1,0 +1,233 @@
+using System.Text.RegularExpressions;
+using Gac.Core.Diagnostics;
+using Gac.Core.Model;
+using Gac.Onnx.Ir;
+
+namespace Gac.Onnx.Segments;
+
+/// <summary>
+/// Cuts a graph into consecutive segments at its transformer-block boundaries, so a model that does not
+/// fit in memory can be run one block at a time: each segment is a small model holding only the weights
+/// its nodes read (external data stays in the original files), and whatever crosses a boundary — the
+/// residual stream and side tensors such as masks or rotary cos/sin — becomes an output of the segment
+/// that makes it and an input of every segment that reads it. Any cut of a topologically sorted node
+/// list is exact; block boundaries only keep the crossing tensors few. Blocks are found from node names
+/// ("model.layers.3.mlp/…", "/model/layers.3/…", "blocks.3.attn/…", "transformer.h.3/…"): our exporters
+/// and the usual exporters name nodes after the module. A graph with control flow (If, Loop, Scan reach
+/// outer tensors implicitly) or fewer than two named blocks is refused with GAC4090.
+/// </summary>
+public sealed partial class GraphSegmentation
+{
+    private readonly ModelProto _model;
+    private readonly Dictionary<string, TensorProto> _initializers;
+    private readonly Dictionary<string, int> _availableIn;
+
+    private GraphSegmentation(ModelProto model, Dictionary<string, TensorProto> initializers, List<GraphSegment> segments, Dictionary<string, int> availableIn)
+    {
+        _model = model;
+        _initializers = initializers;
+        Segments = segments;
+        _availableIn = availableIn;
+    }
+
+    public IReadOnlyList<GraphSegment> Segments { get; }
+
+    /// <summary>The segment whose run makes <paramref name="tensor"/> available: the one producing it, or for a graph input the first reading it.</summary>
+    public int SegmentOf(string tensor) => _availableIn.TryGetValue(tensor, out var segment)
+        ? segment
+        : throw new KeyNotFoundException($"'{tensor}' is not an activation of the graph.");
+
+    /// <summary>Bytes of every initializer of the graph: what one session of the whole model holds at the least.</summary>
+    public static long WeightBytes(OnnxModelFile model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        return model.Model.Graph.Initializer.Sum(t => OnnxModelFile.ExpectedByteLength(t) ?? 0);
+    }
+
+    /// <summary>Why <paramref name="model"/> cannot be cut at block boundaries, or null when it can.</summary>
+    public static string? Obstacle(OnnxModelFile model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        var nodes = model.Model.Graph.Node;
+        if (nodes.FirstOrDefault(n => n.Attribute.Any(a => a.G is not null || a.Graphs.Count > 0)) is { } control)
+        {
+            return $"node '{control.Name}' ({control.OpType}) holds a subgraph, which reads outer tensors implicitly";
+        }
+
+        var blocks = nodes.Select(n => BlockOf(n.Name)).Where(b => b >= 0).Distinct().Count();
+        return blocks < 2
+            ? $"{blocks} transformer block(s) found in node names (\"layers.N\", \"blocks.N\", \"h.N\"); block-wise runs need at least two"
+            : null;
+    }
+
+    /// <summary>Cuts at block boundaries; <paramref name="observe"/> names activations callers want back (calibration taps).</summary>
+    public static GraphSegmentation ByBlocks(OnnxModelFile model, IReadOnlyCollection<string> observe)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(observe);
+        if (Obstacle(model) is { } obstacle)
+        {
+            throw GacException.Create(
+                DiagnosticCatalogue.GraphNotSegmentable, $"The model cannot be run block by block: {obstacle}.", new SourceLocation(model.Path));
+        }
+
+        var graph = model.Model.Graph;
+        var initializers = graph.Initializer.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var spans = Cuts(graph);
+        var producedIn = new Dictionary<string, int>(StringComparer.Ordinal);
+        var readBy = new Dictionary<string, SortedSet<int>>(StringComparer.Ordinal);
+        for (var s = 0; s < spans.Count; s++)
+        {
+            for (var i = spans[s].First; i < spans[s].End; i++)
+            {
+                foreach (var input in graph.Node[i].Input.Where(n => n.Length > 0 && !initializers.ContainsKey(n)))
+                {
+                    if (!readBy.TryGetValue(input, out var readers))
+                    {
+                        readers = [];
+                        readBy[input] = readers;
+                    }
+
+                    readers.Add(s);
+                }
+
+                foreach (var output in graph.Node[i].Output.Where(n => n.Length > 0))
+                {
+                    producedIn[output] = s;
+                }
+            }
+        }
+
+        var graphOutputs = graph.Output.Select(o => o.Name).ToHashSet(StringComparer.Ordinal);
+        var wanted = observe.ToHashSet(StringComparer.Ordinal);
+        var availableIn = new Dictionary<string, int>(producedIn, StringComparer.Ordinal);
+        foreach (var (tensor, readers) in readBy.Where(p => !producedIn.ContainsKey(p.Key)))
+        {
+            availableIn[tensor] = readers.Min;
+        }
+
+        var segments = new List<GraphSegment>(spans.Count);
+        for (var s = 0; s < spans.Count; s++)
+        {
+            var here = s;
+            var inputs = readBy.Where(p => p.Value.Contains(here) && (!producedIn.TryGetValue(p.Key, out var from) || from < here)).Select(p => p.Key);
+            var outputs = producedIn.Where(p => p.Value == here
+                && (graphOutputs.Contains(p.Key) || wanted.Contains(p.Key) || (readBy.TryGetValue(p.Key, out var r) && r.Max > here))).Select(p => p.Key);
+            var used = Enumerable.Range(spans[s].First, spans[s].End - spans[s].First)
+                .SelectMany(i => graph.Node[i].Input).Where(initializers.ContainsKey).Distinct(StringComparer.Ordinal).ToList();
+            segments.Add(new GraphSegment(
+                s, spans[s].Label, spans[s].First, spans[s].End, InGraphOrder(graph, inputs), [.. outputs.Order(StringComparer.Ordinal)], used,
+                used.Sum(n => OnnxModelFile.ExpectedByteLength(initializers[n]) ?? 0)));
+        }
+
+        return new GraphSegmentation(model.Model, initializers, segments, availableIn);
+    }
+
+    /// <summary>
+    /// Segment <paramref name="segment"/> as a model: its nodes and initializers (shared with the source
+    /// model, not copied; external data keeps its location), graph inputs typed as the caller observed the
+    /// crossing tensors (<paramref name="inputTypes"/>; a graph input keeps its declared type and shape).
+    /// </summary>
+    public ModelProto Build(GraphSegment segment, IReadOnlyDictionary<string, OnnxDataType> inputTypes, IReadOnlyCollection<string>? outputs = null)
+    {
+        ArgumentNullException.ThrowIfNull(segment);
+        ArgumentNullException.ThrowIfNull(inputTypes);
+        var source = _model.Graph;
+        var graph = new GraphProto { Name = $"{source.Name}.{segment.Label}" };
+        var declared = source.Input.Concat(source.Output).Concat(source.ValueInfo).GroupBy(v => v.Name, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
+        var graphInputs = source.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+        foreach (var input in segment.Inputs)
+        {
+            graph.Input.Add(graphInputs.Contains(input) ? declared[input] : Untyped(input, inputTypes.TryGetValue(input, out var type)
+                ? type
+                : throw new ArgumentException($"No element type given for '{input}', an input of segment {segment.Label}.", nameof(inputTypes))));
+        }
+
+        for (var i = segment.FirstNode; i < segment.EndNode; i++)
+        {
+            graph.Node.Add(source.Node[i]);
+        }
+
+        graph.Initializer.Add(segment.Initializers.Select(n => _initializers[n]));
+        foreach (var output in outputs ?? segment.Outputs)
+        {
+            // An output's element type is left to ONNX Runtime's inference unless the source declares it.
+            graph.Output.Add(declared.TryGetValue(output, out var info) ? info : new ValueInfoProto { Name = output });
+        }
+
+        var model = new ModelProto
+        {
+            IrVersion = _model.IrVersion,
+            ProducerName = _model.ProducerName,
+            ProducerVersion = _model.ProducerVersion,
+            Domain = _model.Domain,
+            Graph = graph,
+        };
+        model.OpsetImport.Add(_model.OpsetImport);
+        model.Functions.Add(_model.Functions);
+        return model;
+    }
+
+    private static ValueInfoProto Untyped(string name, OnnxDataType type)
+        => new() { Name = name, Type = new TypeProto { TensorType = new TypeProto.Types.Tensor { ElemType = (int)type } } };
+
+    private static List<string> InGraphOrder(GraphProto graph, IEnumerable<string> names)
+    {
+        var set = names.ToHashSet(StringComparer.Ordinal);
+        var graphInputs = graph.Input.Select(i => i.Name).Where(set.Contains).ToList();
+        return [.. graphInputs, .. set.Except(graphInputs).Order(StringComparer.Ordinal)];
+    }
+
+    /// <summary>A prologue before the first block (embeddings), one span per block, an epilogue after the last block's last node (final norm, head).</summary>
+    private static List<(int First, int End, string Label)> Cuts(GraphProto graph)
+    {
+        var starts = new List<(int Node, int Block)>();
+        var current = -1;
+        var last = 0;
+        for (var i = 0; i < graph.Node.Count; i++)
+        {
+            var block = BlockOf(graph.Node[i].Name);
+            if (block < 0)
+            {
+                continue;
+            }
+
+            last = i;
+            if (block > current)
+            {
+                starts.Add((i, block));
+                current = block;
+            }
+        }
+
+        var spans = new List<(int, int, string)>();
+        if (starts[0].Node > 0)
+        {
+            spans.Add((0, starts[0].Node, "prologue"));
+        }
+
+        for (var s = 0; s < starts.Count; s++)
+        {
+            spans.Add((starts[s].Node, s + 1 < starts.Count ? starts[s + 1].Node : last + 1, $"block {starts[s].Block}"));
+        }
+
+        if (last + 1 < graph.Node.Count)
+        {
+            spans.Add((last + 1, graph.Node.Count, "epilogue"));
+        }
+
+        return spans;
+    }
+
+    /// <summary>The block index a node name carries, or −1.</summary>
+    internal static int BlockOf(string name)
+    {
+        var match = BlockName().Match(name);
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        return match.Success && int.TryParse(match.Groups[1].ValueSpan, System.Globalization.NumberStyles.None, invariant, out var block) ? block : -1;
+    }
+
+    [GeneratedRegex(@"(?:^|[/.])(?:layers|layer|blocks|block|h)[./](\d+)(?=[/._]|$)", RegexOptions.CultureInvariant)]
+    private static partial Regex BlockName();
+}
