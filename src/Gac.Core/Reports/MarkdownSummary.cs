@@ -137,7 +137,7 @@ public static class MarkdownSummary
         return md.ToString();
     }
 
-    /// <summary>Per layer: dims, its share of the predicted error at the aligned dim, and what cutting it alone measured.</summary>
+    /// <summary>Per layer: dims, its share of the predicted error at the aligned dim, and what its probes measured (alone and in plan).</summary>
     private static void LayerTable(StringBuilder md, PlanSummary plan)
     {
         if (plan.Layers.Count == 0)
@@ -150,20 +150,23 @@ public static class MarkdownSummary
         md.AppendLine();
         md.AppendLine("Predicted error: the layer's term in the error model the plan was chosen under (squared output error measured with the layer alone " +
             "cut, where probed; else the compressor's objective). Measured alone: relative output error on calibration data with only this layer cut to that " +
-            "dim.");
+            "dim; in plan: with this layer at that dim and every other one at the compressor's dims.");
         md.AppendLine();
-        md.AppendLine("| layer | original | compressor d* | gac | aligned | predicted error | share | measured alone |");
-        md.AppendLine("|---|---:|---:|---:|:---:|---:|---:|---|");
+        md.AppendLine("| layer | original | compressor d* | gac | aligned | predicted error | share | measured alone | measured in plan |");
+        md.AppendLine("|---|---:|---:|---:|:---:|---:|---:|---|---|");
         foreach (var layer in plan.Layers)
         {
             var predicted = layer.PredictedError is { } p ? Invariant($"{p:G4}") : "—";
             var share = layer.ErrorShare is { } s ? Invariant($"{s:P1}") : "—";
-            var alone = layer.MeasuredAlone is not { Count: > 0 } ? "—" : string.Join(", ", layer.MeasuredAlone.Select(m => Invariant(
-                $"{m.Dimension}: {m.RelativeError:0.####}")));
+            var alone = Probes(layer.MeasuredAlone);
+            var inPlan = Probes(layer.MeasuredInPlan);
             md.AppendLine(Invariant($"| {Cell(layer.Name)} | {layer.Original} | {layer.Unconstrained:0.##} | {layer.Aligned} | ") +
-                Invariant($"{(layer.IsAligned ? "yes" : "no")} | {predicted} | {share} | {alone} |"));
+                Invariant($"{(layer.IsAligned ? "yes" : "no")} | {predicted} | {share} | {alone} | {inPlan} |"));
         }
     }
+
+    private static string Probes(IReadOnlyList<LayerProbeResult>? probes)
+        => probes is not { Count: > 0 } ? "—" : string.Join(", ", probes.Select(m => Invariant($"{m.Dimension}: {m.RelativeError:0.####}")));
 
     private static void SelectionTable(StringBuilder md, SelectionSection selection)
     {

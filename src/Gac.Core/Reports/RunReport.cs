@@ -56,7 +56,9 @@ public sealed record SelectionSection(string Metric, int Samples, double Unalign
 /// <param name="Objective">The planner's predicted objective of the plan; null for local-search plans.</param>
 public sealed record SelectionCandidate(string Name, string Origin, long Parameters, double? Objective, double Measured, bool Chosen);
 
-/// <summary>The model's output error on calibration data with this one layer or group cut to <see cref="Dimension"/>.</summary>
+/// <summary>
+/// The model's output error on calibration data with one layer or group at <see cref="Dimension"/> (alone, or the rest at the compressor's dims).
+/// </summary>
 public sealed record LayerProbeResult(long Dimension, double RelativeError);
 
 /// <summary>SHA-256 (lower-case hex) of the spec, the input model and the calibration/held-out data; null when absent.</summary>
@@ -102,6 +104,10 @@ public sealed record LayerDimension(string Name, long Original, double Unconstra
 
     /// <summary>Output error on calibration data with this layer alone cut to each probed dim; null when not probed.</summary>
     public IReadOnlyList<LayerProbeResult>? MeasuredAlone { get; init; }
+
+    /// <summary>Output error on calibration data with this layer at each probed dim and every other one at the compressor's dims; null when not
+    /// probed.</summary>
+    public IReadOnlyList<LayerProbeResult>? MeasuredInPlan { get; init; }
 }
 
 public sealed record PlanSummary(

@@ -37,10 +37,11 @@ public static class Alignment
         };
         var decisions = unconstrained.Problem.Decisions;
         var proxy = GacPlanner.Plan(unconstrained.Problem, options);
-        var measured = unconstrained.MeasuredProblem is { } problem && run.Spec.Alignment.Strategy == AlignmentStrategy.Gac
-            ? PlanMeasured(run, problem, options)
-            : null;
-        var report = measured ?? proxy;
+        var gac = run.Spec.Alignment.Strategy == AlignmentStrategy.Gac;
+        var measured = unconstrained.MeasuredProblem is { } problem && gac ? PlanMeasured(run, problem, options) : null;
+        // The in-plan view's optimum is one more plan to measure; its near-equal plans would crowd out the others.
+        var inPlan = unconstrained.MeasuredInPlanProblem is { } moved && gac ? PlanMeasured(run, moved, options with { Alternatives = 0 }) : null;
+        var report = measured ?? inPlan ?? proxy;
         var unaligned = Ranks(decisions, Baseline(proxy, RoundingRule.None));
         var aligned = run.Spec.Alignment.Strategy switch
         {
@@ -61,6 +62,12 @@ public static class Alignment
                 "d* (±1 step)", aligned, measured.Totals.ObjectiveValue));
         }
 
+        if (inPlan is not null)
+        {
+            plans.Add(new PlanCandidate("measured-in-plan", "minimum of the summed squared output errors measured with each layer at the aligned dims " +
+                "beside d* (±1 step) and the others at d*", Chosen(inPlan), inPlan.Totals.ObjectiveValue));
+        }
+
         plans.Add(new PlanCandidate(proxy.Settings.Objective, $"the {proxy.Settings.Objective} objective's optimum (±{options.WindowSteps} steps)",
             Chosen(proxy), proxy.Totals.ObjectiveValue));
         var proxyAlternatives = proxy.Alternatives.Select(a => new PlanCandidate(a.Name, a.Origin, Ranks(decisions, a.Dimensions, a.Dense), a.Objective))
@@ -72,7 +79,7 @@ public static class Alignment
         plans.AddRange(proxyAlternatives.Where(a => a.Name != "least-movement"));
         plans = plans
             .DistinctBy(c => string.Join(",", decisions.Select(d => c.Ranks[d.Id]?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "dense")))
-            .Take(run.Spec.Alignment.Strategy != AlignmentStrategy.Gac ? 1 : measured is null ? candidates : InitialPool(candidates))
+            .Take(run.Spec.Alignment.Strategy != AlignmentStrategy.Gac ? 1 : measured is null && inPlan is null ? candidates : InitialPool(candidates))
             .ToList();
         if (run.Spec.Alignment.Strategy != AlignmentStrategy.Gac)
         {
@@ -83,7 +90,7 @@ public static class Alignment
             run.Report("align", $"{plans.Count} aligned plans to measure on calibration data: {string.Join(", ", plans.Select(c => c.Name))}");
         }
 
-        return new AlignedPlan(unconstrained, report, strategy, unaligned, plans[0].Ranks, plans) { SearchSpace = measured };
+        return new AlignedPlan(unconstrained, report, strategy, unaligned, plans[0].Ranks, plans) { SearchSpace = measured ?? inPlan };
     }
 
     /// <summary>With a measured search space, half of the plans to measure start the search; the local search around the best takes the rest.</summary>

@@ -47,9 +47,8 @@ public sealed record CandidatePlan(string Strategy, double AlignedPercentAfter, 
                 UnconstrainedIsAligned = before is { } b ? b * d.ElementsPerUnit % multiple == 0 : null,
                 PredictedError = error,
                 ErrorShare = error is { } v && total > 0 ? v / total : null,
-                MeasuredAlone = plan.Unconstrained.Measured.TryGetValue(d.Id, out var probes)
-                    ? probes.Select(p => new LayerProbeResult(p.Dimension, p.RelativeError)).ToList()
-                    : null,
+                MeasuredAlone = Probes(plan.Unconstrained.Measured, d.Id),
+                MeasuredInPlan = Probes(plan.Unconstrained.MeasuredInPlan, d.Id),
             };
         }).ToList();
         return new PlanSummary(
@@ -61,4 +60,7 @@ public sealed record CandidatePlan(string Strategy, double AlignedPercentAfter, 
             variants.Unaligned.LinearParameters,
             variants.Aligned.LinearParameters);
     }
+
+    private static List<LayerProbeResult>? Probes(IReadOnlyDictionary<string, IReadOnlyList<LayerMeasurement>> measured, string id)
+        => measured.TryGetValue(id, out var probes) ? probes.Select(p => new LayerProbeResult(p.Dimension, p.RelativeError)).ToList() : null;
 }

@@ -18,8 +18,16 @@ public abstract record UnconstrainedPlan(string Method, IReadOnlyList<LinearLaye
     /// probed.</summary>
     public IReadOnlyDictionary<string, IReadOnlyList<LayerMeasurement>> Measured { get; init; } = new Dictionary<string, IReadOnlyList<LayerMeasurement>>();
 
+    /// <summary>Per decision id: the output error measured with that layer or group at each probed dim and the others at the compressor's dims;
+    /// empty when not probed.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<LayerMeasurement>> MeasuredInPlan { get; init; } =
+        new Dictionary<string, IReadOnlyList<LayerMeasurement>>();
+
     /// <summary>The same decisions and budget with measured error curves over a ±1-step window; null when not probed.</summary>
     public PlanningProblem? MeasuredProblem { get; init; }
+
+    /// <summary>As <see cref="MeasuredProblem"/>, with the curves of <see cref="MeasuredInPlan"/>; null when not probed.</summary>
+    public PlanningProblem? MeasuredInPlanProblem { get; init; }
 
     public bool IsEmpty => Problem.Decisions.Count == 0;
 
