@@ -8,6 +8,7 @@
 #       4096/14336, 32 heads on 8 k/v heads, vocab 128256, BF16 (16.1 GB), ASVD 15% + GAC
 #   PRESET=llama3-8b LAYERS=2 bash build/large-checkpoint.sh /tmp/gac-8b-2  # the same shapes, 2 layers
 #   PRESET=tinyllama-2 bash build/large-checkpoint.sh /tmp/gac-tl2        # 2 TinyLlama layers (2048/5632), ASVD 30%
+#   DTYPE=fp32|fp16|bf16|auto sets export.dtype (default auto: the checkpoint's precision; fp16 for PRESET=llama3-8b)
 #   CALIBRATION_MODE=block-wise FIDELITY=layer-wise ...                      # calibration.mode / validation.fidelity (default auto)
 #
 # Structured pruning of MLP channels (GQA heads are not pruned): ASVD streams the same way, but its
@@ -21,7 +22,9 @@ shift || true
 generator=("$@")
 ratio=0.3
 case "${PRESET:-}" in
-  llama3-8b) generator=(--shape llama3-8b --layers "${LAYERS:-32}" --dtype BF16); METHOD=${METHOD:-asvd}; ratio=0.15 ;;
+  # BF16 weights; the artifact is fp16 by default because this CPU machine cannot validate a bf16 graph
+  # (GAC3071: no bfloat16 MatMul in ONNX Runtime's CPU provider). DTYPE=auto keeps bf16 (then --stage compress only).
+  llama3-8b) generator=(--shape llama3-8b --layers "${LAYERS:-32}" --dtype BF16); METHOD=${METHOD:-asvd}; ratio=0.15; DTYPE=${DTYPE:-fp16} ;;
   tinyllama-2) generator=(--shape tinyllama --layers 2); METHOD=${METHOD:-asvd} ;;
   "") ;;
   *) echo "unknown PRESET '$PRESET': llama3-8b or tinyllama-2" >&2; exit 2 ;;
@@ -54,6 +57,7 @@ alignment:
   candidates: 1   # one aligned model: measuring several would write the checkpoint's size once per plan
 export:
   path: out/model.gac.onnx
+  dtype: ${DTYPE:-auto}
 validation:
   provider: cpu
   sessions: auto
