@@ -128,7 +128,9 @@ public static class TorchRuntime
         {
             torch.InitializeDeviceType(DeviceType.CPU);
             // One real operation: a shim that loads but cannot call into libtorch fails here, not later.
-            using var probe = torch.arange(4, dtype: torch.float32);
+            // An explicit Scalar held by `using`: an implicit one may be finalized during the native call.
+            using var stop = 4.ToScalar();
+            using var probe = torch.arange(stop, dtype: torch.float32);
             using var sum = probe.sum();
             if (sum.item<float>() != 6f)
             {

@@ -96,7 +96,10 @@ public sealed class LowRankFactorizer
 
         // eigh returns ascending order; the factors want the largest first.
         var basis = eigenvectors.flip(1);
-        var squares = eigenvalues.flip(0).to_type(ScalarType.Float64).clamp_min(0).data<double>().ToArray();
+        // Rounding can leave tiny negative σ²; clamped here rather than with clamp_min(0), whose implicit Scalar
+        // TorchSharp does not keep alive across the native call (the GC may free it mid-call under load:
+        // "Unknown scalar type" / Scalar.h asserts).
+        var squares = eigenvalues.flip(0).to_type(ScalarType.Float64).data<double>().Select(v => Math.Max(0, v)).ToArray();
 
         return new LowRankDecomposition(
             name, weight.Rows, weight.Columns, leftBasis, squares, frobeniusSquared,

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Gac.Core.Diagnostics;
 using Gac.Core.Model.Architectures;
+using TorchSharp;
 using static TorchSharp.torch;
 using F = TorchSharp.torch.nn.functional;
 
@@ -104,7 +105,8 @@ public static class ReferenceForward
     private static Tensor Gpt2(TransformerConfig c, Weights w, Tensor ids, int s)
     {
         var n = w.Names;
-        var positions = arange(s, ScalarType.Int64);
+        using var stop = s.ToScalar();
+        var positions = arange(stop, ScalarType.Int64);
         var h = w.Get(n.Embedding).index_select(0, ids.flatten()).view(ids.shape[0], s, c.HiddenSize)
             + w.Get(n.PositionEmbedding).index_select(0, positions);
         for (var i = 0; i < c.Layers; i++)
@@ -177,20 +179,37 @@ public static class ReferenceForward
     }
 
     /// <summary>RMSNorm (Zhang &amp; Sennrich 2019; HF LlamaRMSNorm): w · x / √(mean(x²) + ε).</summary>
+    /// <remarks>
+    /// Constants are explicit Scalars held by `using` until the expression is done: TorchSharp does not keep an
+    /// implicitly converted Scalar alive across the native call, so the GC may free it mid-call under load.
+    /// </remarks>
     private static Tensor RmsNorm(Tensor x, Tensor weight, double epsilon)
-        => weight * (x * (x.pow(2).mean([-1], keepdim: true) + epsilon).rsqrt());
+    {
+        using var two = 2.ToScalar();
+        using var eps = epsilon.ToScalar();
+        return weight * (x * (x.pow(two).mean([-1], keepdim: true) + eps).rsqrt());
+    }
 
     private static Tensor LayerNorm(Tensor x, Weights w, string name, double epsilon)
     {
+        using var two = 2.ToScalar();
+        using var eps = epsilon.ToScalar();
         var mean = x.mean([-1], keepdim: true);
         var centered = x - mean;
-        var variance = centered.pow(2).mean([-1], keepdim: true);
-        return (centered * (variance + epsilon).rsqrt() * w.Get(name + ".weight")) + w.Get(name + ".bias");
+        var variance = centered.pow(two).mean([-1], keepdim: true);
+        return (centered * (variance + eps).rsqrt() * w.Get(name + ".weight")) + w.Get(name + ".bias");
     }
 
     /// <summary>gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))) (Hendrycks &amp; Gimpel 2016, GPT-2's activation).</summary>
     private static Tensor GeluTanh(Tensor x)
-        => 0.5 * x * (1 + ((x + (0.044715 * x.pow(3))) * Math.Sqrt(2 / Math.PI)).tanh());
+    {
+        using var half = 0.5.ToScalar();
+        using var one = 1.ToScalar();
+        using var cubic = 0.044715.ToScalar();
+        using var three = 3.ToScalar();
+        using var slope = Math.Sqrt(2 / Math.PI).ToScalar();
+        return half * x * (one + ((x + (cubic * x.pow(three))) * slope).tanh());
+    }
 
     private sealed class Weights(Func<string, Tensor> get, CheckpointTensorNames names)
     {
