@@ -54,6 +54,18 @@ public sealed class BlockwiseCalibrationTests : IDisposable
     }
 
     [Fact]
+    public void Block_wise_statistics_equal_the_whole_model_session_on_the_real_MiniLM_encoder()
+    {
+        // A PyTorch export nobody here wrote ("/encoder/layer.N/…" node names): the extended attention mask
+        // and the Shape side branches of every block cross the cuts. 6 blocks × (q, k, v, attention output,
+        // intermediate, output) = 36 linear layers in blocks (BertModel's definition; the pooler is not compressed).
+        var folder = Path.GetDirectoryName(MiniLmModel.Path)!;
+        var sentences = Path.Combine(FetchedModels.RepositoryRoot, "examples", "minilm", "sentences.txt");
+        var calibration = $"samples: 2\n  text: {sentences}\n  tokenizer: {Path.Combine(folder, "vocab.txt")}\n  dims: {{ batch: 4, sequence: 32 }}";
+        AssertSameStatistics($"path: {MiniLmModel.Path}", calibration, expectedLayers: 36);
+    }
+
+    [Fact]
     public void Block_wise_on_a_graph_without_named_blocks_is_refused_with_GAC4090()
     {
         var onnx = Path.Combine(_folder, "model.onnx");

@@ -6,7 +6,8 @@ public static partial class DiagnosticCatalogue
     public static readonly DiagnosticDescriptor GraphNotSegmentable = new(
         "GAC4090", "Model cannot be run block by block",
         "calibration.mode: block-wise or validation.fidelity: layer-wise was asked for, but the graph has fewer than two transformer blocks named in its "
-            + "node names (\"layers.N\", \"blocks.N\", \"h.N\") or holds control flow (If, Loop, Scan), so it cannot be cut into consecutive blocks.",
+            + "node names or the names of the weights they read (\"layers.N\", \"layer.N\", \"blocks.N\", \"h.N\")"
+            + " or holds control flow (If, Loop, Scan), so it cannot be cut into consecutive blocks.",
         "Use calibration.mode: whole-model / validation.fidelity: whole-model (or auto), or export the model with per-block node names.");
 
     public static readonly DiagnosticDescriptor CalibratedBlockwise = new(

@@ -54,9 +54,11 @@ public sealed partial class GraphSegmentation
             return $"node '{control.Name}' ({control.OpType}) holds a subgraph, which reads outer tensors implicitly";
         }
 
-        var blocks = nodes.Select(n => BlockOf(n.Name)).Where(b => b >= 0).Distinct().Count();
+        var weights = model.Model.Graph.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var blocks = nodes.Select(n => BlockOf(n, weights)).Where(b => b >= 0).Distinct().Count();
         return blocks < 2
-            ? $"{blocks} transformer block(s) found in node names (\"layers.N\", \"blocks.N\", \"h.N\"); block-wise runs need at least two"
+            ? $"{blocks} transformer block(s) found in node names or the names of the weights they read (\"layers.N\", \"layer.N\", \"blocks.N\", " +
+                "\"h.N\"); block-wise runs need at least two"
             : null;
     }
 
@@ -73,7 +75,7 @@ public sealed partial class GraphSegmentation
 
         var graph = model.Model.Graph;
         var initializers = graph.Initializer.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var spans = Cuts(graph);
+        var spans = Cuts(graph, initializers.Keys.ToHashSet(StringComparer.Ordinal));
         var producedIn = new Dictionary<string, int>(StringComparer.Ordinal);
         var readBy = new Dictionary<string, SortedSet<int>>(StringComparer.Ordinal);
         for (var s = 0; s < spans.Count; s++)
@@ -180,14 +182,14 @@ public sealed partial class GraphSegmentation
     }
 
     /// <summary>A prologue before the first block (embeddings), one span per block, an epilogue after the last block's last node (final norm, head).</summary>
-    private static List<(int First, int End, string Label)> Cuts(GraphProto graph)
+    private static List<(int First, int End, string Label)> Cuts(GraphProto graph, HashSet<string> weights)
     {
         var starts = new List<(int Node, int Block)>();
         var current = -1;
         var last = 0;
         for (var i = 0; i < graph.Node.Count; i++)
         {
-            var block = BlockOf(graph.Node[i].Name);
+            var block = BlockOf(graph.Node[i], weights);
             if (block < 0)
             {
                 continue;
@@ -218,6 +220,18 @@ public sealed partial class GraphSegmentation
         }
 
         return spans;
+    }
+
+    /// <summary>
+    /// The block of a node: from its name, else from the weights it reads. PyTorch 1.x exports such as
+    /// all-MiniLM-L6-v2's leave nodes unnamed ("MatMul_123") but keep module paths in the names of biases and
+    /// norm weights ("encoder.layer.0.attention.self.query.bias"); only the cut points come from this, and any
+    /// cut of the sorted node list is exact.
+    /// </summary>
+    private static int BlockOf(NodeProto node, HashSet<string> weights)
+    {
+        var named = BlockOf(node.Name);
+        return named >= 0 ? named : node.Input.Where(weights.Contains).Select(BlockOf).DefaultIfEmpty(-1).Max();
     }
 
     /// <summary>The block index a node name carries, or −1.</summary>
