@@ -60,7 +60,7 @@ public sealed class Bf16PipelineTests
     /// natively and its fidelity stays within bfloat16 rounding of the fp32 run's — the fp16 check's margin
     /// (0.01) times 8, bfloat16's roundoff 2^-8 against float16's 2^-11. Not run here (no GPU); the CPU path is checked above.
     /// </summary>
-    [GpuFact]
+    [GpuFact(MinimumComputeCapability = 8.0)]
     public async Task On_CUDA_a_bf16_run_validates_within_bfloat16_rounding_of_the_fp32_run()
     {
         using var workspace = new PipelineWorkspace();

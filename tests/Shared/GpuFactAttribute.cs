@@ -34,6 +34,48 @@ public sealed class GpuFactAttribute : FactAttribute
         }
     }
 
+    /// <summary>
+    /// The lowest CUDA compute capability the fact needs (e.g. 8.0: bf16 GEMMs need Ampere or newer), read from
+    /// <c>nvidia-smi --query-gpu=compute_cap</c>; an older GPU, or one whose capability cannot be read, skips with the reason.
+    /// </summary>
+    public double MinimumComputeCapability
+    {
+        get;
+        init
+        {
+            field = value;
+            if (Skip is null && ComputeCapability.Value is var found && (found is null || found < value))
+            {
+                Skip = found is null
+                    ? $"skipped: needs compute capability {value:0.0}+, and nvidia-smi did not report one"
+                    : $"skipped: needs compute capability {value:0.0}+, the GPU has {found:0.0}";
+            }
+        }
+    }
+
+    private static readonly Lazy<double?> ComputeCapability = new(ReadComputeCapability);
+
+    private static double? ReadComputeCapability()
+    {
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo("nvidia-smi", "--query-gpu=compute_cap --format=csv,noheader")
+            {
+                RedirectStandardOutput = true,
+                UseShellExecute = false,
+            };
+            using var smi = System.Diagnostics.Process.Start(start);
+            var first = smi!.StandardOutput.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
+            smi.WaitForExit();
+            return double.TryParse(first?.Trim(), System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var cc)
+                ? cc : null;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null;
+        }
+    }
+
     private static bool Probe()
     {
         try
