@@ -1,7 +1,5 @@
-using Gac.Compression.Checkpoints;
 using Gac.Core.Calibration;
 using Gac.Core.Diagnostics;
-using Gac.Core.Model.Architectures;
 using Gac.Core.Spec;
 using Gac.Pipeline.Steps;
 using Gac.Pipeline.Tests.Text;
@@ -35,13 +33,7 @@ public sealed class BlockwiseCalibrationTests : IDisposable
               "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 256, "max_position_embeddings": 64 }
             """;
         var checkpoint = Path.Combine(_folder, "llama4");
-        Directory.CreateDirectory(checkpoint);
-        File.WriteAllText(Path.Combine(checkpoint, "config.json"), Config);
-        var random = new Random(11);
-        SafetensorsWriter.Write(Path.Combine(checkpoint, SafetensorsCheckpoint.SingleFileName), CheckpointLayout.Tensors(TransformerConfigReader.Parse(Config))
-            .Select(t => new SafetensorsTensor(t.Name, t.Shape, Enumerable.Range(0, (int)t.Shape.Aggregate(1L, (a, d) => a * d))
-                .Select(_ => (float)(random.NextDouble() - 0.5) * 0.3f).ToArray()))
-            .ToList());
+        GeneratedCheckpoint.Write(checkpoint, Config, new Random(11));
         AssertSameStatistics($"path: {checkpoint}", "samples: 3\n  dims: { batch: 2, seq: 16 }", expectedLayers: 28);
     }
 

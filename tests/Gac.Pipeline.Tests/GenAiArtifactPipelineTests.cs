@@ -1,6 +1,5 @@
 using System.Text.Json.Nodes;
 using Gac.Compression.Checkpoints;
-using Gac.Core.Model.Architectures;
 using Gac.Core.Spec;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -93,11 +92,7 @@ public sealed class GenAiArtifactPipelineTests : IDisposable
         File.WriteAllText(Path.Combine(checkpoint, "tokenizer.json"), "{}");
         File.WriteAllText(Path.Combine(checkpoint, "tokenizer_config.json"), "{\"tokenizer_class\": \"GPT2TokenizerFast\"}");
         var random = new Random(5);
-        var tensors = CheckpointLayout.Tensors(TransformerConfigReader.Parse(Config))
-            .Select(t => new SafetensorsTensor(t.Name, t.Shape, Enumerable.Range(0, (int)t.Shape.Aggregate(1L, (a, d) => a * d)).Select(_ =>
-                (float)(random.NextDouble() - 0.5) * 0.3f).ToArray()))
-            .ToList();
-        SafetensorsWriter.Write(Path.Combine(checkpoint, SafetensorsCheckpoint.SingleFileName), tensors);
+        SafetensorsWriter.Write(Path.Combine(checkpoint, SafetensorsCheckpoint.SingleFileName), GeneratedCheckpoint.Tensors(Config, random));
         File.WriteAllText(Path.Combine(_folder, "text.tokens"), string.Join(' ', Enumerable.Range(0, 200).Select(_ => random.Next(256))));
         var specPath = Path.Combine(_folder, "gac.yaml");
         File.WriteAllText(specPath, """

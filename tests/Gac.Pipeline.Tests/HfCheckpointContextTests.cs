@@ -1,6 +1,4 @@
-using Gac.Compression.Checkpoints;
 using Gac.Core.Diagnostics;
-using Gac.Core.Model.Architectures;
 using Gac.Core.Spec;
 
 namespace Gac.Pipeline.Tests;
@@ -66,14 +64,7 @@ public sealed class HfCheckpointContextTests : IDisposable
     private string Write(string config, string dims, int? opset)
     {
         var checkpoint = Path.Combine(_folder, "ckpt");
-        Directory.CreateDirectory(checkpoint);
-        File.WriteAllText(Path.Combine(checkpoint, "config.json"), config);
-        var random = new Random(5);
-        var tensors = CheckpointLayout.Tensors(TransformerConfigReader.Parse(config))
-            .Select(t => new SafetensorsTensor(t.Name, t.Shape, Enumerable.Range(0, (int)t.Shape.Aggregate(1L, (a, d) => a * d)).Select(_ =>
-                (float)(random.NextDouble() - 0.5) * 0.3f).ToArray()))
-            .ToList();
-        SafetensorsWriter.Write(Path.Combine(checkpoint, SafetensorsCheckpoint.SingleFileName), tensors);
+        GeneratedCheckpoint.Write(checkpoint, config, new Random(5));
         var specPath = Path.Combine(_folder, "gac.yaml");
         File.WriteAllText(specPath, $$"""
             version: 1

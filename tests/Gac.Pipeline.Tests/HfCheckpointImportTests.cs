@@ -1,5 +1,4 @@
 using Gac.Compression.Checkpoints;
-using Gac.Core.Model.Architectures;
 using Gac.Core.Spec;
 
 namespace Gac.Pipeline.Tests;
@@ -19,14 +18,7 @@ public sealed class HfCheckpointImportTests : IDisposable
               "num_attention_heads": 4, "num_key_value_heads": 2, "vocab_size": 256, "max_position_embeddings": 64 }
             """;
         var checkpoint = Path.Combine(_folder, "tiny-llama");
-        Directory.CreateDirectory(checkpoint);
-        File.WriteAllText(Path.Combine(checkpoint, "config.json"), Config);
-        var random = new Random(5);
-        var tensors = CheckpointLayout.Tensors(TransformerConfigReader.Parse(Config))
-            .Select(t => new SafetensorsTensor(t.Name, t.Shape, Enumerable.Range(0, (int)t.Shape.Aggregate(1L, (a, d) => a * d)).Select(_ =>
-                (float)(random.NextDouble() - 0.5) * 0.3f).ToArray()))
-            .ToList();
-        SafetensorsWriter.Write(Path.Combine(checkpoint, SafetensorsCheckpoint.SingleFileName), tensors);
+        GeneratedCheckpoint.Write(checkpoint, Config, new Random(5));
         var specPath = Path.Combine(_folder, "gac.yaml");
         File.WriteAllText(specPath, """
             version: 1
@@ -71,11 +63,7 @@ public sealed class HfCheckpointImportTests : IDisposable
         var checkpoint = Path.Combine(_folder, family);
         Directory.CreateDirectory(checkpoint);
         File.WriteAllText(Path.Combine(checkpoint, "config.json"), config);
-        var random = new Random(6);
-        var tensors = CheckpointLayout.Tensors(TransformerConfigReader.Parse(config))
-            .Select(t => new SafetensorsTensor(t.Name, t.Shape, Enumerable.Range(0, (int)t.Shape.Aggregate(1L, (a, d) => a * d)).Select(_ =>
-                (float)(random.NextDouble() - 0.5) * 0.3f).ToArray()))
-            .ToList();
+        var tensors = GeneratedCheckpoint.Tensors(config, new Random(6));
         Assert.Equal(family == "phi3", tensors.Any(t => t.Name.EndsWith("qkv_proj.weight", StringComparison.Ordinal)));
         SafetensorsWriter.Write(Path.Combine(checkpoint, SafetensorsCheckpoint.SingleFileName), tensors);
         var specPath = Path.Combine(_folder, family + ".yaml");

@@ -1,5 +1,3 @@
-using Gac.Compression.Checkpoints;
-using Gac.Core.Model.Architectures;
 using Gac.Core.Spec;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -74,14 +72,8 @@ public sealed class PastKeyValuesPipelineTests : IDisposable
     private string WriteSpec()
     {
         var checkpoint = Path.Combine(_folder, "tiny-llama");
-        Directory.CreateDirectory(checkpoint);
-        File.WriteAllText(Path.Combine(checkpoint, "config.json"), Config);
         var random = new Random(5);
-        var tensors = CheckpointLayout.Tensors(TransformerConfigReader.Parse(Config))
-            .Select(t => new SafetensorsTensor(t.Name, t.Shape, Enumerable.Range(0, (int)t.Shape.Aggregate(1L, (a, d) => a * d)).Select(_ =>
-                (float)(random.NextDouble() - 0.5) * 0.3f).ToArray()))
-            .ToList();
-        SafetensorsWriter.Write(Path.Combine(checkpoint, SafetensorsCheckpoint.SingleFileName), tensors);
+        GeneratedCheckpoint.Write(checkpoint, Config, random);
         File.WriteAllText(Path.Combine(_folder, "text.tokens"), string.Join(' ', Enumerable.Range(0, 200).Select(_ => random.Next(256))));
         var specPath = Path.Combine(_folder, "gac.yaml");
         File.WriteAllText(specPath, """
