@@ -73,7 +73,8 @@ public class DecompositionBenchmarks
         var wg = w.to_type(type);
         var (values, vectors) = linalg.eigh(wg.mm(wg.t()));
         var u = vectors.flip(1).narrow(1, 0, Rank).to_type(ScalarType.Float32);
-        var root = values.flip(0).narrow(0, 0, Rank).clamp_min(0).sqrt().sqrt().to_type(ScalarType.Float32);
+        using var zero = TorchSharp.ScalarExtensionMethods.ToScalar(0); // held: an implicit Scalar may be freed mid-call
+        var root = values.flip(0).narrow(0, 0, Rank).clamp_min(zero).sqrt().sqrt().to_type(ScalarType.Float32);
         var a = u.mul(root.unsqueeze(0));
         var b = u.t().mm(w).div(root.unsqueeze(1));
         _ = b.data<float>().ToArray();

@@ -152,15 +152,17 @@ public sealed class LowRankDecomposition : IDisposable
         double captured;
         if (_leftBasis)
         {
+            // x·x, not square(): TorchSharp's square() is pow(2) with an implicit Scalar it does not keep alive
+            // across the native call (a GC mid-call failed CI with "Scalar.h:279" in pow_Tensor_Scalar).
             var projected = q.t().mm(_weight);                 // U_rᵀ·W = Σ_r·V_rᵀ  [r, N]
-            captured = projected.square().sum(ScalarType.Float64).item<double>();
+            captured = projected.mul(projected).sum(ScalarType.Float64).item<double>();
             a = q.mul(root.unsqueeze(0));                     // U_r·√Σ
             b = projected.div(root.unsqueeze(1));             // √Σ·V_rᵀ
         }
         else
         {
             var projected = _weight.mm(q);                     // W·V_r = U_r·Σ_r  [K, r]
-            captured = projected.square().sum(ScalarType.Float64).item<double>();
+            captured = projected.mul(projected).sum(ScalarType.Float64).item<double>();
             a = projected.div(root.unsqueeze(0));             // U_r·√Σ
             b = q.t().mul(root.unsqueeze(1));                 // √Σ·V_rᵀ
         }
