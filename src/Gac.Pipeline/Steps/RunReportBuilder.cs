@@ -43,6 +43,8 @@ public static class RunReportBuilder
             FidelityUnaligned = validation.UnalignedFidelity,
             Selection = plan.Selection,
             FidelityLayers = validation.FidelityLayers,
+            Validation = validation.Scope,
+            BlockLatency = validation.BlockLatency,
         };
     }
 }
