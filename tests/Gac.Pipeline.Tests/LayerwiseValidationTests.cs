@@ -37,9 +37,9 @@ public sealed class LayerwiseValidationTests
         var schema = await JsonSchema.FromFileAsync(Path.Combine(Text.RealTextFiles.RepositoryRoot, "src", "Gac.Core", "Reports", "report.schema.json"));
         Assert.Empty(schema.Validate(json).Select(e => e.ToString()));
         var report = ReportJson.Deserialize(json);
-        Assert.Equal("layer-wise", report.Validation!.Scope);
-        Assert.Equal("validation.fidelity: layer-wise", report.Validation.Reason);
-        Assert.Equal(LayerwiseValidation.NotMeasured, report.Validation.NotMeasured);
+        Assert.Equal("layer-wise", report.ValidationScope!.Scope);
+        Assert.Equal("validation.fidelity: layer-wise", report.ValidationScope.Reason);
+        Assert.Equal(LayerwiseValidation.NotMeasured, report.ValidationScope.NotMeasured);
         // Not measured means absent, never zeros or copies of a block's numbers.
         Assert.Null(report.Fidelity);
         Assert.Null(report.FidelityUnaligned);

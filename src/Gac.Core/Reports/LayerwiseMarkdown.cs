@@ -9,7 +9,7 @@ internal static class LayerwiseMarkdown
     /// <summary>Said only when the scope is not the whole model: a layer-wise report must not read as an end-to-end one.</summary>
     public static void Scope(StringBuilder md, RunReport report)
     {
-        if (report.Validation is not { Scope: ValidationScopeSection.LayerWise } scope)
+        if (report.ValidationScope is not { Scope: ValidationScopeSection.LayerWise } scope)
         {
             return;
         }

@@ -34,7 +34,7 @@ public sealed record RunReport(
     public LayerwiseFidelitySection? FidelityLayers { get; init; }
 
     /// <summary>What validation measured: end to end (whole models) or layer-wise (block by block), and what it did not; null in older reports.</summary>
-    public ValidationScopeSection? Validation { get; init; }
+    public ValidationScopeSection? ValidationScope { get; init; }
 
     /// <summary>Layer-wise runs: one block of each model timed on its recorded input, in place of <see cref="Latency"/>; null otherwise.</summary>
     public BlockLatencySection? BlockLatency { get; init; }

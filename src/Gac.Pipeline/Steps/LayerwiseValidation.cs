@@ -17,7 +17,7 @@ namespace Gac.Pipeline.Steps;
 /// </summary>
 public static class LayerwiseValidation
 {
-    /// <summary>What a layer-wise validation does not measure, as the report's validation.notMeasured lists it.</summary>
+    /// <summary>What a layer-wise validation does not measure, as the report's validationScope.notMeasured lists it.</summary>
     public static readonly IReadOnlyList<string> NotMeasured =
         ["end-to-end fidelity (relative error, cosine, top-1 agreement, max abs diff)", "perplexity", "model latency and model speedups"];
 

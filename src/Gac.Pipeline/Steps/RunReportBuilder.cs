@@ -43,7 +43,7 @@ public static class RunReportBuilder
             FidelityUnaligned = validation.UnalignedFidelity,
             Selection = plan.Selection,
             FidelityLayers = validation.FidelityLayers,
-            Validation = validation.Scope,
+            ValidationScope = validation.Scope,
             BlockLatency = validation.BlockLatency,
         };
     }
