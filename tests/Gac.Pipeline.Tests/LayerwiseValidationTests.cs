@@ -131,11 +131,21 @@ public sealed class LayerwiseValidationTests
               max_parameters: 1000000000
             """);
 
-        var result = await GacPipeline.RunAsync(GacSpecLoader.Load(path));
+        using var run = new RunContext(GacSpecLoader.Load(path), new PipelineOptions(), null, CancellationToken.None);
+        var candidate = GacPipeline.CompressStage(run);
+        var opened = run.Sessions.WholeModelsOpened.Count;
 
+        var validation = Validation.Measure(run, candidate);
+        var result = await Publish.CommitAsync(run, candidate, validation, GateStep.Decide(run, candidate, validation));
+
+        Assert.Empty(run.Sessions.WholeModelsOpened.Skip(opened));
         Assert.True(result.Accepted);
         var layers = result.Report!.FidelityLayers!;
         Assert.Equal(["prologue", "block 0", "block 1", "epilogue"], layers.Blocks.Select(b => b.Block));
+        // The epilogue (final norm, head) is compared on the logits: batch 1 × seq 16 × vocab 256 per held-out sample.
+        var head = validation.AlignedBlocks![^1];
+        Assert.Contains("logits", head.Outputs);
+        Assert.All(head.AlignedOutputs, sample => Assert.Equal(16 * 256, sample["logits"].Length));
         // The final norm and the head are not compressed: fed the original's last hidden state, the candidates' logits are the original's.
         var epilogue = layers.Blocks[^1];
         Assert.Equal(0, epilogue.Aligned.MaxAbsDiff);
