@@ -1,10 +1,13 @@
+using Gac.Core.Diagnostics;
 using Gac.Core.Gate;
 
 namespace Gac.Pipeline.Steps;
 
 /// <summary>
 /// Step 7: the spec's goals against what was measured. Speedups and latency use the worst shape
-/// bucket, so a candidate must hold its promise at every shape the spec lists.
+/// bucket, so a candidate must hold its promise at every shape the spec lists. A layer-wise validation
+/// measured no end-to-end number: its goals on such numbers are not measured (GAC4094), so the candidate
+/// is rejected — never judged on a block's number in place of the model's.
 /// </summary>
 public static class GateStep
 {
@@ -14,14 +17,26 @@ public static class GateStep
         var outcome = new MeasuredOutcome(
             SpeedupVsOriginal: WorstSpeedup(validation, ModelVariant.OriginalName),
             SpeedupVsUnaligned: WorstSpeedup(validation, ModelVariant.UnalignedName),
-            CandidateP50Ms: validation.Latency.Max(l => l.Variant(ModelVariant.AlignedName).P50Ms),
-            RelativeError: validation.AlignedFidelity.RelativeL2Error,
-            Cosine: validation.AlignedFidelity.Cosine,
-            OriginalPerplexity: validation.AlignedFidelity.PerplexityOriginal,
-            CandidatePerplexity: validation.AlignedFidelity.PerplexityCandidate,
+            CandidateP50Ms: validation.Latency.Count == 0 ? null : validation.Latency.Max(l => l.Variant(ModelVariant.AlignedName).P50Ms),
+            RelativeError: validation.AlignedFidelity?.RelativeL2Error,
+            Cosine: validation.AlignedFidelity?.Cosine,
+            OriginalPerplexity: validation.AlignedFidelity?.PerplexityOriginal,
+            CandidatePerplexity: validation.AlignedFidelity?.PerplexityCandidate,
             AlignedPercent: candidate.Plan.AlignedPercentAfter,
             Parameters: candidate.Variants.Aligned.LinearParameters);
         var verdict = QualityGate.Evaluate(goals, outcome);
+        if (validation.LayerWise && LayerwiseValidation.EndToEndGoals(goals) is { Count: > 0 } unmeasurable)
+        {
+            run.Warn(new Diagnostic(DiagnosticCatalogue.GoalNotMeasuredLayerWise,
+                $"gate: {string.Join(", ", unmeasurable)} not measured: validated layer-wise ({validation.Scope.Reason}), which measures no end-to-end " +
+                    "number; the candidate is rejected."));
+            verdict = new Verdict(
+                [.. verdict.Goals.Select(g => g.Status == GoalStatus.NotMeasured
+                    ? g with { Reason = $"validated layer-wise: no end-to-end number measured ({DiagnosticCatalogue.GoalNotMeasuredLayerWise.Code})" }
+                    : g)],
+                verdict.SpeedupJudgedOn);
+        }
+
         run.Report("gate", verdict.Accepted ? "accepted" : $"rejected: {string.Join("; ", verdict.Failures.Select(f => f.Reason))}");
         return verdict;
     }
