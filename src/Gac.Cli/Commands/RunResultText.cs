@@ -69,7 +69,8 @@ internal static class RunResultText
         if (report.BlockLatency is { } block)
         {
             var variants = string.Join(", ", block.Latency.Variants.Select(v => Invariant($"{v.Variant} {v.P50Ms:0.###} ms")));
-            context.Out.WriteLine($"  block      [{block.Block}, {block.Latency.Bucket}] p50 {variants} on {report.Runtime.ProviderUsed} (block latency, not model)");
+            context.Out.WriteLine(
+                $"  block      [{block.Block}, {block.Latency.Bucket}] p50 {variants} on {report.Runtime.ProviderUsed} (block latency, not model)");
         }
 
         foreach (var section in report.Latency)
