@@ -183,6 +183,7 @@ internal sealed partial class DecoderGraph
     public string Initializer(string name, float[] values, params long[] dims)
     {
         var tensor = _sink.Floats(name, values, dims);
+        Core.Memory.LargeObjects.ReleaseAfter(4L * values.Length);         // the tensor is on disk: its arrays (and the last one's) can go
         var stored = Builder.Initializer(tensor);
         return tensor.DataType == (int)OnnxDataType.Float
             ? stored

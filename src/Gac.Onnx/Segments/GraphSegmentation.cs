@@ -73,7 +73,8 @@ public sealed partial class GraphSegmentation
                 DiagnosticCatalogue.GraphNotSegmentable, $"The model cannot be run block by block: {obstacle}.", new SourceLocation(model.Path));
         }
 
-        var graph = model.Model.Graph;
+        var source = WeightNodesBesideTheirUse(model.Model);
+        var graph = source.Graph;
         var initializers = graph.Initializer.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         var spans = Cuts(graph, initializers.Keys.ToHashSet(StringComparer.Ordinal));
         var producedIn = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -122,7 +123,79 @@ public sealed partial class GraphSegmentation
                 used.Sum(n => OnnxModelFile.ExpectedByteLength(initializers[n]) ?? 0)));
         }
 
-        return new GraphSegmentation(model.Model, initializers, segments, availableIn);
+        return new GraphSegmentation(source, initializers, segments, availableIn);
+    }
+
+    /// <summary>
+    /// The model with every node that reads only weights and constants (a Cast of a float16 weight, a
+    /// Transpose of a tied embedding, a Constant) moved to just before its first reader; the rest keeps its
+    /// order (any topological order computes the same values). Why: float16 conversions put all weight
+    /// Casts at the top of the graph, so the first Cast named after block 1 would start block 1 before the
+    /// embedding lookup, and a prologue holding every weight's Cast would hold the whole model. Shallow:
+    /// the nodes and initializers are the model's own objects.
+    /// </summary>
+    private static ModelProto WeightNodesBesideTheirUse(ModelProto model)
+    {
+        var source = model.Graph;
+        var constant = source.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var deferred = new Dictionary<string, NodeProto>(StringComparer.Ordinal);
+        var order = new List<NodeProto>(source.Node.Count);
+        var placed = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
+        void Place(NodeProto node)
+        {
+            if (!placed.Add(node))
+            {
+                return;
+            }
+
+            foreach (var input in node.Input.Where(deferred.ContainsKey))
+            {
+                Place(deferred[input]);
+            }
+
+            order.Add(node);
+        }
+
+        foreach (var node in source.Node)
+        {
+            if (node.Input.All(i => i.Length == 0 || constant.Contains(i)))
+            {
+                foreach (var output in node.Output.Where(o => o.Length > 0))
+                {
+                    constant.Add(output);
+                    deferred[output] = node;
+                }
+
+                continue;
+            }
+
+            Place(node);
+        }
+
+        foreach (var node in deferred.Values)
+        {
+            Place(node);                                                        // read by no node (a graph output, or unused)
+        }
+
+        var graph = new GraphProto { Name = source.Name, DocString = source.DocString };
+        graph.Node.AddRange(order);
+        graph.Initializer.AddRange(source.Initializer);
+        graph.SparseInitializer.AddRange(source.SparseInitializer);
+        graph.Input.AddRange(source.Input);
+        graph.Output.AddRange(source.Output);
+        graph.ValueInfo.AddRange(source.ValueInfo);
+        var shallow = new ModelProto
+        {
+            IrVersion = model.IrVersion,
+            ProducerName = model.ProducerName,
+            ProducerVersion = model.ProducerVersion,
+            Domain = model.Domain,
+            ModelVersion = model.ModelVersion,
+            Graph = graph,
+        };
+        shallow.OpsetImport.AddRange(model.OpsetImport);
+        shallow.Functions.AddRange(model.Functions);
+        return shallow;
     }
 
     /// <summary>

@@ -46,6 +46,7 @@ public static class LowRankApply
                 }
 
                 run.Report("apply", $"[{index + 1}/{layers.Count}] {layer.Name}: rank {string.Join(" / ", ranks.Distinct().Select(Show))}");
+                Core.Memory.LargeObjects.ReleaseAfter(4 * layer.InFeatures * layer.OutFeatures); // the previous layer's weight and factors
                 // One decomposition serves every cut; each rewriter writes its factors out before the next layer.
                 using var decomposition = LowRankCompression.Decompose(run, factorizer, model, layer, statistics);
                 var cuts = new Dictionary<int, RewriteFactors>();

@@ -49,6 +49,7 @@ public static class LowRankCompression
         {
             run.CancellationToken.ThrowIfCancellationRequested();
             run.Report("compress", $"[{index + 1}/{model.Compressible.Count}] spectrum of {layer.Name} ({layer.InFeatures}×{layer.OutFeatures})");
+            Core.Memory.LargeObjects.ReleaseAfter(4 * layer.InFeatures * layer.OutFeatures); // the previous layer's weight arrays
             using var decomposition = Decompose(run, factorizer, model, layer, statistics);
             sensitivities.Add(LayerSensitivity.FromSpectrum(decomposition));
         }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Gac.Core.Diagnostics;
 using Gac.Core.Model;
 using Gac.Onnx.Ir;
@@ -48,6 +49,35 @@ public sealed class GraphSegmentationTests
         Assert.All(used.Where(w => w.StartsWith("blocks.", StringComparison.Ordinal)),
             w => Assert.Single(segmentation.Segments, s => s.Initializers.Contains(w)));
         Assert.True(segmentation.Segments.Sum(s => s.WeightBytes) < GraphSegmentation.WeightBytes(model) * 1.01);
+    }
+
+    /// <summary>
+    /// Float16 conversion puts every weight's Cast at the top of the graph; cut in node order, the first Cast named
+    /// after block 1 started block 1 before the embedding lookup (a variant's "block 1" read input_ids, GAC4090), and a
+    /// segment holding the Casts of later blocks would hold their weights. Each Cast now goes with the block reading it.
+    /// </summary>
+    [Fact]
+    public void Weight_casts_at_the_top_of_a_float16_graph_go_with_the_block_that_reads_them()
+    {
+        var fp32 = Transformer(3);
+        var half = OnnxModelFile.FromModel(Gac.Onnx.Rewrites.Fp16Conversion.Apply(fp32), "/virtual/model.onnx");
+        Assert.Equal("Cast", half.Model.Graph.Node[0].OpType);                   // the layout this guards against
+
+        var segmentation = GraphSegmentation.ByBlocks(half, []);
+        var reference = GraphSegmentation.ByBlocks(fp32, []);
+
+        var blocks = segmentation.Segments.Where(s => s.Label.StartsWith("block ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(reference.Segments.Where(s => s.Label.StartsWith("block ", StringComparison.Ordinal)).Select(s => s.Label), blocks.Select(s => s.Label));
+        Assert.All(segmentation.Segments.Where(s => !s.Label.StartsWith("block ", StringComparison.Ordinal)),
+            s => Assert.DoesNotContain(s.Initializers, w => GraphSegmentation.BlockOf(w) >= 0));
+        foreach (var segment in blocks)
+        {
+            var expected = reference.Segments.Single(s => s.Label == segment.Label);
+            var block = int.Parse(segment.Label[6..], CultureInfo.InvariantCulture);
+            Assert.All(segment.Initializers.Where(w => GraphSegmentation.BlockOf(w) >= 0), w => Assert.Equal(block, GraphSegmentation.BlockOf(w)));
+            var graphInputs = half.Model.Graph.Input.Select(i => i.Name).ToHashSet(StringComparer.Ordinal);
+            Assert.Equal(expected.Inputs.Where(graphInputs.Contains), segment.Inputs.Where(graphInputs.Contains));
+        }
     }
 
     [Fact]
