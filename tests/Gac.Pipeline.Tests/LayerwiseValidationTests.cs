@@ -24,7 +24,7 @@ public sealed class LayerwiseValidationTests
     public async Task Layer_wise_validation_and_publish_open_no_whole_model_session_and_the_report_states_the_scope_block_errors_and_block_latency()
     {
         using var workspace = new PipelineWorkspace(PipelineWorkspace.DefaultModel with { Blocks = 3 });
-        var spec = LayerWise(workspace.Spec(gate: "min_aligned_percent: 50", externalData: "always"));
+        var spec = LayerWise(workspace.Spec(gate: "min_aligned_percent: 50\nmax_block_relative_error: 0.5", externalData: "always"));
         using var run = new RunContext(spec, new PipelineOptions { Iterations = 6 }, null, CancellationToken.None);
         var candidate = GacPipeline.CompressStage(run);
         var opened = run.Sessions.WholeModelsOpened.Count;
@@ -52,6 +52,11 @@ public sealed class LayerwiseValidationTests
             Assert.InRange(b.Aligned.RelativeL2Error, 1e-6, 0.5);
             Assert.InRange(b.Unaligned.RelativeL2Error, 1e-6, 0.5);
         });
+        // The layer-wise quality goal reads the worst block of the gac candidate.
+        var worst = blocks.Max(b => b.Aligned.RelativeL2Error);
+        var goal = report.Gate.Goals.Single(g => g.Name == "block relative error (worst block, layer-wise)");
+        Assert.Equal("passed", goal.Status);
+        Assert.Equal(worst.ToString("0.#####", System.Globalization.CultureInfo.InvariantCulture), goal.Measured);
         var timed = report.BlockLatency!;
         Assert.Equal("block 0", timed.Block);
         Assert.Equal(["original", "unaligned", "gac"], timed.Latency.Variants.Select(v => v.Variant));
@@ -169,6 +174,24 @@ public sealed class LayerwiseValidationTests
     }
 
     [Fact]
+    public async Task The_block_goal_is_refused_with_whole_model_validation_GAC4096_and_not_measured_when_validated_end_to_end()
+    {
+        using var workspace = new PipelineWorkspace();
+        var spec = workspace.Spec(gate: "max_block_relative_error: 0.5");
+        var refused = RunReadiness.Check(spec with { Validation = spec.Validation with { Fidelity = FidelityMode.WholeModel } });
+        Assert.Equal(DiagnosticSeverity.Error, Assert.Single(refused, d => d.Descriptor.Code == "GAC4096").Severity);
+
+        // auto on a small model validates end to end: the block goal has no number, so the candidate is rejected, never waved through.
+        var result = await GacPipeline.RunAsync(spec, new PipelineOptions { Iterations = 2 });
+
+        Assert.False(result.Accepted);
+        Assert.Equal("end-to-end", result.Report.ValidationScope!.Scope);
+        var goal = Assert.Single(result.Report.Gate.Goals);
+        Assert.Equal("notMeasured", goal.Status);
+        Assert.Contains("GAC4096", goal.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_goal_on_an_end_to_end_number_of_a_layer_wise_validation_is_not_measured_and_rejects_with_GAC4094_never_passes()
     {
         // Auto chooses layer-wise only for a model larger than half of memory; the gate is given such a validation directly.
@@ -177,14 +200,22 @@ public sealed class LayerwiseValidationTests
         using var run = new RunContext(spec, new PipelineOptions { Iterations = 2 }, null, CancellationToken.None);
         var candidate = GacPipeline.CompressStage(run);
         var validation = Validation.Measure(run, candidate);
-        var goals = spec.Gate with { MinCosine = 0.0, MaxRelativeError = 10.0, MinSpeedupVsUnaligned = new Threshold(0.01, false) };
+        var goals = spec.Gate with
+        {
+            MinCosine = 0.0,
+            MaxRelativeError = 10.0,
+            MinSpeedupVsUnaligned = new Threshold(0.01, false),
+            MaxBlockRelativeError = 1e-9,
+        };
         using var gated = new RunContext(spec with { Gate = goals }, new PipelineOptions(), null, CancellationToken.None);
 
         var verdict = GateStep.Decide(gated, candidate, validation);
 
         Assert.False(verdict.Accepted);
         Assert.Equal(GoalStatus.Passed, verdict.Goals.Single(g => g.Name == "aligned dimensions").Status);
-        Assert.All(verdict.Goals.Where(g => g.Name != "aligned dimensions"), g =>
+        // Measured, and far above a bound no compressed block meets: failed, not skipped.
+        Assert.Equal(GoalStatus.Failed, verdict.Goals.Single(g => g.Name.StartsWith("block relative error", StringComparison.Ordinal)).Status);
+        Assert.All(verdict.Goals.Where(g => g.Name is not "aligned dimensions" && !g.Name.StartsWith("block", StringComparison.Ordinal)), g =>
         {
             Assert.Equal(GoalStatus.NotMeasured, g.Status);
             Assert.Contains("GAC4094", g.Reason, StringComparison.Ordinal);

@@ -31,15 +31,21 @@ public static partial class DiagnosticCatalogue
         "GAC4093", "Gate goal needs end-to-end validation",
         "validation.fidelity: layer-wise runs no model whole, so it does not measure the number this gate goal compares (end-to-end relative error, "
             + "cosine, perplexity, model latency or speedup); the goal could neither pass nor fail honestly.",
-        "Gate a layer-wise run on min_aligned_percent or max_parameters and read fidelityLayers, or set validation.fidelity: whole-model (or auto on "
-            + "a machine that holds the model) to gate on end-to-end numbers.");
+        "Gate a layer-wise run on max_block_relative_error, min_aligned_percent or max_parameters, or set validation.fidelity: whole-model (or auto "
+            + "on a machine that holds the model) to gate on end-to-end numbers.");
 
     public static readonly DiagnosticDescriptor GoalNotMeasuredLayerWise = new(
         "GAC4094", "Gate goal not measured: validated layer-wise",
         "validation.fidelity: auto validated layer-wise (the model does not fit in memory), which does not measure the number this gate goal compares; "
             + "the goal is reported not measured and the candidate is rejected.",
-        "Gate a layer-wise run on min_aligned_percent or max_parameters, or validate on a machine that holds the model whole.",
+        "Gate a layer-wise run on max_block_relative_error, min_aligned_percent or max_parameters, or validate on a machine that holds the model whole.",
         DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor BlockGoalNeedsLayerwiseValidation = new(
+        "GAC4096", "Gate goal needs layer-wise validation",
+        "gate.max_block_relative_error bounds the worst block's error of a layer-wise validation, but validation.fidelity: whole-model validates "
+            + "end to end and measures no block error; the goal could neither pass nor fail honestly.",
+        "Gate an end-to-end run on max_relative_error or min_cosine, or set validation.fidelity: layer-wise.");
 
     public static readonly DiagnosticDescriptor BlockLatencyNotMeasured = new(
         "GAC4095", "Block latency not measured",
