@@ -76,9 +76,26 @@ checkpoint_bytes=$(du -cb "$work"/checkpoint/*.safetensors | tail -1 | cut -f1)
 ram_bytes=$(( $(grep MemTotal /proc/meminfo | awk '{print $2}') * 1024 ))
 echo "checkpoint: $checkpoint_bytes bytes = $(( 100 * checkpoint_bytes / ram_bytes ))% of RAM ($ram_bytes bytes)"
 status=0
+# Resident memory of the gac-build process every half second, so each phase gets its own peak (below).
+sample_rss() {
+  local pid="" start tries=0
+  start=$(date +%s.%N)
+  while [ -z "$pid" ] && [ $((tries += 1)) -lt 300 ]; do pid=$(pgrep -n -f "gac-build.dll run $work/gac.yaml" || true); sleep 0.1; done
+  while [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; do
+    awk -v s="$start" -v n="$(date +%s.%N)" '/^VmRSS/ { printf "%.1f %d\n", n - s, $2 }' "/proc/$pid/status" 2>/dev/null || true
+    sleep 0.5
+  done
+}
+sample_rss > "$work/rss.txt" &
+sampler=$!
 /usr/bin/time -v -o "$work/time.txt" dotnet src/Gac.Cli/bin/Release/net10.0/gac-build.dll run "$work/gac.yaml" --progress 2> >(tee "$work/progress.txt" >&2) || status=$?
-# Seconds per phase: from a step's first progress line to the next step's first line ("[  12.3s import] ...").
-awk -F'[][]' '/^\[/ { split($2, a, " "); t = a[1]; sub("s$", "", t); step = a[2]; if (step != last) { if (last != "") printf "  %-10s %8.1f s\n", last, t - start; start = t; last = step } } END { if (last != "") printf "  %-10s (until exit)\n", last }' "$work/progress.txt" > "$work/phases.txt" || true
+wait "$sampler" || true
+# Per phase: from a step's first progress line to the next step's first line ("[  12.3s import] ..."), its seconds and
+# the largest RSS sampled in it (sample times count from the process's start, progress times from the pipeline's: within a second).
+awk -F'[][]' 'FNR == NR { if ($0 ~ /^\[/) { split($2, a, " "); t = a[1]; sub("s$", "", t); if (a[2] != last) { n++; name[n] = a[2]; from[n] = t; last = a[2] } } next }
+  { for (i = n; i >= 1 && $1 < from[i]; i--) {} if (i >= 1 && $2 > peak[i]) peak[i] = $2 }
+  END { for (i = 1; i <= n; i++) printf "  %-10s %8s   peak RSS %6.2f GiB\n", name[i], i < n ? sprintf("%.1f s", from[i + 1] - from[i]) : "(to exit)", peak[i] / 1048576 }' \
+  "$work/progress.txt" FS=' ' "$work/rss.txt" > "$work/phases.txt" || true
 echo "phases (a step that recurs is listed each time):"; cat "$work/phases.txt"
 peak_kb=$(grep "Maximum resident" "$work/time.txt" | awk '{print $NF}')
 echo "exit $status; peak RSS $(( peak_kb / 1024 )) MiB = $(( 100 * peak_kb * 1024 / checkpoint_bytes ))% of the checkpoint, $(( 100 * peak_kb * 1024 / ram_bytes ))% of RAM; wall $(grep 'Elapsed (wall' "$work/time.txt" | awk '{print $NF}')"

@@ -89,7 +89,7 @@ public static class GacPipeline
         var probe = new CalibrationProbe(run, model, new ModelVariant(ModelVariant.OriginalName, model.Path, model.Inventory.LinearParameters));
         unconstrained = LayerProbe.Measure(run, model, statistics, unconstrained, probe, candidates); // output error of the aligned dims beside d*
         var plan = Alignment.Choose(run, unconstrained, candidates);        // aligned plans, same budget
-        var written = ApplyStep.Write(run, model, statistics, plan);         // unaligned + each aligned plan's ONNX
+        var written = ApplyStep.Write(run, model, statistics, plan, final: !PlanSelectionStep.Searches(plan, candidates)); // unaligned + each plan's ONNX
         (plan, var variants) = PlanSelectionStep.Choose(run, model, statistics, plan, written, probe, candidates); // lowest calibration error wins
         return new CompressedCandidate(variants, model.InputDomains, CandidatePlan.Of(plan, variants, run.Profile.Multiple), dataFiles);
     }

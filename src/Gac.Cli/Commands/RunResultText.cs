@@ -59,6 +59,20 @@ internal static class RunResultText
             }
         }
 
+        if (report.FidelityLayers is { Blocks.Count: > 0 } layers)
+        {
+            var worst = layers.Blocks.MaxBy(b => b.Aligned.RelativeL2Error)!;
+            context.Out.WriteLine(Invariant($"  layer-wise worst block {worst.Block}: gac relative error {worst.Aligned.RelativeL2Error:0.####}, unaligned ") +
+                Invariant($"{worst.Unaligned.RelativeL2Error:0.####} (each block fed the original's input; not end to end)"));
+        }
+
+        if (report.BlockLatency is { } block)
+        {
+            var variants = string.Join(", ", block.Latency.Variants.Select(v => Invariant($"{v.Variant} {v.P50Ms:0.###} ms")));
+            context.Out.WriteLine(
+                $"  block      [{block.Block}, {block.Latency.Bucket}] p50 {variants} on {report.Runtime.ProviderUsed} (block latency, not model)");
+        }
+
         foreach (var section in report.Latency)
         {
             var variants = string.Join(", ", section.Variants.Select(v => Invariant($"{v.Variant} {v.P50Ms:0.###} ms") + TokenRate(section, v)));

@@ -11,7 +11,9 @@ namespace Gac.Compression.LowRank;
 /// scale and precision (the apply pass after the plan pass, a candidate written later, another
 /// ratio of a sweep) reads the spill back and rebuilds the scaled weight from the weight it is given —
 /// the same bits, so its factors are identical. Memory stays bounded to one layer; disk holds one
-/// basis (min(K,N)², in the Gram precision) per layer until the cache is disposed.
+/// basis (min(K,N)², in the Gram precision) per layer until its last reader <see cref="Release"/>s it
+/// or the cache is disposed (Llama-3-8B's 224 layers spill 22 GB in fp64: released layer by layer as
+/// the variants are written, the spill shrinks while the variants grow).
 /// </summary>
 public sealed class DecompositionCache : IDisposable
 {
@@ -31,6 +33,9 @@ public sealed class DecompositionCache : IDisposable
 
     /// <summary>Decompositions served from a spill.</summary>
     public int Reused { get; private set; }
+
+    /// <summary>Spill files deleted by <see cref="Release"/>.</summary>
+    public int Released { get; private set; }
 
     /// <summary>How many times <paramref name="name"/> was eigendecomposed (1 when the cache did its job).</summary>
     public int ComputedFor(string name) => _computed.GetValueOrDefault(name);
@@ -56,6 +61,27 @@ public sealed class DecompositionCache : IDisposable
         Spill(decomposition, path);
         _spilled[key] = path;
         return decomposition;
+    }
+
+    /// <summary>
+    /// Deletes every spill of layer <paramref name="name"/> (any scale or precision): for the last reader,
+    /// so disk holds only the layers still to come. A later request decomposes the layer again.
+    /// </summary>
+    public void Release(string name)
+    {
+        foreach (var (key, path) in _spilled.Where(p => p.Key.StartsWith(name + "|", StringComparison.Ordinal)).ToList())
+        {
+            _spilled.Remove(key);
+            try
+            {
+                File.Delete(path);
+                Released++;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Only disk freed early: the folder goes with the cache.
+            }
+        }
     }
 
     public void Dispose()

@@ -37,6 +37,10 @@ public enum SpeedupEvidence
 /// Which number of a speedup measurement the speedup goals compare. The median by default: short CI
 /// runs on shared runners have wide intervals, and ci-lower would reject genuine gains there.
 /// </param>
+/// <param name="MaxBlockRelativeError">
+/// Upper bound on the worst block's relative L2 error under layer-wise validation (each block of the candidate fed the original's
+/// block input): the quality goal a model too large to run whole can be gated on. Not an end-to-end bound; not measured end to end.
+/// </param>
 public sealed record GateGoals(
     Threshold? MinSpeedupVsOriginal = null,
     Threshold? MinSpeedupVsUnaligned = null,
@@ -46,11 +50,12 @@ public sealed record GateGoals(
     Threshold? MaxPerplexityIncrease = null,
     double? MinAlignedPercent = null,
     long? MaxParameters = null,
-    SpeedupEvidence SpeedupJudgedOn = SpeedupEvidence.Median)
+    SpeedupEvidence SpeedupJudgedOn = SpeedupEvidence.Median,
+    double? MaxBlockRelativeError = null)
 {
     /// <summary>True when no goal is set; <see cref="SpeedupJudgedOn"/> alone asks nothing.</summary>
     public bool IsEmpty =>
         MinSpeedupVsOriginal is null && MinSpeedupVsUnaligned is null && MaxP50LatencyMs is null
         && MaxRelativeError is null && MinCosine is null && MaxPerplexityIncrease is null
-        && MinAlignedPercent is null && MaxParameters is null;
+        && MinAlignedPercent is null && MaxParameters is null && MaxBlockRelativeError is null;
 }

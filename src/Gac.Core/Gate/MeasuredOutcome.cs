@@ -5,7 +5,8 @@ public sealed record SpeedupMeasurement(double Ratio, double CiLow, double CiHig
 
 /// <summary>
 /// What validation measured for one candidate. Null means "not measured in this run"; the gate then
-/// reports the goal as not measured instead of guessing.
+/// reports the goal as not measured instead of guessing. <see cref="WorstBlockRelativeError"/> is measured only by a
+/// layer-wise validation, the end-to-end numbers only by an end-to-end one.
 /// </summary>
 public sealed record MeasuredOutcome(
     SpeedupMeasurement? SpeedupVsOriginal = null,
@@ -16,4 +17,5 @@ public sealed record MeasuredOutcome(
     double? OriginalPerplexity = null,
     double? CandidatePerplexity = null,
     double? AlignedPercent = null,
-    long? Parameters = null);
+    long? Parameters = null,
+    double? WorstBlockRelativeError = null);

@@ -50,6 +50,11 @@ public static class QualityGate
             results.Add(PerplexityIncrease(maxIncrease, measured.OriginalPerplexity, measured.CandidatePerplexity));
         }
 
+        if (goals.MaxBlockRelativeError is { } maxBlockError)
+        {
+            results.Add(AtMost("block relative error (worst block, layer-wise)", maxBlockError, measured.WorstBlockRelativeError, string.Empty, "0.#####"));
+        }
+
         if (goals.MinAlignedPercent is { } minAligned)
         {
             results.Add(AtLeast("aligned dimensions", minAligned, measured.AlignedPercent, "%", "0.#"));

@@ -31,6 +31,8 @@ public static class MarkdownSummary
                 Invariant($"**{c.Strategy}** to `{c.Profile}` · artifact `{c.Artifact}` {(c.ArtifactWritten ? "written" : "not written")}"));
         }
 
+        LayerwiseMarkdown.Scope(md, report);
+
         foreach (var section in report.Latency)
         {
             md.AppendLine();
@@ -58,6 +60,7 @@ public static class MarkdownSummary
             }
         }
 
+        LayerwiseMarkdown.BlockLatency(md, report);
         if (report.Plan is { } plan)
         {
             md.AppendLine();

@@ -32,7 +32,30 @@ public sealed record RunReport(
 
     /// <summary>Each block's output error, block by block (validation.fidelity: layer-wise); null when fidelity was measured end to end only.</summary>
     public LayerwiseFidelitySection? FidelityLayers { get; init; }
+
+    /// <summary>What validation measured: end to end (whole models) or layer-wise (block by block), and what it did not; null in older reports.</summary>
+    public ValidationScopeSection? ValidationScope { get; init; }
+
+    /// <summary>Layer-wise runs: one block of each model timed on its recorded input, in place of <see cref="Latency"/>; null otherwise.</summary>
+    public BlockLatencySection? BlockLatency { get; init; }
 }
+
+/// <summary>
+/// Scope is "end-to-end" (each model run whole: <see cref="RunReport.Fidelity"/> and <see cref="RunReport.Latency"/> are the model's) or
+/// "layer-wise" (no model run whole: fidelity per block in fidelityLayers, latency per block in blockLatency). <see cref="NotMeasured"/> names
+/// what the scope could not measure: those report fields are absent (null or empty), never zeros.
+/// </summary>
+public sealed record ValidationScopeSection(string Scope, string Reason, IReadOnlyList<string> NotMeasured)
+{
+    public const string EndToEnd = "end-to-end";
+    public const string LayerWise = "layer-wise";
+}
+
+/// <summary>
+/// One block (<see cref="Block"/>) of original, unaligned and gac, each fed the original's input to that block, timed interleaved:
+/// block latency, not model latency; its speedups are block speedups. <see cref="Scope"/> says so in words.
+/// </summary>
+public sealed record BlockLatencySection(string Block, string Scope, LatencySection Latency);
 
 /// <summary>
 /// Fidelity measured block by block on the held-out inputs: each block of a candidate fed the original

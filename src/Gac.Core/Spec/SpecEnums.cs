@@ -108,10 +108,11 @@ public enum CalibrationMode
 }
 
 /// <summary>
-/// Whether validation also measures fidelity block by block. WholeModel: end to end only. LayerWise: in
-/// addition, each candidate block fed the original's block input, its output compared with the original
-/// block's, one block of each model in memory at a time. Auto: layer-wise when the original's weights
-/// exceed half of the memory available and the graph can be cut into blocks.
+/// Whether validation runs each model whole or block by block. WholeModel: end to end. LayerWise: no model
+/// loaded whole — each candidate block fed the original's block input, its output compared with the original
+/// block's, one block of each model timed, the published artifact checked block by block; end-to-end numbers
+/// are not measured. Auto: layer-wise when the original's weights exceed half of the memory available and the
+/// graph can be cut into blocks.
 /// </summary>
 public enum FidelityMode
 {

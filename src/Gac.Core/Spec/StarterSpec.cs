@@ -116,7 +116,7 @@ public static class StarterSpec
               iterations: 100
               heldout_samples: 16
               sessions: auto              # auto | together | one-at-a-time (models larger than a third of memory)
-              fidelity: auto              # auto | whole-model | layer-wise (also each block's output error vs the original block)
+              fidelity: auto              # auto | whole-model | layer-wise (block by block: no model loaded whole, no end-to-end numbers)
               pooling: auto               # auto | mean | cls | none: sentence vectors of an encoder fed calibration.text
 
             # What the result must prove; a missed goal fails the run (exit 1) and nothing is written.

@@ -1,3 +1,5 @@
+using Gac.Core.Model;
+
 namespace Gac.Onnx.Exporters;
 
 /// <summary>How <see cref="CheckpointExporter"/> writes a checkpoint as ONNX.</summary>
@@ -32,6 +34,22 @@ public sealed record CheckpointExportOptions
     /// only through Gac.Onnx.Rewrites.Bf16Emulation. Not together with <see cref="Float16Weights"/>.
     /// </summary>
     public bool BFloat16Weights { get; init; }
+
+    /// <summary>
+    /// The type checkpoint tensors are stored in: Float (default), or BFloat16 / Float16 for a BF16 / F16
+    /// checkpoint — each tensor whose values that type holds exactly (all of a BF16 / F16 tensor) is written in
+    /// it, bits as in the checkpoint, one tensor at a time, and the graph reads it through a Cast to float32:
+    /// storage only, the arithmetic stays float32 (ONNX Runtime's CPU provider casts both types to float), so
+    /// the logits are bitwise those of a float32 export. A tensor the type cannot hold exactly (an F32 norm gain
+    /// beside BF16 matrices) stays float32. Not together with <see cref="Float16Weights"/> or <see cref="BFloat16Weights"/>.
+    /// </summary>
+    public OnnxDataType WeightStorage
+    {
+        get;
+        init => field = value is OnnxDataType.Float or OnnxDataType.Float16 or OnnxDataType.BFloat16
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "Weights are stored as float, float16 or bfloat16.");
+    } = OnnxDataType.Float;
 
     /// <summary>
     /// Adds the decode cache HF/Optimum name: per layer, inputs "past_key_values.{i}.key/.value"

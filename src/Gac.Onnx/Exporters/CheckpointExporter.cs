@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Core.Model.Architectures;
 using Gac.Onnx.Ir;
 using Gac.Onnx.Rewrites;
@@ -8,7 +9,8 @@ namespace Gac.Onnx.Exporters;
 /// <summary>
 /// Writes a Hugging Face decoder checkpoint (Llama family or GPT-2) as an ONNX prefill model:
 /// input "input_ids" int64 [batch, seq], output "logits" float [batch, seq, vocab] (symbolic dims named as calibration.dims names them),
-/// opset 17 unless <see cref="CheckpointExportOptions.Opset"/> says otherwise, fp32. Positions are computed in the graph, so
+/// opset 17 unless <see cref="CheckpointExportOptions.Opset"/> says otherwise, fp32 arithmetic (weights fp32, or stored
+/// in the checkpoint's 16-bit type behind a Cast: <see cref="CheckpointExportOptions.WeightStorage"/>). Positions are computed in the graph, so
 /// it serves the model's whole context. Linear layers are MatMul nodes on [in, out] initializers named after the HF
 /// modules ("model.layers.0.self_attn.q_proj.weight"), so discovery and the compression rewrites
 /// work on the result as on any exported model. Weights are read from the checkpoint one tensor
@@ -29,13 +31,21 @@ public static class CheckpointExporter
             throw new ArgumentException("Float16Weights and BFloat16Weights exclude each other.", nameof(options));
         }
 
+        if (options.WeightStorage != OnnxDataType.Float && (options.Float16Weights || options.BFloat16Weights))
+        {
+            throw new ArgumentException("WeightStorage stores the checkpoint's 16-bit weights as they are; Float16Weights and BFloat16Weights convert " +
+                "a float32 export.", nameof(options));
+        }
+
         var target = Path.GetFullPath(outputPath);
         CheckOpset(options.Opset);
         var positions = config.MaxPositions;
         var policy = options.ExternalData;
         if (policy == ExternalDataPolicy.Auto)
         {
-            policy = EstimatedBytes(config, positions) >= options.SingleFileLimitBytes ? ExternalDataPolicy.External : ExternalDataPolicy.Embed;
+            policy = EstimatedBytes(config, positions, options.WeightStorage) >= options.SingleFileLimitBytes
+                ? ExternalDataPolicy.External
+                : ExternalDataPolicy.Embed;
         }
 
         try
@@ -62,7 +72,7 @@ public static class CheckpointExporter
                 dataPath,
                 stream =>
                 {
-                    var sink = InitializerSink.External(stream, dataName, cancellationToken);
+                    var sink = InitializerSink.External(stream, dataName, options.WeightStorage, cancellationToken);
                     built = Build(config, weights, sink, options);
                     floats = sink.FloatCount;
                 },
@@ -74,7 +84,7 @@ public static class CheckpointExporter
         }
         else
         {
-            var sink = InitializerSink.Inline(cancellationToken);
+            var sink = InitializerSink.Inline(options.WeightStorage, cancellationToken);
             model = Build(config, weights, sink, options);
             parameters = sink.FloatCount;
             saveOptions = saveOptions with { ExternalData = ExternalDataPolicy.Embed };
@@ -109,7 +119,7 @@ public static class CheckpointExporter
     public static ModelProto BuildInMemory(TransformerConfig config, ICheckpointTensors weights, CheckpointExportOptions options)
     {
         CheckOpset(options.Opset);
-        return Build(config, weights, InitializerSink.Inline(), options);
+        return Build(config, weights, InitializerSink.Inline(options.WeightStorage), options);
     }
 
     /// <summary>GAC3020 outside the opsets the graph is written and tested for.</summary>
@@ -146,12 +156,12 @@ public static class CheckpointExporter
         return graph.Build();
     }
 
-    /// <summary>Bytes of fp32 weights the export will hold: linear layers, embeddings, head, GPT-2's position table.</summary>
-    private static long EstimatedBytes(TransformerConfig config, int positions)
+    /// <summary>Bytes of weights the export will hold (4 per value, 2 in 16-bit storage): linear layers, embeddings, head, GPT-2's position table.</summary>
+    private static long EstimatedBytes(TransformerConfig config, int positions, OnnxDataType storage)
     {
         var linear = ArchitectureShapes.FromConfig(config).LinearParameters;
         var embeddings = (long)config.VocabSize * config.HiddenSize * (config.TieWordEmbeddings ? 1 : 2);
         var tables = config.Family == TransformerFamily.Llama ? 0L : (long)positions * config.HiddenSize;
-        return 4 * (linear + embeddings + tables);
+        return (storage == OnnxDataType.Float ? 4 : 2) * (linear + embeddings + tables);
     }
 }

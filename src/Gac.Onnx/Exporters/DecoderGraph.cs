@@ -176,7 +176,18 @@ internal sealed partial class DecoderGraph
         return _weights.ReadFloat32(name);
     }
 
-    public string Initializer(string name, float[] values, params long[] dims) => Builder.Initializer(_sink.Floats(name, values, dims));
+    /// <summary>
+    /// A checkpoint tensor as an initializer named <paramref name="name"/>; stored in 16 bits
+    /// (<see cref="CheckpointExportOptions.WeightStorage"/>) it is read through a Cast to float32, so the arithmetic stays float32.
+    /// </summary>
+    public string Initializer(string name, float[] values, params long[] dims)
+    {
+        var tensor = _sink.Floats(name, values, dims);
+        var stored = Builder.Initializer(tensor);
+        return tensor.DataType == (int)OnnxDataType.Float
+            ? stored
+            : Builder.Node("Cast", [stored], $"{name}/Cast", OnnxAttributes.Int("to", (long)OnnxDataType.Float));
+    }
 
     /// <summary>A checkpoint tensor copied as it is.</summary>
     public string Copy(string name, params long[] dims) => Initializer(name, Read(name, dims), dims);

@@ -1,4 +1,5 @@
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Onnx.Ir;
 using Google.Protobuf;
 
@@ -42,6 +43,15 @@ public sealed class ExternalDataBuilder : IDisposable
     /// <summary>The data file's name, relative to the model's folder, as tensors reference it.</summary>
     public string DataName { get; }
 
+    /// <summary>
+    /// The 16-bit type (Float16 or BFloat16) the model is headed for, or null: new weights are then written in it
+    /// as they are made (Gac.Onnx.Rewrites.HalfPlacement), so no float32 copy of them reaches the disk.
+    /// </summary>
+    public OnnxDataType? HalfType { get; init; }
+
+    /// <summary>Weights a rewrite stored in <see cref="HalfType"/> ahead of the conversion, which reads them as the float32 values they stand for.</summary>
+    public ISet<string> HalfStored { get; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Bytes appended so far (padding included).</summary>
     public long Length => Stream.Length;
 
@@ -60,6 +70,17 @@ public sealed class ExternalDataBuilder : IDisposable
 
         Append(tensor, tensor.RawData.Span);
         return true;
+    }
+
+    /// <summary>Gives a tensor a new name, keeping track of it when it was placed here.</summary>
+    public void Rename(TensorProto tensor, string name)
+    {
+        if (_placed.Remove(tensor.Name))
+        {
+            _placed.Add(name);
+        }
+
+        tensor.Name = name;
     }
 
     /// <summary>Places every in-memory tensor of <paramref name="model"/> that is large enough (after a rewrite step).</summary>

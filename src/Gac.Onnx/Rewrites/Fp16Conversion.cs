@@ -39,7 +39,10 @@ public static class Fp16Conversion
         CancellationToken cancellationToken = default)
     {
         options ??= Fp16ConversionOptions.Default;
-        var graph = new RewriteGraph(model, data);
+        // Weights an import stored in 16 bits behind a Cast convert as the float32 weights they stand for.
+        var (unwrapped, stored) = StorageCasts.Unwrap(model.Model);
+        stored.UnionWith(data?.HalfStored ?? new HashSet<string>());
+        var graph = new RewriteGraph(OnnxModelFile.FromModel(unwrapped, model.Path), data);
         var casts = new List<NodeProto>();
         var halfWeights = new Dictionary<string, string>(StringComparer.Ordinal);
         var inserted = new HashSet<string>(StringComparer.Ordinal);
@@ -49,22 +52,41 @@ public static class Fp16Conversion
             cancellationToken.ThrowIfCancellationRequested();
             var tensor = graph.Graph.Initializer[i];
             // An initializer that is also a graph input can be overridden by the caller in float32.
-            if (Convertible(tensor, options) && !graphInputs.Contains(tensor.Name) && Halve(graph, tensor, tensor.Name, options) is { } halfTensor)
+            if ((Convertible(tensor, options) || stored.Contains(tensor.Name)) && !graphInputs.Contains(tensor.Name)
+                && OnnxTensors.ElementCount(tensor.Dims) >= options.MinimumElements && HalfOf(graph, tensor, tensor.Name, stored, options) is { } halfTensor)
             {
-                halfTensor.Name = graph.FreshName(tensor.Name + options.Suffix);
+                var name = tensor.Name;
+                var halfName = graph.FreshName(name + options.Suffix);
+                if (ReferenceEquals(halfTensor, tensor) && data is not null)
+                {
+                    // Already the half type's bytes, placed or in the source's data file: only the name changes.
+                    data.Rename(halfTensor, halfName);
+                }
+                else
+                {
+                    halfTensor.Name = halfName;
+                }
+
                 graph.Graph.Initializer[i] = halfTensor;
                 data?.Place(graph.Graph.Initializer[i]);
-                casts.Add(Cast(graph, halfTensor.Name, tensor.Name, OnnxDataType.Float));
-                halfWeights[tensor.Name] = halfTensor.Name;
-                inserted.Add(tensor.Name);
+                casts.Add(Cast(graph, halfName, name, OnnxDataType.Float));
+                halfWeights[name] = halfName;
+                inserted.Add(name);
+            }
+            else if (stored.Contains(tensor.Name))
+            {
+                // A stored weight that stays float32 (too small, or a non-weight beyond the half type's range) is widened, exactly.
+                graph.Graph.Initializer[i] = OnnxTensorFactory.Floats(tensor.Name, graph.ReadFloats(tensor), [.. tensor.Dims]);
+                data?.Place(graph.Graph.Initializer[i]);
             }
         }
 
         foreach (var node in graph.Graph.Node.Where(n => n.OpType == "Constant" && n.Output.Count == 1).ToList())
         {
             cancellationToken.ThrowIfCancellationRequested();
-            if (node.Attribute.FirstOrDefault(a => a.Name == "value") is { T: { } tensor } attribute && Convertible(tensor, options)
-                && Halve(graph, tensor, node.Output[0], options) is { } halfTensor)
+            if (node.Attribute.FirstOrDefault(a => a.Name == "value") is { T: { } tensor } attribute
+                && (Convertible(tensor, options) || (stored.Contains(tensor.Name) && tensor.DataType == (int)options.HalfType))
+                && HalfOf(graph, tensor, node.Output[0], stored, options) is { } halfTensor)
             {
                 var original = node.Output[0];
                 attribute.T = halfTensor;
@@ -90,6 +112,10 @@ public static class Fp16Conversion
         Fp16MatMuls.Apply(graph, halfWeights, halfActivations, inserted, options);
         return graph.Model;
     }
+
+    /// <summary>The tensor itself when it is stored in the half type already (its values are what float32 → half gives), else <see cref="Halve"/>.</summary>
+    private static TensorProto? HalfOf(RewriteGraph graph, TensorProto tensor, string value, HashSet<string> stored, Fp16ConversionOptions options)
+        => stored.Contains(tensor.Name) && tensor.DataType == (int)options.HalfType ? tensor : Halve(graph, tensor, value, options);
 
     /// <summary>
     /// The float16 copy of a float32 tensor, or null when it holds values beyond float16's range
@@ -135,7 +161,7 @@ public static class Fp16Conversion
                 + 1))));
 
     /// <summary>A finite value the half type cannot hold: beyond ±65504, or rounding to infinity in bfloat16. NaN and ±∞ convert as they are.</summary>
-    private static bool OutOfRange(float value, OnnxDataType type)
+    internal static bool OutOfRange(float value, OnnxDataType type)
         => type == OnnxDataType.BFloat16 ? float.IsFinite(value) && float.IsInfinity(BFloat16Bits.ToSingle(BFloat16Bits.FromSingle(value)))
             : Math.Abs(value) > Float16Max;
 

@@ -32,8 +32,8 @@ public sealed class LowRankRewriter
         Claim(factors.LayerName);
         var (a, b) = LowRankRewrite.Split(_graph, _sites.Layer(factors.LayerName, _graph), factors);
         _graph.Refresh();
-        _data?.Place(a);
-        _data?.Place(b);
+        HalfPlacement.Place(_data, a);
+        HalfPlacement.Place(_data, b);
     }
 
     public void ReplaceDense(DenseWeight dense)

@@ -28,6 +28,20 @@ public static class RunReadiness
         }
 
         CheckRatio(spec, found, at);
+        if (spec.Validation.Fidelity == FidelityMode.LayerWise && LayerwiseValidation.EndToEndGoals(spec.Gate) is { Count: > 0 } unmeasurable)
+        {
+            found.Add(new Diagnostic(DiagnosticCatalogue.GoalNeedsEndToEndValidation,
+                $"gate: {string.Join(", ", unmeasurable)} compare{(unmeasurable.Count == 1 ? "s" : string.Empty)} an end-to-end number, but " +
+                    "validation.fidelity: layer-wise runs no model whole and does not measure it.", at));
+        }
+
+        if (spec.Validation.Fidelity == FidelityMode.WholeModel && spec.Gate.MaxBlockRelativeError is not null)
+        {
+            found.Add(new Diagnostic(DiagnosticCatalogue.BlockGoalNeedsLayerwiseValidation,
+                "gate: max_block_relative_error bounds a layer-wise validation's worst block, but validation.fidelity: whole-model measures no block error.",
+                at));
+        }
+
         // The run's own output check (GAC5023 an output replaces an input, GAC5024 an output folder is a file), asked early.
         Collect(found, at, () => RunContext.CheckOutputs(RunContext.OutputsOf(spec, options), options, SpecFileSet.Of(spec).Inputs));
 

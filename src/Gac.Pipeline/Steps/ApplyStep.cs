@@ -9,13 +9,15 @@ namespace Gac.Pipeline.Steps;
 /// </summary>
 public static class ApplyStep
 {
-    public static ModelVariants Write(RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics, AlignedPlan plan)
+    /// <param name="final">No plan search writes more candidates afterwards: the low-rank spills are deleted layer by layer as they are written.</param>
+    public static ModelVariants Write(RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics, AlignedPlan plan,
+        bool final = false)
     {
         var original = new ModelVariant(ModelVariant.OriginalName, model.Path, model.Inventory.LinearParameters);
         var candidates = plan.AllCandidates;
         var targets = new List<VariantTarget> { new(ModelVariant.UnalignedName, null, plan.UnalignedRanks, "unaligned") };
         targets.AddRange(candidates.Select((c, i) => new VariantTarget(ModelVariant.AlignedName, CandidateFolder(i), c.Ranks, $"plan {c.Name}")));
-        var variants = plan.Unconstrained.Write(run, model, statistics, targets);
+        var variants = plan.Unconstrained.Write(run, model, statistics, targets, final);
         return new ModelVariants(original, variants[0], variants[1]) { Candidates = variants.Skip(1).ToList() };
     }
 

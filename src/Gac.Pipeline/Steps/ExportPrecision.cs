@@ -1,5 +1,6 @@
 using Gac.Compression.Checkpoints;
 using Gac.Core.Diagnostics;
+using Gac.Core.Model;
 using Gac.Core.Spec;
 
 namespace Gac.Pipeline.Steps;
@@ -27,8 +28,8 @@ public static class ExportPrecision
         }
 
         using var checkpoint = SafetensorsCheckpoint.Open(spec.Model.Path.FullPath);
-        var matrices = checkpoint.Names.Select(checkpoint.Entry).Where(e => e.Shape.Count == 2).ToList();
-        var types = matrices.Select(e => e.DType).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var matrices = Matrices(checkpoint);
+        var types = MatrixTypes(checkpoint);
         return types switch
         {
             [SafetensorsDType.BF16] => ExportDType.Bf16,
@@ -41,6 +42,33 @@ public static class ExportPrecision
                 new SourceLocation(spec.Model.Path.Text)),
         };
     }
+
+    /// <summary>
+    /// The type the import stores a checkpoint's weights in: the matrices' own 16-bit type when they are all BF16 or all F16
+    /// and the artifact is half (fp16 or bf16; the variants then convert tensor by tensor, a BF16 import to an fp16
+    /// artifact included), so no float32 copy of the model is ever written. An fp32 export of a BF16 / F16 checkpoint
+    /// imports float32, as before: its artifact is the checkpoint exactly widened, so nothing is stored twice over.
+    /// </summary>
+    public static OnnxDataType ImportStorage(SafetensorsCheckpoint checkpoint, ExportDType resolved)
+    {
+        if (resolved is not (ExportDType.Fp16 or ExportDType.Bf16))
+        {
+            return OnnxDataType.Float;
+        }
+
+        return MatrixTypes(checkpoint) switch
+        {
+            [SafetensorsDType.BF16] => OnnxDataType.BFloat16,
+            [SafetensorsDType.F16] => OnnxDataType.Float16,
+            _ => OnnxDataType.Float,
+        };
+    }
+
+    private static List<SafetensorsEntry> Matrices(SafetensorsCheckpoint checkpoint)
+        => checkpoint.Names.Select(checkpoint.Entry).Where(e => e.Shape.Count == 2).ToList();
+
+    private static List<string> MatrixTypes(SafetensorsCheckpoint checkpoint)
+        => Matrices(checkpoint).Select(e => e.DType).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
 
     /// <summary>What the run reports about the choice.</summary>
     public static string Describe(GacSpec spec, ExportDType resolved)

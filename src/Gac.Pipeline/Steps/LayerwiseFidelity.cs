@@ -19,8 +19,9 @@ namespace Gac.Pipeline.Steps;
 /// </summary>
 internal static class LayerwiseFidelity
 {
+    /// <param name="capture">Validation layer-wise: keeps the gac candidate's block inputs and outputs and times one block; null: errors only.</param>
     public static LayerwiseFidelitySection Measure(
-        RunContext run, OnnxModelFile original, ModelVariants variants, Core.Model.InputDomains domains, string reason)
+        RunContext run, OnnxModelFile original, ModelVariants variants, Core.Model.InputDomains domains, string reason, LayerwiseCapture? capture = null)
     {
         var segmentation = GraphSegmentation.ByBlocks(original, []);
         var candidates = new[] { variants.Unaligned, variants.Aligned }
@@ -37,7 +38,19 @@ internal static class LayerwiseFidelity
             {
                 var types = streamed.InputTypes;
                 var compared = segment.Outputs;
-                var seen = candidates.Select(c => Aside(run, streamed, c.Segments, segment, types, compared, c.Variant)).ToList();
+                var inputs = capture is null ? null : new List<IReadOnlyList<RecordedTensor>>();
+                var seen = candidates.Select((c, i) => Aside(run, streamed, c.Segments, segment, types, compared, c.Variant, i == 1 ? inputs : null)).ToList();
+                if (capture is not null)
+                {
+                    capture.AlignedBlocks.Add(new RecordedBlock(segment.Label, types, compared, inputs!, seen[1]));
+                    if (capture.BlockLatency is null && segment.Label.StartsWith("block ", StringComparison.Ordinal))
+                    {
+                        capture.BlockLatency = BlockTiming.Measure(run, capture.Timing, variants, segmentation.Build(segment, types).ToByteArray(),
+                            candidates.Select(c => c.Segments.Build(c.Segments.Segments[segment.Index], types, compared).ToByteArray()).ToList(),
+                            segment.Label, settings.Bucket.Name, inputs!, compared);
+                    }
+                }
+
                 var errors = candidates.Select(_ => new BlockErrorSums()).ToList();
                 streamed.Advance(segmentation.Build(segment, types).ToByteArray(), values =>
                 {
@@ -71,8 +84,9 @@ internal static class LayerwiseFidelity
     }
 
     /// <summary>The candidate's block fed the original's input to the block: its float outputs per batch, by name.</summary>
+    /// <param name="inputs">When not null, receives each batch's inputs to the block (the original's, as the candidate was fed them).</param>
     private static List<Dictionary<string, float[]>> Aside(RunContext run, SegmentedRun streamed, GraphSegmentation candidate, GraphSegment original,
-        IReadOnlyDictionary<string, OnnxDataType> types, IReadOnlyList<string> compared, ModelVariant variant)
+        IReadOnlyDictionary<string, OnnxDataType> types, IReadOnlyList<string> compared, ModelVariant variant, List<IReadOnlyList<RecordedTensor>>? inputs)
     {
         var segment = candidate.Segments[original.Index];
         var outputs = compared.Where(segment.Outputs.Contains).ToList();
@@ -80,11 +94,12 @@ internal static class LayerwiseFidelity
         var kept = Enumerable.Range(0, streamed.Batches).Select(_ => new Dictionary<string, float[]>(StringComparer.Ordinal)).ToList();
         streamed.RunAside(model, outputs, values =>
         {
+            inputs?.Add(original.Inputs.Where(values.Contains).Select(values.Record).ToList());
             foreach (var name in outputs.Where(n => IsFloat(values, n)))
             {
                 kept[values.Batch][name] = values.Floats(name).ToArray();
             }
-        }, run.CancellationToken);
+        }, run.CancellationToken, Path.GetDirectoryName(Path.GetFullPath(variant.Path)));
         if (compared.FirstOrDefault(n => !outputs.Contains(n)) is { } missing)
         {
             throw Mismatch(variant, $"its {original.Label} does not produce '{missing}'");

@@ -18,9 +18,11 @@ public static class LowRankApply
     /// dense), written in one pass over the layers: each layer is decomposed once and cut at every
     /// rank the targets ask for.
     /// </summary>
+    /// <param name="final">No later step cuts these layers again (the apply pass, a sweep's one write; not a layer probe): each layer's spill is deleted as
+    /// soon as every target has its factors, so the scratch disk holds the spills of the layers still to come beside the variants written so far.</param>
     internal static IReadOnlyList<ModelVariant> WriteVariants(
         RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics,
-        IReadOnlyList<Core.Model.LinearLayer> layers, IReadOnlyList<VariantTarget> targets)
+        IReadOnlyList<Core.Model.LinearLayer> layers, IReadOnlyList<VariantTarget> targets, bool final = false)
     {
         var data = new List<ExternalDataBuilder>();
         try
@@ -39,6 +41,7 @@ public static class LowRankApply
                 var ranks = targets.Select(t => t.Ranks.TryGetValue(layer.Name, out var r) ? r : null).ToArray();
                 if (ranks.All(r => r is null))
                 {
+                    Release(run, layer, final);                              // dense everywhere: its spill has no reader left
                     continue;
                 }
 
@@ -59,15 +62,27 @@ public static class LowRankApply
                         rewriters[t].Split(factors);
                     }
                 }
+
+                // Every target has this layer's factors in its data file now: no later step reads its spill.
+                Release(run, layer, final);
             }
 
-            run.Report("apply", $"decompositions: {run.Decompositions.Computed} computed in this run, {run.Decompositions.Reused} read back from the spill");
+            run.Report("apply", $"decompositions: {run.Decompositions.Computed} computed in this run, {run.Decompositions.Reused} read back from the spill" +
+                (final ? $", {run.Decompositions.Released} spill(s) deleted once written" : string.Empty));
             return targets.Select((t, i) => VariantWriter.Commit(run, model, data[i], rewriters[i].Finish(), t.Name,
                 $"{rewriters[i].Count} layers factored, {t.What}", t.Folder)).ToList();
         }
         finally
         {
             data.ForEach(d => d.Dispose());
+        }
+    }
+
+    private static void Release(RunContext run, Core.Model.LinearLayer layer, bool final)
+    {
+        if (final)
+        {
+            run.Decompositions.Release(layer.Name);
         }
     }
 

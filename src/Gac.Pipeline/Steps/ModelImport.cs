@@ -18,8 +18,9 @@ public static class ModelImport
         var path = spec.Path.FullPath;
         if (spec.Format == ModelFormat.HfSafetensors)
         {
-            // A Hugging Face folder is exported to an fp32 ONNX model in the scratch folder (prefill, or with
-            // model.past_kv also decode); every later step sees ONNX.
+            // A Hugging Face folder is exported to an ONNX model in the scratch folder (prefill, or with
+            // model.past_kv also decode); every later step sees ONNX. Its arithmetic is fp32; a BF16 / F16 checkpoint
+            // exported half keeps its weights in their own type behind a Cast (ExportPrecision.ImportStorage).
             var cache = spec.PastKeyValues ? " with past key/values" : string.Empty;
             var mask = spec.AttentionMask ? " and attention_mask/position_ids" : string.Empty;
             run.Report("import", $"exporting Hugging Face checkpoint {spec.Path.Text} to ONNX opset {run.Spec.Export.Opset}{cache}{mask}");
@@ -36,7 +37,13 @@ public static class ModelImport
                 PastKeyValues = spec.PastKeyValues,
                 AttentionMask = spec.AttentionMask,
                 Opset = run.Spec.Export.Opset,
+                WeightStorage = ExportPrecision.ImportStorage(checkpoint, run.DType),
             };
+            if (options.WeightStorage != OnnxDataType.Float)
+            {
+                run.Report("import", $"weights stored as {options.WeightStorage} as in the checkpoint, read through a Cast to float32");
+            }
+
             path = CheckpointExporter.Export(config, checkpoint, run.Scratch("imported.onnx"), options, run.CancellationToken).ModelPath;
         }
 

@@ -21,6 +21,9 @@ public static class PlanSelectionStep
     /// <summary>Neighbours written (one pass over the layers) and measured per search round.</summary>
     private const int Round = 4;
 
+    /// <summary>Whether <see cref="Choose"/> writes plans of its own (a local search) after the apply step's candidates.</summary>
+    internal static bool Searches(AlignedPlan plan, int budget) => plan.SearchSpace is not null && budget > plan.AllCandidates.Count;
+
     public static (AlignedPlan Plan, ModelVariants Variants) Choose(
         RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics, AlignedPlan plan, ModelVariants variants,
             CalibrationProbe probe, int budget)

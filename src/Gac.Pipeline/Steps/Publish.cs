@@ -13,7 +13,8 @@ namespace Gac.Pipeline.Steps;
 /// never replacing an accepted artifact with a rejected one), together with the reports that
 /// describe it, and prove the published model from its final path before the commit is final. A
 /// rejected run commits its reports alone (the reasons per goal are what the user needs), under the
-/// same lock and protocol, and leaves the earlier artifact untouched.
+/// same lock and protocol, and leaves the earlier artifact untouched. A layer-wise validation's artifact
+/// is proved block by block (<see cref="LayerwisePublishCheck"/>): no session holds the whole model.
 /// </summary>
 public static class Publish
 {
@@ -41,7 +42,9 @@ public static class Publish
             var content = ArtifactContent.FromFiles(candidate.Path, artifact, candidate.DataPath, dataTarget) with
             {
                 Companions = [.. reports, .. GenAiFolder.Companions(run, candidate.Path)],
-                Verify = (published, ct) => VerifyPublished(run, published, validation.AlignedOutputs, ct),
+                Verify = (published, ct) => validation.AlignedBlocks is { } blocks
+                    ? LayerwisePublishCheck.Verify(run, published, blocks, ct)
+                    : VerifyPublished(run, published, validation.AlignedOutputs!, ct),
             };
             await commit.CommitAsync(content, run.CancellationToken).ConfigureAwait(false);
             run.Report("publish", $"wrote {artifact}{(dataTarget is null ? string.Empty : $" and {Path.GetFileName(dataTarget)}")}");

@@ -43,6 +43,8 @@ public static class RunReportBuilder
             FidelityUnaligned = validation.UnalignedFidelity,
             Selection = plan.Selection,
             FidelityLayers = validation.FidelityLayers,
+            ValidationScope = validation.Scope,
+            BlockLatency = validation.BlockLatency,
         };
     }
 }

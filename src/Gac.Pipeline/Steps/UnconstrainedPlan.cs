@@ -32,8 +32,10 @@ public abstract record UnconstrainedPlan(string Method, IReadOnlyList<LinearLaye
     public bool IsEmpty => Problem.Decisions.Count == 0;
 
     /// <summary>One model per target, each cut to the target's dims with this plan's method (internal: the hierarchy is closed).</summary>
+    /// <param name="final">The run's last write of these layers (not a probe): low rank then deletes each layer's decomposition spill once written.</param>
     internal abstract IReadOnlyList<ModelVariant> Write(
-        RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics, IReadOnlyList<VariantTarget> targets);
+        RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics, IReadOnlyList<VariantTarget> targets,
+        bool final = false);
 }
 
 /// <summary>Low rank (ASVD, SVD): each decision is one layer's rank; also the plan of a run that compresses nothing.</summary>
@@ -44,8 +46,9 @@ public sealed record LowRankPlan(string Method, IReadOnlyList<LinearLayer> Layer
     public static LowRankPlan Empty(string method) => new(method, [], new PlanningProblem(method, [], PlanningBudget.SameAsTargets));
 
     internal override IReadOnlyList<ModelVariant> Write(
-        RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics, IReadOnlyList<VariantTarget> targets)
-        => LowRankApply.WriteVariants(run, model, statistics, Layers, targets);
+        RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics, IReadOnlyList<VariantTarget> targets,
+        bool final = false)
+        => LowRankApply.WriteVariants(run, model, statistics, Layers, targets, final);
 }
 
 /// <summary>Structured pruning: each decision is one group's kept width (MLP channels) or head count.</summary>
@@ -55,6 +58,7 @@ public sealed record PrunePlan(
     : UnconstrainedPlan("prune", Layers, Problem)
 {
     internal override IReadOnlyList<ModelVariant> Write(
-        RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics, IReadOnlyList<VariantTarget> targets)
+        RunContext run, ImportedModel model, IReadOnlyDictionary<string, ActivationStatistics> statistics, IReadOnlyList<VariantTarget> targets,
+        bool final = false)
         => targets.Select(t => PruneApply.Save(run, model, this, t.Ranks, t.Name, t.Folder)).ToList();
 }

@@ -14,40 +14,22 @@ namespace Gac.Pipeline.Steps;
 /// calibration's; the original's outputs recorded once), then latency of original, unaligned and
 /// aligned measured interleaved in one process, so machine drift affects all three alike — or, for
 /// models too large to hold three times (validation.sessions), each loaded, measured and released in turn.
+/// A model that does not fit at all (or validation.fidelity: layer-wise) is validated block by block instead (<see cref="LayerwiseValidation"/>).
 /// </summary>
 public static class Validation
 {
     public static ValidationResult Measure(RunContext run, CompressedCandidate candidate)
     {
         Bf16Sessions.ThrowIfValidatedOnCpu(run);
-        var layers = FidelityLayers(run, candidate);
-        var result = MeasureWhole(run, candidate);
-        return layers is null ? result : result with { FidelityLayers = layers };
-    }
-
-    /// <summary>
-    /// Block-by-block fidelity when validation.fidelity asks for it (or auto finds the original larger than
-    /// half of the memory); the end-to-end measurements below still run, each model loaded whole.
-    /// </summary>
-    private static LayerwiseFidelitySection? FidelityLayers(RunContext run, CompressedCandidate candidate)
-    {
         var original = Gac.Onnx.OnnxModelFile.Load(candidate.Variants.Original.Path);
         var choice = BlockwiseChoice.ForFidelity(run, original);
-        run.Report("validate", $"layer-wise fidelity: {(choice.BlockWise ? "yes" : "no")} ({choice.Reason})");
-        if (!choice.BlockWise)
+        run.Report("validate", $"layer-wise: {(choice.BlockWise ? "yes, no model is run whole" : "no")} ({choice.Reason})");
+        if (choice.BlockWise)
         {
-            return null;
+            return LayerwiseValidation.Measure(run, candidate, original, choice.Reason);
         }
 
-        run.Warn(new Core.Diagnostics.Diagnostic(Core.Diagnostics.DiagnosticCatalogue.FidelityLayerWise,
-            $"Fidelity measured block by block ({choice.Reason}) beside the end-to-end numbers: each candidate block fed the original's block input."));
-        var layers = LayerwiseFidelity.Measure(run, original, candidate.Variants, candidate.InputDomains, choice.Reason);
-
-        // The three parsed models (with weights stored inside them) are garbage now: return them before the
-        // end-to-end sessions load, so the peak is not their sum with ONNX Runtime's copies.
-        System.Runtime.GCSettings.LargeObjectHeapCompactionMode = System.Runtime.GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect();
-        return layers;
+        return MeasureWhole(run, candidate) with { Scope = new ValidationScopeSection(ValidationScopeSection.EndToEnd, choice.Reason, []) };
     }
 
     private static ValidationResult MeasureWhole(RunContext run, CompressedCandidate candidate)

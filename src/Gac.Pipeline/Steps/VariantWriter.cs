@@ -11,8 +11,9 @@ namespace Gac.Pipeline.Steps;
 /// Writes one rewritten model into the run's scratch folder, streamed: the rewrite hands each new
 /// weight to the <see cref="ExternalDataBuilder"/> from <see cref="Begin"/> as soon as it exists, and
 /// <see cref="Commit"/> appends the untouched weights one tensor at a time, so writing a variant of a
-/// model larger than RAM holds one layer at a time. fp16 (when the spec asks) is a second streamed
-/// pass over the written fp32 variant. Small models still come out as one file (export.external_data).
+/// model larger than RAM holds one layer at a time. fp16 / bf16 (export.dtype): new weights go to the data file in that
+/// type as they are made (HalfPlacement), the rest are converted one tensor at a time in <see cref="Commit"/>, so no
+/// float32 copy of a variant is ever written. Small models still come out as one file (export.external_data).
 /// Writing is synchronous (CPU and disk bound, one tensor at a time) with the run's token checked
 /// between tensors; a cancelled variant leaves only scratch files, which the run removes.
 /// The aligned candidate is written under the artifact's own file name (in a folder of its own), so
@@ -24,27 +25,19 @@ public static class VariantWriter
     /// <summary>The data file the rewrite of variant <paramref name="name"/> places its weights in.</summary>
     /// <param name="folder">A sub-folder of the scratch space: candidate plans of one variant keep its file name there, so the external data location the model
     /// records is the same whichever candidate is published.</param>
-    public static ExternalDataBuilder Begin(RunContext run, string name, string? folder = null) => new(Fp32Path(run, name, folder), SaveOptions(run));
+    public static ExternalDataBuilder Begin(RunContext run, string name, string? folder = null)
+        => new(PathOf(run, name, folder), SaveOptions(run)) { HalfType = HalfOptions(run)?.HalfType };
 
     public static ModelVariant Commit(RunContext run, ImportedModel model, ExternalDataBuilder data, ModelProto rewritten, string name, string what,
         string? folder = null)
     {
         var path = PathOf(run, name, folder);
-        data.Commit(OnnxModelFile.FromModel(rewritten, model.Path), run.CancellationToken);
-        if (HalfOptions(run) is { } halfOptions)
-        {
-            var fp32Path = Fp32Path(run, name, folder);
-            var fp32 = OnnxModelFile.Load(fp32Path);
-            using (var half = new ExternalDataBuilder(path, SaveOptions(run)))
-            {
-                half.Commit(OnnxModelFile.FromModel(Fp16Conversion.Apply(fp32, halfOptions, data: half, cancellationToken: run.CancellationToken), fp32Path),
-                    run.CancellationToken);
-            }
-
-            File.Delete(fp32Path);
-            File.Delete(fp32Path + ".data");
-        }
-
+        // fp16 / bf16: converted in memory, tensor by tensor into the same data file (untouched weights read from the import
+        // one at a time); the graph is the one a float32 variant converted afterwards would have.
+        var written = HalfOptions(run) is { } halfOptions
+            ? Fp16Conversion.Apply(OnnxModelFile.FromModel(rewritten, model.Path), halfOptions, data, run.CancellationToken)
+            : rewritten;
+        data.Commit(OnnxModelFile.FromModel(written, model.Path), run.CancellationToken);
         var parameters = LinearLayerDiscovery.Discover(rewritten).LinearParameters;
         run.Report("apply", $"{name}: {parameters:N0} linear parameters ({what})");
         return new ModelVariant(name, path, parameters);
@@ -64,10 +57,7 @@ public static class VariantWriter
         return path;
     }
 
-    private static string Fp32Path(RunContext run, string name, string? folder)
-        => HalfOptions(run) is null ? PathOf(run, name, folder) : PathOf(run, name, folder) + ".fp32.onnx";
-
-    /// <summary>export.dtype fp16 or bf16: each variant is written in float32 and then converted, one tensor at a time.</summary>
+    /// <summary>export.dtype fp16 or bf16: each variant's weights are written in that type as they are made or copied, one tensor at a time.</summary>
     private static Fp16ConversionOptions? HalfOptions(RunContext run) => run.DType switch
     {
         ExportDType.Fp16 => Fp16ConversionOptions.Default,

@@ -65,7 +65,7 @@ public static class BudgetSweep
         }
 
         // Every cut reads back the decomposition the spectrum pass spilled (RunContext.Decompositions).
-        var written = LowRankApply.WriteVariants(run, model, statistics, model.Compressible, targets);
+        var written = LowRankApply.WriteVariants(run, model, statistics, model.Compressible, targets, final: true);
 
         var measured = SweepMeasurement.Measure(run, model, ratios, plans, written);
         var points = SweepAnalysis.MarkFronts(measured.Points, measured.Quality);

@@ -17,6 +17,7 @@ public sealed class OrtSessionFactory
 
     private readonly SessionSettings _settings;
     private readonly List<Diagnostic> _warnings = [];
+    private readonly List<string> _wholeModelsOpened = [];
     private ExecutionProvider? _provider;
 
     public OrtSessionFactory(SessionSettings settings)
@@ -91,11 +92,31 @@ public sealed class OrtSessionFactory
         return _provider.Value;
     }
 
+    /// <summary>
+    /// The model files opened whole (<see cref="Open(string, string?)"/>), in order: what a layer-wise
+    /// validation must never do for a model that does not fit, observable by the run and its tests.
+    /// </summary>
+    public IReadOnlyList<string> WholeModelsOpened
+    {
+        get
+        {
+            lock (_wholeModelsOpened)
+            {
+                return [.. _wholeModelsOpened];
+            }
+        }
+    }
+
     public OrtSession Open(string modelPath, string? name = null)
     {
         if (!File.Exists(modelPath))
         {
             throw GacException.Create(DiagnosticCatalogue.ModelLoadFailed, $"Model '{modelPath}' does not exist.", new SourceLocation(modelPath));
+        }
+
+        lock (_wholeModelsOpened)
+        {
+            _wholeModelsOpened.Add(Path.GetFullPath(modelPath));
         }
 
         return Create(name ?? Path.GetFileNameWithoutExtension(modelPath), modelPath, options => new InferenceSession(modelPath, options));

@@ -42,6 +42,9 @@ public sealed class SegmentValues
         };
     }
 
+    /// <summary>A copy of the tensor that outlives this callback (its bytes, element type and shape).</summary>
+    public RecordedTensor Record(string name) => RecordedTensor.Of(name, Value(name));
+
     private OrtValue Value(string name)
         => _values.TryGetValue(name, out var value) ? value : throw new KeyNotFoundException($"No tensor '{name}' in this segment's run.");
 

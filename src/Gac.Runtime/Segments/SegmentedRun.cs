@@ -92,10 +92,12 @@ public sealed class SegmentedRun : IDisposable
     /// Runs another model with segment <see cref="Position"/>'s inputs (a compressed variant of the same
     /// block, fed the original's block input) and shows its <paramref name="outputs"/>; nothing is kept.
     /// </summary>
-    public void RunAside(byte[] model, IReadOnlyList<string> outputs, Action<SegmentValues> observe, CancellationToken cancellationToken)
+    /// <param name="externalDataFolder">Where that model's external data resolves (its own folder); null: the run's.</param>
+    public void RunAside(byte[] model, IReadOnlyList<string> outputs, Action<SegmentValues> observe, CancellationToken cancellationToken,
+        string? externalDataFolder = null)
     {
         ArgumentNullException.ThrowIfNull(observe);
-        RunEach(model, outputs, (_, _, values) => observe(values), cancellationToken);
+        RunEach(model, outputs, (_, _, values) => observe(values), cancellationToken, externalDataFolder);
     }
 
     public void Dispose()
@@ -110,10 +112,10 @@ public sealed class SegmentedRun : IDisposable
     }
 
     private void RunEach(byte[] model, IReadOnlyList<string> outputs, Action<int, IReadOnlyList<OrtValue>, SegmentValues> each,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken, string? externalDataFolder = null)
     {
         var segment = _segments[Position];
-        using var session = _sessions.Open(model, $"{_purpose} {segment.Label}", _externalDataFolder);
+        using var session = _sessions.Open(model, $"{_purpose} {segment.Label}", externalDataFolder ?? _externalDataFolder);
         for (var b = 0; b < _carried.Count; b++)
         {
             cancellationToken.ThrowIfCancellationRequested();

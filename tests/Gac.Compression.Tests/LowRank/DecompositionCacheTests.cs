@@ -56,4 +56,26 @@ public sealed class DecompositionCacheTests
         using var plain = factorizer.Decompose("a", weight);
         Assert.Equal(2 * plain.SingularValues()[0], scaled.SingularValues()[0], 9);
     }
+
+    [Fact]
+    public void A_released_layer_leaves_the_disk_and_is_decomposed_again_if_asked_for()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), "gac-svd-" + Guid.NewGuid().ToString("N"));
+        var weight = Fixtures.Weight(24, 36, seed: 5);
+        var factorizer = new LowRankFactorizer();
+        using var cache = new DecompositionCache(folder);
+        cache.Decompose(factorizer, "layer", weight, null).Dispose();
+        cache.Decompose(factorizer, "layer", weight, Enumerable.Repeat(3.0, 24).ToArray()).Dispose();
+        cache.Decompose(factorizer, "layer.b", weight, null).Dispose();    // a name that merely starts with "layer" stays
+        Assert.Equal(3, Directory.GetFiles(folder).Length);
+
+        cache.Release("layer");
+
+        Assert.Equal(2, cache.Released);
+        Assert.Single(Directory.GetFiles(folder));
+        using var again = cache.Decompose(factorizer, "layer", weight, null);
+        Assert.Equal(3, cache.ComputedFor("layer"));                           // both scales once, then the plain one again
+        using var kept = cache.Decompose(factorizer, "layer.b", weight, null);
+        Assert.Equal(1, cache.Reused);
+    }
 }

@@ -86,6 +86,30 @@ public sealed class QualityGateTests
         Assert.Equal("0.02 > 0.01", failure.Reason);
     }
 
+    [Theory]
+    [InlineData(0.031, 0.03, "passed", "0.03 ≤ 0.031")]
+    [InlineData(0.029, 0.03, "failed", "0.03 > 0.029")]
+    [InlineData(0.5, double.NaN, "failed", "NaN > 0.5")]
+    public void The_block_goal_judges_the_worst_blocks_error_and_a_diverged_block_fails(double limit, double worst, string status, string reason)
+    {
+        var verdict = QualityGate.Evaluate(new GateGoals(MaxBlockRelativeError: limit), Measured with { WorstBlockRelativeError = worst });
+
+        var goal = Assert.Single(verdict.Goals);
+        Assert.Equal("block relative error (worst block, layer-wise)", goal.Name);
+        Assert.Equal(status, goal.Status == GoalStatus.Passed ? "passed" : "failed");
+        Assert.Equal(reason, goal.Reason);
+    }
+
+    [Fact]
+    public void The_block_goal_without_a_layer_wise_measurement_is_not_measured_and_fails()
+    {
+        // Measured holds every end-to-end number: none of them stands in for the worst block's error.
+        var verdict = QualityGate.Evaluate(new GateGoals(MaxBlockRelativeError: 10), Measured);
+
+        Assert.Equal(GoalStatus.NotMeasured, Assert.Single(verdict.Goals).Status);
+        Assert.False(verdict.Accepted);
+    }
+
     [Fact]
     public void A_requested_goal_without_measurement_is_not_measured_and_fails()
     {

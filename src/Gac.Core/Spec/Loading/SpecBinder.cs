@@ -171,7 +171,8 @@ internal sealed class SpecBinder(JObject doc, JsonProjection projection, string 
         ThresholdOf(gate["max_perplexity_increase"]),
         (double?)gate["min_aligned_percent"],
         (long?)gate["max_parameters"],
-        Enum<SpeedupEvidence>(gate["speedup_judged_on"]));
+        Enum<SpeedupEvidence>(gate["speedup_judged_on"]),
+        (double?)gate["max_block_relative_error"]);
 
     private ReportSpec BindReport(JObject report, ExportSpec export)
     {
