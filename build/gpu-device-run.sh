@@ -2,17 +2,18 @@
 # GPU device run: Gac.Build's CUDA path measured with a published gac-build on a GPU machine that has no .NET SDK.
 #
 #   bash build/gpu-device-run.sh --prepare KIT [--dry-run]   # on a machine with the .NET 10 SDK (repository root)
-#   bash KIT/gpu-device-run.sh KIT RESULTS [--provider cuda|cpu] [--profile-timeout S]   # on the GPU machine
+#   bash KIT/gpu-device-run.sh KIT RESULTS [--provider cuda|cpu] [--profile-timeout S] [--synth-run H:I:HEADS:BLOCKS:SEQ]
+#                                                                               # on the GPU machine
 #
 # Why a kit: the compress stage needs TorchSharp's libtorch (461 MB), the CUDA path needs ONNX Runtime's GPU
 # build (318 MB), and a GPU machine often has neither an SDK nor a package feed. --prepare builds everything
-# that needs no GPU where the SDK is, and the device half runs only commands that never load TorchSharp:
-# `profile`, `validate` of bundles written by `run --stage compress`, and `bench --kernels`.
+# that needs no GPU where the SDK is, and the device half runs, unless --synth-run asks for a whole run, only
+# commands that never load TorchSharp: `profile`, `validate` of bundles written by `run --stage compress`, `bench`.
 #
 # --prepare writes KIT/:
 #   app/   `dotnet publish src/Gac.Cli -c Release` (framework-dependent; publish leaves libtorch and ONNX
-#          Runtime's GPU natives out, and libLibTorchSharp.so is removed too, so a command that would load
-#          TorchSharp fails loudly instead of measuring something else)
+#          Runtime's GPU natives out, so a command that loads TorchSharp needs libtorch-cpu-linux-x64 in the
+#          NuGet cache and fails with GAC4060 where it is missing and cannot be restored)
 #   ort/   libonnxruntime.so, libonnxruntime_providers_shared.so and libonnxruntime_providers_cuda.so from the
 #          NuGet cache (Microsoft.ML.OnnxRuntime.Gpu.Linux, the version Directory.Packages.props pins);
 #          the run loads them through GAC_ORT_NATIVE_PATH
@@ -33,7 +34,9 @@
 # gate, publish); (2) `bench --kernels` on the published fp16 and bf16 models; (3) the [GpuFact] tests of
 # tests/Gac.Runtime.Tests; (4) `profile` staircases of Llama-3-8B's GEMM shapes (gate/up 4096x14336, q/o
 # 4096x4096, down 14336x4096, k/v 4096x1024; one run and file per shape, all within --profile-timeout) at
-# M = 1024 tokens in fp16: ranks 64..2048 every 64 plus every rank from 1000 to 1032, and each dense GEMM.
+# M = 1024 tokens in fp16: ranks 64..2048 every 64 plus every rank from 1000 to 1032, and each dense GEMM;
+# (5) with --synth-run H:I:HEADS:BLOCKS:SEQ and libtorch-cpu-linux-x64 in the NuGet cache (NUGET_PACKAGES):
+# `synth` a transformer of that shape and `run` it whole (ASVD 15% + GAC, fp16) with the provider, on batch 1 x SEQ.
 set -euo pipefail
 
 repo_prepare() {
@@ -46,9 +49,9 @@ repo_prepare() {
   rm -rf "$kit" && mkdir -p "$kit/ort" "$kit/work/tt" "$kit/work/tl"
   kit=$(cd "$kit" && pwd)
   dotnet publish src/Gac.Cli -c Release -o "$kit/app" -nologo -v quiet
-  # Only linux-x64 natives; none of TorchSharp's (see the header).
+  # Only linux-x64 natives. libtorch stays out (see the header): a command that loads TorchSharp without it in the
+  # NuGet cache tries to restore it and fails there with GAC4060, instead of measuring something else.
   find "$kit/app/runtimes" -mindepth 1 -maxdepth 1 ! -name linux-x64 -exec rm -rf {} +
-  rm -f "$kit/app/runtimes/linux-x64/native/libLibTorchSharp.so"
   cp "$natives"/libonnxruntime.so "$natives"/libonnxruntime_providers_shared.so "$natives"/libonnxruntime_providers_cuda.so "$kit/ort/"
   cp "$0" "$kit/gpu-device-run.sh"
 
@@ -143,7 +146,7 @@ XML
 }
 
 device_run() {
-  local kit=$1 res=$2 provider=$3 profile_timeout=$4
+  local kit=$1 res=$2 provider=$3 profile_timeout=$4 synth=${5:-}
   kit=$(cd "$kit" && pwd)
   mkdir -p "$res" && res=$(cd "$res" && pwd)
   export GAC_ORT_NATIVE_PATH=$kit/ort
@@ -168,6 +171,8 @@ device_run() {
     nvidia-smi --query-gpu=name,driver_version,compute_cap,memory.total,clocks.max.sm,clocks.max.mem --format=csv 2>&1 || true
     echo "dotnet: $(dotnet --list-runtimes 2>&1 | tr '\n' ' ')"
     echo "LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}"
+    echo "CUDA libraries from Python wheels, where pip has them:"
+    python3 -m pip list 2>/dev/null | grep -iE '^nvidia-(cublas|cudnn|cuda-runtime|curand)' || echo "  (none listed)"
     echo "libraries the CUDA provider needs that the loader cannot find (none is good):"
     ldd "$kit/ort/libonnxruntime_providers_cuda.so" 2>&1 | grep 'not found' || echo "  none"
     uname -a; nproc
@@ -221,6 +226,46 @@ device_run() {
       --dtype fp16 --dense --provider "$provider" --warmup "$warmup" --iterations "$iterations" --output "$res/profile-fp16-$shape.json" --format json
   done
 
+  if [ -n "$synth" ]; then
+    # The whole pipeline on this machine (needs libtorch-cpu-linux-x64 in the NuGet cache, NUGET_PACKAGES): a synthetic
+    # transformer of the given shape, ASVD 15% + GAC, fp16, validated with the provider on batch 1 x SEQ.
+    local h i heads blocks seq
+    IFS=: read -r h i heads blocks seq <<< "$synth"
+    mkdir -p "$kit/work/synth" && cd "$kit/work/synth"
+    step synth gac synth model.onnx --hidden "$h" --intermediate "$i" --heads "$heads" --blocks "$blocks" --storage external \
+      --spectral-decay 0.8 --outlier-channels 4 --seed 2604
+    cat > gac.yaml <<YAML
+version: 1
+model:
+  path: model.onnx
+calibration:
+  samples: 4
+  dims: { batch: 1, seq: $seq }
+compress:
+  method: asvd
+  ratio: 0.15
+alignment:
+  strategy: gac
+  profile: nvidia-hopper-fp16
+export:
+  path: out/model.gac.onnx
+  dtype: fp16
+validation:
+  provider: $provider
+  shapes: [{ batch: 1, seq: $seq }]
+  warmup: 10
+  iterations: 100
+  heldout_samples: 2
+gate:
+  min_aligned_percent: 100
+report:
+  directory: out
+  formats: [json, markdown]
+YAML
+    step "run-synth-$h-$i-$blocks" gac run gac.yaml --provider "$provider" --progress
+    mkdir -p "$res/synth" && cp gac.yaml out/gac.*report.* "$res/synth/" 2>/dev/null || true
+  fi
+
   echo "== failed steps (name:exit): ${failures[*]:-none}" | tee -a "$res/steps.txt"
   if [ "$provider" = cpu ]; then
     # On the CPU the cuda_graph bundle must be refused with GAC4062 and the bf16 one with GAC3071, both exit 2.
@@ -237,15 +282,16 @@ if [ "${1:-}" = --prepare ]; then
   exit 0
 fi
 
-[ $# -ge 2 ] || { echo "usage: $0 KIT RESULTS [--provider cuda|cpu] [--profile-timeout S]" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: $0 KIT RESULTS [--provider cuda|cpu] [--profile-timeout S] [--synth-run H:I:HEADS:BLOCKS:SEQ]" >&2; exit 2; }
 kit=$1 res=$2; shift 2
-provider=cuda profile_timeout=600
+provider=cuda profile_timeout=600 synth=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --provider) provider=$2; shift ;;
     --profile-timeout) profile_timeout=$2; shift ;;
+    --synth-run) synth=$2; shift ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
 done
-device_run "$kit" "$res" "$provider" "$profile_timeout"
+device_run "$kit" "$res" "$provider" "$profile_timeout" "$synth"
