@@ -167,7 +167,9 @@ device_run() {
 
   {
     echo "date: $(date -u +%FT%TZ)"
-    { nvidia-smi 2>&1 || echo "nvidia-smi: not available"; } | head -n 12
+    # Not `nvidia-smi | head`: head closing the pipe early is a SIGPIPE failure under pipefail, which ended a run.
+    nvidia-smi > "$res/nvidia-smi.txt" 2>&1 || echo "nvidia-smi: not available"
+    head -n 12 "$res/nvidia-smi.txt"
     nvidia-smi --query-gpu=name,driver_version,compute_cap,memory.total,clocks.max.sm,clocks.max.mem --format=csv 2>&1 || true
     echo "dotnet: $(dotnet --list-runtimes 2>&1 | tr '\n' ' ')"
     echo "LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}"
