@@ -45,7 +45,7 @@ public static class GacPipeline
         IProgress<PipelineProgress>? progress = null,
         CancellationToken cancellationToken = default)
     {
-        options = (options ?? new PipelineOptions()) with { Provider = ExecutionProviderChoice.Cpu };
+        options = (options ?? new PipelineOptions()) with { Provider = ExecutionProviderChoice.Cpu, CompressStageOnly = true };
         RunReadiness.ThrowIfNotReady(spec, options);
         using var run = new RunContext(spec, options, progress, cancellationToken);
         var candidate = CompressStage(run);

@@ -26,6 +26,12 @@ public sealed record PipelineOptions
     /// </summary>
     public long? SingleFileLimitBytes { get; init; }
 
+    /// <summary>
+    /// Set by <c>run --stage compress</c>: sessions only calibrate on the CPU there, so validation settings that
+    /// need the validate machine's GPU (<c>validation.cuda_graph</c>) wait for the validate stage.
+    /// </summary>
+    internal bool CompressStageOnly { get; init; }
+
     /// <summary>Called at every step of the artifact commit; fault-injection tests throw or hang there.</summary>
     public Action<Gac.Core.Artifacts.CommitStep>? CommitHook { get; init; }
 }

@@ -70,7 +70,7 @@ public sealed class RunContext : IDisposable
             if (_sessions is null)
             {
                 OrtNativeLibrary.Configure(Spec.Validation.OrtNativePath?.FullPath);
-                _sessions = new OrtSessionFactory(new SessionSettings(ProviderChoice, CudaGraph: Spec.Validation.CudaGraph));
+                _sessions = new OrtSessionFactory(new SessionSettings(ProviderChoice, CudaGraph: Spec.Validation.CudaGraph && !Options.CompressStageOnly));
                 _sessions.ResolveProvider();
                 _warnings.AddRange(_sessions.Warnings);
             }

@@ -53,6 +53,21 @@ public sealed class CandidateBundleTests
     }
 
     [Fact]
+    public void The_compress_stage_takes_a_cuda_graph_spec_on_a_machine_without_cuda()
+    {
+        // validation.cuda_graph is the validate machine's setting: the compress job only calibrates, on the CPU,
+        // and refusing the spec there (GAC4062, "the provider is cpu") made the GPU half of the split unreachable.
+        using var workspace = new PipelineWorkspace();
+        var bundle = Path.Combine(workspace.Folder, "bundle");
+
+        var manifest = GacPipeline.CompressToBundle(workspace.Spec(provider: "cuda", cudaGraph: true), bundle);
+
+        Assert.True(workspace.Spec(provider: "cuda", cudaGraph: true).Validation.CudaGraph);
+        Assert.NotEmpty(manifest.Files);
+        Assert.All(manifest.Files, f => Assert.True(File.Exists(Path.Combine(bundle, f.Path)), f.Path));
+    }
+
+    [Fact]
     public async Task A_rejected_validate_leaves_an_earlier_accepted_artifact_byte_identical()
     {
         using var workspace = new PipelineWorkspace();

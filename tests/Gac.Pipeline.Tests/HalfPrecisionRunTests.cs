@@ -20,6 +20,12 @@ namespace Gac.Pipeline.Tests;
 /// </summary>
 public sealed class HalfPrecisionRunTests : IDisposable
 {
+    // Vocabulary 256: generated calibration token ids are drawn below CalibrationFeeds.GeneratedVocabulary.
+    private const string MhaLlama = """
+        { "model_type": "llama", "hidden_size": 64, "intermediate_size": 128, "num_hidden_layers": 2,
+          "num_attention_heads": 4, "num_key_value_heads": 4, "vocab_size": 256, "max_position_embeddings": 64 }
+        """;
+
     private static readonly string TinyLlama = Path.Combine(RepositoryRoot(), "examples", "models", "tiny-llama");
 
     private readonly string _folder = Directory.CreateTempSubdirectory("gac-half-run-").FullName;
@@ -27,17 +33,20 @@ public sealed class HalfPrecisionRunTests : IDisposable
     public void Dispose() => Directory.Delete(_folder, recursive: true);
 
     [Theory]
-    [InlineData("bf16", "block-wise")]
-    [InlineData("fp16", "whole-model")]
-    public void A_BF16_checkpoint_gives_the_artifact_of_its_F32_twin_without_a_float32_weight_in_scratch(string dtype, string mode)
+    [InlineData("bf16", "block-wise", "asvd")]
+    [InlineData("fp16", "whole-model", "asvd")]
+    [InlineData("fp16", "whole-model", "prune")]
+    public void A_BF16_checkpoint_gives_the_artifact_of_its_F32_twin_without_a_float32_weight_in_scratch(string dtype, string mode, string method)
     {
-        var bf16 = Checkpoint(SafetensorsDType.BF16);
-        var f32 = Checkpoint(SafetensorsDType.F32);
+        // Head pruning takes multi-head attention: a generated MHA Llama for prune, the trained GQA tiny-llama otherwise.
+        var generated = method == "prune";
+        var bf16 = Checkpoint(SafetensorsDType.BF16, generated);
+        var f32 = Checkpoint(SafetensorsDType.F32, generated);
         var scratch = new ScratchWatch(Path.Combine(_folder, "scratch-16"));
 
-        var halfRun = GacPipeline.CompressToBundle(Spec(bf16, dtype, mode), Path.Combine(_folder, "bundle-16"),
+        var halfRun = GacPipeline.CompressToBundle(Spec(bf16, dtype, mode, method), Path.Combine(_folder, "bundle-16"),
             new PipelineOptions { ScratchRoot = scratch.Root }, scratch);
-        var reference = GacPipeline.CompressToBundle(Spec(f32, dtype, mode), Path.Combine(_folder, "bundle-32"),
+        var reference = GacPipeline.CompressToBundle(Spec(f32, dtype, mode, method), Path.Combine(_folder, "bundle-32"),
             new PipelineOptions { ScratchRoot = Path.Combine(_folder, "scratch-32") });
 
         // The 16-bit run's scratch: the import and every variant were seen, none holds a float32 matrix or an fp32 variant file.
@@ -51,6 +60,8 @@ public sealed class HalfPrecisionRunTests : IDisposable
         Assert.Equal(expected.Node, actual.Node);
         Assert.Equal(expected.Initializer.Select(Bits), actual.Initializer.Select(Bits));
         Assert.Contains(actual.Node, n => n.OpType == "MatMul" && n.Input[1].EndsWith("." + dtype, StringComparison.Ordinal));
+        Assert.Contains(actual.Node, n => n.Name.Contains(method == "prune" ? "pruned" : ".lr_b", StringComparison.Ordinal)
+            || n.Input.Any(i => i.Contains(method == "prune" ? "pruned" : ".lr_b", StringComparison.Ordinal)));
 
         if (dtype == "fp16")
         {
@@ -74,26 +85,41 @@ public sealed class HalfPrecisionRunTests : IDisposable
         return results.Single(r => r.Name == CheckpointExport.OutputName).AsTensor<float>().Select(BitConverter.SingleToUInt32Bits).ToArray();
     }
 
-    /// <summary>tiny-llama's weights rounded to bfloat16, stored as <paramref name="dtype"/>: BF16, or F32 holding the same values.</summary>
-    private string Checkpoint(string dtype)
+    /// <summary>
+    /// tiny-llama's (or a generated multi-head Llama's) weights rounded to bfloat16, stored as <paramref name="dtype"/>:
+    /// BF16, or F32 holding the same values.
+    /// </summary>
+    private string Checkpoint(string dtype, bool generated)
     {
-        var folder = Path.Combine(_folder, $"tiny-llama-{dtype}");
+        var folder = Path.Combine(_folder, $"{(generated ? "mha-llama" : "tiny-llama")}-{dtype}");
         Directory.CreateDirectory(folder);
-        foreach (var file in Directory.GetFiles(TinyLlama).Where(f => !f.EndsWith(".safetensors", StringComparison.Ordinal)))
+        List<SafetensorsTensor> tensors;
+        if (generated)
         {
-            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+            File.WriteAllText(Path.Combine(folder, "config.json"), MhaLlama);
+            tensors = GeneratedCheckpoint.Tensors(MhaLlama, new Random(7));
+        }
+        else
+        {
+            foreach (var file in Directory.GetFiles(TinyLlama).Where(f => !f.EndsWith(".safetensors", StringComparison.Ordinal)))
+            {
+                File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+            }
+
+            using var source = SafetensorsCheckpoint.Open(TinyLlama);
+            tensors = source.Names.Order(StringComparer.Ordinal).Select(n => new SafetensorsTensor(n, source.Shape(n), source.ReadFloat32(n))).ToList();
         }
 
-        using var source = SafetensorsCheckpoint.Open(TinyLlama);
-        var tensors = source.Names.Order(StringComparer.Ordinal)
-            .Select(n => new SafetensorsTensor(n, source.Shape(n), source.ReadFloat32(n).Select(v => BitConverter.Int32BitsToSingle(
-                Core.Numerics.BFloat16Bits.FromSingle(v) << 16)).ToArray(), dtype))
-            .ToList();
-        SafetensorsWriter.Write(Path.Combine(folder, SafetensorsCheckpoint.SingleFileName), tensors);
+        var rounded = tensors.Select(t => t with
+        {
+            Values = t.Values.Select(v => BitConverter.Int32BitsToSingle(Core.Numerics.BFloat16Bits.FromSingle(v) << 16)).ToArray(),
+            DType = dtype,
+        }).ToList();
+        SafetensorsWriter.Write(Path.Combine(folder, SafetensorsCheckpoint.SingleFileName), rounded);
         return folder;
     }
 
-    private GacSpec Spec(string checkpoint, string dtype, string mode)
+    private GacSpec Spec(string checkpoint, string dtype, string mode, string method)
     {
         var path = Path.Combine(_folder, $"{Path.GetFileName(checkpoint)}-{dtype}.yaml");
         File.WriteAllText(path, $"""
@@ -103,10 +129,10 @@ public sealed class HalfPrecisionRunTests : IDisposable
             calibration:
               samples: 2
               mode: {mode}
-              text: {Path.Combine(TinyLlama, "heldout.txt")}
+            {(checkpoint.Contains("tiny-llama", StringComparison.Ordinal) ? $"  text: {Path.Combine(TinyLlama, "heldout.txt")}" : string.Empty)}
               dims: {"{"} batch: 1, seq: 32 {"}"}
             compress:
-              method: asvd
+              method: {method}
               ratio: 0.15
             alignment:
               strategy: gac

@@ -38,7 +38,8 @@ public sealed class PipelineWorkspace : IDisposable
     /// <summary>Writes gac.yaml with the given method/ratio/strategy and gate lines (a loose cosine bound unless given: a gate never runs empty); returns the
     /// loaded spec.</summary>
     public GacSpec Spec(string method = "asvd", double ratio = 0.3, string strategy = "gac", string gate = "min_cosine: 0.5", string provider = "cpu",
-        string name = "gac.yaml", string dtype = "fp32", string sessions = "auto", string externalData = "auto", string exportPath = "out/model.gac.onnx")
+        string name = "gac.yaml", string dtype = "fp32", string sessions = "auto", string externalData = "auto", string exportPath = "out/model.gac.onnx",
+        bool cudaGraph = false)
     {
         var text = $"""
             version: 1
@@ -63,6 +64,7 @@ public sealed class PipelineWorkspace : IDisposable
               iterations: 10
               heldout_samples: 4
               sessions: {sessions}
+              cuda_graph: {(cudaGraph ? "true" : "false")}
             report:
               formats: [json, markdown, junit, plot]
             {(gate.Length == 0 ? string.Empty : "gate:\n" + string.Join('\n', gate.Split('\n').Select(l => "  " + l)))}

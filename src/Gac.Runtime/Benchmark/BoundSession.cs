@@ -20,6 +20,9 @@ public sealed class BoundSession : IBenchmarkTarget, IDisposable
     /// <summary>ONNX Runtime's run-option key naming the CUDA graph a run captures or replays; -1 runs without one.</summary>
     internal const string CudaGraphIdKey = "gpu_graph_id";
 
+    /// <summary>The <see cref="CudaGraphIdKey"/> value of a run that neither captures nor replays a graph.</summary>
+    internal const string NoCudaGraphId = "-1";
+
     private readonly OrtSession _session;
     private readonly InputSet _inputs;
     private readonly OrtIoBinding _binding;
@@ -89,7 +92,7 @@ public sealed class BoundSession : IBenchmarkTarget, IDisposable
         using var sizing = new RunOptions();
         if (_session.CudaGraph)
         {
-            sizing.AddRunConfigEntry(CudaGraphIdKey, "-1");
+            sizing.AddRunConfigEntry(CudaGraphIdKey, NoCudaGraphId);
         }
 
         try

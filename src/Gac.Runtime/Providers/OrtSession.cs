@@ -44,7 +44,7 @@ public sealed class OrtSession : IDisposable
         ArgumentNullException.ThrowIfNull(outputs);
         return Guard(purpose, () =>
         {
-            using var options = new RunOptions();
+            using var options = UngraphedRunOptions();
             return new SessionOutputs(Session.Run(options, inputs.Names, inputs.Values, outputs), outputs);
         });
     }
@@ -54,7 +54,7 @@ public sealed class OrtSession : IDisposable
         IReadOnlyCollection<string> names, IReadOnlyCollection<OrtValue> values, IReadOnlyCollection<string> outputs, string purpose)
         => Guard(purpose, () =>
         {
-            using var options = new RunOptions();
+            using var options = UngraphedRunOptions();
             return Session.Run(options, names, values, outputs);
         });
 
@@ -68,6 +68,24 @@ public sealed class OrtSession : IDisposable
         });
 
     public void Dispose() => Session.Dispose();
+
+    /// <summary>
+    /// Options for a run outside the timed loop. On a session opened with enable_cuda_graph, ONNX Runtime
+    /// treats a run without a gpu_graph_id as graph 0: after one plain run it captures, and from then on
+    /// replays the captured kernels with the addresses of that run, whatever inputs a later plain run passes.
+    /// Only <see cref="BoundSession"/>'s fixed device buffers make a replay valid, so calibration and
+    /// fidelity runs opt out of capture with the id ONNX Runtime reserves for that (-1).
+    /// </summary>
+    private RunOptions UngraphedRunOptions()
+    {
+        var options = new RunOptions();
+        if (CudaGraph)
+        {
+            options.AddRunConfigEntry(BoundSession.CudaGraphIdKey, BoundSession.NoCudaGraphId);
+        }
+
+        return options;
+    }
 
     private T Guard<T>(string purpose, Func<T> run)
     {

@@ -68,7 +68,7 @@ public sealed class OrtSessionFactory
         if (failure is null)
         {
             _provider = ExecutionProvider.Cuda;
-            ProviderOptions = CudaOptionsText(effective);
+            ProviderOptions = CudaOptionsText(effective, _settings.CudaGraph);
         }
         else if (_settings.Policy == ExecutionProviderChoice.Cuda)
         {
@@ -234,15 +234,22 @@ public sealed class OrtSessionFactory
         }
     }
 
-    /// <summary>The options that decide GEMM numerics and launch, from ONNX Runtime's "key=value;…" report of the CUDA provider's settings.</summary>
-    private static string CudaOptionsText(string? effective)
+    /// <summary>
+    /// The options that decide GEMM numerics and launch, from ONNX Runtime's "key=value;…" report of the CUDA provider's
+    /// settings. ONNX Runtime 1.31 leaves enable_cuda_graph out of that report (seen on an H200, where graphs were
+    /// captured), so when it is missing the text says what this factory set and that it was not echoed back.
+    /// </summary>
+    internal static string CudaOptionsText(string? effective, bool cudaGraphRequested)
     {
         var all = (effective ?? string.Empty).Split(';', StringSplitOptions.RemoveEmptyEntries)
             .Select(p => p.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0].Trim(), p => p[1].Trim(), StringComparer.Ordinal);
         string Of(string key) => all.TryGetValue(key, out var v) ? v : "not reported";
+        var graph = all.TryGetValue("enable_cuda_graph", out var reported)
+            ? reported
+            : cudaGraphRequested ? "1 (set by gac-build; not reported back by ONNX Runtime)" : "0 (not set; not reported back by ONNX Runtime)";
         return $"cuda: device_id={Of("device_id")}, use_tf32={Of("use_tf32")} (fp32 MatMul as TF32 when 1), "
             + "fp16 GEMM accumulate=fp32 (cuBLAS compute type in ONNX Runtime's CUDA MatMul), "
-            + $"cudnn=on (cudnn_conv_algo_search={Of("cudnn_conv_algo_search")}), enable_cuda_graph={Of("enable_cuda_graph")}";
+            + $"cudnn=on (cudnn_conv_algo_search={Of("cudnn_conv_algo_search")}), enable_cuda_graph={graph}";
     }
 
     private static bool LooksLikeMissingCuda(string message)
