@@ -73,10 +73,10 @@ public sealed partial class GraphSegmentation
                 DiagnosticCatalogue.GraphNotSegmentable, $"The model cannot be run block by block: {obstacle}.", new SourceLocation(model.Path));
         }
 
-        var source = WeightNodesBesideTheirUse(model.Model);
+        var (source, hints) = WeightNodesBesideTheirUse(model.Model);
         var graph = source.Graph;
         var initializers = graph.Initializer.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var spans = Cuts(graph, initializers.Keys.ToHashSet(StringComparer.Ordinal));
+        var spans = Cuts(graph, initializers.Keys.ToHashSet(StringComparer.Ordinal), hints);
         var producedIn = new Dictionary<string, int>(StringComparer.Ordinal);
         var readBy = new Dictionary<string, SortedSet<int>>(StringComparer.Ordinal);
         for (var s = 0; s < spans.Count; s++)
@@ -134,23 +134,34 @@ public sealed partial class GraphSegmentation
     /// embedding lookup, and a prologue holding every weight's Cast would hold the whole model. Shallow:
     /// the nodes and initializers are the model's own objects.
     /// </summary>
-    private static ModelProto WeightNodesBesideTheirUse(ModelProto model)
+    /// <returns>The reordered model, and for each moved node the block of the reader it was moved to (an unnamed Cast joins that block).</returns>
+    private static (ModelProto Model, Dictionary<NodeProto, int> Hints) WeightNodesBesideTheirUse(ModelProto model)
     {
         var source = model.Graph;
         var constant = source.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         var deferred = new Dictionary<string, NodeProto>(StringComparer.Ordinal);
         var order = new List<NodeProto>(source.Node.Count);
         var placed = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
-        void Place(NodeProto node)
+        var weights = source.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var hints = new Dictionary<NodeProto, int>(ReferenceEqualityComparer.Instance);
+        var activationCasts = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);    // named after their producer, they join their reader
+        void Place(NodeProto node, int readerBlock)
         {
             if (!placed.Add(node))
             {
                 return;
             }
 
+            var block = BlockOf(node, weights);
+            if (readerBlock >= 0 && (block < 0 || activationCasts.Contains(node)))
+            {
+                hints[node] = readerBlock;
+                block = readerBlock;
+            }
+
             foreach (var input in node.Input.Where(deferred.ContainsKey))
             {
-                Place(deferred[input]);
+                Place(deferred[input], block);
             }
 
             order.Add(node);
@@ -158,6 +169,16 @@ public sealed partial class GraphSegmentation
 
         foreach (var node in source.Node)
         {
+            // A Cast of an activation (float16 conversion's Cast in front of a MatMul) goes with its reader too: left beside
+            // its producer, an unnamed block's first MatMul would read the half copy across the cut, a tensor the original
+            // never carries (all-MiniLM-L6-v2's "146.fp16").
+            if (node.OpType == "Cast" && node.Input.Count == 1 && node.Output.Count == 1 && !constant.Contains(node.Input[0]))
+            {
+                deferred[node.Output[0]] = node;
+                activationCasts.Add(node);
+                continue;
+            }
+
             if (node.Input.All(i => i.Length == 0 || constant.Contains(i)))
             {
                 foreach (var output in node.Output.Where(o => o.Length > 0))
@@ -169,12 +190,12 @@ public sealed partial class GraphSegmentation
                 continue;
             }
 
-            Place(node);
+            Place(node, -1);
         }
 
         foreach (var node in deferred.Values)
         {
-            Place(node);                                                        // read by no node (a graph output, or unused)
+            Place(node, -1);                                                    // read by no node (a graph output, or unused)
         }
 
         var graph = new GraphProto { Name = source.Name, DocString = source.DocString };
@@ -195,7 +216,7 @@ public sealed partial class GraphSegmentation
         };
         shallow.OpsetImport.AddRange(model.OpsetImport);
         shallow.Functions.AddRange(model.Functions);
-        return shallow;
+        return (shallow, hints);
     }
 
     /// <summary>
@@ -255,14 +276,14 @@ public sealed partial class GraphSegmentation
     }
 
     /// <summary>A prologue before the first block (embeddings), one span per block, an epilogue after the last block's last node (final norm, head).</summary>
-    private static List<(int First, int End, string Label)> Cuts(GraphProto graph, HashSet<string> weights)
+    private static List<(int First, int End, string Label)> Cuts(GraphProto graph, HashSet<string> weights, Dictionary<NodeProto, int> hints)
     {
         var starts = new List<(int Node, int Block)>();
         var current = -1;
         var last = 0;
         for (var i = 0; i < graph.Node.Count; i++)
         {
-            var block = BlockOf(graph.Node[i], weights);
+            var block = hints.TryGetValue(graph.Node[i], out var hinted) ? hinted : BlockOf(graph.Node[i], weights);
             if (block < 0)
             {
                 continue;
