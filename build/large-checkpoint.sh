@@ -86,14 +86,15 @@ sample_rss() {
     sleep 0.5
   done
 }
+export GAC_PROGRESS_MEMORY=${GAC_PROGRESS_MEMORY:-1}   # each progress line also shows resident (anonymous / file-backed) and managed memory
 sample_rss > "$work/rss.txt" &
 sampler=$!
 /usr/bin/time -v -o "$work/time.txt" dotnet src/Gac.Cli/bin/Release/net10.0/gac-build.dll run "$work/gac.yaml" --progress 2> >(tee "$work/progress.txt" >&2) || status=$?
 wait "$sampler" || true
 # Per phase: from a step's first progress line to the next step's first line ("[  12.3s import] ..."), its seconds and
 # the largest RSS sampled in it (sample times count from the process's start, progress times from the pipeline's: within a second).
-awk -F'[][]' 'FNR == NR { if ($0 ~ /^\[/) { split($2, a, " "); t = a[1]; sub("s$", "", t); if (a[2] != last) { n++; name[n] = a[2]; from[n] = t; last = a[2] } } next }
-  { for (i = n; i >= 1 && $1 < from[i]; i--) {} if (i >= 1 && $2 > peak[i]) peak[i] = $2 }
+awk -F'[][]' 'FNR == NR { if ($0 ~ /^\[/) { split($2, a, " "); t = a[1]; sub("s$", "", t); if (a[2] != last) { n++; name[n] = a[2]; from[n] = t + 0; last = a[2] } } next }
+  { for (i = n; i >= 1 && $1 + 0 < from[i]; i--) {} if (i >= 1 && $2 + 0 > peak[i]) peak[i] = $2 + 0 }
   END { for (i = 1; i <= n; i++) printf "  %-10s %8s   peak RSS %6.2f GiB\n", name[i], i < n ? sprintf("%.1f s", from[i + 1] - from[i]) : "(to exit)", peak[i] / 1048576 }' \
   "$work/progress.txt" FS=' ' "$work/rss.txt" > "$work/phases.txt" || true
 echo "phases (a step that recurs is listed each time):"; cat "$work/phases.txt"

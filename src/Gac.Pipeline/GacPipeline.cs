@@ -81,6 +81,8 @@ public static class GacPipeline
     internal static CompressedCandidate CompressStage(RunContext run)
     {
         var model = ModelImport.Load(run);                                  // ONNX → linear layers + groups
+        var weightBytes = 4 * model.Inventory.LinearParameters;             // what a phase of a large model leaves behind as garbage, at most
+        Core.Memory.LargeObjects.ReleaseAfter(weightBytes);                 // the export's last tensors, before calibration's sessions open
         var dataFiles = Publish.ExternalDataFiles(model).ToList();
         run.CheckOutputs(dataFiles);                                        // no output replaces a data file the model reads
         var statistics = Calibration.Measure(run, model);                   // per-channel input statistics
@@ -91,6 +93,7 @@ public static class GacPipeline
         var plan = Alignment.Choose(run, unconstrained, candidates);        // aligned plans, same budget
         var written = ApplyStep.Write(run, model, statistics, plan, final: !PlanSelectionStep.Searches(plan, candidates)); // unaligned + each plan's ONNX
         (plan, var variants) = PlanSelectionStep.Choose(run, model, statistics, plan, written, probe, candidates); // lowest calibration error wins
+        Core.Memory.LargeObjects.ReleaseAfter(weightBytes);                 // the variants' conversion garbage, before validation's sessions open
         return new CompressedCandidate(variants, model.InputDomains, CandidatePlan.Of(plan, variants, run.Profile.Multiple), dataFiles);
     }
 

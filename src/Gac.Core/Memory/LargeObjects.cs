@@ -21,8 +21,10 @@ public static class LargeObjects
     /// <summary>Collects now: call where the previous layer's or tensor's arrays are no longer referenced.</summary>
     public static void Release()
     {
+        // Aggressive: the freed regions are decommitted now. A forced collection frees them too, but the GC then hands them
+        // back to the OS a little at a time (measured: resident memory stayed 5.9 GiB for a minute with 0.01 GiB committed).
         GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
-        GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     /// <summary>Collects when <paramref name="droppedBytes"/> is worth it; small models never pay for a collection.</summary>

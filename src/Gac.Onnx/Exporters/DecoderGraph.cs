@@ -216,6 +216,8 @@ internal sealed partial class DecoderGraph
         {
             var stored = Read(module + ".weight", outFeatures, inFeatures);
             weight = Transpose(stored, outFeatures, inFeatures);
+            stored = [];
+            Core.Memory.LargeObjects.ReleaseAfter(4L * weight.Length); // the [out, in] copy, before the 16-bit copy is made (an LM head: 2 GB)
         }
         else
         {

@@ -118,7 +118,9 @@ public sealed class ExternalDataBuilder : IDisposable
             foreignExternal |= external;
             if (external || (originals[i].HasRawData && originals[i].RawData.Length >= _options.ExternalThresholdBytes))
             {
-                Append(copies[i], source.ReadTensorBytes(originals[i]).Span);
+                var bytes = source.ReadTensorBytes(originals[i]);
+                Append(copies[i], bytes.Span);
+                Core.Memory.LargeObjects.ReleaseAfter(bytes.Length);       // written: the bytes read are garbage, and so are the last tensor's
             }
             else
             {

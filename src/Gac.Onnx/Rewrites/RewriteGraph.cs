@@ -50,6 +50,9 @@ internal sealed class RewriteGraph
 
     public float[] ReadFloats(TensorProto tensor) => _source.ReadFloats(_data?.Resolve(tensor) ?? tensor);
 
+    /// <summary>The tensor's stored bytes (raw data, or read from its data file).</summary>
+    public ReadOnlyMemory<byte> ReadBytes(TensorProto tensor) => _source.ReadTensorBytes(_data?.Resolve(tensor) ?? tensor);
+
     /// <summary><paramref name="preferred"/>, or it with a numeric suffix when the graph already uses the name.</summary>
     public string FreshName(string preferred)
     {

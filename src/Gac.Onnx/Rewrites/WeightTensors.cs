@@ -25,7 +25,8 @@ internal static class WeightTensors
     /// </summary>
     public static TensorProto Float16(string name, ReadOnlySpan<float> values, long[] dims)
     {
-        var halves = new ushort[values.Length];
+        var raw = GC.AllocateUninitializedArray<byte>(2 * values.Length);
+        var halves = MemoryMarshal.Cast<byte, ushort>(raw.AsSpan());
         for (var i = 0; i < values.Length; i++)
         {
             if (Math.Abs(values[i]) > Fp16Conversion.Float16Max)
@@ -38,7 +39,7 @@ internal static class WeightTensors
             halves[i] = BitConverter.HalfToUInt16Bits((Half)values[i]);
         }
 
-        return Raw(name, halves, OnnxDataType.Float16, dims);
+        return Raw(name, raw, OnnxDataType.Float16, dims);
     }
 
     /// <summary>
@@ -47,7 +48,8 @@ internal static class WeightTensors
     /// </summary>
     public static TensorProto BFloat16(string name, ReadOnlySpan<float> values, long[] dims)
     {
-        var halves = new ushort[values.Length];
+        var raw = GC.AllocateUninitializedArray<byte>(2 * values.Length);
+        var halves = MemoryMarshal.Cast<byte, ushort>(raw.AsSpan());
         for (var i = 0; i < values.Length; i++)
         {
             halves[i] = BFloat16Bits.FromSingle(values[i]);
@@ -59,16 +61,17 @@ internal static class WeightTensors
             }
         }
 
-        return Raw(name, halves, OnnxDataType.BFloat16, dims);
+        return Raw(name, raw, OnnxDataType.BFloat16, dims);
     }
 
-    private static TensorProto Raw(string name, ushort[] halves, OnnxDataType type, long[] dims)
+    /// <summary>Wraps the bytes without a copy (nothing writes them afterwards): a vocabulary-sized table would otherwise be held twice.</summary>
+    private static TensorProto Raw(string name, byte[] raw, OnnxDataType type, long[] dims)
     {
         var tensor = new TensorProto
         {
             Name = name,
             DataType = (int)type,
-            RawData = ByteString.CopyFrom(MemoryMarshal.AsBytes(halves.AsSpan()))
+            RawData = UnsafeByteOperations.UnsafeWrap(raw)
         };
         tensor.Dims.AddRange(dims);
         return tensor;

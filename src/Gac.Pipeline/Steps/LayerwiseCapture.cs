@@ -49,7 +49,7 @@ internal static class BlockTiming
             foreach (var (variant, model) in models)
             {
                 timed.Add(new RecordedSegmentSession(run.Sessions, model, variant.Name, Path.GetDirectoryName(Path.GetFullPath(variant.Path)), fed,
-                    outputs));
+                    outputs, packWeights: true));
             }
 
             var progress = new Progress<BenchmarkProgress>(p => run.Report("latency", $"{block} {p.Phase} {p.Completed}/{p.Total}"));

@@ -34,7 +34,8 @@ internal static class LayerwisePublishCheck
         foreach (var (segment, block) in segmentation.Segments.Zip(validated))
         {
             var model = segmentation.Build(segment, block.InputTypes, block.Outputs).ToByteArray();
-            using var session = Open(() => new RecordedSegmentSession(run.Sessions, model, $"published {block.Label}", folder, block.Inputs, block.Outputs),
+            using var session = Open(() => new RecordedSegmentSession(run.Sessions, model, $"published {block.Label}", folder, block.Inputs, block.Outputs,
+                packWeights: false), // as the fidelity run that recorded the outputs held it
                 published, block.Label);
             Run(() => session.RunEach(values =>
             {

@@ -15,6 +15,9 @@ public sealed class OrtSessionFactory
     /// <summary>Session config key that tells ORT where external-data files live when the model comes from bytes.</summary>
     public const string ExternalInitializersFolderKey = "session.model_external_initializers_file_folder_path";
 
+    /// <summary>Session config key that keeps kernels from prepacking constant weights into a copy of their own.</summary>
+    public const string DisablePrepackingKey = "session.disable_prepacking";
+
     private readonly SessionSettings _settings;
     private readonly List<Diagnostic> _warnings = [];
     private readonly List<string> _wholeModelsOpened = [];
@@ -123,11 +126,19 @@ public sealed class OrtSessionFactory
     }
 
     /// <param name="externalDataFolder">Folder holding the model's external-data files, when it has any.</param>
-    public OrtSession Open(byte[] model, string name, string? externalDataFolder = null)
+    /// <param name="packWeights">False: MatMul weights are not prepacked into a second copy (session.disable_prepacking), so a segment holds its weights
+    /// once — a vocabulary-sized LM head would otherwise be held three times at load (16-bit, float32 folded, packed). Timing sessions keep packing:
+    /// that is how a deployed model runs.</param>
+    public OrtSession Open(byte[] model, string name, string? externalDataFolder = null, bool packWeights = true)
     {
         ArgumentNullException.ThrowIfNull(model);
         return Create(name, name, options =>
         {
+            if (!packWeights)
+            {
+                options.AddSessionConfigEntry(DisablePrepackingKey, "1");
+            }
+
             if (externalDataFolder is not null)
             {
                 options.AddSessionConfigEntry(ExternalInitializersFolderKey, Path.GetFullPath(externalDataFolder));

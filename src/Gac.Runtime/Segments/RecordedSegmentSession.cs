@@ -19,14 +19,16 @@ public sealed class RecordedSegmentSession : IBenchmarkTarget, IDisposable
 
     /// <param name="name">Names the session in progress, failures and, as a benchmark target, the variant ("original", "unaligned", "gac").</param>
     /// <param name="externalDataFolder">Where the segment's external-data locations resolve: the folder of the model it was cut from.</param>
+    /// <param name="packWeights">True for timing (weights prepacked as a deployed model runs); false to hold each weight once, as the
+    /// streamed fidelity runs do (<see cref="OrtSessionFactory.Open(byte[], string, string?, bool)"/>).</param>
     public RecordedSegmentSession(OrtSessionFactory sessions, byte[] model, string name, string? externalDataFolder,
-        IReadOnlyList<IReadOnlyList<RecordedTensor>> batches, IReadOnlyList<string> outputs)
+        IReadOnlyList<IReadOnlyList<RecordedTensor>> batches, IReadOnlyList<string> outputs, bool packWeights)
     {
         ArgumentNullException.ThrowIfNull(sessions);
         _batches = batches ?? throw new ArgumentNullException(nameof(batches));
         _outputs = outputs ?? throw new ArgumentNullException(nameof(outputs));
         Name = name;
-        _session = sessions.Open(model, name, externalDataFolder);
+        _session = sessions.Open(model, name, externalDataFolder, packWeights);
         _inputs = batches.Select(b => b.Select(t => t.ToOrtValue()).ToList()).ToList();
     }
 

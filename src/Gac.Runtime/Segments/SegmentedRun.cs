@@ -115,7 +115,7 @@ public sealed class SegmentedRun : IDisposable
         CancellationToken cancellationToken, string? externalDataFolder = null)
     {
         var segment = _segments[Position];
-        using var session = _sessions.Open(model, $"{_purpose} {segment.Label}", externalDataFolder ?? _externalDataFolder);
+        using var session = _sessions.Open(model, $"{_purpose} {segment.Label}", externalDataFolder ?? _externalDataFolder, packWeights: false);
         for (var b = 0; b < _carried.Count; b++)
         {
             cancellationToken.ThrowIfCancellationRequested();
