@@ -29,10 +29,12 @@ public sealed class ConsoleProgress(TextWriter output) : IProgress<PipelineProgr
             $"  {{rss {Status("VmRSS:")} (anon {Status("RssAnon:")}, file {Status("RssFile:")}), managed {GC.GetTotalMemory(false) / GiB:0.00} GiB}}");
     }
 
-    /// <summary>A /proc/self/status line's kB in GiB: anonymous memory is the process's own, file pages are mapped weights and libraries.</summary>
+    /// <summary>A /proc/self/status line's kB in GiB: anonymous memory is the process's own, file pages are mapped weights and
+    /// libraries.</summary>
     private static string Status(string key)
     {
-        var line = File.Exists("/proc/self/status") ? File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal)) : null;
+        const string StatusFile = "/proc/self/status";
+        var line = File.Exists(StatusFile) ? File.ReadLines(StatusFile).FirstOrDefault(l => l.StartsWith(key, StringComparison.Ordinal)) : null;
         var kb = line?.Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, var value, ..] ? long.Parse(value, CultureInfo.InvariantCulture) : 0;
         return string.Create(CultureInfo.InvariantCulture, $"{kb / 1048576.0:0.00} GiB");
     }

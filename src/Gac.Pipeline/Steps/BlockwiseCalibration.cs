@@ -29,7 +29,7 @@ internal static class BlockwiseCalibration
             var bySegment = taps.ToLookup(segmentation.SegmentOf);
             var last = taps.Count == 0 ? -1 : taps.Max(segmentation.SegmentOf);
             var segments = segmentation.Segments.Select(s => new RunSegment(s.Label, s.Inputs, s.Outputs)).ToList();
-            using var streamed = new SegmentedRun(run.Sessions, Path.GetDirectoryName(model.Path), segments, batches, "calibration");
+            using var streamed = new SegmentedRun(run.Sessions, Path.GetDirectoryName(model.Path), segments, batches, "calibration", packWeights: true);
             for (var s = 0; s <= last; s++)
             {
                 var segment = segmentation.Segments[s];

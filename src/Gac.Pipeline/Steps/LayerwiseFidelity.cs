@@ -32,7 +32,7 @@ internal static class LayerwiseFidelity
         try
         {
             var runs = segmentation.Segments.Select(s => new RunSegment(s.Label, s.Inputs, s.Outputs)).ToList();
-            using var streamed = new SegmentedRun(run.Sessions, Path.GetDirectoryName(variants.Original.Path), runs, batches, "fidelity");
+            using var streamed = new SegmentedRun(run.Sessions, Path.GetDirectoryName(variants.Original.Path), runs, batches, "fidelity", packWeights: false);
             var blocks = new List<BlockFidelity>();
             foreach (var segment in segmentation.Segments)
             {

@@ -21,12 +21,18 @@ public sealed class SegmentedRun : IDisposable
     private readonly List<Dictionary<string, OrtValue>> _carried;
     private readonly Dictionary<string, int> _lastReader = new(StringComparer.Ordinal);
     private readonly string _purpose;
+    private readonly bool _packWeights;
 
     /// <param name="externalDataFolder">Where the segments' external-data locations resolve (the source model's folder).</param>
     /// <param name="purpose">"calibration", "fidelity": names the runs in progress and failures.</param>
+    /// <param name="packWeights">Whether sessions prepack MatMul weights (<see cref="OrtSessionFactory.Open(byte[], string, string?, bool)"/>): calibration
+    /// packs, so its statistics are bit for bit a whole-model session's (packed and unpacked GEMMs differ in the last bit); fidelity does not, so
+    /// a vocabulary-sized head is held once — every model it compares runs the same way.</param>
     public SegmentedRun(
-        OrtSessionFactory sessions, string? externalDataFolder, IReadOnlyList<RunSegment> segments, IReadOnlyList<InputSet> batches, string purpose)
+        OrtSessionFactory sessions, string? externalDataFolder, IReadOnlyList<RunSegment> segments, IReadOnlyList<InputSet> batches, string purpose,
+        bool packWeights)
     {
+        _packWeights = packWeights;
         ArgumentNullException.ThrowIfNull(batches);
         _sessions = sessions ?? throw new ArgumentNullException(nameof(sessions));
         _segments = segments ?? throw new ArgumentNullException(nameof(segments));
@@ -115,7 +121,7 @@ public sealed class SegmentedRun : IDisposable
         CancellationToken cancellationToken, string? externalDataFolder = null)
     {
         var segment = _segments[Position];
-        using var session = _sessions.Open(model, $"{_purpose} {segment.Label}", externalDataFolder ?? _externalDataFolder, packWeights: false);
+        using var session = _sessions.Open(model, $"{_purpose} {segment.Label}", externalDataFolder ?? _externalDataFolder, _packWeights);
         for (var b = 0; b < _carried.Count; b++)
         {
             cancellationToken.ThrowIfCancellationRequested();
