@@ -65,6 +65,32 @@ public sealed class MiniLmPipelineTests
         Assert.All(pruned.Groups.Where(g => g.Kind == GroupKind.Attention), g => Assert.Equal(4, g.Members.Count));
     }
 
+    /// <summary>
+    /// The fp16 variants of an export with unnamed nodes and numbered weights ("927") validated block by block: each block's first
+    /// node with a block name is its query bias Add, so the query MatMul and the float16 Cast of the block input before it must be cut
+    /// with that block, or the variant's block reads the half copy ("146.fp16") the original never carries (was GAC4090).
+    /// </summary>
+    [Fact]
+    public async Task Float16_variants_of_the_unnamed_export_are_validated_block_by_block_and_accepted()
+    {
+        using var workspace = new MiniLmWorkspace();
+        var spec = workspace.Spec("prune", 0.3, "  prune: { targets: [mlp] }", export: "  dtype: fp16", validation: "  fidelity: layer-wise",
+            gate: "  min_aligned_percent: 100\n  max_block_relative_error: 1.0");
+
+        var result = await GacPipeline.RunAsync(spec);
+
+        Assert.Equal(0, result.ExitCode);
+        var report = result.Report;
+        Assert.Equal(ValidationScopeSection.LayerWise, report.ValidationScope!.Scope);
+        var blocks = report.FidelityLayers!.Blocks;
+        Assert.Equal(["prologue", "block 0", "block 1", "block 2", "block 3", "block 4", "block 5", "epilogue"], blocks.Select(b => b.Block));
+        // The prologue (embeddings) is not compressed: only float16 rounding separates it from the original.
+        Assert.InRange(blocks[0].Aligned.RelativeL2Error, 1e-6, 1e-2);
+        Assert.All(blocks.Skip(1).SkipLast(1), b => Assert.InRange(b.Aligned.RelativeL2Error, 1e-4, 1.0));
+        var published = OnnxModelFile.Load(Path.Combine(workspace.Folder, "out", "model.gac.onnx"));
+        Assert.Contains(published.Model.Graph.Initializer, t => t.DataType == (int)OnnxDataType.Float16);
+    }
+
     private sealed class MiniLmWorkspace : IDisposable
     {
         public MiniLmWorkspace()
@@ -75,7 +101,7 @@ public sealed class MiniLmPipelineTests
 
         public string Folder { get; }
 
-        public GacSpec Spec(string method, double ratio, string extra = "")
+        public GacSpec Spec(string method, double ratio, string extra = "", string export = "", string validation = "", string gate = "  min_cosine: 0.5")
         {
             var text = $"""
                 version: 1
@@ -93,15 +119,17 @@ public sealed class MiniLmPipelineTests
                   profile: generic-8
                 export:
                   path: out/model.gac.onnx
+                {export}
                 validation:
                   provider: cpu
                   warmup: 1
                   iterations: 3
                   heldout_samples: 4
+                {validation}
                 report:
                   formats: [json]
                 gate:
-                  min_cosine: 0.5
+                {gate}
                 """;
             var path = Path.Combine(Folder, "gac.yaml");
             File.WriteAllText(path, text);

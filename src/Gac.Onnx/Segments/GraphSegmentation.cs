@@ -73,10 +73,10 @@ public sealed partial class GraphSegmentation
                 DiagnosticCatalogue.GraphNotSegmentable, $"The model cannot be run block by block: {obstacle}.", new SourceLocation(model.Path));
         }
 
-        var (source, hints) = WeightNodesBesideTheirUse(model.Model);
+        var (source, hints, constants) = WeightNodesBesideTheirUse(model.Model);
         var graph = source.Graph;
         var initializers = graph.Initializer.GroupBy(t => t.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
-        var spans = Cuts(graph, initializers.Keys.ToHashSet(StringComparer.Ordinal), hints);
+        var spans = Cuts(graph, constants, hints);
         var producedIn = new Dictionary<string, int>(StringComparer.Ordinal);
         var readBy = new Dictionary<string, SortedSet<int>>(StringComparer.Ordinal);
         for (var s = 0; s < spans.Count; s++)
@@ -134,15 +134,15 @@ public sealed partial class GraphSegmentation
     /// embedding lookup, and a prologue holding every weight's Cast would hold the whole model. Shallow:
     /// the nodes and initializers are the model's own objects.
     /// </summary>
-    /// <returns>The reordered model, and for each moved node the block of the reader it was moved to (an unnamed Cast joins that block).</returns>
-    private static (ModelProto Model, Dictionary<NodeProto, int> Hints) WeightNodesBesideTheirUse(ModelProto model)
+    /// <returns>The reordered model, for each moved node the block of the reader it was moved to (an unnamed Cast joins that block), and
+    /// the constants: initializers and what nodes of weights only make of them (a float16 bias's Cast back to float32, named as the bias).</returns>
+    private static (ModelProto Model, Dictionary<NodeProto, int> Hints, HashSet<string> Constants) WeightNodesBesideTheirUse(ModelProto model)
     {
         var source = model.Graph;
         var constant = source.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         var deferred = new Dictionary<string, NodeProto>(StringComparer.Ordinal);
         var order = new List<NodeProto>(source.Node.Count);
         var placed = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
-        var weights = source.Initializer.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
         var hints = new Dictionary<NodeProto, int>(ReferenceEqualityComparer.Instance);
         var activationCasts = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);    // named after their producer, they join their reader
         void Place(NodeProto node, int readerBlock)
@@ -152,10 +152,10 @@ public sealed partial class GraphSegmentation
                 return;
             }
 
-            var block = BlockOf(node, weights);
-            if (readerBlock >= 0 && (block < 0 || activationCasts.Contains(node)))
+            var block = BlockOf(node, constant);
+            if (activationCasts.Contains(node) || (readerBlock >= 0 && block < 0))
             {
-                hints[node] = readerBlock;
+                hints[node] = readerBlock;                                      // an activation Cast has its reader's block, even none
                 block = readerBlock;
             }
 
@@ -216,7 +216,7 @@ public sealed partial class GraphSegmentation
         };
         shallow.OpsetImport.AddRange(model.OpsetImport);
         shallow.Functions.AddRange(model.Functions);
-        return (shallow, hints);
+        return (shallow, hints, constant);
     }
 
     /// <summary>
@@ -289,12 +289,22 @@ public sealed partial class GraphSegmentation
                 continue;
             }
 
-            last = i;
             if (block > current)
             {
-                starts.Add((i, block));
+                // Unnamed exports (all-MiniLM-L6-v2): a block's first node with a block name is its query bias Add; the query MatMul
+                // before it reads a numbered weight ("927"), and a float16 variant's Cast of the block input comes before that. Left in
+                // the segment before, they make the variant's block read the half copy, a tensor the original never carries (GAC4090).
+                var first = i;
+                while (first - 1 > (starts.Count == 0 ? -1 : last) && FeedsTheBlock(graph.Node[first - 1], weights))
+                {
+                    first--;
+                }
+
+                starts.Add((first, block));
                 current = block;
             }
+
+            last = i;
         }
 
         var spans = new List<(int, int, string)>();
@@ -315,6 +325,12 @@ public sealed partial class GraphSegmentation
 
         return spans;
     }
+
+    /// <summary>A node without a block that goes with the block after it: a MatMul or Gemm of a weight, a Cast of an activation, a node of weights only.</summary>
+    private static bool FeedsTheBlock(NodeProto node, HashSet<string> weights)
+        => (node.OpType is "MatMul" or "Gemm" && node.Input.Any(weights.Contains))
+            || (node.OpType == "Cast" && node.Input.Count == 1 && !weights.Contains(node.Input[0]))
+            || node.Input.All(weights.Contains);
 
     /// <summary>
     /// The block of a node: from its name, else from the weights it reads. PyTorch 1.x exports such as

@@ -111,6 +111,15 @@ public static class PruneCompression
             ? [fused]
             : new[] { LinearRole.Query, LinearRole.Key, LinearRole.Value }.Select(r => members.Single(l => l.Role == r)).ToList();
         var output = members.Single(l => l.Role == LinearRole.AttentionOutput);
+        if (fused is null && projections.FirstOrDefault(p => p.OutFeatures != (long)heads * headDim) is { } grouped)
+        {
+            // Grouped-query attention: k and v have fewer heads than q, so a query head does not own its k/v columns (AttentionWeights).
+            throw GacException.Create(
+                DiagnosticCatalogue.PruningNotAvailable,
+                $"Attention group '{group.Name}' uses grouped-query attention: '{grouped.Name}' has {grouped.OutFeatures} outputs, not {heads} heads × " +
+                    $"{headDim}; attention heads of such a model cannot be pruned. Prune MLP channels only (compress.prune.targets: [mlp]).");
+        }
+
         var weights = new AttentionWeights(
             group.Name, block, heads, headDim,
             projections.Select(p => Matrix(model, p)).ToList(),

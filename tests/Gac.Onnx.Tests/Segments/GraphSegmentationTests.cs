@@ -81,6 +81,61 @@ public sealed class GraphSegmentationTests
         }
     }
 
+    /// <summary>
+    /// A PyTorch 1.x export (all-MiniLM-L6-v2): nodes unnamed, MatMul weights numbered ("927"), only biases and norms keep module
+    /// names, so a block's first named node is its query bias Add. The query MatMul before it, and in the float16 variant the Cast of
+    /// the block input before that, are cut with the block: else the variant's block reads the half copy, which the original never
+    /// carries (GAC4090 for every fp16 variant of such a model).
+    /// </summary>
+    [Fact]
+    public void Unnamed_nodes_with_numbered_weights_cut_a_float16_variant_where_they_cut_the_original()
+    {
+        var fp32 = Unnamed(Transformer(3));
+        var half = OnnxModelFile.FromModel(Gac.Onnx.Rewrites.Fp16Conversion.Apply(fp32), "/virtual/model.onnx");
+
+        var segmentation = GraphSegmentation.ByBlocks(half, []);
+        var reference = GraphSegmentation.ByBlocks(fp32, []);
+
+        Assert.Equal(["block 0", "block 1", "block 2"], reference.Segments.Select(s => s.Label).Where(l => l.StartsWith("block", StringComparison.Ordinal)));
+        Assert.Equal(reference.Segments.Select(s => s.Label), segmentation.Segments.Select(s => s.Label));
+        foreach (var (segment, expected) in segmentation.Segments.Zip(reference.Segments))
+        {
+            Assert.Subset(expected.Inputs.ToHashSet(StringComparer.Ordinal), segment.Inputs.ToHashSet(StringComparer.Ordinal));
+        }
+
+        // Each block's query MatMul is in that block, not in the segment before it.
+        foreach (var block in reference.Segments.Where(s => s.Label.StartsWith("block ", StringComparison.Ordinal)))
+        {
+            var bias = $"blocks.{block.Label[6..]}.attn.q_proj.bias";
+            Assert.Contains(bias, block.Initializers);
+            var reader = fp32.Model.Graph.Node.Single(n => n.Input.Contains(bias));
+            Assert.DoesNotContain(reader.Input[0], block.Inputs);
+        }
+    }
+
+    /// <summary>The model as a PyTorch 1.x export writes it: no node names, every 2-D weight under a number.</summary>
+    private static OnnxModelFile Unnamed(OnnxModelFile model)
+    {
+        var copy = model.Model.Clone();
+        var numbers = copy.Graph.Initializer.Where(t => t.Dims.Count == 2).Select((t, i) => (t.Name, Number: (900 + i).ToString(CultureInfo.InvariantCulture)))
+            .ToDictionary(p => p.Name, p => p.Number, StringComparer.Ordinal);
+        foreach (var tensor in copy.Graph.Initializer.Where(t => numbers.ContainsKey(t.Name)))
+        {
+            tensor.Name = numbers[tensor.Name];
+        }
+
+        foreach (var node in copy.Graph.Node)
+        {
+            node.Name = string.Empty;
+            for (var i = 0; i < node.Input.Count; i++)
+            {
+                node.Input[i] = numbers.GetValueOrDefault(node.Input[i], node.Input[i]);
+            }
+        }
+
+        return OnnxModelFile.FromModel(copy, "/virtual/model.onnx");
+    }
+
     [Fact]
     public void A_built_segment_holds_only_its_own_nodes_and_weights_and_types_its_crossing_inputs()
     {
