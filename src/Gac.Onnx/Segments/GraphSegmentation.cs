@@ -326,7 +326,8 @@ public sealed partial class GraphSegmentation
         return spans;
     }
 
-    /// <summary>A node without a block that goes with the block after it: a MatMul or Gemm of a weight, a Cast of an activation, a node of weights only.</summary>
+    /// <summary>A node without a block that goes with the block after it: a MatMul or Gemm of a weight, a Cast of an activation, a node of
+    /// weights only.</summary>
     private static bool FeedsTheBlock(NodeProto node, HashSet<string> weights)
         => (node.OpType is "MatMul" or "Gemm" && node.Input.Any(weights.Contains))
             || (node.OpType == "Cast" && node.Input.Count == 1 && !weights.Contains(node.Input[0]))
