@@ -83,6 +83,12 @@ public static class GacPipeline
         var model = ModelImport.Load(run);                                  // ONNX → linear layers + groups
         var weightBytes = 4 * model.Inventory.LinearParameters;             // what a phase of a large model leaves behind as garbage, at most
         Core.Memory.LargeObjects.ReleaseAfter(weightBytes);                 // the export's last tensors, before calibration's sessions open
+        if (run.Spec.Validation.Fidelity == FidelityMode.Auto
+            && LayerwiseValidation.Ahead(run.Spec, BlockwiseChoice.ForFidelity(run, model.File)) is { } ahead)
+        {
+            run.Warn(ahead);                                                // said now, not after hours of compression (GAC4097)
+        }
+
         var dataFiles = Publish.ExternalDataFiles(model).ToList();
         run.CheckOutputs(dataFiles);                                        // no output replaces a data file the model reads
         var statistics = Calibration.Measure(run, model);                   // per-channel input statistics

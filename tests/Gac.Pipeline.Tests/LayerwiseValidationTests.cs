@@ -191,6 +191,28 @@ public sealed class LayerwiseValidationTests
         Assert.Contains("GAC4096", goal.Reason, StringComparison.Ordinal);
     }
 
+    /// <summary>
+    /// Under validation.fidelity: auto the choice of layer-wise is known at import (the original's weights against this machine's memory);
+    /// end-to-end goals that would then reject the candidate (GAC4094) are named at once, not after the hours of compression (GAC4097).
+    /// </summary>
+    [Fact]
+    public void Auto_validation_that_will_be_layer_wise_names_at_import_the_end_to_end_goals_it_will_not_measure_GAC4097()
+    {
+        using var workspace = new PipelineWorkspace();
+        var spec = workspace.Spec(gate: "min_cosine: 0.5\nmax_p50_latency_ms: 10\nmin_aligned_percent: 50");
+        var layerWise = new BlockwiseChoice(true, "validation.fidelity: auto, 16.06 GB of weights, 25.28 GB of memory available: more than half");
+
+        var ahead = LayerwiseValidation.Ahead(spec, layerWise);
+
+        Assert.Equal("GAC4097", ahead?.Descriptor.Code);
+        Assert.Equal(DiagnosticSeverity.Warning, ahead!.Severity);
+        Assert.Contains("gate goal(s) max_p50_latency_ms, min_cosine will not be measured", ahead.Message, StringComparison.Ordinal);
+        Assert.Contains("16.06 GB of weights", ahead.Message, StringComparison.Ordinal);
+        Assert.Null(LayerwiseValidation.Ahead(spec, layerWise with { BlockWise = false }));                   // the model fits: end to end
+        Assert.Null(LayerwiseValidation.Ahead(LayerWise(spec), layerWise));                                 // asked for: GAC4093 refuses it up front
+        Assert.Null(LayerwiseValidation.Ahead(workspace.Spec(gate: "max_block_relative_error: 0.5\nmin_aligned_percent: 50"), layerWise));
+    }
+
     [Fact]
     public async Task A_goal_on_an_end_to_end_number_of_a_layer_wise_validation_is_not_measured_and_rejects_with_GAC4094_never_passes()
     {

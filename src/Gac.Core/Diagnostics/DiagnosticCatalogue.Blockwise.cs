@@ -52,4 +52,13 @@ public static partial class DiagnosticCatalogue
         "Layer-wise validation times one transformer block of each model, but the graph has no segment labelled as a block to time.",
         "Nothing to fix for fidelity; latency is absent from the report. Export the model with per-block node names to get block latency.",
         DiagnosticSeverity.Warning);
+
+    public static readonly DiagnosticDescriptor EndToEndGoalsAheadOfLayerwise = new(
+        "GAC4097", "Gate goals will not be measured: validation will be layer-wise",
+        "validation.fidelity: auto will validate this model layer-wise on this machine (its weights exceed half of the memory available), and the "
+            + "gate has goals on end-to-end numbers that a layer-wise validation does not measure: after compression they are reported not measured "
+            + "(GAC4094) and the candidate is rejected. Said at import, before the hours a large model's compression takes.",
+        "Gate on max_block_relative_error, min_aligned_percent or max_parameters; or compress here with run --stage compress and validate the bundle "
+            + "on a machine that holds the model whole; or set validation.fidelity: layer-wise to have such goals refused at once (GAC4093).",
+        DiagnosticSeverity.Warning);
 }

@@ -1,6 +1,7 @@
 using Gac.Core.Diagnostics;
 using Gac.Core.Gate;
 using Gac.Core.Reports;
+using Gac.Core.Spec;
 using Gac.Onnx;
 using Gac.Runtime.Benchmark;
 using Gac.Runtime.Hardware;
@@ -45,6 +46,21 @@ public static class LayerwiseValidation
             BlockLatency = capture.BlockLatency,
             AlignedBlocks = capture.AlignedBlocks,
         };
+    }
+
+    /// <summary>
+    /// GAC4097 when validation.fidelity: auto will validate layer-wise (<paramref name="choice"/>, made on the imported original) while the gate
+    /// has end-to-end goals: they would go unmeasured and reject the candidate (GAC4094) only after compression; null otherwise.
+    /// </summary>
+    public static Diagnostic? Ahead(GacSpec spec, BlockwiseChoice choice)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(choice);
+        var goals = spec.Validation.Fidelity == FidelityMode.Auto && choice.BlockWise ? EndToEndGoals(spec.Gate) : [];
+        return goals.Count == 0 ? null : new Diagnostic(DiagnosticCatalogue.EndToEndGoalsAheadOfLayerwise,
+            $"Validation will be layer-wise ({choice.Reason}), so gate goal(s) {string.Join(", ", goals)} will not be measured and the candidate will " +
+                "be rejected after compression (GAC4094). Gate on max_block_relative_error, min_aligned_percent or max_parameters, or validate the " +
+                "bundle of run --stage compress on a machine that holds the model.");
     }
 
     /// <summary>The gate goals (as gac.yaml names them) that compare an end-to-end number a layer-wise validation does not measure.</summary>
