@@ -133,6 +133,14 @@ public static class CliApp
             stderr.WriteLine(failed.ToCanonicalString());
             return Failed(ExitCodes.BadInput, [failed]);
         }
+        catch (OutOfMemoryException ex)
+        {
+            // Like a full disk, the machine's state rather than a bug: the remedy is a setting or a bigger machine, not a stack trace.
+            var exhausted = new Diagnostic(DiagnosticCatalogue.OutOfMemory, $"out of memory: {ex.Message} Validate large models layer-wise, " +
+                "calibrate block-wise, or give the process more memory (gac-build explain GAC9011).");
+            stderr.WriteLine(exhausted.ToCanonicalString());
+            return Failed(ExitCodes.BadInput, [exhausted]);
+        }
 #pragma warning disable CA1031 // The host boundary: any other exception is a bug, reported with its stack trace.
         catch (Exception ex)
 #pragma warning restore CA1031

@@ -23,6 +23,13 @@ public static partial class DiagnosticCatalogue
         + "(scratch folders hold a model's size several times over) or a folder that cannot be written.",
         "Free disk space (`df -h`), or point TMPDIR / the artifact path at a folder with room; the message names the failure.");
 
+    public static readonly DiagnosticDescriptor OutOfMemory = new(
+        "GAC9011", "Out of memory",
+        "The process ran out of memory (the machine's, or a limit such as a container's or DOTNET_GCHeapHardLimit): the model, or one step's "
+        + "working set, did not fit. No output was published.",
+        "For a model larger than memory set calibration.mode: block-wise and validation.fidelity: layer-wise (README: models beyond one machine), "
+        + "or compress with run --stage compress and validate the bundle on a machine with more memory, or give the process more memory.");
+
     public static readonly DiagnosticDescriptor InternalError = new(
         "GAC9999", "Internal error",
         "gac-build hit a bug: an unexpected exception escaped a pipeline step.",
