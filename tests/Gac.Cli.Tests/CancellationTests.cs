@@ -88,24 +88,7 @@ public sealed class CancellationTests : IDisposable
     }
 
     private Process Start(string tmp, params string[] arguments)
-    {
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _folder.Path,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gac-build.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["TMPDIR"] = tmp;
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start gac-build");
-    }
+        => ToolProcess.Start(_folder.Path, new Dictionary<string, string> { ["TMPDIR"] = tmp }, arguments);
 }
 
 [CollectionDefinition(nameof(CancellationTests), DisableParallelization = true)]

@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Gac.Cli.Tests;
 
 /// <summary>
@@ -20,37 +18,13 @@ public sealed class OutOfMemoryTests : IDisposable
         Assert.Equal(0, synth.ExitCode);
         Assert.True(new FileInfo(_folder.File("model.onnx")).Length > 64L << 20, "the model must exceed the heap limit for the test to mean anything");
 
-        using var process = Start("audit", "model.onnx");
-        var stderr = process.StandardError.ReadToEndAsync();
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        await process.WaitForExitAsync();
-        var error = await stderr;
-        await stdout;
+        var audit = await ToolProcess.RunAsync(_folder.Path, new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = "0x3000000" }, "audit", "model.onnx");
+        var error = audit.Error;
 
-        Assert.Equal(2, process.ExitCode);
+        Assert.Equal(2, audit.ExitCode);
         Assert.Contains("error GAC9011: out of memory", error, StringComparison.Ordinal);
         Assert.Contains("layer-wise", error, StringComparison.Ordinal);
         Assert.DoesNotContain("GAC9999", error, StringComparison.Ordinal);
         Assert.DoesNotContain("   at ", error, StringComparison.Ordinal);
-    }
-
-    private Process Start(params string[] arguments)
-    {
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _folder.Path,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gac-build.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["DOTNET_GCHeapHardLimit"] = "0x3000000";
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start gac-build");
     }
 }

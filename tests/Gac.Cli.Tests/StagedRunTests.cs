@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using Gac.Core.Reports;
 
@@ -115,26 +114,5 @@ public sealed class StagedRunTests : IDisposable
     }
 
     /// <summary>gac-build as its own process, as a CI job runs it.</summary>
-    private async Task<CliRun> Tool(params string[] arguments)
-    {
-        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var start = new ProcessStartInfo(dotnet)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = _folder.Path,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "gac-build.dll"));
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("could not start gac-build");
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromMinutes(10));
-        return new CliRun(process.ExitCode, await stdout, await stderr);
-    }
+    private Task<CliRun> Tool(params string[] arguments) => ToolProcess.RunAsync(_folder.Path, null, arguments);
 }
